@@ -1,0 +1,88 @@
+# tinbao — one Makefile. See README.md.
+#   make            build tinbaod and tinbao into build/
+#   make test       unit + end-to-end tests (installs Debian packages if missing)
+#   make check      the same tests built with ASan+UBSan
+#   make demo       watch a tip travel the whole path on a dummy modem
+#   make lint       cppcheck, banned functions, header boundaries
+#   make fuzz       libFuzzer targets (clang)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+
+PKGS    := gammu libsodium jansson inih sqlite3 libunistring
+PKG_CFLAGS := $(shell pkg-config --cflags gammu libsodium jansson inih sqlite3 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs gammu libsodium jansson inih sqlite3 2>/dev/null) -lunistring -lpthread
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla
+HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(EXTRA_CFLAGS) \
+              -I. $(PKG_CFLAGS)
+LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(EXTRA_LDFLAGS)
+
+# Every .c under gateway/ db/ modem/ is library code except the two mains.
+MAINS   := gateway/tinbaod.c gateway/tinbao.c
+LIBSRC  := $(filter-out $(MAINS),$(wildcard gateway/*.c db/*.c modem/*.c))
+LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
+UNITSRC := $(wildcard tests/unit/test_*.c)
+UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test unit e2e check lint fuzz demo install clean bench
+
+all: $(BUILD)/tinbaod $(BUILD)/tinbao
+
+deps:
+	@deploy/install-deps.sh
+
+$(BUILD)/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libtinbao.a: $(LIBOBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tinbaod: $(BUILD)/gateway/tinbaod.o $(BUILD)/libtinbao.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(BUILD)/tinbao: $(BUILD)/gateway/tinbao.o $(BUILD)/libtinbao.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libtinbao.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libtinbao.a $(LDFLAGS_ALL) $(PKG_LIBS)
+
+unitbin: $(UNITBIN)
+
+test: deps
+	$(MAKE) all unitbin
+	tests/run $(BUILD)
+
+check: deps
+	$(MAKE) BUILD=build-asan CC=clang \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -U_FORTIFY_SOURCE" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all unitbin
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/run build-asan
+
+demo: deps all
+	tests/demo.sh $(BUILD)
+
+lint:
+	tests/lint.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/tinbao
+	install -m 0755 $(BUILD)/tinbaod $(DESTDIR)$(PREFIX)/sbin/tinbaod
+	install -m 0755 $(BUILD)/tinbao $(DESTDIR)$(PREFIX)/bin/tinbao
+	install -m 0644 doc/tinbaod.8 $(DESTDIR)$(PREFIX)/share/man/man8/tinbaod.8
+	install -m 0644 doc/tinbao.1 $(DESTDIR)$(PREFIX)/share/man/man1/tinbao.1
+	install -m 0644 deploy/tinbao.conf.sample README.md $(DESTDIR)$(PREFIX)/share/doc/tinbao/
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,243 @@
+/* db — the SQLite store: schema, migrations and every SQL statement.
+ *
+ * The only module that includes <sqlite3.h>. Each thread opens its own
+ * connection with db_open() and never hands it to another thread. Writes go
+ * in db_begin()/db_commit() (BEGIN IMMEDIATE); the connection is in WAL mode
+ * with synchronous=FULL, foreign_keys=ON and a busy timeout.
+ *
+ * Ownership: strings in structs filled by db_* functions are malloc'd and
+ * belong to the caller, who releases them with the matching *_clear()/_free().
+ * Functions return 0 on success and -1 on a database error unless they say
+ * otherwise; db_errmsg() tells what went wrong.
+ */
+#ifndef TINBAO_DB_H
+#define TINBAO_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DB_SCHEMA_VERSION 1
+#define DB_BUSY_TIMEOUT_MS 5000
+
+struct db;
+
+struct db *db_open(const char *path, int readonly, char *err, size_t errlen);
+void db_close(struct db *db);
+const char *db_errmsg(struct db *db);
+
+int db_begin(struct db *db);        /* BEGIN IMMEDIATE */
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+/* Changes when another connection commits (PRAGMA data_version). */
+int64_t db_data_version(struct db *db);
+
+/* ---------------------------------------------------------------- inbound */
+
+struct inbound {
+	int64_t id;
+	char *channel;
+	char *channel_msg_id;
+	char *via;
+	unsigned char *sender_sealed;
+	size_t sender_sealed_len;
+	char *pseudonym;
+	char *text;
+	int64_t received_at;
+	int partial;
+};
+void inbound_clear(struct inbound *m);
+
+/* Insert one admitted message. Returns 1 if new, 0 if (channel,
+ * channel_msg_id) was already admitted, -1 on error. Inside a transaction. */
+int db_inbound_insert(struct db *db, const char *channel, const char *channel_msg_id,
+    const char *via, const unsigned char *sealed, size_t sealed_len,
+    const char *pseudonym, const char *text, int64_t received_at,
+    int64_t source_time, int partial);
+/* Store one part of a multipart SMS (deduplicated by part_key); when the
+ * group then has every part, join it and insert the whole message.
+ * Returns 1 if something new was stored, 0 for a duplicate, -1 on error. */
+int db_part_insert(struct db *db, const char *via, const char *group, int seq, int total,
+    const unsigned char *sealed, size_t sealed_len, const char *pseudonym,
+    const char *text, int64_t received_at, int64_t source_time);
+/* Admit as partial every incomplete group whose first part arrived before
+ * `before`. Returns how many messages were admitted, -1 on error. Own
+ * transaction. */
+int db_parts_expire(struct db *db, int64_t before, int64_t now);
+
+/* The oldest admitted message not yet routed: 1 found, 0 none, -1 error. */
+int db_inbound_next(struct db *db, struct inbound *out);
+int db_inbound_mark(struct db *db, int64_t id, int64_t tip_id, int64_t now);
+
+/* --------------------------------------------------------------- officers */
+
+struct officer {
+	int64_t id;
+	char *name;
+	char *phone;
+	char *zalo_oa;
+	char *zalo_bot;
+	char *channel;     /* preferred: sms, zalo_oa, zalo_bot */
+	char *role;        /* officer, leader, chief */
+	int active;
+};
+void officer_clear(struct officer *o);
+void officers_free(struct officer *v, size_t n);
+
+/* Returns the new id, or -1 (e.g. duplicate phone: see db_errmsg). A removed
+ * officer with the same phone is brought back with the new details. */
+int64_t db_officer_add(struct db *db, const struct officer *o, int64_t now);
+/* 1 found, 0 none, -1 error. Only active officers. */
+int db_officer_by_phone(struct db *db, const char *phone, struct officer *out);
+int db_officer_by_id(struct db *db, int64_t id, struct officer *out);
+int db_officer_list(struct db *db, struct officer **out, size_t *n);
+/* Deactivates and removes their shifts. 1 removed, 0 unknown, -1 error. */
+int db_officer_remove(struct db *db, const char *phone);
+
+/* ----------------------------------------------------------------- shifts */
+
+struct shift {
+	int64_t id;
+	int64_t officer_id;
+	char *officer_name;
+	char *officer_phone;
+	int level;
+	int always;
+	int64_t starts_at;   /* unix seconds; 0 when always */
+	int64_t ends_at;
+};
+void shifts_free(struct shift *v, size_t n);
+
+int64_t db_shift_add(struct db *db, int64_t officer_id, int level, int always,
+    int64_t starts_at, int64_t ends_at, int64_t now);
+/* at < 0: all shifts; otherwise those on duty at `at`. */
+int db_shift_list(struct db *db, int64_t at, struct shift **out, size_t *n);
+int db_shift_remove(struct db *db, int64_t id);     /* 1 removed, 0 unknown */
+/* Active officers on duty at `level` at time `at` (ids), at most max. */
+int db_on_duty(struct db *db, int level, int64_t at, int64_t *ids, size_t max, size_t *n);
+/* The earliest shift start after `at` at any level: 1 found, 0 none. */
+int db_next_shift_start(struct db *db, int64_t at, int64_t *when);
+
+/* ------------------------------------------------------------------- tips */
+
+enum tip_status { TIP_NEW, TIP_ACKNOWLEDGED, TIP_CLOSED };
+
+struct tip {
+	int64_t id;
+	char code[16];           /* tracking ID body, without prefix */
+	enum tip_status status;
+	char *channel;
+	char *pseudonym;
+	unsigned char *sender_sealed;
+	size_t sender_sealed_len;
+	char *category;
+	int urgent;
+	char *text;
+	char *ref_code;          /* another tracking ID the text mentioned */
+	int partial;
+	int64_t created_at;
+	int64_t last_citizen_at;
+	int64_t acked_at;
+	int64_t acked_by;        /* officer id, 0 if none */
+	char *acked_by_name;
+	int64_t closed_at;
+	int64_t closed_by;
+	char *closed_by_name;
+	char *close_note;
+	int level;
+	int64_t next_deadline;   /* 0 when none */
+	int64_t deadline_set_at;
+	int waiting;             /* nobody on duty at any level */
+};
+void tip_clear(struct tip *t);
+void tips_free(struct tip *v, size_t n);
+const char *tip_status_name(enum tip_status s);
+
+/* Inserts; fails with a constraint error when code exists (caller retries
+ * with a new code): returns the id, 0 on a code collision, -1 on error. */
+int64_t db_tip_insert(struct db *db, struct tip *t);
+int db_tip_by_code(struct db *db, const char *code, struct tip *out);    /* 1/0/-1 */
+int db_tip_by_id(struct db *db, int64_t id, struct tip *out);            /* 1/0/-1 */
+/* The sender's most recent tip that is not closed and heard from them since
+ * `since`: 1/0/-1. */
+int db_tip_recent_for(struct db *db, const char *pseudonym, int64_t since, struct tip *out);
+/* open_only: status != closed. */
+int db_tip_list(struct db *db, int open_only, struct tip **out, size_t *n);
+int db_tip_touch_citizen(struct db *db, int64_t tip_id, int64_t at);
+int db_tip_set_deadline(struct db *db, int64_t tip_id, int level, int64_t deadline,
+    int waiting, int64_t now);
+int db_tip_ack(struct db *db, int64_t tip_id, int64_t officer_id, int64_t at);
+int db_tip_close(struct db *db, int64_t tip_id, int64_t officer_id, const char *note, int64_t at);
+/* The earliest deadline among new tips: 1 found (*when set), 0 none. */
+int db_next_deadline(struct db *db, int64_t *when);
+/* Ids of new tips whose deadline is at or before `now`, at most max. */
+int db_due_tips(struct db *db, int64_t now, int64_t *ids, size_t max, size_t *n);
+/* Ids of new tips waiting for anybody on duty (no deadline). */
+int db_waiting_tips(struct db *db, int64_t *ids, size_t max, size_t *n);
+
+/* Messages of a tip, both directions. */
+int db_tip_message_add(struct db *db, int64_t tip_id, const char *direction,
+    int64_t inbound_id, int64_t officer_id, const char *text, int64_t at);
+struct tip_message {
+	char *direction;
+	char *text;
+	int64_t at;
+	char *officer_name;
+};
+int db_tip_messages(struct db *db, int64_t tip_id, struct tip_message **out, size_t *n);
+void tip_messages_free(struct tip_message *v, size_t n);
+
+/* Who has been told about a tip. */
+int db_notified_add(struct db *db, int64_t tip_id, int64_t officer_id, int level, int64_t at);
+int db_notified_list(struct db *db, int64_t tip_id, int64_t *ids, size_t max, size_t *n);
+/* New tips this officer was told about: ids and codes. */
+int db_waiting_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n);
+/* Tips acknowledged by this officer and not closed. */
+int db_open_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n);
+
+int db_escalation_add(struct db *db, int64_t tip_id, int from_level, int to_level,
+    const char *reason, int64_t at);
+struct escalation {
+	int from_level, to_level;
+	int64_t at;
+	char *reason;
+};
+int db_escalations(struct db *db, int64_t tip_id, struct escalation **out, size_t *n);
+void escalations_free(struct escalation *v, size_t n);
+
+int db_audit(struct db *db, int64_t at, const char *actor, const char *action,
+    int64_t tip_id, const char *detail);
+int db_counter_add(struct db *db, const char *name, int64_t delta);
+int db_counter_get(struct db *db, const char *name, int64_t *value);
+
+/* ----------------------------------------------------------------- outbox */
+
+struct outbox_item {
+	int64_t id;
+	char *channel;
+	char *dest;                   /* officer's address, or NULL */
+	unsigned char *dest_sealed;   /* citizen's sealed address, or NULL */
+	size_t dest_sealed_len;
+	char *text;
+	char *kind;
+	int64_t tip_id;
+	int attempts;
+};
+void outbox_item_clear(struct outbox_item *it);
+
+/* Queue a message. Exactly one of dest / dest_sealed. Inside a transaction. */
+int64_t db_outbox_add(struct db *db, const char *channel, const char *dest,
+    const unsigned char *dest_sealed, size_t dest_sealed_len, int64_t officer_id,
+    int64_t tip_id, const char *kind, const char *text, int64_t now);
+/* Claim the oldest message ready on `channel` for `claimer` for lease_s
+ * seconds (a claim whose lease ran out is claimable again). Own transaction.
+ * 1 claimed, 0 none ready, -1 error. */
+int db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t now,
+    int64_t lease_s, struct outbox_item *out);
+int db_outbox_sent(struct db *db, int64_t id, const char *via, int64_t now);
+/* next_attempt == 0: give up (state failed). */
+int db_outbox_retry(struct db *db, int64_t id, const char *error, int64_t next_attempt);
+/* Earliest next_attempt of a queued message on channel: 1 found, 0 none. */
+int db_outbox_next_due(struct db *db, const char *channel, int64_t *when);
+int db_outbox_count(struct db *db, const char *state, int64_t *n);
+
+#endif

@@ -1,0 +1,79 @@
+/* config — the INI configuration, described by one table (config.c).
+ *
+ * config_load() parses a file into a new snapshot; the snapshot is immutable
+ * and shared read-only by every thread until it is replaced whole (SIGHUP).
+ * Durations are seconds in the struct ("90s", "10m", "2h", "7d" in the file).
+ * Unknown sections and keys are errors with file:line.
+ */
+#ifndef TINBAO_CONFIG_H
+#define TINBAO_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_MODEMS    8
+#define CONFIG_MAX_KEYWORDS  32
+#define CONFIG_MAX_GAMMU_KEYS 32
+
+/* One [modem NAME] section: gammu's own keys, handed to libgammu as they are,
+ * plus tinbao's `poll` interval. */
+struct modem_conf {
+	char *name;
+	char *gammu_key[CONFIG_MAX_GAMMU_KEYS];
+	char *gammu_value[CONFIG_MAX_GAMMU_KEYS];
+	size_t n_gammu;
+	int64_t poll;                 /* seconds between inbox polls */
+	int64_t send_timeout;         /* seconds to wait for a send status */
+};
+
+struct config {
+	char *path;
+
+	/* [gateway] */
+	char *database;
+	char *key_file;
+	char *ward;
+	char *timezone;
+	char *tracking_prefix;
+	int64_t followup_window;
+	int64_t retention;
+	int unaccented_sms;
+	int64_t multipart_timeout;    /* incomplete SMS parts wait this long */
+	char *log_level;
+
+	/* [escalation] */
+	int64_t ack_deadline;
+	int64_t level_deadline;
+	int64_t repeat;
+	int64_t urgent_deadline;
+	char *urgent_keywords[CONFIG_MAX_KEYWORDS];   /* folded (no diacritics, lower case) */
+	size_t n_urgent_keywords;
+
+	/* [outbox] */
+	int max_attempts;             /* sends tried before a message is marked failed */
+	int64_t retry_base;           /* first retry delay; doubles each attempt */
+	int64_t retry_max;            /* cap on the retry delay */
+	int max_sms_parts;            /* longest SMS we send, in parts */
+
+	/* [http], [zalo_oa], [zalo_bot] are parsed and kept for the HTTP side. */
+	char *http_listen;
+	int64_t http_body_limit;
+	char *http_admin_token_file;
+	char *oa_app_id, *oa_secret_key_file, *oa_app_secret_key_file,
+	     *oa_refresh_token_file, *oa_api_base, *oa_oauth_base;
+	char *bot_token_file, *bot_webhook_secret_file, *bot_api_base, *bot_duty_group;
+
+	struct modem_conf modems[CONFIG_MAX_MODEMS];
+	size_t n_modems;
+};
+
+/* Parse PATH. On failure returns NULL and writes "file:line: reason" to err. */
+struct config *config_load(const char *path, char *err, size_t errlen);
+/* Everything config_load checks, plus that referenced files exist. 0 / -1. */
+int config_check_files(const struct config *cfg, char *err, size_t errlen);
+void config_free(struct config *cfg);
+
+/* "90", "90s", "10m", "2h", "7d" -> seconds. 0 / -1. */
+int config_parse_duration(const char *s, int64_t *out);
+
+#endif

@@ -1,0 +1,32 @@
+/* log — the one logging module.
+ *
+ * Any thread may call it. Lines go to stderr: with a journald priority prefix
+ * ("<3>") when stderr is the journal (JOURNAL_STREAM set), plainly with a
+ * timestamp otherwise. Every line carries the caller's module tag. The level is
+ * checked before formatting; errno is preserved across every call.
+ *
+ * Never pass a citizen's phone number or Zalo id: log the pseudonym instead.
+ */
+#ifndef TINBAO_LOG_H
+#define TINBAO_LOG_H
+
+#include <syslog.h>   /* LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG */
+
+void log_init(const char *prog, int level);
+void log_set_level(int level);
+int log_level_parse(const char *name);   /* "error".."debug" -> LOG_*, -1 if unknown */
+int log_enabled(int level);
+
+void log_msg(int level, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Like log_msg, with ": strerror(errno)" appended. */
+void log_errno(int level, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define log_error(tag, ...)  log_msg(LOG_ERR, tag, __VA_ARGS__)
+#define log_warn(tag, ...)   log_msg(LOG_WARNING, tag, __VA_ARGS__)
+#define log_notice(tag, ...) log_msg(LOG_NOTICE, tag, __VA_ARGS__)
+#define log_info(tag, ...)   log_msg(LOG_INFO, tag, __VA_ARGS__)
+#define log_debug(tag, ...)  log_msg(LOG_DEBUG, tag, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,54 @@
+/* writer — the single admission writer.
+ *
+ * One thread owns one read-write database connection and commits admissions
+ * in batches: every caller waiting when a transaction starts shares its
+ * commit. writer_admit() may be called from any thread; it returns only after
+ * the admission is durable (synchronous=FULL), so a channel may then
+ * acknowledge its source (delete the SMS, answer 200). The admission is
+ * borrowed for the duration of the call. After each commit that admitted
+ * something new the on_commit hook runs (on the writer thread) to wake the
+ * router.
+ */
+#ifndef TINBAO_WRITER_H
+#define TINBAO_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WRITER_QUEUE_MAX 4096      /* admissions waiting; callers block past it */
+#define WRITER_BATCH_MAX 512       /* admissions in one transaction */
+
+struct admission {
+	const char *channel;          /* "sms", "zalo_oa", "zalo_bot" */
+	const char *channel_msg_id;   /* unique per channel: a re-read is admitted once */
+	const char *via;              /* modem or account name that received it */
+	const unsigned char *sender_sealed;
+	size_t sender_sealed_len;
+	const char *pseudonym;        /* identity_pseudonym() of the sender */
+	const char *text;             /* UTF-8, NFC */
+	int64_t received_at;          /* our clock, unix seconds */
+	int64_t source_time;          /* the source's timestamp (SMSC), 0 if none */
+	/* One part of a multipart SMS when part_total > 1: stored until the group
+	 * completes (then admitted whole) or times out (admitted partial). */
+	const char *part_group;
+	int part_seq;
+	int part_total;
+};
+
+struct writer_stats {
+	uint64_t commits;
+	uint64_t admissions;
+	uint64_t max_batch;
+};
+
+struct writer;
+
+struct writer *writer_start(const char *dbpath, void (*on_commit)(void *), void *arg,
+    char *err, size_t errlen);
+/* 0 once committed (a duplicate counts as committed), -1 if the database
+ * refused it (the source must not be acknowledged). */
+int writer_admit(struct writer *w, const struct admission *a);
+void writer_stats(struct writer *w, struct writer_stats *out);
+void writer_stop(struct writer *w);
+
+#endif
