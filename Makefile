@@ -12,9 +12,8 @@ DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
 
-PKGS    := gammu libsodium jansson inih sqlite3 libunistring
-PKG_CFLAGS := $(shell pkg-config --cflags gammu libsodium jansson inih sqlite3 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs gammu libsodium jansson inih sqlite3 2>/dev/null) -lunistring -lpthread
+PKG_CFLAGS := $(shell pkg-config --cflags gammu libsodium jansson inih sqlite3 libsystemd 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs gammu libsodium jansson inih sqlite3 libsystemd 2>/dev/null) -lunistring -lpthread
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla

@@ -1,0 +1,412 @@
+/* db — connections, pragmas, migrations and transactions. See db.h. */
+#include "db/db_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Each entry migrates from version i to i+1. Append; never edit a shipped one. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the whole first schema */
+	"CREATE TABLE inbound ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel TEXT NOT NULL,"
+	"  channel_msg_id TEXT NOT NULL,"
+	"  via TEXT,"
+	"  sender_sealed BLOB,"
+	"  pseudonym TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  source_time INTEGER,"
+	"  partial INTEGER NOT NULL DEFAULT 0,"
+	"  processed_at INTEGER,"
+	"  tip_id INTEGER REFERENCES tips(id),"
+	"  UNIQUE (channel, channel_msg_id));"
+	"CREATE INDEX inbound_todo ON inbound(id) WHERE processed_at IS NULL;"
+	"CREATE TABLE sms_parts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  grp TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  total INTEGER NOT NULL,"
+	"  source_time INTEGER NOT NULL,"
+	"  via TEXT,"
+	"  sender_sealed BLOB,"
+	"  pseudonym TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  done INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (grp, seq, source_time));"
+	"CREATE INDEX sms_parts_open ON sms_parts(grp) WHERE done = 0;"
+	"CREATE TABLE officers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  phone TEXT NOT NULL UNIQUE,"
+	"  zalo_oa TEXT,"
+	"  zalo_bot TEXT,"
+	"  channel TEXT NOT NULL DEFAULT 'sms' CHECK (channel IN ('sms','zalo_oa','zalo_bot')),"
+	"  role TEXT NOT NULL DEFAULT 'officer' CHECK (role IN ('officer','leader','chief')),"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE shifts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  officer_id INTEGER NOT NULL REFERENCES officers(id),"
+	"  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 4),"
+	"  always INTEGER NOT NULL DEFAULT 0,"
+	"  starts_at INTEGER,"
+	"  ends_at INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  CHECK (always = 1 OR (starts_at IS NOT NULL AND ends_at > starts_at)));"
+	"CREATE INDEX shifts_level ON shifts(level, starts_at);"
+	"CREATE TABLE tips ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','acknowledged','closed')),"
+	"  channel TEXT NOT NULL,"
+	"  pseudonym TEXT NOT NULL,"
+	"  sender_sealed BLOB,"
+	"  category TEXT NOT NULL DEFAULT 'khac',"
+	"  urgent INTEGER NOT NULL DEFAULT 0,"
+	"  text TEXT NOT NULL,"
+	"  ref_code TEXT,"
+	"  partial INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_citizen_at INTEGER NOT NULL,"
+	"  acked_at INTEGER,"
+	"  acked_by INTEGER REFERENCES officers(id),"
+	"  closed_at INTEGER,"
+	"  closed_by INTEGER REFERENCES officers(id),"
+	"  close_note TEXT,"
+	"  level INTEGER NOT NULL DEFAULT 1,"
+	"  next_deadline INTEGER,"
+	"  deadline_set_at INTEGER,"
+	"  waiting INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX tips_deadline ON tips(next_deadline) WHERE status = 'new';"
+	"CREATE INDEX tips_sender ON tips(pseudonym, last_citizen_at);"
+	"CREATE TABLE tip_messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  tip_id INTEGER NOT NULL REFERENCES tips(id),"
+	"  direction TEXT NOT NULL CHECK (direction IN ('in','out','note')),"
+	"  inbound_id INTEGER REFERENCES inbound(id),"
+	"  officer_id INTEGER REFERENCES officers(id),"
+	"  text TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX tip_messages_tip ON tip_messages(tip_id);"
+	"CREATE TABLE tip_notified ("
+	"  tip_id INTEGER NOT NULL REFERENCES tips(id),"
+	"  officer_id INTEGER NOT NULL REFERENCES officers(id),"
+	"  level INTEGER NOT NULL,"
+	"  first_at INTEGER NOT NULL,"
+	"  last_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (tip_id, officer_id));"
+	"CREATE INDEX tip_notified_officer ON tip_notified(officer_id);"
+	"CREATE TABLE escalations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  tip_id INTEGER NOT NULL REFERENCES tips(id),"
+	"  from_level INTEGER NOT NULL,"
+	"  to_level INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX escalations_tip ON escalations(tip_id);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel TEXT NOT NULL,"
+	"  dest TEXT,"
+	"  dest_sealed BLOB,"
+	"  officer_id INTEGER REFERENCES officers(id),"
+	"  tip_id INTEGER REFERENCES tips(id),"
+	"  kind TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','sending','sent','failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER NOT NULL,"
+	"  claimed_by TEXT,"
+	"  last_error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER,"
+	"  via TEXT,"
+	"  CHECK ((dest IS NULL) <> (dest_sealed IS NULL)));"
+	"CREATE INDEX outbox_ready ON outbox(channel, next_attempt) WHERE state IN ('queued','sending');"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  tip_id INTEGER REFERENCES tips(id),"
+	"  detail TEXT);"
+	"CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+};
+#define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+int
+db_fail(struct db *db, const char *what)
+{
+	snprintf(db->err, sizeof db->err, "%s: %s", what, sqlite3_errmsg(db->h));
+	return -1;
+}
+
+const char *
+db_errmsg(struct db *db)
+{
+	return db->err;
+}
+
+sqlite3_stmt *
+db_stmt(struct db *db, const char *sql)
+{
+	size_t free_slot = DB_STMT_CACHE;
+	for (size_t i = 0; i < DB_STMT_CACHE; i++) {
+		if (db->cache[i].sql == sql) {
+			sqlite3_reset(db->cache[i].st);
+			sqlite3_clear_bindings(db->cache[i].st);
+			return db->cache[i].st;
+		}
+		if (!db->cache[i].sql && free_slot == DB_STMT_CACHE)
+			free_slot = i;
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		db_fail(db, "prepare");
+		return NULL;
+	}
+	if (free_slot < DB_STMT_CACHE) {
+		db->cache[free_slot].sql = sql;
+		db->cache[free_slot].st = st;
+	} else {
+		/* The cache holds every statement of this program; should it ever
+		 * fill, evict the first slot rather than leak. */
+		sqlite3_finalize(db->cache[0].st);
+		db->cache[0].sql = sql;
+		db->cache[0].st = st;
+	}
+	return st;
+}
+
+int
+db_step_done(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(db, what);
+	return 0;
+}
+
+char *
+db_col_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+unsigned char *
+db_col_blob(sqlite3_stmt *st, int col, size_t *len)
+{
+	const void *b = sqlite3_column_blob(st, col);
+	int n = sqlite3_column_bytes(st, col);
+	*len = 0;
+	if (!b || n <= 0)
+		return NULL;
+	unsigned char *copy = malloc((size_t)n);
+	if (!copy)
+		return NULL;
+	memcpy(copy, b, (size_t)n);
+	*len = (size_t)n;
+	return copy;
+}
+
+void
+db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+void
+db_bind_i64_or_null(sqlite3_stmt *st, int idx, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, idx, v);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+static int
+exec(struct db *db, const char *sql, const char *what)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(db->err, sizeof db->err, "%s: %s", what, msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pragma_int(struct db *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, "pragma");
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, "pragma");
+}
+
+static int
+migrate(struct db *db)
+{
+	int64_t version;
+	if (exec(db, "BEGIN IMMEDIATE", "begin migration") < 0)
+		return -1;
+	if (pragma_int(db, "PRAGMA user_version", &version) < 0)
+		goto fail;
+	if (version > (int64_t)N_MIGRATIONS) {
+		snprintf(db->err, sizeof db->err, "the database has schema version %lld, newer "
+		    "than this program (%zu): upgrade tinbao", (long long)version, N_MIGRATIONS);
+		goto fail;
+	}
+	for (int64_t v = version; v < (int64_t)N_MIGRATIONS; v++) {
+		char sql[64];
+		if (exec(db, migrations[v], "migration") < 0)
+			goto fail;
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %lld", (long long)(v + 1));
+		if (exec(db, sql, "migration") < 0)
+			goto fail;
+	}
+	return exec(db, "COMMIT", "commit migration");
+fail:
+	exec(db, "ROLLBACK", "rollback");
+	return -1;
+}
+
+struct db *
+db_open(const char *path, int readonly, char *err, size_t errlen)
+{
+	struct db *db = calloc(1, sizeof *db);
+	if (!db) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	db->readonly = readonly;
+	int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, db->h ? sqlite3_errmsg(db->h) : "cannot open");
+		db_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db->h, 1);
+	if ((!readonly && exec(db, "PRAGMA journal_mode = WAL", "journal_mode") < 0) ||
+	    exec(db, "PRAGMA synchronous = FULL", "synchronous") < 0 ||
+	    exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") < 0 ||
+	    (!readonly && migrate(db) < 0)) {
+		snprintf(err, errlen, "%s: %s", path, db->err);
+		db_close(db);
+		return NULL;
+	}
+	if (readonly) {
+		int64_t version;
+		if (pragma_int(db, "PRAGMA user_version", &version) < 0 ||
+		    version != (int64_t)N_MIGRATIONS) {
+			snprintf(err, errlen, "%s: not a tinbao database of schema version %zu "
+			    "(start tinbaod once, or run a command that changes it)", path, N_MIGRATIONS);
+			db_close(db);
+			return NULL;
+		}
+	}
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < DB_STMT_CACHE; i++)
+		if (db->cache[i].st)
+			sqlite3_finalize(db->cache[i].st);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+int
+db_begin(struct db *db)
+{
+	return exec(db, "BEGIN IMMEDIATE", "begin");
+}
+
+int
+db_commit(struct db *db)
+{
+	if (exec(db, "COMMIT", "commit") < 0) {
+		exec(db, "ROLLBACK", "rollback");
+		return -1;
+	}
+	return 0;
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h)) {
+		char keep[sizeof db->err];
+		memcpy(keep, db->err, sizeof keep);
+		exec(db, "ROLLBACK", "rollback");
+		memcpy(db->err, keep, sizeof keep);
+	}
+}
+
+int64_t
+db_data_version(struct db *db)
+{
+	int64_t v = -1;
+	pragma_int(db, "PRAGMA data_version", &v);
+	return v;
+}
+
+int
+db_counter_add(struct db *db, const char *name, int64_t delta)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO counters(name, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(name) DO UPDATE SET value = value + ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, delta);
+	return db_step_done(db, st, "counter");
+}
+
+int
+db_counter_get(struct db *db, const char *name, int64_t *value)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT value FROM counters WHERE name = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*value = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : db_fail(db, "counter");
+}
+
+int
+db_audit(struct db *db, int64_t at, const char *actor, const char *action, int64_t tip_id,
+    const char *detail)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO audit(at, actor, action, tip_id, detail) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, at);
+	db_bind_text(st, 2, actor);
+	db_bind_text(st, 3, action);
+	db_bind_i64_or_null(st, 4, tip_id);
+	db_bind_text(st, 5, detail);
+	return db_step_done(db, st, "audit");
+}

@@ -1,0 +1,33 @@
+/* db_internal — what the db/ files share: the connection struct, a small
+ * per-connection statement cache and column helpers. Not for use outside db/. */
+#ifndef TINBAO_DB_INTERNAL_H
+#define TINBAO_DB_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+#define DB_STMT_CACHE 96
+
+struct db {
+	sqlite3 *h;
+	int readonly;
+	char err[256];
+	struct { const char *sql; sqlite3_stmt *st; } cache[DB_STMT_CACHE];
+};
+
+/* A prepared, reset statement for SQL (a string literal: cached by address).
+ * NULL on error (db->err set). */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+/* Record sqlite's current error in db->err with a context word; returns -1. */
+int db_fail(struct db *db, const char *what);
+/* Run a statement that returns no rows to completion. 0 / -1. */
+int db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
+
+char *db_col_text(sqlite3_stmt *st, int col);           /* strdup or NULL */
+unsigned char *db_col_blob(sqlite3_stmt *st, int col, size_t *len);
+void db_bind_text(sqlite3_stmt *st, int idx, const char *s);  /* NULL binds NULL */
+void db_bind_i64_or_null(sqlite3_stmt *st, int idx, int64_t v); /* 0 binds NULL */
+
+#endif

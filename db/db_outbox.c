@@ -1,0 +1,155 @@
+/* db_outbox — the transactional outbox: queued messages, claims, results. */
+#include "db/db_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+outbox_item_clear(struct outbox_item *it)
+{
+	free(it->channel);
+	free(it->dest);
+	if (it->dest_sealed)
+		memset(it->dest_sealed, 0, it->dest_sealed_len);
+	free(it->dest_sealed);
+	free(it->text);
+	free(it->kind);
+	memset(it, 0, sizeof *it);
+}
+
+int64_t
+db_outbox_add(struct db *db, const char *channel, const char *dest,
+    const unsigned char *dest_sealed, size_t dest_sealed_len, int64_t officer_id, int64_t tip_id,
+    const char *kind, const char *text, int64_t now)
+{
+	if ((dest == NULL) == (dest_sealed == NULL || dest_sealed_len == 0)) {
+		snprintf(db->err, sizeof db->err, "outbox: exactly one destination is needed");
+		return -1;
+	}
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO outbox(channel, dest, dest_sealed, officer_id, "
+	    "tip_id, kind, text, next_attempt, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, channel);
+	db_bind_text(st, 2, dest);
+	if (dest_sealed)
+		sqlite3_bind_blob(st, 3, dest_sealed, (int)dest_sealed_len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 3);
+	db_bind_i64_or_null(st, 4, officer_id);
+	db_bind_i64_or_null(st, 5, tip_id);
+	db_bind_text(st, 6, kind);
+	db_bind_text(st, 7, text);
+	sqlite3_bind_int64(st, 8, now);
+	if (db_step_done(db, st, "queue message") < 0)
+		return -1;
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int
+db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t now,
+    int64_t lease_s, struct outbox_item *out)
+{
+	if (db_begin(db) < 0)
+		return -1;
+	/* A 'sending' row whose lease (next_attempt) ran out belongs to a sender
+	 * that died mid-send; it is claimable again. */
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'sending', claimed_by = ?3, "
+	    "attempts = attempts + 1, next_attempt = ?2 + ?4 WHERE id = (SELECT id FROM outbox "
+	    "WHERE channel = ?1 AND state IN ('queued','sending') AND next_attempt <= ?2 "
+	    "ORDER BY next_attempt, id LIMIT 1) RETURNING id, channel, dest, dest_sealed, text, "
+	    "kind, tip_id, attempts");
+	if (!st) {
+		db_rollback(db);
+		return -1;
+	}
+	db_bind_text(st, 1, channel);
+	sqlite3_bind_int64(st, 2, now);
+	db_bind_text(st, 3, claimer);
+	sqlite3_bind_int64(st, 4, lease_s);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->id = sqlite3_column_int64(st, 0);
+		out->channel = db_col_text(st, 1);
+		out->dest = db_col_text(st, 2);
+		out->dest_sealed = db_col_blob(st, 3, &out->dest_sealed_len);
+		out->text = db_col_text(st, 4);
+		out->kind = db_col_text(st, 5);
+		out->tip_id = sqlite3_column_int64(st, 6);
+		out->attempts = sqlite3_column_int(st, 7);
+		rc = sqlite3_step(st);      /* finish the statement before commit */
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, "claim");
+		db_rollback(db);
+		if (out->id)
+			outbox_item_clear(out);
+		return -1;
+	}
+	if (db_commit(db) < 0) {
+		outbox_item_clear(out);
+		return -1;
+	}
+	return out->id ? 1 : 0;
+}
+
+int
+db_outbox_sent(struct db *db, int64_t id, const char *via, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'sent', sent_at = ?2, via = ?3, "
+	    "last_error = NULL WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	db_bind_text(st, 3, via);
+	return db_step_done(db, st, "sent");
+}
+
+int
+db_outbox_retry(struct db *db, int64_t id, const char *error, int64_t next_attempt)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = CASE WHEN ?3 = 0 THEN 'failed' "
+	    "ELSE 'queued' END, next_attempt = CASE WHEN ?3 = 0 THEN next_attempt ELSE ?3 END, "
+	    "last_error = ?2, claimed_by = NULL WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, error);
+	sqlite3_bind_int64(st, 3, next_attempt);
+	return db_step_done(db, st, "retry");
+}
+
+int
+db_outbox_next_due(struct db *db, const char *channel, int64_t *when)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT MIN(next_attempt) FROM outbox WHERE channel = ?1 "
+	    "AND state IN ('queued','sending')");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, channel);
+	int rc = sqlite3_step(st);
+	int found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	if (found)
+		*when = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "next due");
+	return found;
+}
+
+int
+db_outbox_count(struct db *db, const char *state, int64_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT COUNT(*) FROM outbox WHERE state = ?1");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, state);
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, "count");
+}

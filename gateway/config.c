@@ -1,0 +1,495 @@
+/* config — see config.h. One table describes every key. */
+#include "gateway/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gateway/log.h"
+#include "gateway/text.h"
+
+enum ctype { C_STR, C_DUR, C_INT, C_BOOL, C_KEYWORDS };
+
+struct ckey {
+	const char *section;
+	const char *key;
+	enum ctype type;
+	size_t off;
+	int64_t min, max;
+	const char *def;
+};
+
+#define O(f) offsetof(struct config, f)
+#define DAY 86400LL
+static const struct ckey config_table[] = {
+	{ "gateway", "database",        C_STR,  O(database), 0, 0, "/var/lib/tinbao/tinbao.db" },
+	{ "gateway", "key_file",        C_STR,  O(key_file), 0, 0, "/var/lib/tinbao/secret.key" },
+	{ "gateway", "ward",            C_STR,  O(ward), 0, 0, "Phường" },
+	{ "gateway", "timezone",        C_STR,  O(timezone), 0, 0, "Asia/Ho_Chi_Minh" },
+	{ "gateway", "tracking_prefix", C_STR,  O(tracking_prefix), 0, 0, "TB" },
+	{ "gateway", "followup_window", C_DUR,  O(followup_window), 0, 7 * DAY, "30m" },
+	{ "gateway", "retention",       C_DUR,  O(retention), 0, 3650 * DAY, "180d" },
+	{ "gateway", "unaccented_sms",  C_BOOL, O(unaccented_sms), 0, 1, "no" },
+	{ "gateway", "multipart_timeout", C_DUR, O(multipart_timeout), 1, DAY, "10m" },
+	{ "gateway", "log_level",       C_STR,  O(log_level), 0, 0, "info" },
+	{ "escalation", "ack_deadline",   C_DUR, O(ack_deadline), 1, DAY, "10m" },
+	{ "escalation", "level_deadline", C_DUR, O(level_deadline), 1, DAY, "5m" },
+	{ "escalation", "repeat",         C_DUR, O(repeat), 1, DAY, "10m" },
+	{ "escalation", "urgent_deadline", C_DUR, O(urgent_deadline), 1, DAY, "2m" },
+	{ "escalation", "urgent_keywords", C_KEYWORDS, 0, 0, 0, "cháy, dao, súng, cướp, đâm" },
+	{ "outbox", "max_attempts",  C_INT, O(max_attempts), 1, 100, "8" },
+	{ "outbox", "retry_base",    C_DUR, O(retry_base), 1, 3600, "10s" },
+	{ "outbox", "retry_max",     C_DUR, O(retry_max), 1, DAY, "30m" },
+	{ "outbox", "max_sms_parts", C_INT, O(max_sms_parts), 1, 10, "6" },
+	{ "http", "listen",           C_STR, O(http_listen), 0, 0, "127.0.0.1:8080" },
+	{ "http", "body_limit",       C_INT, O(http_body_limit), 1024, 16 << 20, "65536" },
+	{ "http", "admin_token_file", C_STR, O(http_admin_token_file), 0, 0, NULL },
+	{ "zalo_oa", "app_id",                C_STR, O(oa_app_id), 0, 0, NULL },
+	{ "zalo_oa", "oa_secret_key_file",    C_STR, O(oa_secret_key_file), 0, 0, NULL },
+	{ "zalo_oa", "app_secret_key_file",   C_STR, O(oa_app_secret_key_file), 0, 0, NULL },
+	{ "zalo_oa", "refresh_token_file",    C_STR, O(oa_refresh_token_file), 0, 0, NULL },
+	{ "zalo_oa", "api_base",              C_STR, O(oa_api_base), 0, 0, "https://openapi.zalo.me" },
+	{ "zalo_oa", "oauth_base",            C_STR, O(oa_oauth_base), 0, 0, "https://oauth.zaloapp.com" },
+	{ "zalo_bot", "token_file",           C_STR, O(bot_token_file), 0, 0, NULL },
+	{ "zalo_bot", "webhook_secret_file",  C_STR, O(bot_webhook_secret_file), 0, 0, NULL },
+	{ "zalo_bot", "api_base",             C_STR, O(bot_api_base), 0, 0, "https://bot-api.zaloplatforms.com" },
+	{ "zalo_bot", "duty_group",           C_STR, O(bot_duty_group), 0, 0, NULL },
+};
+#define NKEYS (sizeof config_table / sizeof config_table[0])
+
+/* gammu's own configuration keys (gammu's manual, config/index.rst). */
+static const char *const gammu_keys[] = {
+	"device", "port", "connection", "model", "logfile", "logformat", "use_locking",
+	"gammuloc", "synchronizetime", "startinfo", "gammucoding", "atgen_setcnmi",
+	"features", "name",
+};
+
+struct parse_state {
+	struct config *cfg;
+	const char *path;
+	char *err;
+	size_t errlen;
+	int failed;
+	int line;           /* of the last line read */
+	FILE *file;
+	unsigned char seen[NKEYS];
+};
+
+/* fgets that counts lines, so errors can name file:line. */
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct parse_state *st = stream;
+	char *r = fgets(str, num, st->file);
+	if (r)
+		st->line++;
+	return r;
+}
+
+static void
+fail(struct parse_state *st, int line, const char *fmt, ...)
+{
+	if (st->failed)
+		return;
+	st->failed = 1;
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(st->err, st->errlen, "%s:%d: %s", st->path, line, msg);
+	else
+		snprintf(st->err, st->errlen, "%s: %s", st->path, msg);
+}
+
+int
+config_parse_duration(const char *s, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (end == s || errno || v < 0)
+		return -1;
+	int64_t mult = 1;
+	if (*end) {
+		switch (*end) {
+		case 's': mult = 1; break;
+		case 'm': mult = 60; break;
+		case 'h': mult = 3600; break;
+		case 'd': mult = 86400; break;
+		default: return -1;
+		}
+		end++;
+	}
+	if (*end || v > INT64_MAX / mult / 2)
+		return -1;
+	*out = (int64_t)v * mult;
+	return 0;
+}
+
+static int
+parse_bool(const char *s, int *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(s, yes[i]) == 0) { *out = 1; return 0; }
+		if (strcasecmp(s, no[i]) == 0) { *out = 0; return 0; }
+	}
+	return -1;
+}
+
+static int
+set_keywords(struct config *cfg, const char *value)
+{
+	for (size_t i = 0; i < cfg->n_urgent_keywords; i++)
+		free(cfg->urgent_keywords[i]);
+	cfg->n_urgent_keywords = 0;
+	const char *p = value;
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char *word = strndup(p, len);
+		if (!word)
+			return -1;
+		char *folded = text_fold(word);
+		free(word);
+		if (!folded)
+			return -1;
+		if (*folded == '\0') {
+			free(folded);
+		} else if (cfg->n_urgent_keywords >= CONFIG_MAX_KEYWORDS) {
+			free(folded);
+			return -1;
+		} else {
+			cfg->urgent_keywords[cfg->n_urgent_keywords++] = folded;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int
+set_value(struct parse_state *st, const struct ckey *k, const char *value, int line)
+{
+	struct config *cfg = st->cfg;
+	char *base = (char *)cfg;
+	switch (k->type) {
+	case C_STR: {
+		char **slot = (char **)(base + k->off);
+		char *copy = strdup(value);
+		if (!copy)
+			return -1;
+		free(*slot);
+		*slot = copy;
+		return 0;
+	}
+	case C_DUR: {
+		int64_t v;
+		if (config_parse_duration(value, &v) < 0) {
+			fail(st, line, "[%s] %s: \"%s\" is not a duration (90s, 10m, 2h, 7d)",
+			    k->section, k->key, value);
+			return -1;
+		}
+		if (v < k->min || v > k->max) {
+			fail(st, line, "[%s] %s: %s is out of range (%lld..%lld seconds)",
+			    k->section, k->key, value, (long long)k->min, (long long)k->max);
+			return -1;
+		}
+		*(int64_t *)(base + k->off) = v;
+		return 0;
+	}
+	case C_INT: {
+		char *end;
+		errno = 0;
+		long long v = strtoll(value, &end, 10);
+		if (end == value || *end || errno || v < k->min || v > k->max) {
+			fail(st, line, "[%s] %s: \"%s\" is not a number in %lld..%lld",
+			    k->section, k->key, value, (long long)k->min, (long long)k->max);
+			return -1;
+		}
+		if (k->off == O(http_body_limit))
+			*(int64_t *)(base + k->off) = v;
+		else
+			*(int *)(base + k->off) = (int)v;
+		return 0;
+	}
+	case C_BOOL:
+		if (parse_bool(value, (int *)(base + k->off)) < 0) {
+			fail(st, line, "[%s] %s: \"%s\" is not yes or no", k->section, k->key, value);
+			return -1;
+		}
+		return 0;
+	case C_KEYWORDS:
+		if (set_keywords(cfg, value) < 0) {
+			fail(st, line, "[%s] %s: at most %d keywords", k->section, k->key,
+			    CONFIG_MAX_KEYWORDS);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static struct modem_conf *
+modem_section(struct parse_state *st, const char *name, int line)
+{
+	struct config *cfg = st->cfg;
+	for (size_t i = 0; i < cfg->n_modems; i++)
+		if (strcmp(cfg->modems[i].name, name) == 0)
+			return &cfg->modems[i];
+	if (cfg->n_modems >= CONFIG_MAX_MODEMS) {
+		fail(st, line, "at most %d [modem] sections", CONFIG_MAX_MODEMS);
+		return NULL;
+	}
+	if (*name == '\0' || strlen(name) > 32 || strpbrk(name, " \t/")) {
+		fail(st, line, "[modem NAME]: NAME must be 1-32 characters without spaces or '/'");
+		return NULL;
+	}
+	struct modem_conf *m = &cfg->modems[cfg->n_modems];
+	memset(m, 0, sizeof *m);
+	m->name = strdup(name);
+	if (!m->name)
+		return NULL;
+	m->poll = 5;
+	m->send_timeout = 30;
+	cfg->n_modems++;
+	return m;
+}
+
+static int
+modem_key(struct parse_state *st, struct modem_conf *m, const char *key, const char *value,
+    int line)
+{
+	if (strcmp(key, "poll") == 0 || strcmp(key, "send_timeout") == 0) {
+		int64_t v;
+		if (config_parse_duration(value, &v) < 0 || v < 1 || v > 3600) {
+			fail(st, line, "[modem %s] %s: \"%s\" is not a duration of 1s..1h",
+			    m->name, key, value);
+			return 0;
+		}
+		*(strcmp(key, "poll") == 0 ? &m->poll : &m->send_timeout) = v;
+		return 1;
+	}
+	int known = 0;
+	for (size_t i = 0; i < sizeof gammu_keys / sizeof gammu_keys[0]; i++)
+		if (strcasecmp(key, gammu_keys[i]) == 0)
+			known = 1;
+	if (!known) {
+		fail(st, line, "[modem %s]: unknown key \"%s\" (gammu's keys: device, connection, "
+		    "model, logfile, logformat, ...; tinbao's: poll, send_timeout)", m->name, key);
+		return 0;
+	}
+	for (size_t i = 0; i < m->n_gammu; i++)
+		if (strcasecmp(m->gammu_key[i], key) == 0) {
+			fail(st, line, "[modem %s] %s given twice", m->name, key);
+			return 0;
+		}
+	if (m->n_gammu >= CONFIG_MAX_GAMMU_KEYS) {
+		fail(st, line, "[modem %s]: too many keys", m->name);
+		return 0;
+	}
+	if (strchr(value, '\n')) {
+		fail(st, line, "[modem %s] %s: value spans lines", m->name, key);
+		return 0;
+	}
+	m->gammu_key[m->n_gammu] = strdup(key);
+	m->gammu_value[m->n_gammu] = strdup(value);
+	m->n_gammu++;
+	return 1;
+}
+
+static int
+on_entry(void *user, const char *section, const char *key, const char *value)
+{
+	struct parse_state *st = user;
+	int line = st->line;
+	if (st->failed)
+		return 1;
+	if (strncmp(section, "modem ", 6) == 0 || strcmp(section, "modem") == 0) {
+		const char *name = section[5] ? section + 6 : "";
+		while (*name == ' ')
+			name++;
+		struct modem_conf *m = modem_section(st, name, line);
+		if (!m)
+			return 0;
+		if (!key)
+			return 1;
+		return modem_key(st, m, key, value, line);
+	}
+	int section_known = 0;
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (strcmp(config_table[i].section, section) != 0)
+			continue;
+		section_known = 1;
+		if (!key || strcmp(config_table[i].key, key) != 0)
+			continue;
+		if (st->seen[i]) {
+			fail(st, line, "[%s] %s given twice", section, key);
+			return 0;
+		}
+		st->seen[i] = 1;
+		return set_value(st, &config_table[i], value, line) == 0;
+	}
+	if (!section_known) {
+		fail(st, line, "unknown section [%s]", section);
+		return 0;
+	}
+	if (!key)
+		return 1;
+	fail(st, line, "[%s]: unknown key \"%s\"", section, key);
+	return 0;
+}
+
+static int
+check_values(struct parse_state *st)
+{
+	struct config *cfg = st->cfg;
+	const char *p = cfg->tracking_prefix;
+	size_t n = strlen(p);
+	if (n < 1 || n > 8) {
+		fail(st, 0, "[gateway] tracking_prefix must be 1-8 letters");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z'))) {
+			fail(st, 0, "[gateway] tracking_prefix must be ASCII letters");
+			return -1;
+		}
+	for (size_t i = 0; i < n; i++)
+		if (cfg->tracking_prefix[i] >= 'a')
+			cfg->tracking_prefix[i] = (char)(cfg->tracking_prefix[i] - 'a' + 'A');
+	if (*cfg->database == '\0' || *cfg->key_file == '\0') {
+		fail(st, 0, "[gateway] database and key_file must not be empty");
+		return -1;
+	}
+	if (cfg->retry_max < cfg->retry_base) {
+		fail(st, 0, "[outbox] retry_max is shorter than retry_base");
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->n_modems; i++) {
+		int has_device = 0;
+		for (size_t j = 0; j < cfg->modems[i].n_gammu; j++)
+			if (strcasecmp(cfg->modems[i].gammu_key[j], "device") == 0 ||
+			    strcasecmp(cfg->modems[i].gammu_key[j], "port") == 0)
+				has_device = 1;
+		if (!has_device) {
+			fail(st, 0, "[modem %s] needs a device", cfg->modems[i].name);
+			return -1;
+		}
+	}
+	if (log_level_parse(cfg->log_level) < 0) {
+		fail(st, 0, "[gateway] log_level must be error, warning, notice, info or debug");
+		return -1;
+	}
+	return 0;
+}
+
+struct config *
+config_load(const char *path, char *err, size_t errlen)
+{
+	struct config *cfg = calloc(1, sizeof *cfg);
+	if (!cfg) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	struct parse_state st = { .cfg = cfg, .path = path, .err = err, .errlen = errlen };
+	cfg->path = strdup(path);
+	for (size_t i = 0; i < NKEYS; i++)
+		if (config_table[i].def && set_value(&st, &config_table[i], config_table[i].def, 0) < 0) {
+			config_free(cfg);
+			return NULL;
+		}
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		config_free(cfg);
+		return NULL;
+	}
+	st.file = f;
+	int rc = ini_parse_stream(read_line, &st, on_entry, &st);
+	fclose(f);
+	if (!st.failed && rc > 0)
+		fail(&st, rc, "syntax error (expected [section] or key = value)");
+	else if (!st.failed && rc < 0)
+		fail(&st, 0, "cannot read the file");
+	if (!st.failed)
+		check_values(&st);
+	if (st.failed) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+static int
+check_file(const char *what, const char *path, int must_exist_dir_only, char *err, size_t errlen)
+{
+	struct stat sb;
+	if (!path)
+		return 0;
+	if (must_exist_dir_only) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (!slash)
+			return 0;
+		*slash = '\0';
+		if (*dir && stat(dir, &sb) < 0) {
+			snprintf(err, errlen, "%s: directory %s: %s", what, dir, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (stat(path, &sb) < 0) {
+		snprintf(err, errlen, "%s: %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_check_files(const struct config *cfg, char *err, size_t errlen)
+{
+	if (check_file("[gateway] database", cfg->database, 1, err, errlen) < 0 ||
+	    check_file("[gateway] key_file", cfg->key_file, 0, err, errlen) < 0 ||
+	    check_file("[http] admin_token_file", cfg->http_admin_token_file, 0, err, errlen) < 0 ||
+	    check_file("[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file, 0, err, errlen) < 0 ||
+	    check_file("[zalo_oa] app_secret_key_file", cfg->oa_app_secret_key_file, 0, err, errlen) < 0 ||
+	    check_file("[zalo_oa] refresh_token_file", cfg->oa_refresh_token_file, 0, err, errlen) < 0 ||
+	    check_file("[zalo_bot] token_file", cfg->bot_token_file, 0, err, errlen) < 0 ||
+	    check_file("[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file, 0, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < NKEYS; i++)
+		if (config_table[i].type == C_STR)
+			free(*(char **)((char *)cfg + config_table[i].off));
+	for (size_t i = 0; i < cfg->n_urgent_keywords; i++)
+		free(cfg->urgent_keywords[i]);
+	for (size_t i = 0; i < cfg->n_modems; i++) {
+		free(cfg->modems[i].name);
+		for (size_t j = 0; j < cfg->modems[i].n_gammu; j++) {
+			free(cfg->modems[i].gammu_key[j]);
+			free(cfg->modems[i].gammu_value[j]);
+		}
+	}
+	free(cfg->path);
+	free(cfg);
+}

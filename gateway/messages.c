@@ -1,0 +1,256 @@
+/* messages — see messages.h. */
+#include "gateway/messages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/config.h"
+#include "gateway/text.h"
+#include "gateway/timeutil.h"
+
+static void
+excerpt(const char *text, char *out, size_t outsz)
+{
+	char *t = text_truncate(text ? text : "", MSG_EXCERPT_CHARS);
+	snprintf(out, outsz, "%s", t ? t : "");
+	free(t);
+}
+
+static void
+minutes(int64_t s, char *out, size_t outsz)
+{
+	if (s < 90)
+		snprintf(out, outsz, "%lld giây", (long long)s);
+	else
+		snprintf(out, outsz, "%lld phút", (long long)((s + 30) / 60));
+}
+
+const char *
+msg_channel_name(const char *channel)
+{
+	if (channel && strcmp(channel, "zalo_oa") == 0)
+		return "Zalo OA";
+	if (channel && strcmp(channel, "zalo_bot") == 0)
+		return "Zalo";
+	return "SMS";
+}
+
+void
+msg_receipt(const struct config *cfg, const char *id, const char *code, char *out)
+{
+	snprintf(out, MSG_MAX, "Công an %s đã nhận tin báo của bạn. Mã: %s. "
+	    "Danh tính của bạn được giữ bí mật. Bổ sung thông tin: soạn %s nội dung. "
+	    "Hỏi tình trạng: soạn TT %s. Khẩn cấp gọi 113.", cfg->ward, id, code, code);
+}
+
+void
+msg_followup_stored(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Đã bổ sung vào tin báo %s. Cảm ơn bạn.", id);
+}
+
+void
+msg_status_waiting(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Tin báo %s: đã tiếp nhận, đang chờ cán bộ xử lý.", id);
+}
+
+void
+msg_status_acknowledged(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Tin báo %s: cán bộ đã nhận, đang xác minh.", id);
+}
+
+void
+msg_status_closed(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Tin báo %s: đã xử lý xong. Cảm ơn bạn.", id);
+}
+
+void
+msg_status_not_found(const char *what, char *out)
+{
+	snprintf(out, MSG_MAX, "Không tìm thấy tin báo %s. Kiểm tra lại mã.", what);
+}
+
+void
+msg_ack_notice(const struct config *cfg, const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Tin báo %s đã được cán bộ Công an %s tiếp nhận xử lý. "
+	    "Cán bộ có thể hỏi thêm qua kênh này.", id, cfg->ward);
+}
+
+void
+msg_closed_notice(const char *id, char *out)
+{
+	msg_status_closed(id, out);
+}
+
+void
+msg_new_tip(const char *id, const char *code, int64_t created, const char *channel,
+    int urgent, const char *text, int64_t deadline, const char *note, char *out)
+{
+	char at[16], until[16], body[MSG_MAX];
+	timeutil_format_hm(created, at, sizeof at);
+	timeutil_format_hm(deadline, until, sizeof until);
+	excerpt(text, body, sizeof body);
+	snprintf(out, MSG_MAX, "%s %s %s qua %s%s%s. Nội dung: %s Nhận: OK %s trước %s.",
+	    urgent ? "KHẨN ·" : "TIN BÁO MỚI", id, at, msg_channel_name(channel),
+	    note && *note ? ". " : "", note ? note : "", body, code, until);
+}
+
+void
+msg_escalated(const char *id, const char *code, int to_level, int64_t waited_s,
+    const char *text, int64_t deadline, const char *note, char *out)
+{
+	char waited[32], until[16], body[MSG_MAX];
+	minutes(waited_s, waited, sizeof waited);
+	timeutil_format_hm(deadline, until, sizeof until);
+	excerpt(text, body, sizeof body);
+	snprintf(out, MSG_MAX, "CHUYỂN CẤP %d · %s chưa có người nhận sau %s%s%s. "
+	    "Nội dung: %s Nhận: OK %s trước %s.", to_level, id, waited,
+	    note && *note ? ". " : "", note ? note : "", body, code, until);
+}
+
+void
+msg_reminder(const char *id, const char *code, int level, int64_t waited_s, char *out)
+{
+	char waited[32];
+	minutes(waited_s, waited, sizeof waited);
+	snprintf(out, MSG_MAX, "NHẮC · %s vẫn chưa có người nhận sau %s, đã chuyển cấp %d. "
+	    "Nhận: OK %s.", id, waited, level, code);
+}
+
+void
+msg_repeat(const char *id, const char *code, int64_t waited_s, char *out)
+{
+	char waited[32];
+	minutes(waited_s, waited, sizeof waited);
+	snprintf(out, MSG_MAX, "BÁO ĐỘNG · %s chưa có ai nhận sau %s, đã qua mọi cấp. "
+	    "Nhận ngay: OK %s.", id, waited, code);
+}
+
+void
+msg_ack_confirm(const char *id, int64_t at, char *out)
+{
+	char hm[16];
+	timeutil_format_hm(at, hm, sizeof hm);
+	snprintf(out, MSG_MAX, "Đã ghi nhận: đồng chí nhận %s lúc %s. Người báo đã được thông báo.",
+	    id, hm);
+}
+
+void
+msg_stand_down(const char *id, const char *officer_name, int64_t at, char *out)
+{
+	char hm[16];
+	timeutil_format_hm(at, hm, sizeof hm);
+	snprintf(out, MSG_MAX, "%s đã có người nhận (Đ/c %s, %s).", id, officer_name, hm);
+}
+
+void
+msg_already_acked(const char *id, const char *officer_name, int64_t at, char *out)
+{
+	char hm[16];
+	timeutil_format_hm(at, hm, sizeof hm);
+	snprintf(out, MSG_MAX, "%s đã được Đ/c %s nhận lúc %s. Không thay đổi gì.", id,
+	    officer_name ? officer_name : "?", hm);
+}
+
+void
+msg_already_closed(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "%s đã đóng. Không thay đổi gì.", id);
+}
+
+void
+msg_close_confirm(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Đã đóng %s. Người báo đã được thông báo.", id);
+}
+
+void
+msg_unknown_tip(const char *what, char *out)
+{
+	snprintf(out, MSG_MAX, "Không tìm thấy tin báo %s.", what);
+}
+
+void
+msg_bad_id(const char *token, char *out)
+{
+	snprintf(out, MSG_MAX, "Mã tin báo không hợp lệ: %s. Mã có dạng TB-7KM4QX.", token);
+}
+
+void
+msg_none_waiting(char *out)
+{
+	snprintf(out, MSG_MAX, "Không có tin nào đang chờ đồng chí nhận.");
+}
+
+void
+msg_several_waiting(const char *const *ids, size_t n, char *out)
+{
+	char list[MSG_MAX] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < n && used < sizeof list - 20; i++) {
+		int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", ids[i]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	snprintf(out, MSG_MAX, "Có %zu tin đang chờ đồng chí: %s. Trả lời OK <mã> cho từng tin.",
+	    n, list);
+}
+
+void
+msg_citizen_added(const char *id, int64_t at, const char *text, char *out)
+{
+	char hm[16], body[MSG_MAX];
+	timeutil_format_hm(at, hm, sizeof hm);
+	excerpt(text, body, sizeof body);
+	snprintf(out, MSG_MAX, "%s · người báo bổ sung %s: %s", id, hm, body);
+}
+
+void
+msg_officer_help(char *out)
+{
+	snprintf(out, MSG_MAX, "Không hiểu lệnh. Dùng: OK <mã> (nhận) · OK (nhận tin duy nhất "
+	    "đang chờ) · XONG <mã> [ghi chú] (đóng) · DS (danh sách tin).");
+}
+
+void
+msg_usage(const char *command, char *out)
+{
+	snprintf(out, MSG_MAX, "Thiếu mã tin báo. Dùng: %s <mã>, ví dụ %s 7KM4QX.", command, command);
+}
+
+void
+msg_not_available(const char *command, char *out)
+{
+	snprintf(out, MSG_MAX, "Lệnh %s chưa dùng được trên hệ thống này. Dùng: OK <mã>, "
+	    "XONG <mã>, DS.", command);
+}
+
+void
+msg_ds_line(const char *id, const char *status_word, int64_t at, char *out, size_t outsz)
+{
+	char hm[32];
+	timeutil_format_hm_dm(at, hm, sizeof hm);
+	snprintf(out, outsz, "%s %s %s", id, status_word, hm);
+}
+
+void
+msg_ds(const char *const *lines, size_t n, char *out)
+{
+	if (n == 0) {
+		snprintf(out, MSG_MAX, "Đồng chí không có tin nào đang mở.");
+		return;
+	}
+	size_t used = (size_t)snprintf(out, MSG_MAX, "%zu tin đang mở:", n);
+	for (size_t i = 0; i < n && used < MSG_MAX - 1; i++) {
+		int w = snprintf(out + used, MSG_MAX - used, "%s%s", i ? "; " : " ", lines[i]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}

@@ -1,0 +1,58 @@
+/* messages — every text tinbao sends to a citizen or an officer, in proper
+ * Vietnamese with diacritics (docs/domain.md §10). The không dấu form for
+ * GSM-7 SMS is made from these by text_unaccent() in notify.c, so each text
+ * exists once. Pure functions, any thread; they write into out (at most
+ * MSG_MAX bytes) and never include a citizen's address.
+ *
+ * `id` arguments are the formatted tracking ID ("TB-7KM4QX"); `code` the bare
+ * six characters ("7KM4QX") that a citizen or officer types back.
+ */
+#ifndef TINBAO_MESSAGES_H
+#define TINBAO_MESSAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MSG_MAX 1200
+#define MSG_EXCERPT_CHARS 240     /* tip text quoted in an officer notification */
+
+struct config;
+
+/* to citizens */
+void msg_receipt(const struct config *cfg, const char *id, const char *code, char *out);
+void msg_followup_stored(const char *id, char *out);
+void msg_status_waiting(const char *id, char *out);
+void msg_status_acknowledged(const char *id, char *out);
+void msg_status_closed(const char *id, char *out);
+void msg_status_not_found(const char *what, char *out);
+void msg_ack_notice(const struct config *cfg, const char *id, char *out);
+void msg_closed_notice(const char *id, char *out);
+
+/* to officers */
+void msg_new_tip(const char *id, const char *code, int64_t created, const char *channel,
+    int urgent, const char *text, int64_t deadline, const char *note, char *out);
+void msg_escalated(const char *id, const char *code, int to_level, int64_t waited_s,
+    const char *text, int64_t deadline, const char *note, char *out);
+void msg_reminder(const char *id, const char *code, int level, int64_t waited_s, char *out);
+void msg_repeat(const char *id, const char *code, int64_t waited_s, char *out);
+void msg_ack_confirm(const char *id, int64_t at, char *out);
+void msg_stand_down(const char *id, const char *officer_name, int64_t at, char *out);
+void msg_already_acked(const char *id, const char *officer_name, int64_t at, char *out);
+void msg_already_closed(const char *id, char *out);
+void msg_close_confirm(const char *id, char *out);
+void msg_unknown_tip(const char *what, char *out);
+void msg_bad_id(const char *token, char *out);
+void msg_none_waiting(char *out);
+/* ids: formatted tracking IDs */
+void msg_several_waiting(const char *const *ids, size_t n, char *out);
+void msg_citizen_added(const char *id, int64_t at, const char *text, char *out);
+void msg_officer_help(char *out);
+void msg_usage(const char *command, char *out);
+void msg_not_available(const char *command, char *out);
+/* One line per tip for DS; lines[] formatted by the caller with msg_ds_line. */
+void msg_ds_line(const char *id, const char *status_word, int64_t at, char *out, size_t outsz);
+void msg_ds(const char *const *lines, size_t n, char *out);
+
+const char *msg_channel_name(const char *channel);   /* "SMS", "Zalo OA", "Zalo" */
+
+#endif

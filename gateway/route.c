@@ -1,0 +1,371 @@
+/* route — see route.h. */
+#include "gateway/route.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "gateway/command.h"
+#include "gateway/config.h"
+#include "gateway/escalate.h"
+#include "gateway/identity.h"
+#include "gateway/log.h"
+#include "gateway/messages.h"
+#include "gateway/notify.h"
+#include "gateway/text.h"
+#include "gateway/tipops.h"
+#include "gateway/trackid.h"
+
+#define TAG "router"
+#define WAITING_LIST_MAX 20
+
+/* ------------------------------------------------------------ officers */
+
+static int
+reply_officer(struct db *db, const struct config *cfg, const struct officer *o, int64_t tip_id,
+    const char *text, int64_t now)
+{
+	return notify_officer(db, cfg, o->id, tip_id, "reply", text, now);
+}
+
+static int
+officer_list(struct db *db, const struct config *cfg, const struct officer *o, int64_t now)
+{
+	struct tip *waiting = NULL, *mine = NULL;
+	size_t nw = 0, nm = 0;
+	int rc = -1;
+	if (db_waiting_for_officer(db, o->id, &waiting, &nw) < 0 ||
+	    db_open_for_officer(db, o->id, &mine, &nm) < 0)
+		goto out;
+	char lines[WAITING_LIST_MAX][96];
+	const char *ptrs[WAITING_LIST_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < nw && n < WAITING_LIST_MAX; i++, n++) {
+		char id[24];
+		trackid_format(cfg->tracking_prefix, waiting[i].code, id, sizeof id);
+		msg_ds_line(id, "chờ nhận, từ", waiting[i].created_at, lines[n], sizeof lines[n]);
+		ptrs[n] = lines[n];
+	}
+	for (size_t i = 0; i < nm && n < WAITING_LIST_MAX; i++, n++) {
+		char id[24];
+		trackid_format(cfg->tracking_prefix, mine[i].code, id, sizeof id);
+		msg_ds_line(id, "đã nhận", mine[i].acked_at, lines[n], sizeof lines[n]);
+		ptrs[n] = lines[n];
+	}
+	char text[MSG_MAX];
+	msg_ds(ptrs, n, text);
+	rc = reply_officer(db, cfg, o, 0, text, now);
+out:
+	tips_free(waiting, nw);
+	tips_free(mine, nm);
+	return rc;
+}
+
+static int
+officer_bare_ack(struct db *db, const struct config *cfg, const struct officer *o, int64_t now)
+{
+	struct tip *waiting = NULL;
+	size_t n = 0;
+	if (db_waiting_for_officer(db, o->id, &waiting, &n) < 0)
+		return -1;
+	int rc;
+	char text[MSG_MAX];
+	if (n == 1) {
+		char code[TRACKID_CODE_LEN + 1];
+		snprintf(code, sizeof code, "%s", waiting[0].code);
+		rc = tipops_ack_in_tx(db, cfg, code, o->id, now, 1, text, sizeof text) ==
+		    TIPOPS_ERROR ? -1 : 0;
+	} else if (n == 0) {
+		msg_none_waiting(text);
+		rc = reply_officer(db, cfg, o, 0, text, now);
+	} else {
+		char ids[WAITING_LIST_MAX][24];
+		const char *ptrs[WAITING_LIST_MAX];
+		size_t k = n < WAITING_LIST_MAX ? n : WAITING_LIST_MAX;
+		for (size_t i = 0; i < k; i++) {
+			trackid_format(cfg->tracking_prefix, waiting[i].code, ids[i], sizeof ids[i]);
+			ptrs[i] = ids[i];
+		}
+		msg_several_waiting(ptrs, k, text);
+		rc = reply_officer(db, cfg, o, 0, text, now);
+	}
+	tips_free(waiting, n);
+	return rc;
+}
+
+/* Run ack/close and answer the officer when tipops did not (unknown, already). */
+static int
+officer_tipop(struct db *db, const struct config *cfg, const struct officer *o,
+    const struct command *c, int64_t now)
+{
+	char text[MSG_MAX];
+	enum tipops_result r;
+	if (c->kind == CMD_ACK) {
+		r = tipops_ack_in_tx(db, cfg, c->code, o->id, now, 1, text, sizeof text);
+	} else {
+		char note[COMMAND_TEXT_MAX + 1];
+		snprintf(note, sizeof note, "%.*s", (int)c->arg_len, c->arg);
+		r = tipops_close_in_tx(db, cfg, c->code, o->id, note, now, 1, text, sizeof text);
+	}
+	if (r == TIPOPS_ERROR)
+		return -1;
+	if (r == TIPOPS_DONE)
+		return 0;
+	return reply_officer(db, cfg, o, 0, text, now);
+}
+
+static int
+officer_command(struct db *db, const struct config *cfg, const struct officer *o,
+    const char *body, int64_t now)
+{
+	struct command c;
+	char text[MSG_MAX];
+	if (command_parse_officer(cfg->tracking_prefix, body, &c) < 0)
+		c.kind = CMD_NONE;
+	if (db_audit(db, now, o->name, "officer.command", 0, NULL) < 0)
+		return -1;
+	switch (c.kind) {
+	case CMD_ACK:
+	case CMD_CLOSE:
+		if (c.id_state == CMD_ID_OK)
+			return officer_tipop(db, cfg, o, &c, now);
+		if (c.id_state == CMD_ID_INVALID) {
+			msg_bad_id(c.bad_token, text);
+			return reply_officer(db, cfg, o, 0, text, now);
+		}
+		if (c.kind == CMD_ACK)
+			return officer_bare_ack(db, cfg, o, now);
+		msg_usage("XONG", text);
+		return reply_officer(db, cfg, o, 0, text, now);
+	case CMD_LIST:
+		return officer_list(db, cfg, o, now);
+	case CMD_ASK:
+		msg_not_available("HOI", text);
+		return reply_officer(db, cfg, o, 0, text, now);
+	case CMD_TRANSFER:
+		msg_not_available("CHUYEN", text);
+		return reply_officer(db, cfg, o, 0, text, now);
+	default:
+		msg_officer_help(text);
+		return reply_officer(db, cfg, o, 0, text, now);
+	}
+}
+
+/* ------------------------------------------------------------ citizens */
+
+static int
+is_urgent(const struct config *cfg, const char *text)
+{
+	char *folded = text_fold(text);
+	int urgent = 0;
+	for (size_t i = 0; folded && i < cfg->n_urgent_keywords && !urgent; i++)
+		urgent = text_contains_word(folded, cfg->urgent_keywords[i]);
+	free(folded);
+	return urgent;
+}
+
+static int
+reply_citizen(struct db *db, const struct config *cfg, const struct inbound *m, int64_t tip_id,
+    const char *kind, const char *text, int64_t now)
+{
+	if (notify_citizen(db, cfg, m->channel, m->sender_sealed, m->sender_sealed_len, tip_id,
+	    kind, text, now) < 0)
+		return -1;
+	return tip_id ? db_tip_message_add(db, tip_id, "out", 0, 0, text, now) : 0;
+}
+
+static enum route_outcome
+new_tip(struct db *db, const struct config *cfg, const struct inbound *m, const char *ref_code,
+    int64_t now, int64_t *tip_id)
+{
+	struct tip t;
+	memset(&t, 0, sizeof t);
+	t.channel = m->channel;
+	t.pseudonym = m->pseudonym;
+	t.sender_sealed = m->sender_sealed;
+	t.sender_sealed_len = m->sender_sealed_len;
+	t.category = "khac";
+	t.urgent = is_urgent(cfg, m->text);
+	t.text = m->text;
+	t.ref_code = (char *)ref_code;
+	t.partial = m->partial;
+	t.created_at = now;
+	t.level = 1;
+	int64_t id = 0;
+	for (int tries = 0; tries < 16 && id == 0; tries++) {
+		if (trackid_new(t.code) < 0)
+			return ROUTE_ERROR;
+		id = db_tip_insert(db, &t);
+	}
+	if (id <= 0)
+		return ROUTE_ERROR;
+	*tip_id = id;
+	char fid[24], text[MSG_MAX];
+	trackid_format(cfg->tracking_prefix, t.code, fid, sizeof fid);
+	if (db_tip_message_add(db, id, "in", m->id, 0, m->text, now) < 0 ||
+	    db_audit(db, now, "tinbaod", "tip.new", id, ref_code ? "mentions another tip" : NULL) < 0)
+		return ROUTE_ERROR;
+	if (ref_code) {
+		char note[96], rid[24];
+		trackid_format(cfg->tracking_prefix, ref_code, rid, sizeof rid);
+		snprintf(note, sizeof note, "Người báo nhắc đến mã %s (của người khác).", rid);
+		if (db_tip_message_add(db, id, "note", 0, 0, note, now) < 0)
+			return ROUTE_ERROR;
+	}
+	msg_receipt(cfg, fid, t.code, text);
+	if (reply_citizen(db, cfg, m, id, "receipt", text, now) < 0)
+		return ROUTE_ERROR;
+	log_info(TAG, "%s: new tip from sender %.8s via %s (%zu characters%s%s)", fid, m->pseudonym,
+	    m->channel, text_chars(m->text), t.urgent ? ", urgent" : "",
+	    m->partial ? ", parts missing" : "");
+	struct tip fresh;
+	if (db_tip_by_id(db, id, &fresh) <= 0)
+		return ROUTE_ERROR;
+	int rc = escalate_start(db, cfg, &fresh, now);
+	tip_clear(&fresh);
+	return rc < 0 ? ROUTE_ERROR : ROUTE_NEW_TIP;
+}
+
+static enum route_outcome
+followup(struct db *db, const struct config *cfg, const struct inbound *m, const struct tip *t,
+    const char *text_in, int64_t now)
+{
+	char fid[24], text[MSG_MAX];
+	trackid_format(cfg->tracking_prefix, t->code, fid, sizeof fid);
+	if (db_tip_message_add(db, t->id, "in", m->id, 0, text_in, now) < 0 ||
+	    db_tip_touch_citizen(db, t->id, now) < 0 ||
+	    db_audit(db, now, "tinbaod", "tip.followup", t->id, NULL) < 0)
+		return ROUTE_ERROR;
+	/* Tell the owner, or everyone told so far while nobody owns it. */
+	msg_citizen_added(fid, now, text_in, text);
+	if (t->acked_by) {
+		if (notify_officer(db, cfg, t->acked_by, t->id, "followup", text, now) < 0)
+			return ROUTE_ERROR;
+	} else {
+		int64_t told[ESCALATE_MAX_ON_DUTY * ESCALATE_TOP_LEVEL];
+		size_t n = 0;
+		if (db_notified_list(db, t->id, told, sizeof told / sizeof told[0], &n) < 0)
+			return ROUTE_ERROR;
+		for (size_t i = 0; i < n; i++)
+			if (notify_officer(db, cfg, told[i], t->id, "followup", text, now) < 0)
+				return ROUTE_ERROR;
+	}
+	msg_followup_stored(fid, text);
+	if (reply_citizen(db, cfg, m, t->id, "followup_ack", text, now) < 0)
+		return ROUTE_ERROR;
+	log_info(TAG, "%s: follow-up from its sender (%zu characters)", fid, text_chars(text_in));
+	return ROUTE_FOLLOWUP;
+}
+
+static enum route_outcome
+status(struct db *db, const struct config *cfg, const struct inbound *m, const struct command *c,
+    int64_t now)
+{
+	char text[MSG_MAX], fid[40];
+	struct tip t;
+	int found = 0;
+	if (c->id_state == CMD_ID_OK) {
+		trackid_format(cfg->tracking_prefix, c->code, fid, sizeof fid);
+		found = db_tip_by_code(db, c->code, &t);
+		if (found < 0)
+			return ROUTE_ERROR;
+	} else {
+		snprintf(fid, sizeof fid, "%s", c->id_state == CMD_ID_INVALID ? c->bad_token : "");
+	}
+	/* Somebody else's tip gets the same answer as one that does not exist. */
+	if (found && strcmp(t.pseudonym, m->pseudonym) != 0) {
+		tip_clear(&t);
+		found = 0;
+	}
+	if (!found)
+		msg_status_not_found(fid, text);
+	else if (t.status == TIP_NEW)
+		msg_status_waiting(fid, text);
+	else if (t.status == TIP_ACKNOWLEDGED)
+		msg_status_acknowledged(fid, text);
+	else
+		msg_status_closed(fid, text);
+	int64_t tip_id = found ? t.id : 0;
+	if (found)
+		tip_clear(&t);
+	if (reply_citizen(db, cfg, m, tip_id, "status", text, now) < 0)
+		return ROUTE_ERROR;
+	return ROUTE_STATUS;
+}
+
+static enum route_outcome
+citizen(struct db *db, const struct config *cfg, const struct inbound *m, int64_t now,
+    int64_t *tip_id)
+{
+	struct command c;
+	if (command_parse_citizen(cfg->tracking_prefix, m->text, &c) < 0)
+		c.kind = CMD_NONE;
+	if (c.kind == CMD_STATUS)
+		return status(db, cfg, m, &c, now);
+
+	struct tip t;
+	const char *ref_code = NULL;
+	char ref[TRACKID_CODE_LEN + 1];
+	if (c.kind == CMD_FOLLOWUP && c.id_state == CMD_ID_OK) {
+		int found = db_tip_by_code(db, c.code, &t);
+		if (found < 0)
+			return ROUTE_ERROR;
+		if (found && strcmp(t.pseudonym, m->pseudonym) == 0) {
+			char body[COMMAND_TEXT_MAX + 1];
+			snprintf(body, sizeof body, "%.*s", (int)c.arg_len, c.arg);
+			*tip_id = t.id;
+			enum route_outcome r = followup(db, cfg, m, &t, *body ? body : m->text, now);
+			tip_clear(&t);
+			return r;
+		}
+		if (found) {
+			/* A stranger quoting someone's ID: a new tip that mentions it. */
+			snprintf(ref, sizeof ref, "%s", c.code);
+			ref_code = ref;
+			tip_clear(&t);
+			return new_tip(db, cfg, m, ref_code, now, tip_id);
+		}
+	}
+	int found = db_tip_recent_for(db, m->pseudonym, now - cfg->followup_window, &t);
+	if (found < 0)
+		return ROUTE_ERROR;
+	if (found) {
+		*tip_id = t.id;
+		enum route_outcome r = followup(db, cfg, m, &t, m->text, now);
+		tip_clear(&t);
+		return r;
+	}
+	return new_tip(db, cfg, m, NULL, now, tip_id);
+}
+
+/* ---------------------------------------------------------------- entry */
+
+enum route_outcome
+route_message(struct db *db, const struct config *cfg, const struct identity *id,
+    const struct inbound *m, int64_t now, int64_t *tip_id)
+{
+	*tip_id = 0;
+	if (strcmp(m->channel, "sms") == 0 && m->sender_sealed_len) {
+		char addr[IDENTITY_ADDR_MAX + 1], phone[40];
+		if (identity_unseal(id, m->sender_sealed, m->sender_sealed_len, addr, sizeof addr) == 0) {
+			struct officer o;
+			int found = 0;
+			if (identity_phone_normalize(addr, phone, sizeof phone) == 0)
+				found = db_officer_by_phone(db, phone, &o);
+			identity_wipe(addr, sizeof addr);
+			identity_wipe(phone, sizeof phone);
+			if (found < 0)
+				return ROUTE_ERROR;
+			if (found) {
+				int rc = officer_command(db, cfg, &o, m->text, now);
+				officer_clear(&o);
+				return rc < 0 ? ROUTE_ERROR : ROUTE_COMMAND;
+			}
+		} else {
+			log_warn(TAG, "message %lld: the sender's address cannot be opened with this "
+			    "key; treated as a citizen without a reply address", (long long)m->id);
+		}
+	}
+	return citizen(db, cfg, m, now, tip_id);
+}

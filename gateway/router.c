@@ -1,0 +1,251 @@
+/* router — see router.h. */
+#include "gateway/router.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/db.h"
+#include "gateway/config.h"
+#include "gateway/escalate.h"
+#include "gateway/log.h"
+#include "gateway/route.h"
+
+#define TAG "router"
+#define ROUTER_TICK_S 1           /* check for roster changes made by `tinbao` */
+#define ROUTER_DUE_BATCH 64
+#define ROUTER_MAX_TRIES 5        /* a message that fails this often is set aside */
+
+struct router {
+	const struct config *cfg;
+	const struct identity *id;
+	struct db *db;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int woken;
+	int stop;
+	void (*wake_senders)(void *);
+	void *arg;
+	struct router_stats stats;
+	int64_t failing_id;          /* inbound id that failed last */
+	int failing_count;
+	int64_t data_version;
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Route one admitted message in one transaction. 1 routed, 0 none, -1 error. */
+static int
+route_next(struct router *r)
+{
+	struct inbound m;
+	int found = db_inbound_next(r->db, &m);
+	if (found <= 0)
+		return found;
+	int64_t start = now_ms(), now = start / 1000, tip_id = 0;
+	enum route_outcome out = ROUTE_ERROR;
+	if (db_begin(r->db) == 0) {
+		out = route_message(r->db, r->cfg, r->id, &m, now, &tip_id);
+		if (out != ROUTE_ERROR && db_inbound_mark(r->db, m.id, tip_id, now) < 0)
+			out = ROUTE_ERROR;
+		if (out != ROUTE_ERROR && db_commit(r->db) < 0)
+			out = ROUTE_ERROR;
+		if (out == ROUTE_ERROR)
+			db_rollback(r->db);
+	}
+	int rc = 1;
+	if (out == ROUTE_ERROR) {
+		r->stats.failures++;
+		if (r->failing_id != m.id) {
+			r->failing_id = m.id;
+			r->failing_count = 0;
+		}
+		if (++r->failing_count >= ROUTER_MAX_TRIES) {
+			log_error(TAG, "message %lld could not be routed %d times (%s); set aside, it "
+			    "stays in the database", (long long)m.id, r->failing_count, db_errmsg(r->db));
+			if (db_begin(r->db) == 0 && db_inbound_mark(r->db, m.id, 0, now) == 0)
+				db_commit(r->db);
+			else
+				db_rollback(r->db);
+		} else {
+			log_warn(TAG, "message %lld: routing failed, will retry: %s", (long long)m.id,
+			    db_errmsg(r->db));
+			rc = -1;
+		}
+	} else {
+		r->stats.routed++;
+		if (out == ROUTE_NEW_TIP) {
+			r->stats.tips++;
+			r->stats.last_route_ms = now_ms() - m.received_at * 1000;
+		}
+		if (r->wake_senders)
+			r->wake_senders(r->arg);
+	}
+	inbound_clear(&m);
+	return rc;
+}
+
+/* Escalate one tip in one transaction. */
+static int
+escalate_one(struct router *r, int64_t tip_id, int64_t now)
+{
+	if (db_begin(r->db) < 0)
+		return -1;
+	struct tip t;
+	int found = db_tip_by_id(r->db, tip_id, &t);
+	int rc = found < 0 ? -1 : 0;
+	if (found > 0) {
+		rc = escalate_due(r->db, r->cfg, &t, now);
+		tip_clear(&t);
+	}
+	if (rc == 0 && db_commit(r->db) == 0) {
+		r->stats.escalations++;
+		if (r->wake_senders)
+			r->wake_senders(r->arg);
+		return 0;
+	}
+	db_rollback(r->db);
+	log_warn(TAG, "escalation of tip %lld failed, will retry: %s", (long long)tip_id,
+	    db_errmsg(r->db));
+	return -1;
+}
+
+static int
+run_due(struct router *r, int roster_changed)
+{
+	int64_t ids[ROUTER_DUE_BATCH];
+	size_t n = 0;
+	int64_t now = (int64_t)time(NULL);
+	if (db_due_tips(r->db, now, ids, ROUTER_DUE_BATCH, &n) < 0)
+		return -1;
+	int failed = 0;
+	for (size_t i = 0; i < n; i++)
+		failed |= escalate_one(r, ids[i], now) < 0;
+	if (roster_changed) {
+		/* A shift added from the command line may be what a waiting tip
+		 * needs; those tips have no deadline of their own. */
+		if (db_waiting_tips(r->db, ids, ROUTER_DUE_BATCH, &n) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			failed |= escalate_one(r, ids[i], now) < 0;
+	}
+	return failed ? -1 : 0;
+}
+
+static void *
+router_main(void *arg)
+{
+	struct router *r = arg;
+	int backoff = 0;
+	r->data_version = db_data_version(r->db);
+	run_due(r, 1);      /* deadlines missed while we were down fire now, once */
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		int stop = r->stop;
+		r->woken = 0;
+		pthread_mutex_unlock(&r->lock);
+		if (stop)
+			break;
+
+		int failed = 0, routed;
+		while ((routed = route_next(r)) > 0)
+			;
+		failed |= routed < 0;
+		int64_t v = db_data_version(r->db);
+		int changed = v != r->data_version;
+		r->data_version = v;
+		failed |= run_due(r, changed) < 0;
+
+		/* Sleep until the earliest deadline, a wake-up, or the tick. */
+		int64_t now = (int64_t)time(NULL), next = 0;
+		int64_t until = now + ROUTER_TICK_S;
+		if (db_next_deadline(r->db, &next) > 0 && next < until)
+			until = next;
+		if (failed) {
+			backoff = backoff ? (backoff < 30 ? backoff * 2 : 30) : 1;
+			until = now + backoff;
+		} else {
+			backoff = 0;
+		}
+		struct timespec ts = { .tv_sec = (time_t)until, .tv_nsec = 0 };
+		pthread_mutex_lock(&r->lock);
+		while (!r->woken && !r->stop) {
+			if (pthread_cond_timedwait(&r->cond, &r->lock, &ts) == ETIMEDOUT)
+				break;
+		}
+		pthread_mutex_unlock(&r->lock);
+	}
+	return NULL;
+}
+
+struct router *
+router_start(const struct config *cfg, const struct identity *id, void (*wake_senders)(void *),
+    void *arg, char *err, size_t errlen)
+{
+	struct router *r = calloc(1, sizeof *r);
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	r->cfg = cfg;
+	r->id = id;
+	r->wake_senders = wake_senders;
+	r->arg = arg;
+	r->db = db_open(cfg->database, 0, err, errlen);
+	if (!r->db) {
+		free(r);
+		return NULL;
+	}
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	if (pthread_create(&r->thread, NULL, router_main, r) != 0) {
+		snprintf(err, errlen, "cannot start the router thread");
+		db_close(r->db);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+router_wake(struct router *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->woken = 1;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+void
+router_stats(struct router *r, struct router_stats *out)
+{
+	pthread_mutex_lock(&r->lock);
+	*out = r->stats;
+	pthread_mutex_unlock(&r->lock);
+}
+
+void
+router_stop(struct router *r)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->stop = 1;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	db_close(r->db);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->cond);
+	free(r);
+}

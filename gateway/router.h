@@ -1,0 +1,38 @@
+/* router — the router and scheduler thread.
+ *
+ * Takes admitted messages in order and turns each, in one transaction, into
+ * a tip, a follow-up, a status answer or an officer command (acknowledge,
+ * close, list), with the outgoing messages queued in the outbox. Between
+ * messages it sleeps until the earliest escalation deadline (an indexed
+ * MIN() lookup, no table scans) or until router_wake(). Deadlines live in the
+ * database, so after a restart a missed one fires once, at once.
+ *
+ * router_start() opens the thread's own connection. router_wake() may be
+ * called from any thread. After each transaction that queued messages,
+ * `wake_senders(arg)` runs on the router thread.
+ */
+#ifndef TINBAO_ROUTER_H
+#define TINBAO_ROUTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct identity;
+struct router;
+
+struct router_stats {
+	uint64_t routed;
+	uint64_t tips;
+	uint64_t escalations;
+	uint64_t failures;
+	int64_t last_route_ms;      /* admission commit to notification queued, last tip */
+};
+
+struct router *router_start(const struct config *cfg, const struct identity *id,
+    void (*wake_senders)(void *), void *arg, char *err, size_t errlen);
+void router_wake(struct router *r);
+void router_stats(struct router *r, struct router_stats *out);
+void router_stop(struct router *r);
+
+#endif

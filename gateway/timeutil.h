@@ -1,0 +1,23 @@
+/* timeutil — wall-clock times for people: "YYYY-MM-DD HH:MM" in the
+ * configured timezone (set once per process with timeutil_set_zone() before
+ * threads start), and short forms for messages. Any thread after that. */
+#ifndef TINBAO_TIMEUTIL_H
+#define TINBAO_TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int timeutil_set_zone(const char *tz);            /* 0 / -1 (unknown zone) */
+int64_t timeutil_now(void);                       /* unix seconds */
+/* "YYYY-MM-DD HH:MM" (local) -> unix seconds. 0 / -1. */
+int timeutil_parse_local(const char *s, int64_t *out);
+/* unix seconds -> "YYYY-MM-DD HH:MM" local. */
+void timeutil_format_local(int64_t t, char *out, size_t outsz);
+/* unix seconds -> ISO 8601 with offset, e.g. "2026-11-22T14:05:00+07:00". */
+void timeutil_format_iso(int64_t t, char *out, size_t outsz);
+/* "14:05" and "14:05 22/11" and "22/11/2026" forms for messages. */
+void timeutil_format_hm(int64_t t, char *out, size_t outsz);
+void timeutil_format_hm_dm(int64_t t, char *out, size_t outsz);
+void timeutil_format_dmy(int64_t t, char *out, size_t outsz);
+
+#endif

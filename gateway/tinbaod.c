@@ -1,0 +1,320 @@
+/* tinbaod — the tip-line daemon: main thread, signals, start and stop.
+ *
+ * The main thread owns the config snapshot and the signals. It starts the
+ * writer (admissions), the router (routing and escalation) and one thread
+ * per modem, then waits for signals: SIGTERM/SIGINT drain and exit, SIGHUP
+ * re-reads the configuration and restarts the router and the modems with it
+ * (work in flight lives in the database, so nothing is dropped).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include "db/db.h"
+#include "gateway/config.h"
+#include "gateway/identity.h"
+#include "gateway/log.h"
+#include "gateway/router.h"
+#include "gateway/timeutil.h"
+#include "gateway/writer.h"
+#include "modem/modem.h"
+
+#define TAG "tinbaod"
+#define TINBAO_VERSION "0.1.0"
+#define DEFAULT_CONFIG "/etc/tinbao/tinbao.conf"
+#define STATUS_EVERY_S 300
+
+struct daemon {
+	struct config *cfg;
+	struct identity *id;
+	struct writer *writer;
+	struct router *router;
+	struct modem *modems[CONFIG_MAX_MODEMS];
+	size_t n_modems;
+	pthread_mutex_t lock;        /* guards router and modems for the hooks */
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: tinbaod [-c FILE] [--check-config] [--version]\n"
+	    "\n"
+	    "The tinbao tip-line daemon: receives tips by SMS, gives each a tracking ID,\n"
+	    "notifies the officer on duty and escalates until somebody acknowledges.\n"
+	    "Runs in the foreground (for systemd Type=notify); logs to stderr.\n"
+	    "\n"
+	    "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ",\n"
+	    "                      or $TINBAO_CONFIG)\n"
+	    "  -n, --check-config  check the configuration and the files it names, then exit\n"
+	    "                      (0 when it is good, 1 otherwise)\n"
+	    "  -V, --version       print the version and exit\n"
+	    "  -h, --help          this help\n"
+	    "\n"
+	    "Signals: SIGTERM or SIGINT finish the work in hand and exit; SIGHUP re-reads\n"
+	    "the configuration. See tinbaod(8) and tinbao(1).\n");
+}
+
+/* Called by the writer after each commit that admitted something. */
+static void
+on_admitted(void *arg)
+{
+	struct daemon *d = arg;
+	pthread_mutex_lock(&d->lock);
+	if (d->router)
+		router_wake(d->router);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* Called by the router after each decision that queued messages. */
+static void
+wake_senders(void *arg)
+{
+	struct daemon *d = arg;
+	pthread_mutex_lock(&d->lock);
+	for (size_t i = 0; i < d->n_modems; i++)
+		modem_wake(d->modems[i]);
+	pthread_mutex_unlock(&d->lock);
+}
+
+static int
+start_workers(struct daemon *d)
+{
+	char err[512];
+	struct router *r = router_start(d->cfg, d->id, wake_senders, d, err, sizeof err);
+	if (!r) {
+		log_error(TAG, "router: %s", err);
+		return -1;
+	}
+	pthread_mutex_lock(&d->lock);
+	d->router = r;
+	pthread_mutex_unlock(&d->lock);
+	for (size_t i = 0; i < d->cfg->n_modems; i++) {
+		struct modem *m = modem_start(d->cfg, &d->cfg->modems[i], d->writer, d->id, err,
+		    sizeof err);
+		if (!m) {
+			/* A modem that cannot even start (bad gammu config) is an
+			 * operator error, not a fault to ride out. */
+			log_error(TAG, "modem %s: %s", d->cfg->modems[i].name, err);
+			return -1;
+		}
+		pthread_mutex_lock(&d->lock);
+		d->modems[d->n_modems++] = m;
+		pthread_mutex_unlock(&d->lock);
+	}
+	return 0;
+}
+
+static void
+stop_workers(struct daemon *d)
+{
+	pthread_mutex_lock(&d->lock);
+	size_t n = d->n_modems;
+	struct modem *modems[CONFIG_MAX_MODEMS];
+	memcpy(modems, d->modems, sizeof modems);
+	struct router *r = d->router;
+	d->n_modems = 0;
+	d->router = NULL;
+	pthread_mutex_unlock(&d->lock);
+	for (size_t i = 0; i < n; i++)
+		modem_stop(modems[i]);
+	router_stop(r);
+}
+
+static void
+log_status(struct daemon *d)
+{
+	struct writer_stats ws;
+	struct router_stats rs = { 0 };
+	writer_stats(d->writer, &ws);
+	pthread_mutex_lock(&d->lock);
+	if (d->router)
+		router_stats(d->router, &rs);
+	for (size_t i = 0; i < d->n_modems; i++) {
+		struct modem_health h;
+		modem_health(d->modems[i], &h);
+		log_info(TAG, "modem %s: %s, signal %d%%, network %s, received %llu, sent %llu, "
+		    "send failures %llu, reconnects %llu", d->cfg->modems[i].name,
+		    h.connected ? "connected" : "DOWN", h.signal_percent,
+		    h.network[0] ? h.network : "?", (unsigned long long)h.received,
+		    (unsigned long long)h.sent, (unsigned long long)h.send_failures,
+		    (unsigned long long)h.reconnects);
+	}
+	pthread_mutex_unlock(&d->lock);
+	log_info(TAG, "admissions %llu in %llu commits (largest %llu); routed %llu, tips %llu, "
+	    "escalations %llu, routing failures %llu", (unsigned long long)ws.admissions,
+	    (unsigned long long)ws.commits, (unsigned long long)ws.max_batch,
+	    (unsigned long long)rs.routed, (unsigned long long)rs.tips,
+	    (unsigned long long)rs.escalations, (unsigned long long)rs.failures);
+}
+
+static struct config *
+load_config(const char *path, int quiet)
+{
+	char err[512];
+	struct config *cfg = config_load(path, err, sizeof err);
+	if (!cfg) {
+		if (quiet)
+			log_error(TAG, "%s", err);
+		else
+			fprintf(stderr, "tinbaod: %s\n", err);
+		return NULL;
+	}
+	return cfg;
+}
+
+static void
+reload(struct daemon *d, const char *path)
+{
+	struct config *fresh = load_config(path, 1);
+	if (!fresh) {
+		log_error(TAG, "SIGHUP: the new configuration has errors; keeping the old one");
+		return;
+	}
+	if (strcmp(fresh->database, d->cfg->database) != 0 ||
+	    strcmp(fresh->key_file, d->cfg->key_file) != 0 ||
+	    strcmp(fresh->timezone, d->cfg->timezone) != 0) {
+		log_error(TAG, "SIGHUP: database, key_file and timezone change only with a restart; "
+		    "keeping the old configuration");
+		config_free(fresh);
+		return;
+	}
+	log_notice(TAG, "SIGHUP: reloading the configuration");
+	stop_workers(d);
+	struct config *old = d->cfg;
+	d->cfg = fresh;
+	log_set_level(log_level_parse(fresh->log_level));
+	if (start_workers(d) < 0) {
+		log_error(TAG, "SIGHUP: the new configuration cannot start; going back to the old one");
+		stop_workers(d);
+		d->cfg = old;
+		config_free(fresh);
+		if (start_workers(d) < 0)
+			log_error(TAG, "the old configuration cannot start either");
+		return;
+	}
+	config_free(old);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, 'n' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = getenv("TINBAO_CONFIG") ? getenv("TINBAO_CONFIG") : DEFAULT_CONFIG;
+	int check_only = 0, c;
+	while ((c = getopt_long(argc, argv, "c:nVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': path = optarg; break;
+		case 'n': check_only = 1; break;
+		case 'V': printf("tinbaod %s\n", TINBAO_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	log_init("tinbaod", LOG_INFO);
+	struct daemon d = { 0 };
+	pthread_mutex_init(&d.lock, NULL);
+	d.cfg = load_config(path, 0);
+	if (!d.cfg)
+		return 1;
+	log_set_level(log_level_parse(d.cfg->log_level));
+	if (timeutil_set_zone(d.cfg->timezone) < 0) {
+		fprintf(stderr, "tinbaod: %s: [gateway] timezone \"%s\" is not a known zone\n",
+		    path, d.cfg->timezone);
+		return 1;
+	}
+	char err[512];
+	if (check_only) {
+		if (config_check_files(d.cfg, err, sizeof err) < 0) {
+			fprintf(stderr, "tinbaod: %s\n", err);
+			return 1;
+		}
+		struct identity *id = identity_open(d.cfg->key_file, err, sizeof err);
+		if (!id) {
+			fprintf(stderr, "tinbaod: %s\n", err);
+			return 1;
+		}
+		identity_close(id);
+		printf("%s: configuration is good (%zu modem%s)\n", path, d.cfg->n_modems,
+		    d.cfg->n_modems == 1 ? "" : "s");
+		config_free(d.cfg);
+		return 0;
+	}
+
+	/* Signals are taken by the main thread only. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	d.id = identity_open(d.cfg->key_file, err, sizeof err);
+	if (!d.id) {
+		log_error(TAG, "%s", err);
+		return 1;
+	}
+	struct db *db = db_open(d.cfg->database, 0, err, sizeof err);   /* creates, migrates */
+	if (!db) {
+		log_error(TAG, "database %s", err);
+		return 1;
+	}
+	db_close(db);
+	d.writer = writer_start(d.cfg->database, on_admitted, &d, err, sizeof err);
+	if (!d.writer) {
+		log_error(TAG, "%s", err);
+		return 1;
+	}
+	if (start_workers(&d) < 0) {
+		stop_workers(&d);
+		writer_stop(d.writer);
+		return 1;
+	}
+	log_notice(TAG, "tinbaod %s started: database %s, %zu modem%s, tracking prefix %s",
+	    TINBAO_VERSION, d.cfg->database, d.cfg->n_modems, d.cfg->n_modems == 1 ? "" : "s",
+	    d.cfg->tracking_prefix);
+	sd_notify(0, "READY=1");
+
+	time_t last_status = time(NULL);
+	for (;;) {
+		struct timespec tick = { .tv_sec = 5, .tv_nsec = 0 };
+		int sig = sigtimedwait(&sigs, NULL, &tick);
+		if (sig == SIGTERM || sig == SIGINT) {
+			log_notice(TAG, "signal %d: finishing the work in hand", sig);
+			break;
+		}
+		if (sig == SIGHUP) {
+			sd_notify(0, "RELOADING=1");
+			reload(&d, path);
+			sd_notify(0, "READY=1");
+		}
+		if (time(NULL) - last_status >= STATUS_EVERY_S) {
+			log_status(&d);
+			last_status = time(NULL);
+		}
+	}
+	sd_notify(0, "STOPPING=1");
+	stop_workers(&d);
+	writer_stop(d.writer);
+	identity_close(d.id);
+	config_free(d.cfg);
+	log_notice(TAG, "stopped");
+	return 0;
+}

@@ -1,0 +1,203 @@
+/* writer — see writer.h. */
+#include "gateway/writer.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "gateway/log.h"
+
+#define TAG "writer"
+
+struct pending {
+	const struct admission *a;
+	int done;
+	int result;
+	struct pending *next;
+};
+
+struct writer {
+	struct db *db;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t work;       /* writer waits: queue not empty or stop */
+	pthread_cond_t done;       /* callers wait: their admission finished */
+	pthread_cond_t room;       /* callers wait: queue below its bound */
+	struct pending *head, *tail;
+	size_t queued;
+	int stop;
+	void (*on_commit)(void *);
+	void *arg;
+	struct writer_stats stats;
+	int failing;               /* log a database failure once, and its recovery */
+};
+
+static int
+admit_one(struct db *db, const struct admission *a)
+{
+	if (a->part_total > 1)
+		return db_part_insert(db, a->via, a->part_group, a->part_seq, a->part_total,
+		    a->sender_sealed, a->sender_sealed_len, a->pseudonym, a->text,
+		    a->received_at, a->source_time);
+	return db_inbound_insert(db, a->channel, a->channel_msg_id, a->via, a->sender_sealed,
+	    a->sender_sealed_len, a->pseudonym, a->text, a->received_at, a->source_time, 0);
+}
+
+/* Commit a batch; returns the number of new rows, -1 if the batch failed. */
+static int
+commit_batch(struct writer *w, struct pending *batch)
+{
+	int fresh = 0;
+	if (db_begin(w->db) < 0)
+		return -1;
+	for (struct pending *p = batch; p; p = p->next) {
+		int r = admit_one(w->db, p->a);
+		if (r < 0) {
+			db_rollback(w->db);
+			return -1;
+		}
+		fresh += r;
+	}
+	if (db_commit(w->db) < 0)
+		return -1;
+	return fresh;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (!w->head && !w->stop)
+			pthread_cond_wait(&w->work, &w->lock);
+		if (!w->head && w->stop)
+			break;
+		/* Take up to WRITER_BATCH_MAX waiting admissions. */
+		struct pending *batch = w->head, *last = w->head;
+		size_t n = 1;
+		while (last->next && n < WRITER_BATCH_MAX) {
+			last = last->next;
+			n++;
+		}
+		w->head = last->next;
+		if (!w->head)
+			w->tail = NULL;
+		last->next = NULL;
+		w->queued -= n;
+		pthread_cond_broadcast(&w->room);
+		pthread_mutex_unlock(&w->lock);
+
+		int fresh = commit_batch(w, batch);
+		if (fresh < 0 && !w->failing) {
+			log_error(TAG, "admission failed, sources will retry: %s", db_errmsg(w->db));
+			w->failing = 1;
+		} else if (fresh >= 0 && w->failing) {
+			log_notice(TAG, "admissions are being committed again");
+			w->failing = 0;
+		}
+
+		pthread_mutex_lock(&w->lock);
+		if (fresh >= 0) {
+			w->stats.commits++;
+			w->stats.admissions += n;
+			if (n > w->stats.max_batch)
+				w->stats.max_batch = n;
+		}
+		for (struct pending *p = batch; p;) {
+			struct pending *next = p->next;   /* p lives on a caller's stack */
+			p->result = fresh < 0 ? -1 : 0;
+			p->done = 1;
+			p = next;
+		}
+		pthread_cond_broadcast(&w->done);
+		if (fresh > 0 && w->on_commit) {
+			pthread_mutex_unlock(&w->lock);
+			w->on_commit(w->arg);
+			pthread_mutex_lock(&w->lock);
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+struct writer *
+writer_start(const char *dbpath, void (*on_commit)(void *), void *arg, char *err, size_t errlen)
+{
+	struct writer *w = calloc(1, sizeof *w);
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	w->db = db_open(dbpath, 0, err, errlen);
+	if (!w->db) {
+		free(w);
+		return NULL;
+	}
+	w->on_commit = on_commit;
+	w->arg = arg;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->done, NULL);
+	pthread_cond_init(&w->room, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		snprintf(err, errlen, "cannot start the writer thread");
+		db_close(w->db);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+int
+writer_admit(struct writer *w, const struct admission *a)
+{
+	struct pending p = { .a = a };
+	pthread_mutex_lock(&w->lock);
+	while (w->queued >= WRITER_QUEUE_MAX && !w->stop)
+		pthread_cond_wait(&w->room, &w->lock);
+	if (w->stop) {
+		pthread_mutex_unlock(&w->lock);
+		return -1;
+	}
+	if (w->tail)
+		w->tail->next = &p;
+	else
+		w->head = &p;
+	w->tail = &p;
+	w->queued++;
+	pthread_cond_signal(&w->work);
+	while (!p.done)
+		pthread_cond_wait(&w->done, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+	return p.result;
+}
+
+void
+writer_stats(struct writer *w, struct writer_stats *out)
+{
+	pthread_mutex_lock(&w->lock);
+	*out = w->stats;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+writer_stop(struct writer *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stop = 1;          /* queued admissions are still committed first */
+	pthread_cond_broadcast(&w->work);
+	pthread_cond_broadcast(&w->room);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	db_close(w->db);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->done);
+	pthread_cond_destroy(&w->room);
+	free(w);
+}
