@@ -1,0 +1,237 @@
+"""The end-to-end harness: runs the real tinbaod and tinbao binaries against a
+real SQLite file and gammu's dummy modem, and looks at the results from the
+outside (the modem's folders and debug log, `tinbao ... --json`, the database).
+
+Every citizen number a test uses comes from `citizen()`, and every log, CLI
+output and officer message is kept, so the identity check at the end of the
+run can search all of them for those numbers.
+"""
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import threading
+import time
+
+import smslib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+BUILD = os.environ.get("TINBAO_BUILD", os.path.join(TOP, "build"))
+
+_lock = threading.Lock()
+_citizen_seq = [0]
+CITIZENS = []            # every citizen number handed out
+ARTIFACTS = []           # (label, text) of logs and CLI outputs
+INSTANCES = []           # every Tinbao made, for the identity check
+
+
+def citizen():
+    """A fresh citizen number (+849...)."""
+    with _lock:
+        _citizen_seq[0] += 1
+        n = "+8491%07d" % (4000000 + _citizen_seq[0] * 37 + os.getpid() % 1000)
+        CITIZENS.append(n)
+        return n
+
+
+class Failure(AssertionError):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def wait_for(pred, timeout=20.0, step=0.2, what="condition"):
+    end = time.time() + timeout
+    last = None
+    while time.time() < end:
+        last = pred()
+        if last:
+            return last
+        time.sleep(step)
+    raise Failure("timed out after %.0fs waiting for %s (last: %r)" % (timeout, what, last))
+
+
+OFFICERS = {
+    "duty": ("Nguyễn Văn An", "+84900000001", 1),
+    "backup": ("Trần Thị Bình", "+84900000002", 2),
+    "leader": ("Lê Văn Cường", "+84900000003", 3),
+    "chief": ("Phạm Văn Dũng", "+84900000004", 4),
+}
+
+
+class Tinbao:
+    """One tinbao installation in a temporary directory."""
+
+    def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s"):
+        self.name = name
+        self.dir = tempfile.mkdtemp(prefix="tinbao-%s-" % name)
+        self.db = os.path.join(self.dir, "tinbao.db")
+        self.key = os.path.join(self.dir, "secret.key")
+        self.conf = os.path.join(self.dir, "tinbao.conf")
+        self.logfile = os.path.join(self.dir, "tinbaod.log")
+        self.proc = None
+        self.log_fh = None
+        gw = {
+            "database": self.db, "key_file": self.key, "ward": "Phường Thạch Khôi",
+            "timezone": "Asia/Ho_Chi_Minh", "tracking_prefix": "TB",
+            "followup_window": "30m", "unaccented_sms": "no", "multipart_timeout": "10m",
+            "log_level": "debug",
+        }
+        gw.update(gateway or {})
+        esc = {"ack_deadline": "10m", "level_deadline": "5m", "repeat": "10m",
+               "urgent_deadline": "2m"}
+        esc.update(escalation or {})
+        self.modems = {}
+        lines = ["[gateway]"] + ["%s = %s" % kv for kv in gw.items()]
+        lines += ["", "[escalation]"] + ["%s = %s" % kv for kv in esc.items()]
+        lines += ["", "[outbox]", "retry_base = 1s", "retry_max = 5s"]
+        for mname, spec in (modems or {"sim1": "dummy"}).items():
+            lines += ["", "[modem %s]" % mname]
+            if spec == "dummy":
+                dev = os.path.join(self.dir, "modem-" + mname)
+                for f in range(1, 6):
+                    os.makedirs(os.path.join(dev, "sms", str(f)), exist_ok=True)
+                log = os.path.join(self.dir, "gammu-%s.log" % mname)
+                lines += ["device = " + dev, "connection = none", "model = dummy",
+                          "logfile = " + log, "logformat = textall"]
+                self.modems[mname] = {"device": dev, "log": log}
+            else:
+                lines += ["%s = %s" % kv for kv in spec.items()]
+                self.modems[mname] = dict(spec)
+            lines += ["poll = " + poll, "send_timeout = 10s"]
+        with open(self.conf, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        with _lock:
+            INSTANCES.append(self)
+        self.cli("key", "init")
+
+    # ------------------------------------------------------------ programs
+    def cli(self, *args, expect=0):
+        p = subprocess.run([os.path.join(BUILD, "tinbao"), "-c", self.conf] + list(args),
+                           capture_output=True, text=True, timeout=60)
+        with _lock:
+            ARTIFACTS.append(("tinbao %s (%s)" % (" ".join(args), self.name),
+                              p.stdout + p.stderr))
+        if expect is not None and p.returncode != expect:
+            raise Failure("tinbao %s: exit %d, wanted %d\nstdout: %s\nstderr: %s" % (
+                " ".join(args), p.returncode, expect, p.stdout, p.stderr))
+        return p
+
+    def cli_json(self, *args):
+        return json.loads(self.cli(*args, "--json").stdout)
+
+    def start(self):
+        self.log_fh = open(self.logfile, "a")
+        self.proc = subprocess.Popen([os.path.join(BUILD, "tinbaod"), "-c", self.conf],
+                                     stdout=self.log_fh, stderr=subprocess.STDOUT)
+        wait_for(lambda: "started" in self.log() or self.proc.poll() is not None,
+                 timeout=20, what="tinbaod to start")
+        check(self.proc.poll() is None, "tinbaod exited at start:\n" + self.log())
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise Failure("tinbaod did not stop on SIGTERM within 30 s")
+        rc = self.proc.returncode if self.proc else 0
+        self.proc = None
+        if self.log_fh:
+            self.log_fh.close()
+            self.log_fh = None
+        return rc
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self.proc = None
+        self.log_fh.close()
+        self.log_fh = None
+
+    def log(self):
+        try:
+            with open(self.logfile, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def close(self):
+        try:
+            self.stop()
+        except Failure:
+            pass
+
+    # ------------------------------------------------------------- roster
+    def add_officer(self, key, always=True, level=None, channel="sms"):
+        name, phone, lvl = OFFICERS[key]
+        self.cli("officer", "add", "--name", name, "--phone", phone, "--channel", channel)
+        if always:
+            self.cli("shift", "add", "--officer", phone, "--level", str(level or lvl), "--always")
+        return phone
+
+    def full_roster(self):
+        for k in OFFICERS:
+            self.add_officer(k)
+
+    # --------------------------------------------------------------- SMS
+    def sms_in(self, sender, text, modem="sim1", udh=None):
+        return smslib.write_dummy_sms(self.modems[modem]["device"], sender, text, udh=udh)
+
+    def inbox_files(self, modem="sim1"):
+        out = []
+        for f in range(1, 6):
+            d = os.path.join(self.modems[modem]["device"], "sms", str(f))
+            out += [os.path.join(d, x) for x in os.listdir(d)]
+        return out
+
+    def sent(self, modem="sim1"):
+        """What the dummy modem sent, from its gammu debug log."""
+        return smslib.dummy_sent(self.modems[modem]["log"])
+
+    # ---------------------------------------------------------- database
+    def query(self, sql, *args):
+        con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
+        try:
+            con.row_factory = sqlite3.Row
+            return [dict(r) for r in con.execute(sql, args)]
+        finally:
+            con.close()
+
+    def outbox(self, where="1", *args):
+        return self.query("SELECT o.*, f.phone AS officer_phone FROM outbox o "
+                          "LEFT JOIN officers f ON f.id = o.officer_id WHERE %s ORDER BY o.id"
+                          % where, *args)
+
+    def to_officer(self, key, kind=None):
+        phone = OFFICERS[key][1]
+        rows = self.outbox("o.dest = ?", phone)
+        return [r for r in rows if kind is None or r["kind"] == kind]
+
+    def to_citizens(self, kind=None):
+        rows = self.outbox("o.dest_sealed IS NOT NULL")
+        return [r for r in rows if kind is None or r["kind"] == kind]
+
+    def tips(self):
+        return self.cli_json("tips")
+
+    def tip(self, tid):
+        return self.cli_json("tip", "show", tid)
+
+    def wait_tips(self, n, timeout=20):
+        return wait_for(lambda: (lambda t: t if len(t) >= n else None)(self.tips()),
+                        timeout=timeout, what="%d tips" % n)
+
+    def wait_sent(self, pred, timeout=20, what="a sent message"):
+        return wait_for(lambda: [r for r in self.outbox("o.state = 'sent'") if pred(r)],
+                        timeout=timeout, what=what)
