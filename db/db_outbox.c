@@ -51,6 +51,7 @@ int
 db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t now,
     int64_t lease_s, struct outbox_item *out)
 {
+	memset(out, 0, sizeof *out);
 	if (db_begin(db) < 0)
 		return -1;
 	/* A 'sending' row whose lease (next_attempt) ran out belongs to a sender
@@ -70,7 +71,6 @@ db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t
 	sqlite3_bind_int64(st, 4, lease_s);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof *out);
 		out->id = sqlite3_column_int64(st, 0);
 		out->channel = db_col_text(st, 1);
 		out->dest = db_col_text(st, 2);

@@ -82,14 +82,32 @@ struct parse_state {
 	unsigned char seen[NKEYS];
 };
 
+static void fail(struct parse_state *st, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* fgets that counts lines, so errors can name file:line. */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct parse_state *st = stream;
 	char *r = fgets(str, num, st->file);
-	if (r)
-		st->line++;
+	if (!r)
+		return NULL;
+	st->line++;
+	/* inih says nothing of a section without keys: check every header here */
+	const char *p = r;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	const char *close = *p == '[' ? strchr(p, ']') : NULL;
+	if (close) {
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(close - p - 1), p + 1);
+		int known = strcmp(name, "modem") == 0 || strncmp(name, "modem ", 6) == 0;
+		for (size_t i = 0; i < NKEYS && !known; i++)
+			known = strcmp(config_table[i].section, name) == 0;
+		if (!known)
+			fail(st, st->line, "unknown section [%s]", name);
+	}
 	return r;
 }
 
