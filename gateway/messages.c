@@ -95,7 +95,7 @@ msg_new_tip(const char *id, const char *code, int64_t created, const char *chann
 	timeutil_format_hm(created, at, sizeof at);
 	timeutil_format_hm(deadline, until, sizeof until);
 	excerpt(text, body, sizeof body);
-	snprintf(out, MSG_MAX, "%s %s %s qua %s%s%s. Nội dung: %s Nhận: OK %s trước %s.",
+	snprintf(out, MSG_MAX, "%s %s %s qua %s%s%s.\nNội dung: %s\nNhận: OK %s trước %s.",
 	    urgent ? "KHẨN ·" : "TIN BÁO MỚI", id, at, msg_channel_name(channel),
 	    note && *note ? ". " : "", note ? note : "", body, code, until);
 }
@@ -108,8 +108,8 @@ msg_escalated(const char *id, const char *code, int to_level, int64_t waited_s,
 	minutes(waited_s, waited, sizeof waited);
 	timeutil_format_hm(deadline, until, sizeof until);
 	excerpt(text, body, sizeof body);
-	snprintf(out, MSG_MAX, "CHUYỂN CẤP %d · %s chưa có người nhận sau %s%s%s. "
-	    "Nội dung: %s Nhận: OK %s trước %s.", to_level, id, waited,
+	snprintf(out, MSG_MAX, "CHUYỂN CẤP %d · %s chưa có người nhận sau %s%s%s.\n"
+	    "Nội dung: %s\nNhận: OK %s trước %s.", to_level, id, waited,
 	    note && *note ? ". " : "", note ? note : "", body, code, until);
 }
 
@@ -208,7 +208,7 @@ msg_citizen_added(const char *id, int64_t at, const char *text, char *out)
 	char hm[16], body[MSG_MAX];
 	timeutil_format_hm(at, hm, sizeof hm);
 	excerpt(text, body, sizeof body);
-	snprintf(out, MSG_MAX, "%s · người báo bổ sung %s: %s", id, hm, body);
+	snprintf(out, MSG_MAX, "%s · người báo bổ sung %s:\n%s", id, hm, body);
 }
 
 void

@@ -38,6 +38,13 @@ def citizen():
         return n
 
 
+def unaccent(s):
+    """The không dấu form officers' SMS use."""
+    import unicodedata
+    s = "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
+    return s.replace("đ", "d").replace("Đ", "D")
+
+
 class Failure(AssertionError):
     pass
 
