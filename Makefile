@@ -64,7 +64,7 @@ test: deps
 	tests/run $(BUILD)
 
 check: deps
-	$(MAKE) BUILD=build-asan CC=clang \
+	$(MAKE) BUILD=build-asan \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -U_FORTIFY_SOURCE" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all unitbin
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -157,6 +157,11 @@ class Tinbao:
         if self.log_fh:
             self.log_fh.close()
             self.log_fh = None
+        log = self.log()
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            check(marker not in log, "sanitizer report in the tinbaod log of %s:\n%s" % (
+                self.name, log[log.find(marker) - 200:][:3000]))
+        check(rc == 0, "tinbaod exited with status %d on SIGTERM" % rc)
         return rc
 
     def kill9(self):
