@@ -18,18 +18,18 @@ value_of(char c)
 	return p ? (int)(p - alphabet) : -1;
 }
 
-/* Luhn mod N over the first five values. */
+/* The check value c makes sum((i+1) * v[i], i = 0..5) a multiple of 31.
+ * 31 is prime, so one changed character (weight * difference) or two swapped
+ * neighbours (difference of the values) always changes the sum. (Luhn mod N
+ * would not do: its doubling is not a permutation for an odd N.) */
 static int
 check_value(const int v[TRACKID_CODE_LEN - 1])
 {
-	int factor = 2, sum = 0;
-	for (int i = TRACKID_CODE_LEN - 2; i >= 0; i--) {
-		int addend = factor * v[i];
-		factor = factor == 2 ? 1 : 2;
-		addend = addend / N + addend % N;
-		sum += addend;
-	}
-	return (N - sum % N) % N;
+	int sum = 0;
+	for (int i = 0; i < TRACKID_CODE_LEN - 1; i++)
+		sum += (i + 1) * v[i];
+	/* c = -sum / 6 (mod 31); 26 is the inverse of 6 mod 31 */
+	return ((N - sum % N) % N) * 26 % N;
 }
 
 int

@@ -1,5 +1,5 @@
 /* trackid — tracking IDs: a configurable prefix, a dash and six characters
- * from 23456789ABCDEFGHJKMNPQRSTUVWXYZ (no 0/1/I/L/O), the last a Luhn mod 31
+ * from 23456789ABCDEFGHJKMNPQRSTUVWXYZ (no 0/1/I/L/O), the last a weighted mod-31
  * check character, so one mistyped or two swapped characters are caught.
  * Random (getrandom), never sequential: the count of tips is not public.
  * Read case-insensitively, with or without the prefix and dash.

@@ -108,7 +108,7 @@ poll = 1s
                 seen.add(oid)
                 got = True
                 who = ("officer %s (%s)" % (NAMES.get(dest, dest), dest)) if dest else "the citizen"
-                say("SMS sent to %s [%s]:" % (who, kind), "  " + text)
+                say("SMS sent to %s [%s]:" % (who, kind), *["  " + l for l in text.split("\n")])
                 if until and until(kind, dest, text):
                     return True
             if daemon.poll() is not None:
