@@ -76,6 +76,27 @@ demo: deps all
 lint:
 	tests/lint.sh
 
+# libFuzzer targets for every parser; each runs FUZZ_TIME seconds on its corpus
+# (tests/fuzz/corpus/NAME, which grows as the fuzzer finds new paths).
+FUZZ_TIME ?= 60
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: deps
+	$(MAKE) BUILD=build-fuzz CC=clang \
+	  EXTRA_CFLAGS="-Wno-unknown-warning-option -fsanitize=fuzzer-no-link,address,undefined -U_FORTIFY_SOURCE" \
+	  build-fuzz/libtinbao.a
+	@for t in $(FUZZ_TARGETS); do \
+	  clang -std=c11 -D_GNU_SOURCE -g -O1 -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	    -o build-fuzz/$$t tests/fuzz/$$t.c build-fuzz/libtinbao.a $(PKG_LIBS) || exit 1; \
+	done
+	@for t in $(FUZZ_TARGETS); do \
+	  name=$${t#fuzz_}; mkdir -p build-fuzz/corpus-$$name; \
+	  echo "== $$t ($(FUZZ_TIME)s)"; \
+	  build-fuzz/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	    build-fuzz/corpus-$$name tests/fuzz/corpus/$$name 2>&1 | \
+	    grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Test unit written" || exit 1; \
+	  ! ls crash-* leak-* timeout-* >/dev/null 2>&1 || { echo "$$t found a crash"; exit 1; }; \
+	done
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/tinbao

@@ -60,6 +60,9 @@ level_word(int level)
 	}
 }
 
+static void log_emit(int level, const char *tag, const char *fmt, va_list ap,
+    const char *suffix) __attribute__((format(printf, 3, 0)));
+
 static void
 log_emit(int level, const char *tag, const char *fmt, va_list ap, const char *suffix)
 {

@@ -265,6 +265,7 @@ status(struct db *db, const struct config *cfg, const struct inbound *m, const s
 	char text[MSG_MAX], fid[40];
 	struct tip t;
 	int found = 0;
+	memset(&t, 0, sizeof t);
 	if (c->id_state == CMD_ID_OK) {
 		trackid_format(cfg->tracking_prefix, c->code, fid, sizeof fid);
 		found = db_tip_by_code(db, c->code, &t);
