@@ -76,6 +76,13 @@ demo: deps all
 lint:
 	tests/lint.sh
 
+# Benchmarks print ratios against a baseline measured in the same run.
+bench: deps all
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/bench_admit tests/bench/bench_admit.c $(BUILD)/libtinbao.a \
+	  $(LDFLAGS_ALL) $(PKG_LIBS)
+	$(BUILD)/bench_admit $(BUILD)/bench.db
+	python3 tests/bench/latency.py --build $(BUILD)
+
 # libFuzzer targets for every parser; each runs FUZZ_TIME seconds on its corpus
 # (tests/fuzz/corpus/NAME, which grows as the fuzzer finds new paths).
 FUZZ_TIME ?= 60
