@@ -36,12 +36,13 @@ struct router {
 	int64_t data_version;
 };
 
-static int64_t
-now_ms(void)
+/* Stats are read by the main thread: update them under the lock. */
+static void
+count(struct router *r, uint64_t *field)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	pthread_mutex_lock(&r->lock);
+	(*field)++;
+	pthread_mutex_unlock(&r->lock);
 }
 
 /* Route one admitted message in one transaction. 1 routed, 0 none, -1 error. */
@@ -52,7 +53,7 @@ route_next(struct router *r)
 	int found = db_inbound_next(r->db, &m);
 	if (found <= 0)
 		return found;
-	int64_t start = now_ms(), now = start / 1000, tip_id = 0;
+	int64_t now = (int64_t)time(NULL), tip_id = 0;
 	enum route_outcome out = ROUTE_ERROR;
 	if (db_begin(r->db) == 0) {
 		out = route_message(r->db, r->cfg, r->id, &m, now, &tip_id);
@@ -65,7 +66,7 @@ route_next(struct router *r)
 	}
 	int rc = 1;
 	if (out == ROUTE_ERROR) {
-		r->stats.failures++;
+		count(r, &r->stats.failures);
 		if (r->failing_id != m.id) {
 			r->failing_id = m.id;
 			r->failing_count = 0;
@@ -83,11 +84,9 @@ route_next(struct router *r)
 			rc = -1;
 		}
 	} else {
-		r->stats.routed++;
-		if (out == ROUTE_NEW_TIP) {
-			r->stats.tips++;
-			r->stats.last_route_ms = now_ms() - m.received_at * 1000;
-		}
+		count(r, &r->stats.routed);
+		if (out == ROUTE_NEW_TIP)
+			count(r, &r->stats.tips);
 		if (r->wake_senders)
 			r->wake_senders(r->arg);
 	}
@@ -109,7 +108,7 @@ escalate_one(struct router *r, int64_t tip_id, int64_t now)
 		tip_clear(&t);
 	}
 	if (rc == 0 && db_commit(r->db) == 0) {
-		r->stats.escalations++;
+		count(r, &r->stats.escalations);
 		if (r->wake_senders)
 			r->wake_senders(r->arg);
 		return 0;

@@ -26,7 +26,6 @@ struct router_stats {
 	uint64_t tips;
 	uint64_t escalations;
 	uint64_t failures;
-	int64_t last_route_ms;      /* admission commit to notification queued, last tip */
 };
 
 struct router *router_start(const struct config *cfg, const struct identity *id,

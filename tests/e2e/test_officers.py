@@ -153,3 +153,23 @@ def test_nobody_on_duty_at_a_level_and_at_all():
         check(h.tip(t2["id"])["waiting"] is False, "still waiting")
     finally:
         h.stop()
+
+
+def test_urgent_keyword_uses_the_urgent_deadline():
+    h = started("urgent", escalation={"ack_deadline": "1h", "urgent_deadline": "2s",
+                                        "level_deadline": "1h"})
+    try:
+        h.sms_in(citizen(), "Có người cầm DAO đâm nhau ở ngã tư!")     # "dao", "đâm"
+        h.sms_in(citizen(), "Quán karaoke mở nhạc to quá khuya")
+        tips = h.wait_tips(2)
+        urgent = [t for t in tips if t["urgent"]]
+        calm = [t for t in tips if not t["urgent"]]
+        check(len(urgent) == 1 and len(calm) == 1, repr(tips))
+        note = wait_for(lambda: [r for r in h.to_officer("duty", "notify")
+                                 if urgent[0]["id"] in r["text"]], what="urgent notification")
+        check(note[0]["text"].startswith("KHAN"), note[0]["text"])
+        wait_for(lambda: h.tip(urgent[0]["id"])["level"] == 2, timeout=15,
+                 what="urgent tip escalated after the urgent deadline")
+        check(h.tip(calm[0]["id"])["level"] == 1, "the ordinary tip escalated too")
+    finally:
+        h.stop()
