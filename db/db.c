@@ -82,6 +82,7 @@ static const char *const migrations[] = {
 	"  waiting INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX tips_deadline ON tips(next_deadline) WHERE status = 'new';"
 	"CREATE INDEX tips_sender ON tips(pseudonym, last_citizen_at);"
+	"CREATE INDEX tips_waiting ON tips(id) WHERE status = 'new' AND waiting = 1;"
 	"CREATE TABLE tip_messages ("
 	"  id INTEGER PRIMARY KEY,"
 	"  tip_id INTEGER NOT NULL REFERENCES tips(id),"

@@ -31,6 +31,9 @@ int cli_print_json(json_t *v);
 json_t *cli_json_time(int64_t t);
 /* A string or JSON null. */
 json_t *cli_json_str(const char *s);
+/* Print s left-aligned in a column `width` characters wide (UTF-8 aware),
+ * then one space. */
+void cli_cell(const char *s, int width);
 /* 1 if argv has -h/--help in it (before "--"). */
 int cli_wants_help(int argc, char **argv);
 

@@ -157,9 +157,11 @@ officer_list(struct cli *c, int argc, char **argv)
 		printf("no officers yet: tinbao officer add --name NAME --phone PHONE\n");
 	else
 		printf("%-4s %-28s %-14s %-8s %s\n", "ID", "NAME", "PHONE", "ROLE", "CHANNEL");
-	for (size_t i = 0; i < n; i++)
-		printf("%-4lld %-28s %-14s %-8s %s\n", (long long)v[i].id, v[i].name, v[i].phone,
-		    v[i].role, v[i].channel);
+	for (size_t i = 0; i < n; i++) {
+		printf("%-4lld ", (long long)v[i].id);
+		cli_cell(v[i].name, 28);
+		printf("%-14s %-8s %s\n", v[i].phone, v[i].role, v[i].channel);
+	}
 	officers_free(v, n);
 	return CLI_OK;
 }
@@ -324,8 +326,9 @@ shift_list(struct cli *c, int argc, char **argv)
 				snprintf(when, sizeof when, "always");
 			else
 				snprintf(when, sizeof when, "%s to %s", from, to);
-			printf("%-4lld %-5d %-28s %-14s %s\n", (long long)v[i].id, v[i].level,
-			    v[i].officer_name, v[i].officer_phone, when);
+			printf("%-4lld %-5d ", (long long)v[i].id, v[i].level);
+			cli_cell(v[i].officer_name, 28);
+			printf("%-14s %s\n", v[i].officer_phone, when);
 		}
 	}
 	shifts_free(v, n);

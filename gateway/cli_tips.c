@@ -111,9 +111,10 @@ cli_tips(struct cli *c, int argc, char **argv)
 		for (char *p = excerpt; *p; p++)
 			if (*p == '\n')
 				*p = ' ';
-		printf("%-10s %-16s %-8s %-5d %-3s %-20s %s\n", id, when, status_word(&v[i]),
-		    v[i].level, v[i].urgent ? "!" : "", v[i].acked_by_name ? v[i].acked_by_name : "-",
-		    excerpt);
+		printf("%-10s %-16s %-8s %-5d %-3s ", id, when, status_word(&v[i]), v[i].level,
+		    v[i].urgent ? "!" : "");
+		cli_cell(v[i].acked_by_name ? v[i].acked_by_name : "-", 20);
+		printf("%s\n", excerpt);
 	}
 	tips_free(v, n);
 	return CLI_OK;

@@ -12,6 +12,7 @@
 #include "gateway/config.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
+#include "gateway/text.h"
 #include "gateway/timeutil.h"
 
 #define DEFAULT_CONFIG "/etc/tinbao/tinbao.conf"
@@ -92,6 +93,16 @@ json_t *
 cli_json_str(const char *s)
 {
 	return s ? json_string(s) : json_null();
+}
+
+void
+cli_cell(const char *s, int width)
+{
+	int n = (int)text_chars(s);
+	fputs(s, stdout);
+	for (; n < width; n++)
+		putchar(' ');
+	putchar(' ');
 }
 
 int
