@@ -202,6 +202,96 @@ reload(struct daemon *d, const char *path)
 	config_free(old);
 }
 
+/* Everything after the options; main frees what it set up. */
+static int
+run(struct daemon *d, const char *path, int check_only)
+{
+	d->cfg = load_config(path, 0);
+	if (!d->cfg)
+		return 1;
+	log_set_level(log_level_parse(d->cfg->log_level));
+	if (timeutil_set_zone(d->cfg->timezone) < 0) {
+		fprintf(stderr, "tinbaod: %s: [gateway] timezone \"%s\" is not a known zone\n",
+		    path, d->cfg->timezone);
+		return 1;
+	}
+	char err[512];
+	if (check_only) {
+		if (config_check_files(d->cfg, err, sizeof err) < 0) {
+			fprintf(stderr, "tinbaod: %s\n", err);
+			return 1;
+		}
+		struct identity *id = identity_open(d->cfg->key_file, err, sizeof err);
+		if (!id) {
+			fprintf(stderr, "tinbaod: %s\n", err);
+			return 1;
+		}
+		identity_close(id);
+		printf("%s: configuration is good (%zu modem%s)\n", path, d->cfg->n_modems,
+		    d->cfg->n_modems == 1 ? "" : "s");
+		return 0;
+	}
+
+	/* Signals are taken by the main thread only. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	d->id = identity_open(d->cfg->key_file, err, sizeof err);
+	if (!d->id) {
+		log_error(TAG, "%s", err);
+		return 1;
+	}
+	struct db *db = db_open(d->cfg->database, 0, err, sizeof err);   /* creates, migrates */
+	if (!db) {
+		log_error(TAG, "database %s", err);
+		return 1;
+	}
+	db_close(db);
+	d->writer = writer_start(d->cfg->database, on_admitted, d, err, sizeof err);
+	if (!d->writer) {
+		log_error(TAG, "%s", err);
+		return 1;
+	}
+	if (start_workers(d) < 0) {
+		stop_workers(d);
+		writer_stop(d->writer);
+		return 1;
+	}
+	log_notice(TAG, "tinbaod %s started: database %s, %zu modem%s, tracking prefix %s",
+	    TINBAO_VERSION, d->cfg->database, d->cfg->n_modems, d->cfg->n_modems == 1 ? "" : "s",
+	    d->cfg->tracking_prefix);
+	sd_notify(0, "READY=1");
+
+	time_t last_status = time(NULL);
+	for (;;) {
+		struct timespec tick = { .tv_sec = 5, .tv_nsec = 0 };
+		int sig = sigtimedwait(&sigs, NULL, &tick);
+		if (sig == SIGTERM || sig == SIGINT) {
+			log_notice(TAG, "signal %d: finishing the work in hand", sig);
+			break;
+		}
+		if (sig == SIGHUP) {
+			sd_notify(0, "RELOADING=1");
+			reload(d, path);
+			sd_notify(0, "READY=1");
+		}
+		if (time(NULL) - last_status >= STATUS_EVERY_S) {
+			log_status(d);
+			last_status = time(NULL);
+		}
+	}
+	sd_notify(0, "STOPPING=1");
+	stop_workers(d);
+	writer_stop(d->writer);
+	log_notice(TAG, "stopped");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -230,91 +320,8 @@ main(int argc, char **argv)
 	log_init("tinbaod", LOG_INFO);
 	struct daemon d = { 0 };
 	pthread_mutex_init(&d.lock, NULL);
-	d.cfg = load_config(path, 0);
-	if (!d.cfg)
-		return 1;
-	log_set_level(log_level_parse(d.cfg->log_level));
-	if (timeutil_set_zone(d.cfg->timezone) < 0) {
-		fprintf(stderr, "tinbaod: %s: [gateway] timezone \"%s\" is not a known zone\n",
-		    path, d.cfg->timezone);
-		return 1;
-	}
-	char err[512];
-	if (check_only) {
-		if (config_check_files(d.cfg, err, sizeof err) < 0) {
-			fprintf(stderr, "tinbaod: %s\n", err);
-			return 1;
-		}
-		struct identity *id = identity_open(d.cfg->key_file, err, sizeof err);
-		if (!id) {
-			fprintf(stderr, "tinbaod: %s\n", err);
-			return 1;
-		}
-		identity_close(id);
-		printf("%s: configuration is good (%zu modem%s)\n", path, d.cfg->n_modems,
-		    d.cfg->n_modems == 1 ? "" : "s");
-		config_free(d.cfg);
-		return 0;
-	}
-
-	/* Signals are taken by the main thread only. */
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	d.id = identity_open(d.cfg->key_file, err, sizeof err);
-	if (!d.id) {
-		log_error(TAG, "%s", err);
-		return 1;
-	}
-	struct db *db = db_open(d.cfg->database, 0, err, sizeof err);   /* creates, migrates */
-	if (!db) {
-		log_error(TAG, "database %s", err);
-		return 1;
-	}
-	db_close(db);
-	d.writer = writer_start(d.cfg->database, on_admitted, &d, err, sizeof err);
-	if (!d.writer) {
-		log_error(TAG, "%s", err);
-		return 1;
-	}
-	if (start_workers(&d) < 0) {
-		stop_workers(&d);
-		writer_stop(d.writer);
-		return 1;
-	}
-	log_notice(TAG, "tinbaod %s started: database %s, %zu modem%s, tracking prefix %s",
-	    TINBAO_VERSION, d.cfg->database, d.cfg->n_modems, d.cfg->n_modems == 1 ? "" : "s",
-	    d.cfg->tracking_prefix);
-	sd_notify(0, "READY=1");
-
-	time_t last_status = time(NULL);
-	for (;;) {
-		struct timespec tick = { .tv_sec = 5, .tv_nsec = 0 };
-		int sig = sigtimedwait(&sigs, NULL, &tick);
-		if (sig == SIGTERM || sig == SIGINT) {
-			log_notice(TAG, "signal %d: finishing the work in hand", sig);
-			break;
-		}
-		if (sig == SIGHUP) {
-			sd_notify(0, "RELOADING=1");
-			reload(&d, path);
-			sd_notify(0, "READY=1");
-		}
-		if (time(NULL) - last_status >= STATUS_EVERY_S) {
-			log_status(&d);
-			last_status = time(NULL);
-		}
-	}
-	sd_notify(0, "STOPPING=1");
-	stop_workers(&d);
-	writer_stop(d.writer);
+	int rc = run(&d, path, check_only);
 	identity_close(d.id);
 	config_free(d.cfg);
-	log_notice(TAG, "stopped");
-	return 0;
+	return rc;
 }
