@@ -42,9 +42,12 @@ def test_at_modem_multipart_reply_and_unplug():
         t = h.wait_tips(1, timeout=40)[0]
         check(t["text"] == "Phần 1: có cháy ở kho hàng đường Hai Bà Trưng, phần 2: khói rất nhiều.",
               t["text"])
-        sent = wait_for(lambda: [m for m in smslib.fake_at_sent(spool) if m["number"] == who],
-                        timeout=40, what="reply sent through AT+CMGS")
-        check(t["id"] in sent[0]["text"], sent[0]["text"])
+        sent = wait_for(lambda: [m for m in smslib.fake_at_sent(spool)
+                                 if m["number"] == who and not m.get("incomplete")],
+                        timeout=40, what="the whole receipt sent through AT+CMGS")
+        check(t["id"] in sent[0]["text"] and "TT " + t["id"][3:] in sent[0]["text"],
+              sent[0]["text"])
+        check(sent[0]["coding"].startswith("Unicode"), repr(sent[0]))
         # unplug: the daemon keeps running, queues, reconnects when it is back
         fake.kill()
         fake.wait()
