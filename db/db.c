@@ -192,6 +192,35 @@ db_step_done(struct db *db, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+int
+db_collect(struct db *db, sqlite3_stmt *st, size_t size, void (*read)(sqlite3_stmt *, void *),
+    void **out, size_t *n, const char *what)
+{
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			void *grown = realloc(*out, ncap * size);
+			if (!grown) {
+				sqlite3_reset(st);
+				snprintf(db->err, sizeof db->err, "%s: out of memory", what);
+				return -1;
+			}
+			*out = grown;
+			cap = ncap;
+		}
+		void *elem = (char *)*out + *n * size;
+		memset(elem, 0, size);
+		read(st, elem);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, what);
+}
+
 char *
 db_col_text(sqlite3_stmt *st, int col)
 {

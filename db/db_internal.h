@@ -25,6 +25,12 @@ int db_fail(struct db *db, const char *what);
 /* Run a statement that returns no rows to completion. 0 / -1. */
 int db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
 
+/* Step st to its end, appending one element of `size` bytes per row, filled
+ * by read(). 0, or -1 (db->err set); either way *out and *n hold what was
+ * read, for the caller's *_free(). */
+int db_collect(struct db *db, sqlite3_stmt *st, size_t size,
+    void (*read)(sqlite3_stmt *st, void *elem), void **out, size_t *n, const char *what);
+
 char *db_col_text(sqlite3_stmt *st, int col);           /* strdup or NULL */
 unsigned char *db_col_blob(sqlite3_stmt *st, int col, size_t *len);
 void db_bind_text(sqlite3_stmt *st, int idx, const char *s);  /* NULL binds NULL */

@@ -101,6 +101,12 @@ db_officer_by_id(struct db *db, int64_t id, struct officer *out)
 	return officer_one(db, st, out);
 }
 
+static void
+read_officer_row(sqlite3_stmt *st, void *elem)
+{
+	read_officer(st, elem);
+}
+
 int
 db_officer_list(struct db *db, struct officer **out, size_t *n)
 {
@@ -110,25 +116,11 @@ db_officer_list(struct db *db, struct officer **out, size_t *n)
 	    "ORDER BY name, id");
 	if (!st)
 		return -1;
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct officer *nv = realloc(*out, cap * sizeof **out);
-			if (!nv)
-				break;
-			*out = nv;
-		}
-		memset(&(*out)[*n], 0, sizeof **out);
-		read_officer(st, &(*out)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (db_collect(db, st, sizeof **out, read_officer_row, (void **)out, n, "list officers") < 0) {
 		officers_free(*out, *n);
 		*out = NULL;
 		*n = 0;
-		return db_fail(db, "list officers");
+		return -1;
 	}
 	return 0;
 }
@@ -189,6 +181,20 @@ db_shift_add(struct db *db, int64_t officer_id, int level, int always, int64_t s
 	return sqlite3_last_insert_rowid(db->h);
 }
 
+static void
+read_shift(sqlite3_stmt *st, void *elem)
+{
+	struct shift *s = elem;
+	s->id = sqlite3_column_int64(st, 0);
+	s->officer_id = sqlite3_column_int64(st, 1);
+	s->officer_name = db_col_text(st, 2);
+	s->officer_phone = db_col_text(st, 3);
+	s->level = sqlite3_column_int(st, 4);
+	s->always = sqlite3_column_int(st, 5);
+	s->starts_at = sqlite3_column_int64(st, 6);
+	s->ends_at = sqlite3_column_int64(st, 7);
+}
+
 int
 db_shift_list(struct db *db, int64_t at, struct shift **out, size_t *n)
 {
@@ -201,32 +207,11 @@ db_shift_list(struct db *db, int64_t at, struct shift **out, size_t *n)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, at);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct shift *nv = realloc(*out, cap * sizeof **out);
-			if (!nv)
-				break;
-			*out = nv;
-		}
-		struct shift *s = &(*out)[(*n)++];
-		s->id = sqlite3_column_int64(st, 0);
-		s->officer_id = sqlite3_column_int64(st, 1);
-		s->officer_name = db_col_text(st, 2);
-		s->officer_phone = db_col_text(st, 3);
-		s->level = sqlite3_column_int(st, 4);
-		s->always = sqlite3_column_int(st, 5);
-		s->starts_at = sqlite3_column_int64(st, 6);
-		s->ends_at = sqlite3_column_int64(st, 7);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (db_collect(db, st, sizeof **out, read_shift, (void **)out, n, "list shifts") < 0) {
 		shifts_free(*out, *n);
 		*out = NULL;
 		*n = 0;
-		return db_fail(db, "list shifts");
+		return -1;
 	}
 	return 0;
 }

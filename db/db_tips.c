@@ -96,29 +96,20 @@ tip_one(struct db *db, sqlite3_stmt *st, struct tip *out)
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "tip");
 }
 
+static void
+read_tip_row(sqlite3_stmt *st, void *elem)
+{
+	read_tip(st, elem);
+}
+
 static int
 tip_many(struct db *db, sqlite3_stmt *st, struct tip **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct tip *nv = realloc(*out, cap * sizeof **out);
-			if (!nv)
-				break;
-			*out = nv;
-		}
-		read_tip(st, &(*out)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (db_collect(db, st, sizeof **out, read_tip_row, (void **)out, n, "tips") < 0) {
 		tips_free(*out, *n);
 		*out = NULL;
 		*n = 0;
-		return db_fail(db, "tips");
+		return -1;
 	}
 	return 0;
 }
@@ -318,6 +309,16 @@ db_tip_message_add(struct db *db, int64_t tip_id, const char *direction, int64_t
 	return db_step_done(db, st, "tip message");
 }
 
+static void
+read_message(sqlite3_stmt *st, void *elem)
+{
+	struct tip_message *m = elem;
+	m->direction = db_col_text(st, 0);
+	m->text = db_col_text(st, 1);
+	m->at = sqlite3_column_int64(st, 2);
+	m->officer_name = db_col_text(st, 3);
+}
+
 int
 db_tip_messages(struct db *db, int64_t tip_id, struct tip_message **out, size_t *n)
 {
@@ -328,28 +329,11 @@ db_tip_messages(struct db *db, int64_t tip_id, struct tip_message **out, size_t 
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, tip_id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct tip_message *nv = realloc(*out, cap * sizeof **out);
-			if (!nv)
-				break;
-			*out = nv;
-		}
-		struct tip_message *m = &(*out)[(*n)++];
-		m->direction = db_col_text(st, 0);
-		m->text = db_col_text(st, 1);
-		m->at = sqlite3_column_int64(st, 2);
-		m->officer_name = db_col_text(st, 3);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (db_collect(db, st, sizeof **out, read_message, (void **)out, n, "tip messages") < 0) {
 		tip_messages_free(*out, *n);
 		*out = NULL;
 		*n = 0;
-		return db_fail(db, "tip messages");
+		return -1;
 	}
 	return 0;
 }
@@ -429,6 +413,16 @@ db_escalation_add(struct db *db, int64_t tip_id, int from_level, int to_level,
 	return db_step_done(db, st, "escalation");
 }
 
+static void
+read_escalation(sqlite3_stmt *st, void *elem)
+{
+	struct escalation *e = elem;
+	e->from_level = sqlite3_column_int(st, 0);
+	e->to_level = sqlite3_column_int(st, 1);
+	e->at = sqlite3_column_int64(st, 2);
+	e->reason = db_col_text(st, 3);
+}
+
 int
 db_escalations(struct db *db, int64_t tip_id, struct escalation **out, size_t *n)
 {
@@ -439,28 +433,11 @@ db_escalations(struct db *db, int64_t tip_id, struct escalation **out, size_t *n
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, tip_id);
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct escalation *nv = realloc(*out, cap * sizeof **out);
-			if (!nv)
-				break;
-			*out = nv;
-		}
-		struct escalation *e = &(*out)[(*n)++];
-		e->from_level = sqlite3_column_int(st, 0);
-		e->to_level = sqlite3_column_int(st, 1);
-		e->at = sqlite3_column_int64(st, 2);
-		e->reason = db_col_text(st, 3);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (db_collect(db, st, sizeof **out, read_escalation, (void **)out, n, "escalations") < 0) {
 		escalations_free(*out, *n);
 		*out = NULL;
 		*n = 0;
-		return db_fail(db, "escalations");
+		return -1;
 	}
 	return 0;
 }
