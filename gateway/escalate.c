@@ -95,7 +95,8 @@ escalate_start(struct db *db, const struct config *cfg, const struct tip *t, int
 		if (db_escalation_add(db, t->id, 1, d.level, "nobody on duty", now) < 0)
 			return -1;
 	}
-	msg_new_tip(id, t->code, t->created_at, t->channel, t->urgent, t->text, deadline, note, text);
+	msg_new_tip(id, t->code, t->created_at, t->channel, t->urgent, t->category, t->text,
+	    deadline, note, text);
 	if (tell_level(db, cfg, t, &d, "notify", text, now) < 0)
 		return -1;
 	log_info(TAG, "%s: level %d notified (%zu officer%s), deadline in %llds", id, d.level, d.n,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/category.h"
 #include "gateway/config.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
@@ -89,15 +90,19 @@ msg_closed_notice(const char *id, char *out)
 
 void
 msg_new_tip(const char *id, const char *code, int64_t created, const char *channel,
-    int urgent, const char *text, int64_t deadline, const char *note, char *out)
+    int urgent, const char *category, const char *text, int64_t deadline, const char *note,
+    char *out)
 {
 	char at[16], until[16], body[MSG_MAX];
 	timeutil_format_hm(created, at, sizeof at);
 	timeutil_format_hm(deadline, until, sizeof until);
 	excerpt(text, body, sizeof body);
-	snprintf(out, MSG_MAX, "%s %s %s qua %s%s%s.\nNội dung: %s\nNhận: OK %s trước %s.",
+	char kind[64] = "";
+	if (category && strcmp(category, "khac") != 0)
+		snprintf(kind, sizeof kind, "\nLoại (gợi ý): %s", category_name(category));
+	snprintf(out, MSG_MAX, "%s %s %s qua %s%s%s.%s\nNội dung: %s\nNhận: OK %s trước %s.",
 	    urgent ? "KHẨN ·" : "TIN BÁO MỚI", id, at, msg_channel_name(channel),
-	    note && *note ? ". " : "", note ? note : "", body, code, until);
+	    note && *note ? ". " : "", note ? note : "", kind, body, code, until);
 }
 
 void

@@ -30,7 +30,8 @@ void msg_closed_notice(const char *id, char *out);
 
 /* to officers */
 void msg_new_tip(const char *id, const char *code, int64_t created, const char *channel,
-    int urgent, const char *text, int64_t deadline, const char *note, char *out);
+    int urgent, const char *category, const char *text, int64_t deadline, const char *note,
+    char *out);
 void msg_escalated(const char *id, const char *code, int to_level, int64_t waited_s,
     const char *text, int64_t deadline, const char *note, char *out);
 void msg_reminder(const char *id, const char *code, int level, int64_t waited_s, char *out);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "gateway/category.h"
 #include "gateway/command.h"
 #include "gateway/config.h"
 #include "gateway/escalate.h"
@@ -185,7 +186,7 @@ new_tip(struct db *db, const struct config *cfg, const struct inbound *m, const 
 	t.pseudonym = m->pseudonym;
 	t.sender_sealed = m->sender_sealed;
 	t.sender_sealed_len = m->sender_sealed_len;
-	t.category = "khac";
+	t.category = (char *)category_guess(m->text);
 	t.urgent = is_urgent(cfg, m->text);
 	t.text = m->text;
 	t.ref_code = (char *)ref_code;

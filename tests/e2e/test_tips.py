@@ -27,6 +27,7 @@ def test_tip_reply_and_notification():
         t = tips[0]
         check(re.fullmatch(r"TB-[2-9A-HJKMNP-Z]{6}", t["id"]), "tracking ID form: %r" % t["id"])
         check(t["status"] == "new" and t["level"] == 1 and t["channel"] == "sms", repr(t))
+        check(t["category"] == "ma_tuy", "category guess: %r" % t["category"])
         check(t["text"] == "Có người bán ma túy ở hẻm 12 Lê Lợi, tối nào cũng có.", t["text"])
         # the SMS is gone from the modem only after it was admitted
         wait_for(lambda: not h.inbox_files(), what="the SMS deleted from the modem")
