@@ -188,3 +188,24 @@ def test_status_queries():
         check("cán bộ đã nhận" in ans[3]["text"], ans[3]["text"])
     finally:
         h.stop()
+
+
+def test_two_modems_share_the_sending():
+    h = Tinbao("twomodems", modems={"sim1": "dummy", "sim2": "dummy"})
+    h.full_roster()
+    h.start()
+    try:
+        for i in range(6):
+            h.sms_in(citizen(), "Tin thử %d qua SIM 1" % i, modem="sim1")
+            h.sms_in(citizen(), "Tin thử %d qua SIM 2" % i, modem="sim2")
+        h.wait_tips(12, timeout=30)
+        wait_for(lambda: len(h.outbox("o.state = 'sent'")) >= 24, timeout=30,
+                 what="receipts and notifications sent")
+        via = [r["via"] for r in h.outbox("o.state = 'sent'")]
+        check(via.count("sim1") >= 4 and via.count("sim2") >= 4,
+              "sends not spread: sim1 %d, sim2 %d" % (via.count("sim1"), via.count("sim2")))
+        sent1, sent2 = h.sent("sim1"), h.sent("sim2")
+        check(len(sent1) + len(sent2) == 24, "%d + %d messages in the modems' logs" % (
+            len(sent1), len(sent2)))
+    finally:
+        h.stop()
