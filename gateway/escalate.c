@@ -56,6 +56,8 @@ nobody_on_duty(struct db *db, const struct config *cfg, const struct tip *t, int
 	int found = db_next_shift_start(db, now, &next);
 	if (found < 0)
 		return -1;
+	if (t->waiting && t->next_deadline == (found ? next : 0))
+		return 0;                         /* still waiting for the same shift */
 	if (!t->waiting) {
 		log_error(TAG, "%s: NOBODY ON DUTY at any level; the tip waits for the next shift (%s)",
 		    id, found ? "one is scheduled" : "none scheduled: add a shift with `tinbao shift add`");

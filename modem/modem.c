@@ -403,8 +403,11 @@ take(struct modem *m, struct received *r)
 	if (!failed && whole) {
 		char key[200], msgid[65];
 		long long when = smscodec_time(first);
-		int n = snprintf(key, sizeof key, "%s|%lld|%d|", sender, when, first->DateTime.Timezone);
-		/* id = keyed digest of sender, SMSC time and text: a re-read SMS gets
+		/* the location tells apart two equal texts sent in the same second;
+		 * a message re-read after a crash keeps its location */
+		int n = snprintf(key, sizeof key, "%s|%lld|%d|%d|", sender, when,
+		    first->DateTime.Timezone, first->Location);
+		/* id = keyed digest of sender, SMSC time, location and text: a re-read SMS gets
 		 * the same id, and the id says nothing about the sender */
 		char *material = malloc((size_t)n + whole_len + 1);
 		if (material) {
@@ -674,14 +677,16 @@ modem_main(void *arg)
 		}
 		if (m->incoming || now - m->last_poll >= m->mc->poll)
 			poll_inbox(m);
+		/* claim (a write transaction) only when something is due */
+		int64_t due = 0;
 		for (int i = 0; m->connected && i < MODEM_SENDS_PER_TICK && !stopping(m); i++)
-			if (send_one(m) <= 0)
+			if (db_outbox_next_due(m->db, "sms", &due) <= 0 || due > (int64_t)time(NULL) ||
+			    send_one(m) <= 0)
 				break;
 		if (m->connected && now - m->last_status >= MODEM_STATUS_EVERY)
 			read_status(m, 1);
 		if (m->connected)
 			GSM_ReadDevice(m->s, FALSE);     /* let unsolicited lines (+CMTI) in */
-		int64_t due = 0;
 		int more = db_outbox_next_due(m->db, "sms", &due) > 0 && due <= (int64_t)time(NULL);
 		if (!more)
 			wait_tick(m, 500);
