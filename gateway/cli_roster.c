@@ -1,20 +1,16 @@
 /* cli_roster — `tinbao officer`, `tinbao shift`, `tinbao roster import`. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db/db.h"
 #include "gateway/cli.h"
-#include "gateway/config.h"
-#include "gateway/identity.h"
 #include "gateway/timeutil.h"
 
-#define NAME_MAX_BYTES 100
-#define ID_MAX_BYTES 64
 #define CSV_LINE_MAX 512
 #define CSV_ROWS_MAX 5000
+#define CSV_HEADER "officer_phone,level,from,to"
 
 static const char officer_usage[] =
     "usage: tinbao officer add --name NAME --phone +84... [--zalo-oa ID] [--zalo-bot ID]\n"
@@ -24,7 +20,9 @@ static const char officer_usage[] =
     "\n"
     "Officers are identified by their phone number (0901234567 or +84901234567).\n"
     "Messages from a roster number are read as commands (OK, XONG, DS), never as tips.\n"
-    "Removing an officer also removes their shifts; their history stays.\n";
+    "--channel is how they are reached first (default sms; zalo_oa and zalo_bot need\n"
+    "the matching Zalo id). Removing an officer also removes their shifts; their\n"
+    "history stays.\n";
 
 static const char shift_usage[] =
     "usage: tinbao shift add --officer PHONE --level 1-4 --from \"YYYY-MM-DD HH:MM\" --to \"YYYY-MM-DD HH:MM\"\n"
@@ -32,30 +30,21 @@ static const char shift_usage[] =
     "       tinbao shift list [--json] [--at \"YYYY-MM-DD HH:MM\"]\n"
     "       tinbao shift remove ID\n"
     "\n"
-    "Levels: 1 duty officer (trực ban), 2 backup, 3 shift leader, 4 station chief.\n"
-    "Times are local to [gateway] timezone; a shift runs from --from up to --to.\n"
-    "--at lists the shifts on duty at that moment.\n";
+    "Levels: 1 duty officer (trực ban), 2 backup, 3 shift leader (chỉ huy ca),\n"
+    "4 station chief. Times are local to [gateway] timezone; a shift runs from\n"
+    "--from up to --to. --at lists the shifts on duty at that moment.\n";
 
 static const char roster_usage[] =
     "usage: tinbao roster import FILE.csv\n"
     "\n"
     "Adds shifts from a CSV file whose first line is exactly\n"
-    "  officer_phone,level,from,to\n"
+    "  " CSV_HEADER "\n"
     "from/to are \"YYYY-MM-DD HH:MM\" (local), or both empty or \"always\" for a\n"
-    "shift without end. Every line is checked first: if any is wrong, nothing is\n"
-    "imported and each bad line is reported as FILE:LINE.\n";
+    "shift without end. Fields may be in double quotes; blank lines are skipped.\n"
+    "Every line is checked first: if any is wrong, nothing is imported and each\n"
+    "bad line is reported as FILE:LINE. Officers must already be in the roster.\n";
 
-static int
-valid_utf8_bounded(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > max)
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20)
-			return 0;
-	return 1;
-}
+/* ----------------------------------------------------------- officers */
 
 static int
 in_set(const char *v, const char *const *set)
@@ -66,12 +55,26 @@ in_set(const char *v, const char *const *set)
 	return 0;
 }
 
+/* Zalo ids: 1..CLI_ID_MAX printable ASCII characters without spaces. */
+static int
+zalo_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > CLI_ID_MAX)
+		return 0;
+	for (; *s; s++)
+		if (*s <= ' ' || *s > '~')
+			return 0;
+	return 1;
+}
+
 static json_t *
 officer_json(const struct officer *o)
 {
-	return json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s}", "id", (json_int_t)o->id,
-	    "name", o->name, "phone", o->phone, "zalo_oa", cli_json_str(o->zalo_oa),
-	    "zalo_bot", cli_json_str(o->zalo_bot), "channel", o->channel, "role", o->role);
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)o->id,
+	    "name", cli_json_str(o->name), "phone", cli_json_str(o->phone),
+	    "zalo_oa", cli_json_str(o->zalo_oa), "zalo_bot", cli_json_str(o->zalo_bot),
+	    "channel", cli_json_str(o->channel), "role", cli_json_str(o->role));
 }
 
 static int
@@ -85,11 +88,13 @@ officer_add(struct cli *c, int argc, char **argv)
 	};
 	static const char *const channels[] = { "sms", "zalo_oa", "zalo_bot", NULL };
 	static const char *const roles[] = { "officer", "leader", "chief", NULL };
+	const char *what = "officer add";
 	struct officer o = { .channel = "sms", .role = "officer" };
 	const char *phone = NULL;
+	char norm[CLI_PHONE_MAX];
 	int ch;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
 		switch (ch) {
 		case 'n': o.name = optarg; break;
 		case 'p': phone = optarg; break;
@@ -97,49 +102,58 @@ officer_add(struct cli *c, int argc, char **argv)
 		case 'b': o.zalo_bot = optarg; break;
 		case 'C': o.channel = optarg; break;
 		case 'r': o.role = optarg; break;
-		default: return cli_error(CLI_USAGE, "officer add", "see tinbao officer --help");
+		default: return CLI_USAGE;
 		}
 	}
-	if (optind != argc || !o.name || !phone)
-		return cli_error(CLI_USAGE, "officer add", "--name and --phone are required");
-	if (!valid_utf8_bounded(o.name, NAME_MAX_BYTES))
-		return cli_error(CLI_USAGE, "officer add", "--name must be 1-%d bytes of text",
-		    NAME_MAX_BYTES);
-	char norm[40];
-	if (identity_phone_normalize(phone, norm, sizeof norm) < 0)
-		return cli_error(CLI_USAGE, "officer add", "\"%s\" is not a phone number", phone);
+	if (optind != argc)
+		return cli_error(CLI_USAGE, what, "unexpected argument \"%s\"", argv[optind]);
+	if (!o.name || !phone)
+		return cli_error(CLI_USAGE, what, "--name and --phone are required");
+	if (!cli_text_ok(o.name, CLI_NAME_MAX, 0))
+		return cli_error(CLI_USAGE, what, "--name must be 1-%d bytes of UTF-8 text",
+		    CLI_NAME_MAX);
+	if (cli_phone(what, phone, norm) < 0)
+		return CLI_USAGE;
 	o.phone = norm;
 	if (!in_set(o.channel, channels))
-		return cli_error(CLI_USAGE, "officer add", "--channel is sms, zalo_oa or zalo_bot");
+		return cli_error(CLI_USAGE, what, "--channel is sms, zalo_oa or zalo_bot, not \"%s\"",
+		    o.channel);
 	if (!in_set(o.role, roles))
-		return cli_error(CLI_USAGE, "officer add", "--role is officer, leader or chief");
-	if ((o.zalo_oa && !valid_utf8_bounded(o.zalo_oa, ID_MAX_BYTES)) ||
-	    (o.zalo_bot && !valid_utf8_bounded(o.zalo_bot, ID_MAX_BYTES)))
-		return cli_error(CLI_USAGE, "officer add", "Zalo ids are 1-%d bytes", ID_MAX_BYTES);
+		return cli_error(CLI_USAGE, what, "--role is officer, leader or chief, not \"%s\"",
+		    o.role);
+	if ((o.zalo_oa && !zalo_id_ok(o.zalo_oa)) || (o.zalo_bot && !zalo_id_ok(o.zalo_bot)))
+		return cli_error(CLI_USAGE, what, "a Zalo id is 1-%d characters without spaces",
+		    CLI_ID_MAX);
 	if ((strcmp(o.channel, "zalo_oa") == 0 && !o.zalo_oa) ||
 	    (strcmp(o.channel, "zalo_bot") == 0 && !o.zalo_bot))
-		return cli_error(CLI_USAGE, "officer add", "--channel %s needs the matching Zalo id",
-		    o.channel);
-	if (cli_open(c, 0, "officer add") < 0)
+		return cli_error(CLI_USAGE, what, "--channel %s needs --%s ID", o.channel,
+		    strcmp(o.channel, "zalo_oa") == 0 ? "zalo-oa" : "zalo-bot");
+	if (cli_open(c, 0, what) < 0)
 		return CLI_FAIL;
 	int64_t id = db_officer_add(c->db, &o, timeutil_now());
 	if (id < 0)
-		return cli_error(CLI_FAIL, "officer add", "%s", db_errmsg(c->db));
-	printf("officer %lld: %s, %s, %s, reached by %s\n", (long long)id, o.name, o.phone, o.role,
-	    o.channel);
+		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
+	printf("added officer %lld: ", (long long)id);
+	cli_put(o.name, 1, 0);
+	printf(", %s, %s, reached by %s\n", o.phone, o.role, o.channel);
 	return CLI_OK;
 }
 
 static int
 officer_list(struct cli *c, int argc, char **argv)
 {
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = 1;
-		else
-			return cli_error(CLI_USAGE, "officer list", "unknown option %s", argv[i]);
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
+	};
+	int json = 0, ch;
+	optind = 0;
+	while ((ch = cli_getopt(argc, argv, opts, "officer list")) != -1) {
+		if (ch != 'j')
+			return CLI_USAGE;
+		json = 1;
 	}
+	if (optind != argc)
+		return cli_error(CLI_USAGE, "officer list", "unexpected argument \"%s\"", argv[optind]);
 	if (cli_open(c, 1, "officer list") < 0)
 		return CLI_FAIL;
 	struct officer *v;
@@ -156,68 +170,58 @@ officer_list(struct cli *c, int argc, char **argv)
 	if (n == 0)
 		printf("no officers yet: tinbao officer add --name NAME --phone PHONE\n");
 	else
-		printf("%-4s %-28s %-14s %-8s %s\n", "ID", "NAME", "PHONE", "ROLE", "CHANNEL");
+		printf("%-4s %-28s %-14s %-8s %s\n", "ID", "NAME", "PHONE", "ROLE", "REACHED BY");
 	for (size_t i = 0; i < n; i++) {
 		printf("%-4lld ", (long long)v[i].id);
 		cli_cell(v[i].name, 28);
-		printf("%-14s %-8s %s\n", v[i].phone, v[i].role, v[i].channel);
+		printf("%-14s %-8s %s", v[i].phone, v[i].role, v[i].channel);
+		if (strcmp(v[i].channel, "zalo_oa") == 0 && v[i].zalo_oa)
+			printf(" (%s)", v[i].zalo_oa);
+		else if (strcmp(v[i].channel, "zalo_bot") == 0 && v[i].zalo_bot)
+			printf(" (%s)", v[i].zalo_bot);
+		putchar('\n');
 	}
 	officers_free(v, n);
+	return CLI_OK;
+}
+
+static int
+officer_remove(struct cli *c, int argc, char **argv)
+{
+	const char *what = "officer remove", *phone;
+	char norm[CLI_PHONE_MAX];
+	if (cli_one_arg(argc, argv, what, "tinbao officer remove PHONE", &phone) != 0)
+		return CLI_USAGE;
+	if (cli_phone(what, phone, norm) < 0)
+		return CLI_USAGE;
+	if (cli_open(c, 0, what) < 0)
+		return CLI_FAIL;
+	int r = db_officer_remove(c->db, norm);
+	if (r < 0)
+		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
+	if (r == 0)
+		return cli_error(CLI_FAIL, what, "no officer with phone %s", norm);
+	printf("removed officer %s and their shifts\n", norm);
 	return CLI_OK;
 }
 
 int
 cli_officer(struct cli *c, int argc, char **argv)
 {
-	if (argc < 2 || cli_wants_help(argc, argv)) {
-		fputs(officer_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_USAGE : CLI_OK;
-	}
-	if (strcmp(argv[1], "add") == 0)
-		return officer_add(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return officer_list(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "remove") == 0) {
-		char norm[40];
-		if (argc != 3)
-			return cli_error(CLI_USAGE, "officer remove", "usage: tinbao officer remove PHONE");
-		if (identity_phone_normalize(argv[2], norm, sizeof norm) < 0)
-			return cli_error(CLI_USAGE, "officer remove", "\"%s\" is not a phone number",
-			    argv[2]);
-		if (cli_open(c, 0, "officer remove") < 0)
-			return CLI_FAIL;
-		int r = db_officer_remove(c->db, norm);
-		if (r < 0)
-			return cli_error(CLI_FAIL, "officer remove", "%s", db_errmsg(c->db));
-		if (r == 0)
-			return cli_error(CLI_FAIL, "officer remove", "no officer with phone %s", norm);
-		printf("removed officer %s and their shifts\n", norm);
-		return CLI_OK;
-	}
-	return cli_error(CLI_USAGE, "officer", "unknown subcommand \"%s\" (add, list, remove)",
-	    argv[1]);
+	static const struct cli_sub subs[] = {
+		{ "add", officer_add }, { "list", officer_list }, { "remove", officer_remove },
+		{ NULL, NULL },
+	};
+	return cli_dispatch(c, argc, argv, officer_usage, subs);
 }
 
 /* ------------------------------------------------------------- shifts */
 
+/* The active officer with a normalised phone: 1 found (*id set), 0 unknown,
+ * -1 database error. */
 static int
-parse_level(const char *s, int *level)
+officer_id(struct cli *c, const char *norm, int64_t *id)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end || errno || v < 1 || v > 4)
-		return -1;
-	*level = (int)v;
-	return 0;
-}
-
-/* Resolve an officer phone to an id: 1 found, 0 unknown, -1 error. */
-static int
-officer_id(struct cli *c, const char *phone, int64_t *id, char *norm, size_t normsz)
-{
-	if (identity_phone_normalize(phone, norm, normsz) < 0)
-		return 0;
 	struct officer o;
 	int r = db_officer_by_phone(c->db, norm, &o);
 	if (r > 0) {
@@ -235,79 +239,107 @@ shift_add(struct cli *c, int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 't' },
 		{ "always", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
 	};
+	const char *what = "shift add";
 	const char *phone = NULL, *from = NULL, *to = NULL, *level_s = NULL;
+	char norm[CLI_PHONE_MAX];
 	int always = 0, ch, level;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
 		switch (ch) {
 		case 'o': phone = optarg; break;
 		case 'l': level_s = optarg; break;
 		case 'f': from = optarg; break;
 		case 't': to = optarg; break;
 		case 'a': always = 1; break;
-		default: return cli_error(CLI_USAGE, "shift add", "see tinbao shift --help");
+		default: return CLI_USAGE;
 		}
 	}
-	if (optind != argc || !phone || !level_s)
-		return cli_error(CLI_USAGE, "shift add", "--officer and --level are required");
-	if (parse_level(level_s, &level) < 0)
-		return cli_error(CLI_USAGE, "shift add", "--level is 1, 2, 3 or 4");
+	if (optind != argc)
+		return cli_error(CLI_USAGE, what, "unexpected argument \"%s\"", argv[optind]);
+	if (!phone || !level_s)
+		return cli_error(CLI_USAGE, what, "--officer and --level are required");
+	if (cli_phone(what, phone, norm) < 0)
+		return CLI_USAGE;
+	if (cli_level_parse(level_s, &level) < 0)
+		return cli_error(CLI_USAGE, what, "--level is 1, 2, 3 or 4, not \"%s\"", level_s);
 	int64_t start = 0, end = 0;
 	if (always && (from || to))
-		return cli_error(CLI_USAGE, "shift add", "--always takes no --from/--to");
+		return cli_error(CLI_USAGE, what, "--always takes no --from/--to");
 	if (!always) {
 		if (!from || !to)
-			return cli_error(CLI_USAGE, "shift add", "give --from and --to, or --always");
-		if (timeutil_parse_local(from, &start) < 0 || timeutil_parse_local(to, &end) < 0)
-			return cli_error(CLI_USAGE, "shift add", "times are \"YYYY-MM-DD HH:MM\"");
+			return cli_error(CLI_USAGE, what, "give --from and --to, or --always");
+		if (timeutil_parse_local(from, &start) < 0)
+			return cli_error(CLI_USAGE, what, "--from \"%s\" is not \"YYYY-MM-DD HH:MM\"", from);
+		if (timeutil_parse_local(to, &end) < 0)
+			return cli_error(CLI_USAGE, what, "--to \"%s\" is not \"YYYY-MM-DD HH:MM\"", to);
 		if (end <= start)
-			return cli_error(CLI_USAGE, "shift add", "--to must be after --from");
+			return cli_error(CLI_USAGE, what, "--to must be after --from");
 	}
-	if (cli_open(c, 0, "shift add") < 0)
+	if (cli_open(c, 0, what) < 0)
 		return CLI_FAIL;
 	int64_t oid;
-	char norm[40];
-	int r = officer_id(c, phone, &oid, norm, sizeof norm);
+	int r = officer_id(c, norm, &oid);
 	if (r < 0)
-		return cli_error(CLI_FAIL, "shift add", "%s", db_errmsg(c->db));
+		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	if (r == 0)
-		return cli_error(CLI_FAIL, "shift add", "no officer with phone %s", phone);
+		return cli_error(CLI_FAIL, what, "no officer with phone %s", norm);
 	int64_t id = db_shift_add(c->db, oid, level, always, start, end, timeutil_now());
 	if (id < 0)
-		return cli_error(CLI_FAIL, "shift add", "%s", db_errmsg(c->db));
-	if (always)
-		printf("shift %lld: %s at level %d, always\n", (long long)id, norm, level);
-	else
-		printf("shift %lld: %s at level %d, %s to %s\n", (long long)id, norm, level, from, to);
+		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
+	char a[32], b[32];
+	if (always) {
+		printf("added shift %lld: %s at level %d, always\n", (long long)id, norm, level);
+	} else {
+		timeutil_format_local(start, a, sizeof a);
+		timeutil_format_local(end, b, sizeof b);
+		printf("added shift %lld: %s at level %d, %s to %s\n", (long long)id, norm, level,
+		    a, b);
+	}
 	return CLI_OK;
+}
+
+static json_t *
+shift_json(const struct shift *s, const char *from, const char *to)
+{
+	return json_pack("{s:I, s:o, s:o, s:i, s:b, s:o, s:o}", "id", (json_int_t)s->id,
+	    "officer_phone", cli_json_str(s->officer_phone),
+	    "officer_name", cli_json_str(s->officer_name), "level", s->level, "always", s->always,
+	    "from", cli_json_str(s->always ? NULL : from), "to", cli_json_str(s->always ? NULL : to));
 }
 
 static int
 shift_list(struct cli *c, int argc, char **argv)
 {
-	int json = 0;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' }, { "at", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *what = "shift list";
+	int json = 0, ch;
 	int64_t at = -1;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
+	optind = 0;
+	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
+		if (ch == 'j')
 			json = 1;
-		} else if (strcmp(argv[i], "--at") == 0 && i + 1 < argc) {
-			if (timeutil_parse_local(argv[++i], &at) < 0)
-				return cli_error(CLI_USAGE, "shift list", "--at is \"YYYY-MM-DD HH:MM\"");
-		} else {
-			return cli_error(CLI_USAGE, "shift list", "unknown option %s", argv[i]);
-		}
+		else if (ch == 'a' && timeutil_parse_local(optarg, &at) < 0)
+			return cli_error(CLI_USAGE, what, "--at \"%s\" is not \"YYYY-MM-DD HH:MM\"",
+			    optarg);
+		else if (ch != 'a')
+			return CLI_USAGE;
 	}
-	if (cli_open(c, 1, "shift list") < 0)
+	if (optind != argc)
+		return cli_error(CLI_USAGE, what, "unexpected argument \"%s\"", argv[optind]);
+	if (cli_open(c, 1, what) < 0)
 		return CLI_FAIL;
 	struct shift *v;
 	size_t n;
 	if (db_shift_list(c->db, at, &v, &n) < 0)
-		return cli_error(CLI_FAIL, "shift list", "%s", db_errmsg(c->db));
+		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	json_t *arr = json ? json_array() : NULL;
 	if (!json && n == 0)
 		printf("no shifts%s\n", at >= 0 ? " at that time" : "");
 	else if (!json)
-		printf("%-4s %-5s %-28s %-14s %s\n", "ID", "LEVEL", "OFFICER", "PHONE", "WHEN");
+		printf("%-4s %-9s %-28s %-14s %s\n", "ID", "LEVEL", "OFFICER", "PHONE", "ON DUTY");
 	for (size_t i = 0; i < n; i++) {
 		char from[32] = "", to[32] = "";
 		if (!v[i].always) {
@@ -315,55 +347,51 @@ shift_list(struct cli *c, int argc, char **argv)
 			timeutil_format_local(v[i].ends_at, to, sizeof to);
 		}
 		if (json) {
-			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:i, s:b, s:o, s:o}",
-			    "id", (json_int_t)v[i].id, "officer_phone", v[i].officer_phone,
-			    "officer_name", v[i].officer_name, "level", v[i].level, "always", v[i].always,
-			    "from", v[i].always ? json_null() : json_string(from),
-			    "to", v[i].always ? json_null() : json_string(to)));
-		} else {
-			char when[80];
-			if (v[i].always)
-				snprintf(when, sizeof when, "always");
-			else
-				snprintf(when, sizeof when, "%s to %s", from, to);
-			printf("%-4lld %-5d ", (long long)v[i].id, v[i].level);
-			cli_cell(v[i].officer_name, 28);
-			printf("%-14s %s\n", v[i].officer_phone, when);
+			json_array_append_new(arr, shift_json(&v[i], from, to));
+			continue;
 		}
+		printf("%-4lld %d %-7s ", (long long)v[i].id, v[i].level, cli_level_name(v[i].level));
+		cli_cell(v[i].officer_name, 28);
+		if (v[i].always)
+			printf("%-14s always\n", v[i].officer_phone);
+		else
+			printf("%-14s %s to %s\n", v[i].officer_phone, from, to);
 	}
 	shifts_free(v, n);
 	return json ? cli_print_json(arr) : CLI_OK;
 }
 
+static int
+shift_remove(struct cli *c, int argc, char **argv)
+{
+	const char *what = "shift remove", *arg;
+	if (cli_one_arg(argc, argv, what, "tinbao shift remove ID", &arg) != 0)
+		return CLI_USAGE;
+	char *end;
+	errno = 0;
+	long long id = strtoll(arg, &end, 10);
+	if (end == arg || *end || errno || id <= 0)
+		return cli_error(CLI_USAGE, what, "\"%s\" is not a shift id (see tinbao shift list)",
+		    arg);
+	if (cli_open(c, 0, what) < 0)
+		return CLI_FAIL;
+	int r = db_shift_remove(c->db, id);
+	if (r < 0)
+		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
+	if (r == 0)
+		return cli_error(CLI_FAIL, what, "no shift %lld", id);
+	printf("removed shift %lld\n", id);
+	return CLI_OK;
+}
+
 int
 cli_shift(struct cli *c, int argc, char **argv)
 {
-	if (argc < 2 || cli_wants_help(argc, argv)) {
-		fputs(shift_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? CLI_USAGE : CLI_OK;
-	}
-	if (strcmp(argv[1], "add") == 0)
-		return shift_add(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return shift_list(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "remove") == 0) {
-		char *end;
-		errno = 0;
-		long long id = argc == 3 ? strtoll(argv[2], &end, 10) : 0;
-		if (argc != 3 || *end || errno || id <= 0)
-			return cli_error(CLI_USAGE, "shift remove", "usage: tinbao shift remove ID");
-		if (cli_open(c, 0, "shift remove") < 0)
-			return CLI_FAIL;
-		int r = db_shift_remove(c->db, id);
-		if (r < 0)
-			return cli_error(CLI_FAIL, "shift remove", "%s", db_errmsg(c->db));
-		if (r == 0)
-			return cli_error(CLI_FAIL, "shift remove", "no shift %lld", id);
-		printf("removed shift %lld\n", id);
-		return CLI_OK;
-	}
-	return cli_error(CLI_USAGE, "shift", "unknown subcommand \"%s\" (add, list, remove)",
-	    argv[1]);
+	static const struct cli_sub subs[] = {
+		{ "add", shift_add }, { "list", shift_list }, { "remove", shift_remove },
+		{ NULL, NULL },
+	};
+	return cli_dispatch(c, argc, argv, shift_usage, subs);
 }
 
 /* ------------------------------------------------------------- roster */
@@ -374,68 +402,127 @@ struct row {
 	int64_t from, to;
 };
 
-/* Split one CSV line into at most 4 fields (double quotes allowed). */
+/* Split one CSV line in place into fields. Fields may be double-quoted ("" is
+ * a quote inside); unquoted fields are trimmed of spaces. Returns the number
+ * of fields (max + 1 when there are more than max), -1 for a broken quote. */
 static int
-csv_fields(char *line, char *f[4])
+csv_split(char *line, char **f, int max)
 {
-	int n = 0;
 	char *p = line;
-	while (n < 4) {
-		char *w = p, *out = p;
+	int n = 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		char *start = p, *out = p;
 		if (*p == '"') {
-			p++;
-			while (*p && !(*p == '"' && p[1] != '"')) {
-				if (*p == '"')
+			for (p++;; p++) {
+				if (*p == '\0')
+					return -1;
+				if (*p == '"' && p[1] == '"')
 					p++;
-				*out++ = *p++;
+				else if (*p == '"')
+					break;
+				*out++ = *p;
 			}
-			if (*p != '"')
+			for (p++; *p == ' ' || *p == '\t'; p++)
+				;
+			if (*p && *p != ',')
 				return -1;
-			p++;
 		} else {
 			while (*p && *p != ',')
-				*out++ = *p++;
+				p++;
+			out = p;
+			while (out > start && (out[-1] == ' ' || out[-1] == '\t'))
+				out--;
 		}
-		char *next = p;
-		if (*next && *next != ',')
-			return -1;
-		f[n++] = w;
-		if (!*next) {
-			*out = '\0';
-			break;
-		}
+		int more = *p == ',';
 		*out = '\0';
-		p = next + 1;
+		if (n == max)
+			return max + 1;
+		f[n++] = start;
+		if (!more)
+			return n;
+		p++;
 	}
-	return n;
 }
 
-int
-cli_roster(struct cli *c, int argc, char **argv)
+static int
+no_time(const char *s)
 {
-	if (cli_wants_help(argc, argv)) {
-		fputs(roster_usage, stdout);
-		return CLI_OK;
+	return *s == '\0' || strcmp(s, "always") == 0;
+}
+
+/* Check one data line; print each problem as FILE:LINE: reason. Returns the
+ * number of problems. */
+static int
+csv_row(struct cli *c, const char *file, int lineno, char *line, struct row *r)
+{
+	char *f[4], norm[CLI_PHONE_MAX];
+	int bad = 0, nf = csv_split(line, f, 4);
+	if (nf < 0) {
+		fprintf(stderr, "%s:%d: a quoted field is not closed\n", file, lineno);
+		return 1;
 	}
-	if (argc != 3 || strcmp(argv[1], "import") != 0)
-		return cli_error(CLI_USAGE, "roster", "usage: tinbao roster import FILE.csv");
-	const char *file = argv[2];
-	FILE *f = fopen(file, "r");
-	if (!f)
-		return cli_error(CLI_FAIL, "roster import", "%s: %s", file, strerror(errno));
-	if (cli_open(c, 0, "roster import") < 0) {
-		fclose(f);
-		return CLI_FAIL;
+	if (nf != 4) {
+		fprintf(stderr, "%s:%d: %s %d field%s; expected 4: " CSV_HEADER "\n", file, lineno,
+		    nf > 4 ? "more than" : "only", nf > 4 ? 4 : nf, nf == 1 ? "" : "s");
+		return 1;
 	}
-	struct row *rows = calloc(CSV_ROWS_MAX, sizeof *rows);
+	if (cli_phone_norm(f[0], norm) < 0) {
+		fprintf(stderr, "%s:%d: \"%s\" is not a phone number\n", file, lineno, f[0]);
+		bad++;
+	} else {
+		int found = officer_id(c, norm, &r->officer);
+		if (found < 0)
+			fprintf(stderr, "%s:%d: %s\n", file, lineno, db_errmsg(c->db));
+		else if (found == 0)
+			fprintf(stderr, "%s:%d: no officer with phone %s (add them first)\n", file,
+			    lineno, norm);
+		bad += found <= 0;
+	}
+	if (cli_level_parse(f[1], &r->level) < 0) {
+		fprintf(stderr, "%s:%d: level \"%s\" is not 1-4\n", file, lineno, f[1]);
+		bad++;
+	}
+	if (no_time(f[2]) && no_time(f[3])) {
+		r->always = 1;
+	} else if (no_time(f[2]) || no_time(f[3])) {
+		fprintf(stderr, "%s:%d: give both from and to, or leave both empty for always\n",
+		    file, lineno);
+		bad++;
+	} else {
+		int tbad = 0;
+		if (timeutil_parse_local(f[2], &r->from) < 0) {
+			fprintf(stderr, "%s:%d: from \"%s\" is not \"YYYY-MM-DD HH:MM\"\n", file,
+			    lineno, f[2]);
+			tbad++;
+		}
+		if (timeutil_parse_local(f[3], &r->to) < 0) {
+			fprintf(stderr, "%s:%d: to \"%s\" is not \"YYYY-MM-DD HH:MM\"\n", file, lineno,
+			    f[3]);
+			tbad++;
+		}
+		if (!tbad && r->to <= r->from) {
+			fprintf(stderr, "%s:%d: \"to\" must be after \"from\"\n", file, lineno);
+			tbad++;
+		}
+		bad += tbad;
+	}
+	return bad;
+}
+
+/* Read and check the whole file into rows. Returns the number of bad lines
+ * (each problem printed as FILE:LINE: reason). Closes f. */
+static int
+csv_read(struct cli *c, FILE *f, const char *file, struct row *rows, size_t *n)
+{
 	char line[CSV_LINE_MAX + 2];
 	int lineno = 0, bad = 0;
-	size_t n = 0;
-	while (rows && fgets(line, sizeof line, f)) {
+	while (fgets(line, sizeof line, f)) {
 		lineno++;
 		size_t len = strlen(line);
-		if (len > CSV_LINE_MAX) {
-			fprintf(stderr, "%s:%d: line too long\n", file, lineno);
+		if (len == sizeof line - 1 && line[len - 1] != '\n') {
+			fprintf(stderr, "%s:%d: line longer than %d bytes\n", file, lineno, CSV_LINE_MAX);
 			bad++;
 			int ch;
 			while ((ch = fgetc(f)) != EOF && ch != '\n')
@@ -444,71 +531,71 @@ cli_roster(struct cli *c, int argc, char **argv)
 		}
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
+		char *p = line;
+		if (lineno == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+			p += 3;     /* the byte-order mark spreadsheets write */
 		if (lineno == 1) {
-			if (strcmp(line, "officer_phone,level,from,to") != 0) {
-				fprintf(stderr, "%s:1: the first line must be officer_phone,level,from,to\n",
-				    file);
-				bad++;
-				break;
-			}
+			if (strcmp(p, CSV_HEADER) == 0)
+				continue;
+			fprintf(stderr, "%s:1: the first line must be exactly " CSV_HEADER "\n", file);
+			bad++;
+			break;
+		}
+		if (p[strspn(p, " \t")] == '\0')
 			continue;
-		}
-		if (len == 0)
-			continue;
-		char *fl[4];
-		if (csv_fields(line, fl) != 4) {
-			fprintf(stderr, "%s:%d: expected 4 fields: officer_phone,level,from,to\n", file,
-			    lineno);
-			bad++;
-			continue;
-		}
-		struct row r = { 0 };
-		char norm[40];
-		int found = officer_id(c, fl[0], &r.officer, norm, sizeof norm);
-		if (found < 0) {
-			fprintf(stderr, "%s:%d: %s\n", file, lineno, db_errmsg(c->db));
-			bad++;
-		} else if (found == 0) {
-			fprintf(stderr, "%s:%d: no officer with phone %s (add them first)\n", file,
-			    lineno, fl[0]);
-			bad++;
-		}
-		if (parse_level(fl[1], &r.level) < 0) {
-			fprintf(stderr, "%s:%d: level \"%s\" is not 1-4\n", file, lineno, fl[1]);
-			bad++;
-		}
-		int empty = !*fl[2] && !*fl[3];
-		int always = strcmp(fl[2], "always") == 0 && (strcmp(fl[3], "always") == 0 || !*fl[3]);
-		if (empty || always) {
-			r.always = 1;
-		} else if (timeutil_parse_local(fl[2], &r.from) < 0 ||
-		    timeutil_parse_local(fl[3], &r.to) < 0) {
-			fprintf(stderr, "%s:%d: times are \"YYYY-MM-DD HH:MM\" (or both empty)\n", file,
-			    lineno);
-			bad++;
-		} else if (r.to <= r.from) {
-			fprintf(stderr, "%s:%d: \"to\" must be after \"from\"\n", file, lineno);
-			bad++;
-		}
-		if (n >= CSV_ROWS_MAX) {
+		if (*n >= CSV_ROWS_MAX) {
 			fprintf(stderr, "%s:%d: more than %d shifts in one file\n", file, lineno,
 			    CSV_ROWS_MAX);
 			bad++;
 			break;
 		}
-		rows[n++] = r;
+		struct row r = { 0 };
+		int rbad = csv_row(c, file, lineno, p, &r);
+		if (rbad)
+			bad++;
+		else
+			rows[(*n)++] = r;
 	}
-	fclose(f);
-	if (!rows)
-		return cli_error(CLI_FAIL, "roster import", "out of memory");
-	if (lineno == 0) {
-		fprintf(stderr, "%s: empty file\n", file);
+	if (ferror(f)) {
+		fprintf(stderr, "%s: %s\n", file, strerror(errno));
 		bad++;
 	}
-	if (bad) {
+	fclose(f);
+	if (lineno == 0) {
+		fprintf(stderr, "%s: empty file; the first line must be " CSV_HEADER "\n", file);
+		bad++;
+	}
+	return bad;
+}
+
+int
+cli_roster(struct cli *c, int argc, char **argv)
+{
+	const char *what = "roster import", *file;
+	if (cli_wants_help(argc, argv)) {
+		fputs(roster_usage, stdout);
+		return CLI_OK;
+	}
+	if (argc < 2 || strcmp(argv[1], "import") != 0)
+		return cli_error(CLI_USAGE, "roster", "usage: tinbao roster import FILE.csv");
+	if (cli_one_arg(argc - 1, argv + 1, what, "tinbao roster import FILE.csv", &file) != 0)
+		return CLI_USAGE;
+	FILE *f = fopen(file, "r");
+	if (!f)
+		return cli_error(CLI_FAIL, what, "%s: %s", file, strerror(errno));
+	struct row *rows = calloc(CSV_ROWS_MAX, sizeof *rows);
+	if (!rows || cli_open(c, 0, what) < 0) {
+		int rc = rows ? CLI_FAIL : cli_error(CLI_FAIL, what, "out of memory");
+		fclose(f);
 		free(rows);
-		return cli_error(CLI_FAIL, "roster import", "%d problem%s in %s; nothing imported",
-		    bad, bad == 1 ? "" : "s", file);
+		return rc;
+	}
+	size_t n = 0;
+	int bad = csv_read(c, f, file, rows, &n);
+	if (bad != 0) {
+		free(rows);
+		return cli_error(CLI_FAIL, what, "%d bad line%s in %s; nothing imported", bad,
+		    bad == 1 ? "" : "s", file);
 	}
 	int64_t now = timeutil_now();
 	int failed = db_begin(c->db) < 0;
@@ -517,8 +604,9 @@ cli_roster(struct cli *c, int argc, char **argv)
 		    rows[i].from, rows[i].to, now) < 0;
 	free(rows);
 	if (failed || db_commit(c->db) < 0) {
+		cli_error(CLI_FAIL, what, "%s; nothing imported", db_errmsg(c->db));
 		db_rollback(c->db);
-		return cli_error(CLI_FAIL, "roster import", "%s; nothing imported", db_errmsg(c->db));
+		return CLI_FAIL;
 	}
 	printf("imported %zu shift%s from %s\n", n, n == 1 ? "" : "s", file);
 	return CLI_OK;

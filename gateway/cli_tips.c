@@ -1,7 +1,9 @@
-/* cli_tips — `tinbao tips`, `tip show`, `ack`, `close`. Never prints who
- * sent a tip: tips carry only a sealed address and a pseudonym, and neither
- * is shown. */
-#include <getopt.h>
+/* cli_tips — `tinbao tips`, `tip show`, `ack`, `close`.
+ *
+ * Never prints who sent a tip: a tip carries only a sealed address and a
+ * pseudonym, and neither is read here. Text that came from outside (tips,
+ * messages, names) goes through cli_put/cli_cell so that no control or
+ * bidi-override character reaches the duty officer's terminal. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +11,14 @@
 #include "db/db.h"
 #include "gateway/cli.h"
 #include "gateway/config.h"
-#include "gateway/identity.h"
 #include "gateway/messages.h"
+#include "gateway/text.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipops.h"
 #include "gateway/trackid.h"
+
+#define TIPS_EXCERPT_CHARS 50
+#define TIP_ID_MAX 48
 
 static const char tips_usage[] =
     "usage: tinbao tips [--open] [--json]\n"
@@ -29,13 +34,19 @@ static const char ack_usage[] =
     "\n"
     "Acknowledge or close a tip from the duty desk on behalf of an officer in the\n"
     "roster: the escalation stops and the citizen is told, as when the officer\n"
-    "replies OK or XONG by SMS.\n";
+    "replies OK or XONG by SMS. ID is TB-7KM4QX, tb7km4qx or 7KM4QX.\n";
+
+static void
+format_id(const struct config *cfg, const char *code, char *out)
+{
+	trackid_format(cfg->tracking_prefix, code, out, TIP_ID_MAX);
+}
 
 static json_t *
 tip_json(const struct config *cfg, const struct tip *t)
 {
-	char id[24];
-	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
+	char id[TIP_ID_MAX];
+	format_id(cfg, t->code, id);
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_string(id));
 	json_object_set_new(o, "status", json_string(tip_status_name(t->status)));
@@ -43,16 +54,33 @@ tip_json(const struct config *cfg, const struct tip *t)
 	json_object_set_new(o, "created_at", cli_json_time(t->created_at));
 	json_object_set_new(o, "acked_at", cli_json_time(t->acked_at));
 	json_object_set_new(o, "acked_by", cli_json_str(t->acked_by_name));
-	json_object_set_new(o, "channel", json_string(t->channel));
-	json_object_set_new(o, "category", json_string(t->category));
-	json_object_set_new(o, "text", json_string(t->text));
+	json_object_set_new(o, "channel", cli_json_str(t->channel));
+	json_object_set_new(o, "category", cli_json_str(t->category));
+	json_object_set_new(o, "text", cli_json_str(t->text));
 	json_object_set_new(o, "urgent", json_boolean(t->urgent));
 	json_object_set_new(o, "partial", json_boolean(t->partial));
 	json_object_set_new(o, "closed_at", cli_json_time(t->closed_at));
 	json_object_set_new(o, "closed_by", cli_json_str(t->closed_by_name));
-	json_object_set_new(o, "next_deadline", cli_json_time(t->next_deadline));
+	json_object_set_new(o, "next_deadline", cli_json_time(t->status == TIP_NEW ?
+	    t->next_deadline : 0));
 	json_object_set_new(o, "waiting", json_boolean(t->waiting));
 	return o;
+}
+
+/* "due 03:01", "OVERDUE 03:01", "nobody on duty", or who acknowledged. */
+static void
+owner_or_due(const struct tip *t, int64_t now, char *out, size_t outsz)
+{
+	char hm[32];
+	if (t->status != TIP_NEW) {
+		snprintf(out, outsz, "%s", t->acked_by_name ? t->acked_by_name :
+		    t->closed_by_name ? t->closed_by_name : "-");
+	} else if (t->waiting || !t->next_deadline) {
+		snprintf(out, outsz, "nobody on duty");
+	} else {
+		timeutil_format_hm(t->next_deadline, hm, sizeof hm);
+		snprintf(out, outsz, "%s %s", t->next_deadline < now ? "OVERDUE" : "due", hm);
+	}
 }
 
 static const char *
@@ -62,179 +90,245 @@ status_word(const struct tip *t)
 		return "closed";
 	if (t->status == TIP_ACKNOWLEDGED)
 		return "acked";
-	return t->waiting ? "WAITING" : "new";
+	return t->waiting ? "WAITING" : "NEW";
+}
+
+static int
+tips_plain(const struct config *cfg, const struct tip *v, size_t n, int open_only)
+{
+	int idw = (int)strlen(cfg->tracking_prefix) + 1 + TRACKID_CODE_LEN;
+	int64_t now = timeutil_now();
+	if (n == 0) {
+		printf("no %stips\n", open_only ? "open " : "");
+		return CLI_OK;
+	}
+	printf("%-*s %-16s %-7s %-3s %-5s %-22s %s\n", idw, "ID", "RECEIVED", "STATUS", "URG",
+	    "LEVEL", "ACKNOWLEDGED BY / DUE", "TEXT");
+	for (size_t i = 0; i < n; i++) {
+		char id[TIP_ID_MAX], when[32], who[160];
+		format_id(cfg, v[i].code, id);
+		timeutil_format_local(v[i].created_at, when, sizeof when);
+		owner_or_due(&v[i], now, who, sizeof who);
+		printf("%-*s %-16s %-7s %-3s %-5d ", idw, id, when, status_word(&v[i]),
+		    v[i].urgent ? "!" : "", v[i].level);
+		cli_cell(who, 22);
+		char *ex = text_truncate(v[i].text ? v[i].text : "", TIPS_EXCERPT_CHARS);
+		cli_put(ex ? ex : "?", 1, 0);
+		free(ex);
+		putchar('\n');
+	}
+	return CLI_OK;
 }
 
 int
 cli_tips(struct cli *c, int argc, char **argv)
 {
-	int json = 0, open_only = 0;
+	static const struct option opts[] = {
+		{ "open", no_argument, NULL, 'o' }, { "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int json = 0, open_only = 0, ch;
 	if (cli_wants_help(argc, argv)) {
 		fputs(tips_usage, stdout);
 		return CLI_OK;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
+	optind = 0;
+	while ((ch = cli_getopt(argc, argv, opts, "tips")) != -1) {
+		if (ch == 'j')
 			json = 1;
-		else if (strcmp(argv[i], "--open") == 0)
+		else if (ch == 'o')
 			open_only = 1;
 		else
-			return cli_error(CLI_USAGE, "tips", "unknown option %s", argv[i]);
+			return CLI_USAGE;
 	}
+	if (optind != argc)
+		return cli_error(CLI_USAGE, "tips", "unexpected argument \"%s\" (for one tip: tinbao "
+		    "tip show ID)", argv[optind]);
 	if (cli_open(c, 1, "tips") < 0)
 		return CLI_FAIL;
 	struct tip *v;
 	size_t n;
 	if (db_tip_list(c->db, open_only, &v, &n) < 0)
 		return cli_error(CLI_FAIL, "tips", "%s", db_errmsg(c->db));
+	int rc;
 	if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, tip_json(c->cfg, &v[i]));
-		tips_free(v, n);
-		return cli_print_json(arr);
-	}
-	if (n == 0)
-		printf("no %stips\n", open_only ? "open " : "");
-	else
-		printf("%-10s %-16s %-8s %-5s %-3s %-20s %s\n", "ID", "RECEIVED", "STATUS", "LEVEL",
-		    "URG", "ACKNOWLEDGED BY", "TEXT");
-	for (size_t i = 0; i < n; i++) {
-		char id[24], when[32], excerpt[200];
-		trackid_format(c->cfg->tracking_prefix, v[i].code, id, sizeof id);
-		timeutil_format_local(v[i].created_at, when, sizeof when);
-		/* one line per tip: cut at a character boundary near 60 bytes */
-		size_t len = strlen(v[i].text), cut = len < 60 ? len : 60;
-		while (cut < len && ((unsigned char)v[i].text[cut] & 0xC0) == 0x80)
-			cut++;
-		snprintf(excerpt, sizeof excerpt, "%.*s%s", (int)cut, v[i].text, cut < len ? "…" : "");
-		for (char *p = excerpt; *p; p++)
-			if (*p == '\n')
-				*p = ' ';
-		printf("%-10s %-16s %-8s %-5d %-3s ", id, when, status_word(&v[i]), v[i].level,
-		    v[i].urgent ? "!" : "");
-		cli_cell(v[i].acked_by_name ? v[i].acked_by_name : "-", 20);
-		printf("%s\n", excerpt);
+		rc = cli_print_json(arr);
+	} else {
+		rc = tips_plain(c->cfg, v, n, open_only);
 	}
 	tips_free(v, n);
-	return CLI_OK;
+	return rc;
 }
 
+/* A tracking ID from the command line (surrounding spaces ignored). 0, or -1
+ * after printing a usage error. */
 static int
 parse_id(struct cli *c, const char *what, const char *arg, char code[TRACKID_CODE_LEN + 1])
 {
-	if (trackid_parse(c->cfg->tracking_prefix, arg, strlen(arg), code, NULL) < 0) {
-		cli_error(CLI_USAGE, what, "\"%s\" is not a tracking ID (like %s-7KM4QX)", arg,
-		    c->cfg->tracking_prefix);
+	const char *s = arg + strspn(arg, " \t");
+	size_t len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (trackid_parse(c->cfg->tracking_prefix, s, len, code, NULL) < 0) {
+		cli_error(CLI_USAGE, what, "\"%s\" is not a tracking ID (like %s-7KM4QX; "
+		    "check for a mistyped character)", arg, c->cfg->tracking_prefix);
 		return -1;
 	}
 	return 0;
 }
 
 static void
+show_line(const char *label, const char *value)
+{
+	printf("  %-13s ", label);
+	cli_put(value, 0, 16);
+	putchar('\n');
+}
+
+static void
 show_plain(const struct config *cfg, const struct tip *t, const struct tip_message *m, size_t nm,
     const struct escalation *e, size_t ne)
 {
-	char id[24], buf[40];
-	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
+	char id[TIP_ID_MAX], buf[40], line[400];
+	int64_t now = timeutil_now();
+	format_id(cfg, t->code, id);
 	printf("Tip %s%s%s\n", id, t->urgent ? "  [URGENT]" : "",
 	    t->partial ? "  [parts of the SMS missing]" : "");
+	snprintf(line, sizeof line, "%s, level %d (%s)", tip_status_name(t->status), t->level,
+	    cli_level_name(t->level));
+	show_line("status", line);
 	timeutil_format_local(t->created_at, buf, sizeof buf);
-	printf("  received      %s via %s (sender protected)\n", buf, msg_channel_name(t->channel));
-	printf("  status        %s, level %d\n", tip_status_name(t->status), t->level);
+	snprintf(line, sizeof line, "%s via %s (sender protected)", buf,
+	    msg_channel_name(t->channel));
+	show_line("received", line);
+	if (t->category)
+		show_line("category", t->category);
+	if (t->status == TIP_NEW && t->waiting) {
+		show_line("WAITING", "nobody is on duty at any level: add a shift");
+	} else if (t->status == TIP_NEW && t->next_deadline) {
+		long long min = (long long)((t->next_deadline - now) / 60);
+		timeutil_format_local(t->next_deadline, buf, sizeof buf);
+		if (t->next_deadline >= now)
+			snprintf(line, sizeof line, "%s (in %lld min)", buf, min);
+		else
+			snprintf(line, sizeof line, "%s (OVERDUE by %lld min)", buf, -min);
+		show_line("answer due", line);
+	}
 	if (t->acked_at) {
 		timeutil_format_local(t->acked_at, buf, sizeof buf);
-		printf("  acknowledged  %s by %s\n", buf, t->acked_by_name ? t->acked_by_name : "?");
+		snprintf(line, sizeof line, "%s by %s", buf, t->acked_by_name ? t->acked_by_name : "?");
+		show_line("acknowledged", line);
 	}
 	if (t->closed_at) {
 		timeutil_format_local(t->closed_at, buf, sizeof buf);
-		printf("  closed        %s by %s%s%s\n", buf, t->closed_by_name ? t->closed_by_name : "?",
-		    t->close_note ? ": " : "", t->close_note ? t->close_note : "");
+		snprintf(line, sizeof line, "%s by %s", buf,
+		    t->closed_by_name ? t->closed_by_name : "?");
+		show_line("closed", line);
+		if (t->close_note && *t->close_note)
+			show_line("note", t->close_note);
 	}
-	if (t->status == TIP_NEW && t->next_deadline) {
-		timeutil_format_local(t->next_deadline, buf, sizeof buf);
-		printf("  deadline      %s\n", buf);
-	}
-	if (t->waiting)
-		printf("  WAITING       nobody is on duty at any level\n");
-	printf("  category      %s\n", t->category);
 	printf("\nMessages:\n");
+	if (nm == 0)
+		printf("  (none)\n");
 	for (size_t i = 0; i < nm; i++) {
-		timeutil_format_local(m[i].at, buf, sizeof buf);
 		const char *who = strcmp(m[i].direction, "in") == 0 ? "citizen" :
 		    strcmp(m[i].direction, "out") == 0 ? "to citizen" :
 		    m[i].officer_name ? m[i].officer_name : "note";
-		printf("  %s  %-12s %s\n", buf, who, m[i].text);
+		timeutil_format_local(m[i].at, buf, sizeof buf);
+		printf("  %s  ", buf);
+		cli_cell(who, 16);
+		cli_put(m[i].text, 0, 37);
+		putchar('\n');
 	}
-	if (ne) {
-		printf("\nEscalations:\n");
-		for (size_t i = 0; i < ne; i++) {
-			timeutil_format_local(e[i].at, buf, sizeof buf);
-			if (e[i].from_level == e[i].to_level)
-				printf("  %s  level %d re-notified (%s)\n", buf, e[i].to_level, e[i].reason);
-			else
-				printf("  %s  level %d -> %d (%s)\n", buf, e[i].from_level, e[i].to_level,
-				    e[i].reason);
-		}
+	printf("\nEscalations:\n");
+	if (ne == 0)
+		printf("  (none)\n");
+	for (size_t i = 0; i < ne; i++) {
+		timeutil_format_local(e[i].at, buf, sizeof buf);
+		if (e[i].from_level == e[i].to_level)
+			printf("  %s  level %d notified again (", buf, e[i].to_level);
+		else
+			printf("  %s  level %d -> %d (", buf, e[i].from_level, e[i].to_level);
+		cli_put(e[i].reason, 1, 0);
+		printf(")\n");
 	}
+}
+
+static json_t *
+show_json(const struct config *cfg, const struct tip *t, const struct tip_message *m, size_t nm,
+    const struct escalation *e, size_t ne)
+{
+	json_t *o = tip_json(cfg, t);
+	json_t *ms = json_array(), *es = json_array();
+	json_object_set_new(o, "close_note", cli_json_str(t->close_note));
+	for (size_t i = 0; i < nm; i++) {
+		json_t *x = json_object();
+		json_object_set_new(x, "direction", cli_json_str(m[i].direction));
+		json_object_set_new(x, "at", cli_json_time(m[i].at));
+		json_object_set_new(x, "text", cli_json_str(m[i].text));
+		json_object_set_new(x, "officer", cli_json_str(m[i].officer_name));
+		json_array_append_new(ms, x);
+	}
+	for (size_t i = 0; i < ne; i++) {
+		json_t *x = json_object();
+		json_object_set_new(x, "from_level", json_integer(e[i].from_level));
+		json_object_set_new(x, "to_level", json_integer(e[i].to_level));
+		json_object_set_new(x, "at", cli_json_time(e[i].at));
+		json_object_set_new(x, "reason", cli_json_str(e[i].reason));
+		json_array_append_new(es, x);
+	}
+	json_object_set_new(o, "messages", ms);
+	json_object_set_new(o, "escalations", es);
+	return o;
 }
 
 int
 cli_tip(struct cli *c, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
+	};
+	const char *what = "tip show";
+	int json = 0, ch;
 	if (cli_wants_help(argc, argv)) {
 		fputs(tips_usage, stdout);
 		return CLI_OK;
 	}
-	if (argc < 3 || strcmp(argv[1], "show") != 0)
+	if (argc < 2 || strcmp(argv[1], "show") != 0)
 		return cli_error(CLI_USAGE, "tip", "usage: tinbao tip show ID [--json]");
-	int json = 0;
-	const char *idarg = NULL;
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = 1;
-		else if (!idarg)
-			idarg = argv[i];
-		else
-			return cli_error(CLI_USAGE, "tip show", "unexpected %s", argv[i]);
+	optind = 0;
+	while ((ch = cli_getopt(argc - 1, argv + 1, opts, what)) != -1) {
+		if (ch != 'j')
+			return CLI_USAGE;
+		json = 1;
 	}
-	char code[TRACKID_CODE_LEN + 1];
-	if (!idarg || parse_id(c, "tip show", idarg, code) < 0)
+	if (optind != argc - 2)
+		return cli_error(CLI_USAGE, what, "usage: tinbao tip show ID [--json]");
+	char code[TRACKID_CODE_LEN + 1], id[TIP_ID_MAX];
+	if (parse_id(c, what, argv[1 + optind], code) < 0)
 		return CLI_USAGE;
-	if (cli_open(c, 1, "tip show") < 0)
+	if (cli_open(c, 1, what) < 0)
 		return CLI_FAIL;
 	struct tip t;
 	int found = db_tip_by_code(c->db, code, &t);
 	if (found < 0)
-		return cli_error(CLI_FAIL, "tip show", "%s", db_errmsg(c->db));
+		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
+	format_id(c->cfg, code, id);
 	if (found == 0)
-		return cli_error(CLI_FAIL, "tip show", "no tip %s-%s", c->cfg->tracking_prefix, code);
+		return cli_error(CLI_FAIL, what, "no tip %s", id);
 	struct tip_message *m = NULL;
 	struct escalation *e = NULL;
 	size_t nm = 0, ne = 0;
-	if (db_tip_messages(c->db, t.id, &m, &nm) < 0 || db_escalations(c->db, t.id, &e, &ne) < 0) {
-		tip_clear(&t);
-		return cli_error(CLI_FAIL, "tip show", "%s", db_errmsg(c->db));
-	}
 	int rc = CLI_OK;
-	if (json) {
-		json_t *o = tip_json(c->cfg, &t);
-		json_object_set_new(o, "close_note", cli_json_str(t.close_note));
-		json_t *ms = json_array(), *es = json_array();
-		for (size_t i = 0; i < nm; i++)
-			json_array_append_new(ms, json_pack("{s:s, s:o, s:s, s:o}", "direction",
-			    m[i].direction, "at", cli_json_time(m[i].at), "text", m[i].text, "officer",
-			    cli_json_str(m[i].officer_name)));
-		for (size_t i = 0; i < ne; i++)
-			json_array_append_new(es, json_pack("{s:i, s:i, s:o, s:s}", "from_level",
-			    e[i].from_level, "to_level", e[i].to_level, "at", cli_json_time(e[i].at),
-			    "reason", e[i].reason));
-		json_object_set_new(o, "messages", ms);
-		json_object_set_new(o, "escalations", es);
-		rc = cli_print_json(o);
-	} else {
+	if (db_tip_messages(c->db, t.id, &m, &nm) < 0 || db_escalations(c->db, t.id, &e, &ne) < 0)
+		rc = cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
+	else if (json)
+		rc = cli_print_json(show_json(c->cfg, &t, m, nm, e, ne));
+	else
 		show_plain(c->cfg, &t, m, nm, e, ne);
-	}
 	tip_messages_free(m, nm);
 	escalations_free(e, ne);
 	tip_clear(&t);
@@ -244,19 +338,19 @@ cli_tip(struct cli *c, int argc, char **argv)
 static int
 ack_or_close(struct cli *c, int argc, char **argv, int closing)
 {
-	const char *what = closing ? "close" : "ack";
 	static const struct option opts[] = {
 		{ "officer", required_argument, NULL, 'o' }, { "note", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *what = closing ? "close" : "ack";
+	const char *phone = NULL, *note = NULL;
+	int ch;
 	if (cli_wants_help(argc, argv)) {
 		fputs(ack_usage, stdout);
 		return CLI_OK;
 	}
-	const char *phone = NULL, *note = NULL;
-	int ch;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
 		switch (ch) {
 		case 'o': phone = optarg; break;
 		case 'n':
@@ -264,19 +358,22 @@ ack_or_close(struct cli *c, int argc, char **argv, int closing)
 				return cli_error(CLI_USAGE, what, "--note is for close");
 			note = optarg;
 			break;
-		default: return cli_error(CLI_USAGE, what, "see tinbao %s --help", what);
+		default: return CLI_USAGE;
 		}
 	}
 	if (optind != argc - 1 || !phone)
 		return cli_error(CLI_USAGE, what, "usage: tinbao %s ID --officer PHONE%s", what,
 		    closing ? " [--note TEXT]" : "");
-	if (note && strlen(note) > 1000)
-		return cli_error(CLI_USAGE, what, "--note is at most 1000 bytes");
-	char code[TRACKID_CODE_LEN + 1], norm[40];
+	if (note && *note == '\0')
+		note = NULL;
+	if (note && !cli_text_ok(note, CLI_NOTE_MAX, 1))
+		return cli_error(CLI_USAGE, what, "--note must be 1-%d bytes of UTF-8 text",
+		    CLI_NOTE_MAX);
+	char code[TRACKID_CODE_LEN + 1], norm[CLI_PHONE_MAX], id[TIP_ID_MAX];
 	if (parse_id(c, what, argv[optind], code) < 0)
 		return CLI_USAGE;
-	if (identity_phone_normalize(phone, norm, sizeof norm) < 0)
-		return cli_error(CLI_USAGE, what, "\"%s\" is not a phone number", phone);
+	if (cli_phone(what, phone, norm) < 0)
+		return CLI_USAGE;
 	if (cli_open(c, 0, what) < 0)
 		return CLI_FAIL;
 	struct officer o;
@@ -285,17 +382,21 @@ ack_or_close(struct cli *c, int argc, char **argv, int closing)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	if (found == 0)
 		return cli_error(CLI_FAIL, what, "no officer with phone %s", norm);
-	char reply[MSG_MAX];
+	char reply[MSG_MAX] = "";
 	int64_t now = timeutil_now();
 	enum tipops_result r = closing ?
 	    tipops_close(c->db, c->cfg, code, o.id, note, now, 0, reply, sizeof reply) :
 	    tipops_ack(c->db, c->cfg, code, o.id, now, 0, reply, sizeof reply);
 	officer_clear(&o);
-	if (r == TIPOPS_ERROR)
-		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
+	format_id(c->cfg, code, id);
+	if (r == TIPOPS_ERROR) {
+		const char *err = db_errmsg(c->db);
+		return cli_error(CLI_FAIL, what, "%s: %s", id, err && *err ? err : "database error");
+	}
 	if (r == TIPOPS_UNKNOWN)
-		return cli_error(CLI_FAIL, what, "%s", reply);
-	printf("%s\n", reply);
+		return cli_error(CLI_FAIL, what, "no tip %s", id);
+	cli_put(reply, 0, 0);      /* TIPOPS_DONE, or TIPOPS_ALREADY: nothing to do */
+	putchar('\n');
 	return CLI_OK;
 }
 

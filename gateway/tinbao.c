@@ -1,11 +1,14 @@
 /* tinbao — the command-line tool for the duty desk and the administrator.
  * Works on the same database as tinbaod (SQLite readers never block it).
- * Exit status: 0 success, 1 failure, 2 usage. */
+ * This file: main, the dispatch to subcommands and `key init`; the helpers
+ * every subcommand shares are in cli.c. Exit status: 0 success, 1 failure,
+ * 2 usage. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db/db.h"
 #include "gateway/cli.h"
@@ -16,6 +19,7 @@
 #include "gateway/timeutil.h"
 
 #define DEFAULT_CONFIG "/etc/tinbao/tinbao.conf"
+#define TINBAO_VERSION "0.1.0"
 
 static void
 usage(FILE *f)
@@ -42,80 +46,9 @@ usage(FILE *f)
 	    "Exit status: 0 success, 1 failure, 2 usage error. See tinbao(1).\n");
 }
 
-int
-cli_error(int code, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "tinbao: %s: ", what);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return code;
-}
+/* ------------------------------------------------------------ errors */
 
-int
-cli_open(struct cli *c, int readonly, const char *what)
-{
-	char err[512];
-	c->db = db_open(c->cfg->database, readonly, err, sizeof err);
-	if (!c->db) {
-		cli_error(CLI_FAIL, what, "%s", err);
-		return -1;
-	}
-	c->readonly = readonly;
-	return 0;
-}
-
-int
-cli_print_json(json_t *v)
-{
-	char *s = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(v);
-	if (!s)
-		return cli_error(CLI_FAIL, "json", "out of memory");
-	puts(s);
-	free(s);
-	return CLI_OK;
-}
-
-json_t *
-cli_json_time(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[40];
-	timeutil_format_iso(t, buf, sizeof buf);
-	return json_string(buf);
-}
-
-json_t *
-cli_json_str(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-void
-cli_cell(const char *s, int width)
-{
-	int n = (int)text_chars(s);
-	fputs(s, stdout);
-	for (; n < width; n++)
-		putchar(' ');
-	putchar(' ');
-}
-
-int
-cli_wants_help(int argc, char **argv)
-{
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return 0;
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-			return 1;
-	}
-	return 0;
-}
+/* -------------------------------------------------------------- key */
 
 static int
 cli_key(struct cli *c, int argc, char **argv)
@@ -137,29 +70,15 @@ cli_key(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* ------------------------------------------------------------- main */
+
 int
 main(int argc, char **argv)
 {
-	const char *path = getenv("TINBAO_CONFIG") ? getenv("TINBAO_CONFIG") : DEFAULT_CONFIG;
-	int i = 1;
-	log_init("tinbao", LOG_WARNING);
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) {
-			if (++i >= argc)
-				return cli_error(CLI_USAGE, "-c", "needs a file");
-			path = argv[i];
-		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			usage(stdout);
-			return CLI_OK;
-		} else {
-			usage(stderr);
-			return CLI_USAGE;
-		}
-	}
-	if (i >= argc) {
-		usage(stderr);
-		return CLI_USAGE;
-	}
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+	};
 	static const struct {
 		const char *name;
 		int (*fn)(struct cli *, int, char **);
@@ -168,27 +87,61 @@ main(int argc, char **argv)
 		{ "roster", cli_roster }, { "tips", cli_tips }, { "tip", cli_tip },
 		{ "ack", cli_ack }, { "close", cli_close },
 	};
-	const char *name = argv[i];
+	const char *path = getenv("TINBAO_CONFIG");
+	int ch;
+	if (!path || !*path)
+		path = DEFAULT_CONFIG;
+	log_init("tinbao", LOG_WARNING);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:c:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'h': usage(stdout); return CLI_OK;
+		case 'V': printf("tinbao %s\n", TINBAO_VERSION); return CLI_OK;
+		case ':': return cli_error(CLI_USAGE, argv[optind - 1], "needs a file");
+		default:
+			if (optopt)
+				cli_error(CLI_USAGE, "usage", "unknown option -%c (try tinbao --help)",
+				    optopt);
+			else
+				cli_error(CLI_USAGE, "usage", "unknown option %s (try tinbao --help)",
+				    argv[optind - 1]);
+			return CLI_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	const char *name = argv[optind];
+	if (strcmp(name, "help") == 0) {
+		usage(stdout);
+		return CLI_OK;
+	}
 	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
 		if (strcmp(name, commands[k].name) != 0)
 			continue;
 		char err[512];
 		struct cli c = { 0 };
-		if (cli_wants_help(argc - i, argv + i))
-			return commands[k].fn(&c, argc - i, argv + i);   /* help needs no config */
+		int sub_argc = argc - optind;
+		char **sub_argv = argv + optind;
+		if (cli_wants_help(sub_argc, sub_argv))
+			return commands[k].fn(&c, sub_argc, sub_argv);   /* help needs no config */
 		c.cfg = config_load(path, err, sizeof err);
 		if (!c.cfg)
 			return cli_error(CLI_FAIL, "config", "%s", err);
 		if (timeutil_set_zone(c.cfg->timezone) < 0) {
-			cli_error(CLI_FAIL, "config", "unknown timezone \"%s\"", c.cfg->timezone);
+			cli_error(CLI_FAIL, "config", "%s: unknown timezone \"%s\"", path,
+			    c.cfg->timezone);
 			config_free(c.cfg);
 			return CLI_FAIL;
 		}
-		int rc = commands[k].fn(&c, argc - i, argv + i);
+		int rc = commands[k].fn(&c, sub_argc, sub_argv);
+		if (fflush(stdout) != 0 && rc == CLI_OK)
+			rc = cli_error(CLI_FAIL, name, "writing output: %s", strerror(errno));
 		db_close(c.db);
 		config_free(c.cfg);
 		return rc;
 	}
-	cli_error(CLI_USAGE, name, "unknown command (try tinbao --help)");
-	return CLI_USAGE;
+	return cli_error(CLI_USAGE, name, "unknown command (try tinbao --help)");
 }

@@ -17,7 +17,7 @@ def escalations(h, tid):
 
 
 def test_ack_by_id_stops_the_clock_and_tells_the_citizen():
-    h = started("ack", escalation={"ack_deadline": "4s", "level_deadline": "4s"})
+    h = started("ack", escalation={"ack_deadline": "8s", "level_deadline": "8s"})
     try:
         h.sms_in(citizen(), "Có người cho vay nặng lãi, đòi nợ bằng cách ném chất bẩn")
         t = h.wait_tips(1)[0]
@@ -33,7 +33,7 @@ def test_ack_by_id_stops_the_clock_and_tells_the_citizen():
               notice[0]["text"])
         conf = wait_for(lambda: h.to_officer("duty", "confirm"), what="confirmation to officer")
         check(t["id"] in conf[0]["text"], conf[0]["text"])
-        time.sleep(6)    # past the level-1 deadline: nothing may escalate now
+        time.sleep(10)   # past the level-1 deadline: nothing may escalate now
         check(escalations(h, t["id"]) == [], "escalated after acknowledgement")
         check(not h.to_officer("backup"), "backup notified after acknowledgement")
         # a second OK is answered, changes nothing

@@ -1,0 +1,314 @@
+/* cli — the helpers every `tinbao` subcommand shares: errors and exit
+ * codes, opening the database, option parsing, input checks, terminal-safe
+ * printing and JSON. See cli.h. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "gateway/cli.h"
+#include "gateway/config.h"
+#include "gateway/identity.h"
+#include "gateway/text.h"
+#include "gateway/timeutil.h"
+
+int
+cli_error(int code, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "tinbao: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int
+cli_open(struct cli *c, int readonly, const char *what)
+{
+	char err[512];
+	if (readonly && access(c->cfg->database, F_OK) < 0 && errno == ENOENT) {
+		cli_error(CLI_FAIL, what, "no database at %s yet (tinbaod or `tinbao officer add` "
+		    "creates it)", c->cfg->database);
+		return -1;
+	}
+	c->db = db_open(c->cfg->database, readonly, err, sizeof err);
+	if (!c->db) {
+		cli_error(CLI_FAIL, what, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- options */
+
+int
+cli_getopt(int argc, char **argv, const struct option *opts, const char *what)
+{
+	opterr = 0;
+	int ch = getopt_long(argc, argv, ":h", opts, NULL);
+	if (ch != ':' && ch != '?')
+		return ch;
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	if (ch == ':') {
+		cli_error(CLI_USAGE, what, "%s needs a value", arg);
+		return '?';
+	}
+	if (strncmp(arg, "--", 2) != 0) {
+		cli_error(CLI_USAGE, what, "unknown option -%c", optopt ? optopt : '?');
+		return '?';
+	}
+	size_t len = strcspn(arg + 2, "=");
+	for (const struct option *o = opts; o->name; o++) {
+		if (strlen(o->name) == len && strncmp(o->name, arg + 2, len) == 0) {
+			cli_error(CLI_USAGE, what, "--%s takes no value", o->name);
+			return '?';
+		}
+	}
+	cli_error(CLI_USAGE, what, "unknown option %.*s", (int)len + 2, arg);
+	return '?';
+}
+
+int
+cli_wants_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+cli_dispatch(struct cli *c, int argc, char **argv, const char *usage,
+    const struct cli_sub *subs)
+{
+	if (cli_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return CLI_OK;
+	}
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return CLI_USAGE;
+	}
+	for (const struct cli_sub *s = subs; s->name; s++)
+		if (strcmp(argv[1], s->name) == 0)
+			return s->fn(c, argc - 1, argv + 1);
+	char names[200] = "";
+	size_t len = 0;
+	for (const struct cli_sub *s = subs; s->name && len < sizeof names; s++)
+		len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+		    s == subs ? "" : ", ", s->name);
+	return cli_error(CLI_USAGE, argv[0], "unknown subcommand \"%s\" (%s)", argv[1], names);
+}
+
+int
+cli_one_arg(int argc, char **argv, const char *what, const char *usage_line, const char **arg)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	optind = 0;
+	if (cli_getopt(argc, argv, none, what) != -1)
+		return CLI_USAGE;
+	if (optind != argc - 1)
+		return cli_error(CLI_USAGE, what, "usage: %s", usage_line);
+	*arg = argv[optind];
+	return 0;
+}
+
+int
+cli_level_parse(const char *s, int *level)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < 1 || v > 4)
+		return -1;
+	*level = (int)v;
+	return 0;
+}
+
+/* ------------------------------------------------------------- text */
+
+/* The valid UTF-8 sequence at p: its length (1-4) and code point, or 0. */
+static int
+utf8_decode(const unsigned char *p, unsigned long *cp)
+{
+	unsigned long v, min;
+	int n;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+		n = 2, v = p[0] & 0x1Fu, min = 0x80;
+	} else if ((p[0] & 0xF0) == 0xE0) {
+		n = 3, v = p[0] & 0x0Fu, min = 0x800;
+	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		n = 4, v = p[0] & 0x07u, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)      /* also stops at the NUL */
+			return 0;
+		v = (v << 6) | (p[i] & 0x3Fu);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/* Controls, and the bidi overrides that can make a terminal line lie. */
+static int
+unprintable(unsigned long cp)
+{
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x200E ||
+	    cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+int
+cli_text_ok(const char *s, size_t max, int allow_newline)
+{
+	size_t len = strlen(s);
+	int visible = 0;
+	if (len == 0 || len > max)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		unsigned long cp;
+		int n = utf8_decode(p, &cp);
+		if (n == 0 || (unprintable(cp) && !(allow_newline && cp == '\n')))
+			return 0;
+		if (cp != ' ' && cp != '\n' && cp != 0xA0)
+			visible = 1;
+		p += n;
+	}
+	return visible;
+}
+
+int
+cli_phone_norm(const char *in, char *out)
+{
+	size_t digits = 0;
+	if (identity_phone_normalize(in, out, CLI_PHONE_MAX) == 0 && out[0] == '+')
+		digits = strspn(out + 1, "0123456789");
+	return digits >= 8 && digits <= 15 && out[digits + 1] == '\0' ? 0 : -1;
+}
+
+int
+cli_phone(const char *what, const char *in, char *out)
+{
+	if (cli_phone_norm(in, out) < 0) {
+		cli_error(CLI_USAGE, what, "\"%s\" is not a phone number (like 0901234567 or "
+		    "+84901234567)", in);
+		return -1;
+	}
+	return 0;
+}
+
+/* A copy fit for a terminal (see cli_put); NULL when memory runs out. */
+static char *
+safe_dup(const char *s, int oneline)
+{
+	char *t = text_clean(s, strlen(s));
+	if (!t)
+		return NULL;
+	unsigned char *r = (unsigned char *)t, *w = r;
+	while (*r) {
+		unsigned long cp;
+		int n = utf8_decode(r, &cp);
+		if (n == 0 || (unprintable(cp) && cp != '\n') || (oneline && cp == '\n')) {
+			*w++ = ' ';
+			r += n ? n : 1;
+		} else {
+			memmove(w, r, (size_t)n);
+			w += n, r += n;
+		}
+	}
+	while (w > (unsigned char *)t && (w[-1] == ' ' || w[-1] == '\n'))
+		w--;
+	*w = '\0';
+	return t;
+}
+
+void
+cli_put(const char *s, int oneline, int indent)
+{
+	char *t = safe_dup(s ? s : "", oneline);
+	if (!t) {
+		fputs("?", stdout);
+		return;
+	}
+	for (const char *p = t; *p; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			printf("%*s", indent, "");
+	}
+	free(t);
+}
+
+void
+cli_cell(const char *s, int width)
+{
+	char *t = safe_dup(s ? s : "", 1);
+	char *cut = t ? text_truncate(t, (size_t)width) : NULL;
+	const char *out = cut ? cut : "?";
+	int n = (int)text_chars(out);
+	fputs(out, stdout);
+	printf("%*s ", n < width ? width - n : 0, "");
+	free(cut);
+	free(t);
+}
+
+/* -------------------------------------------------------------- JSON */
+
+int
+cli_print_json(json_t *v)
+{
+	char *s = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(v);
+	if (!s)
+		return cli_error(CLI_FAIL, "json", "out of memory");
+	puts(s);
+	free(s);
+	return CLI_OK;
+}
+
+json_t *
+cli_json_time(int64_t t)
+{
+	if (!t)
+		return json_null();
+	char buf[40];
+	timeutil_format_iso(t, buf, sizeof buf);
+	return json_string(buf);
+}
+
+json_t *
+cli_json_str(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *v = json_string(s);
+	if (!v) {           /* not valid UTF-8: replace the bad bytes */
+		char *t = text_clean(s, strlen(s));
+		v = t ? json_string(t) : NULL;
+		free(t);
+	}
+	return v ? v : json_null();
+}
+
+const char *
+cli_level_name(int level)
+{
+	static const char *const names[] = { "?", "duty", "backup", "leader", "chief" };
+	return level >= 1 && level <= 4 ? names[level] : names[0];
+}
+
