@@ -12,8 +12,8 @@ DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
 
-PKG_CFLAGS := $(shell pkg-config --cflags gammu libsodium jansson inih sqlite3 libsystemd 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs gammu libsodium jansson inih sqlite3 libsystemd 2>/dev/null) -lunistring -lpthread
+PKG_CFLAGS := $(shell pkg-config --cflags gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd 2>/dev/null) -lunistring -lpthread
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wno-format-truncation
@@ -27,7 +27,7 @@ LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 # Every .c under gateway/ db/ modem/ is library code except the two mains.
 MAINS   := gateway/tinbaod.c gateway/tinbao.c
-LIBSRC  := $(filter-out $(MAINS),$(wildcard gateway/*.c db/*.c modem/*.c))
+LIBSRC  := $(filter-out $(MAINS),$(wildcard gateway/*.c db/*.c modem/*.c webhook/*.c))
 LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
 UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -392,6 +392,24 @@ db_rollback(struct db *db)
 	}
 }
 
+int
+db_writable(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *h = NULL;
+	int ok = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) ==
+	    SQLITE_OK;
+	if (ok) {
+		sqlite3_busy_timeout(h, 1000);
+		ok = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+		if (ok)
+			sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	}
+	if (!ok)
+		snprintf(err, errlen, "%s", h ? sqlite3_errmsg(h) : "cannot open");
+	sqlite3_close(h);
+	return ok;
+}
+
 int64_t
 db_data_version(struct db *db)
 {

@@ -28,6 +28,9 @@ const char *db_errmsg(struct db *db);
 int db_begin(struct db *db);        /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* 1 if a write transaction can be opened on path now, 0 if not (the reason
+ * in err). For /healthz. */
+int db_writable(const char *path, char *err, size_t errlen);
 /* Changes when another connection commits (PRAGMA data_version). */
 int64_t db_data_version(struct db *db);
 
@@ -89,6 +92,9 @@ int64_t db_officer_add(struct db *db, const struct officer *o, int64_t now);
 /* 1 found, 0 none, -1 error. Only active officers. */
 int db_officer_by_phone(struct db *db, const char *phone, struct officer *out);
 int db_officer_by_id(struct db *db, int64_t id, struct officer *out);
+/* By Zalo id on a channel ("zalo_oa" or "zalo_bot"): 1/0/-1. Active only. */
+int db_officer_by_zalo(struct db *db, const char *channel, const char *zalo_id,
+    struct officer *out);
 int db_officer_list(struct db *db, struct officer **out, size_t *n);
 /* Deactivates and removes their shifts. 1 removed, 0 unknown, -1 error. */
 int db_officer_remove(struct db *db, const char *phone);

@@ -92,6 +92,18 @@ db_officer_by_phone(struct db *db, const char *phone, struct officer *out)
 }
 
 int
+db_officer_by_zalo(struct db *db, const char *channel, const char *zalo_id, struct officer *out)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " OFFICER_COLS " FROM officers WHERE active = 1 AND "
+	    "((?1 = 'zalo_oa' AND zalo_oa = ?2) OR (?1 = 'zalo_bot' AND zalo_bot = ?2))");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, channel);
+	db_bind_text(st, 2, zalo_id);
+	return officer_one(db, st, out);
+}
+
+int
 db_officer_by_id(struct db *db, int64_t id, struct officer *out)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT " OFFICER_COLS " FROM officers WHERE id = ?1");

@@ -55,12 +55,16 @@ struct config {
 	int64_t retry_max;            /* cap on the retry delay */
 	int max_sms_parts;            /* longest SMS we send, in parts */
 
-	/* [http], [zalo_oa], [zalo_bot] are parsed and kept for the HTTP side. */
-	char *http_listen;
+	/* [http]: the HTTP side runs only when listen is set */
+	char *http_listen;            /* host:port or a unix socket path; "" = off */
 	int64_t http_body_limit;
+	int64_t http_timeout;         /* seconds a connection may stay idle */
+	int http_connection_limit;
 	char *http_admin_token_file;
-	char *oa_app_id, *oa_secret_key_file, *oa_app_secret_key_file,
+	/* [zalo_oa], [zalo_bot] */
+	char *oa_app_id, *oa_id, *oa_secret_key_file, *oa_app_secret_key_file,
 	     *oa_refresh_token_file, *oa_api_base, *oa_oauth_base;
+	int64_t oa_replay_window;     /* events older or newer than this are refused */
 	char *bot_token_file, *bot_webhook_secret_file, *bot_api_base, *bot_duty_group;
 
 	struct modem_conf modems[CONFIG_MAX_MODEMS];

@@ -205,6 +205,25 @@ identity_phone_normalize(const char *in, char *out, size_t outsz)
 }
 
 void
+identity_sha256_hex(const void *const *parts, const size_t *lens, size_t n, char out[65])
+{
+	crypto_hash_sha256_state st;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	sodium_ready();
+	crypto_hash_sha256_init(&st);
+	for (size_t i = 0; i < n; i++)
+		crypto_hash_sha256_update(&st, parts[i], lens[i]);
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+int
+identity_equal(const void *a, const void *b, size_t len)
+{
+	return sodium_memcmp(a, b, len) == 0;
+}
+
+void
 identity_wipe(void *p, size_t len)
 {
 	sodium_memzero(p, len);

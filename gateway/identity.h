@@ -44,6 +44,13 @@ void identity_digest(const struct identity *id, const void *data, size_t len,
  * are all digits with an optional leading '+' are kept. 0 / -1 (not a number). */
 int identity_phone_normalize(const char *in, char *out, size_t outsz);
 
+/* SHA-256 over the concatenation of n byte strings, as 64 lowercase hex
+ * digits and a NUL (Zalo OA webhook signatures). */
+void identity_sha256_hex(const void *const *parts, const size_t *lens, size_t n,
+    char out[65]);
+/* Constant-time equality of two equally long buffers: 1 equal, 0 not. */
+int identity_equal(const void *a, const void *b, size_t len);
+
 /* Wipe a buffer that held an address. */
 void identity_wipe(void *p, size_t len);
 

@@ -343,31 +343,44 @@ citizen(struct db *db, const struct config *cfg, const struct inbound *m, int64_
 
 /* ---------------------------------------------------------------- entry */
 
+/* Is the sender an officer in the roster? 1 (o filled), 0, -1. */
+static int
+find_officer(struct db *db, const struct identity *id, const struct inbound *m,
+    struct officer *o)
+{
+	char addr[IDENTITY_ADDR_MAX + 1], phone[40];
+	if (!m->sender_sealed_len)
+		return 0;
+	if (identity_unseal(id, m->sender_sealed, m->sender_sealed_len, addr, sizeof addr) < 0) {
+		log_warn(TAG, "message %lld: the sender's address cannot be opened with this key; "
+		    "treated as a citizen without a reply address", (long long)m->id);
+		return 0;
+	}
+	int found = 0;
+	if (strcmp(m->channel, "sms") == 0) {
+		if (identity_phone_normalize(addr, phone, sizeof phone) == 0)
+			found = db_officer_by_phone(db, phone, o);
+		identity_wipe(phone, sizeof phone);
+	} else {
+		found = db_officer_by_zalo(db, m->channel, addr, o);
+	}
+	identity_wipe(addr, sizeof addr);
+	return found;
+}
+
 enum route_outcome
 route_message(struct db *db, const struct config *cfg, const struct identity *id,
     const struct inbound *m, int64_t now, int64_t *tip_id)
 {
 	*tip_id = 0;
-	if (strcmp(m->channel, "sms") == 0 && m->sender_sealed_len) {
-		char addr[IDENTITY_ADDR_MAX + 1], phone[40];
-		if (identity_unseal(id, m->sender_sealed, m->sender_sealed_len, addr, sizeof addr) == 0) {
-			struct officer o;
-			int found = 0;
-			if (identity_phone_normalize(addr, phone, sizeof phone) == 0)
-				found = db_officer_by_phone(db, phone, &o);
-			identity_wipe(addr, sizeof addr);
-			identity_wipe(phone, sizeof phone);
-			if (found < 0)
-				return ROUTE_ERROR;
-			if (found) {
-				int rc = officer_command(db, cfg, &o, m->text, now);
-				officer_clear(&o);
-				return rc < 0 ? ROUTE_ERROR : ROUTE_COMMAND;
-			}
-		} else {
-			log_warn(TAG, "message %lld: the sender's address cannot be opened with this "
-			    "key; treated as a citizen without a reply address", (long long)m->id);
-		}
+	struct officer o;
+	int found = find_officer(db, id, m, &o);
+	if (found < 0)
+		return ROUTE_ERROR;
+	if (found) {
+		int rc = officer_command(db, cfg, &o, m->text, now);
+		officer_clear(&o);
+		return rc < 0 ? ROUTE_ERROR : ROUTE_COMMAND;
 	}
 	return citizen(db, cfg, m, now, tip_id);
 }

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,8 @@
 #include "gateway/timeutil.h"
 #include "gateway/writer.h"
 #include "modem/modem.h"
+#include "webhook/http.h"
+#include "webhook/zalo_in.h"
 
 #define TAG "tinbaod"
 #define TINBAO_VERSION "0.1.0"
@@ -37,6 +40,8 @@ struct daemon {
 	struct router *router;
 	struct modem *modems[CONFIG_MAX_MODEMS];
 	size_t n_modems;
+	struct zalo_in *zalo;
+	struct http *http;
 	pthread_mutex_t lock;        /* guards router and modems for the hooks */
 };
 
@@ -83,6 +88,37 @@ wake_senders(void *arg)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/* GET /healthz: the database must take a write; modems are reported. */
+static int
+health(void *arg, char *json, size_t jsonsz)
+{
+	struct daemon *d = arg;
+	char err[256] = "";
+	int writable = db_writable(d->cfg->database, err, sizeof err);
+	json_t *root = json_object(), *modems = json_array();
+	json_object_set_new(root, "status", json_string(writable ? "ok" : "error"));
+	json_object_set_new(root, "database", json_pack("{s:b, s:s}", "writable", writable,
+	    "error", err));
+	pthread_mutex_lock(&d->lock);
+	for (size_t i = 0; i < d->n_modems; i++) {
+		struct modem_health h;
+		modem_health(d->modems[i], &h);
+		json_array_append_new(modems, json_pack("{s:s, s:b, s:i, s:s, s:s, s:I, s:I, s:I, s:I}",
+		    "name", d->cfg->modems[i].name, "connected", h.connected,
+		    "signal_percent", h.signal_percent, "network", h.network,
+		    "last_error", h.last_error, "received", (json_int_t)h.received,
+		    "sent", (json_int_t)h.sent, "send_failures", (json_int_t)h.send_failures,
+		    "reconnects", (json_int_t)h.reconnects));
+	}
+	pthread_mutex_unlock(&d->lock);
+	json_object_set_new(root, "modems", modems);
+	char *s = json_dumps(root, JSON_COMPACT);
+	snprintf(json, jsonsz, "%s", s ? s : "{}");
+	free(s);
+	json_decref(root);
+	return writable ? 200 : 503;
+}
+
 static int
 start_workers(struct daemon *d)
 {
@@ -108,12 +144,28 @@ start_workers(struct daemon *d)
 		d->modems[d->n_modems++] = m;
 		pthread_mutex_unlock(&d->lock);
 	}
+	if (d->cfg->http_listen[0]) {
+		d->zalo = zalo_in_new(d->cfg, d->writer, d->id, err, sizeof err);
+		if (!d->zalo) {
+			log_error(TAG, "zalo: %s", err);
+			return -1;
+		}
+		d->http = http_start(d->cfg, d->zalo, health, d, err, sizeof err);
+		if (!d->http) {
+			log_error(TAG, "http: %s", err);
+			return -1;
+		}
+	}
 	return 0;
 }
 
 static void
 stop_workers(struct daemon *d)
 {
+	http_stop(d->http);             /* first: no admission starts after this */
+	d->http = NULL;
+	zalo_in_free(d->zalo);
+	d->zalo = NULL;
 	pthread_mutex_lock(&d->lock);
 	size_t n = d->n_modems;
 	struct modem *modems[CONFIG_MAX_MODEMS];

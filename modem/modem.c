@@ -26,6 +26,7 @@
 #define MODEM_SCAN_MAX 500            /* messages read in one poll, at most */
 #define MODEM_SENDS_PER_TICK 8        /* then poll again before sending more */
 #define MODEM_TIMEOUTS_TO_RECONNECT 3
+#define MODEM_TURN_MS 100             /* pause after a send when other modems could send */
 #define SEND_PENDING (-1000)
 #define DATA_PLACEHOLDER "[tin nhắn dạng dữ liệu, không đọc được]"
 
@@ -679,10 +680,16 @@ modem_main(void *arg)
 			poll_inbox(m);
 		/* claim (a write transaction) only when something is due */
 		int64_t due = 0;
-		for (int i = 0; m->connected && i < MODEM_SENDS_PER_TICK && !stopping(m); i++)
+		for (int i = 0; m->connected && i < MODEM_SENDS_PER_TICK && !stopping(m); i++) {
 			if (db_outbox_next_due(m->db, "sms", &due) <= 0 || due > (int64_t)time(NULL) ||
 			    send_one(m) <= 0)
 				break;
+			if (m->cfg->n_modems > 1) {
+				/* give the other modems a turn: sends spread across them */
+				struct timespec pause = { 0, MODEM_TURN_MS * 1000000L };
+				nanosleep(&pause, NULL);
+			}
+		}
 		if (m->connected && now - m->last_status >= MODEM_STATUS_EVERY)
 			read_status(m, 1);
 		if (m->connected)

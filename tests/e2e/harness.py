@@ -29,6 +29,28 @@ ARTIFACTS = []           # (label, text) of logs and CLI outputs
 INSTANCES = []           # every Tinbao made, for the identity check
 
 
+def zalo_user():
+    """A fresh Zalo user id (19 digits), kept secret like a phone number."""
+    with _lock:
+        _citizen_seq[0] += 1
+        uid = "24684588%011d" % (35291979 + _citizen_seq[0] * 7919 + os.getpid() % 1000)
+        CITIZENS.append(uid)
+        return uid
+
+
+def free_port():
+    import socket
+    with socket.socket() as sk:
+        sk.bind(("127.0.0.1", 0))
+        return sk.getsockname()[1]
+
+
+OA_APP_ID = "3608465249409039670"
+OA_ID = "3886132808788086450"
+OA_SECRET = "TestOaSecretKey123"
+BOT_SECRET = "bot-webhook-secret-42"
+
+
 def citizen():
     """A fresh citizen number (+849...)."""
     with _lock:
@@ -76,7 +98,7 @@ OFFICERS = {
 class Tinbao:
     """One tinbao installation in a temporary directory."""
 
-    def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s"):
+    def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s", http=False):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix="tinbao-%s-" % name)
         self.db = os.path.join(self.dir, "tinbao.db")
@@ -113,6 +135,19 @@ class Tinbao:
                 lines += ["%s = %s" % kv for kv in spec.items()]
                 self.modems[mname] = dict(spec)
             lines += ["poll = " + poll, "send_timeout = 10s"]
+        self.port = None
+        if http:
+            self.port = free_port()
+            oa_secret = os.path.join(self.dir, "oa.secret")
+            bot_secret = os.path.join(self.dir, "bot.secret")
+            with open(oa_secret, "w") as f:
+                f.write(OA_SECRET + "\n")
+            with open(bot_secret, "w") as f:
+                f.write(BOT_SECRET + "\n")
+            lines += ["", "[http]", "listen = 127.0.0.1:%d" % self.port, "body_limit = 65536",
+                      "", "[zalo_oa]", "app_id = " + OA_APP_ID, "oa_id = " + OA_ID,
+                      "oa_secret_key_file = " + oa_secret,
+                      "", "[zalo_bot]", "webhook_secret_file = " + bot_secret]
         with open(self.conf, "w") as f:
             f.write("\n".join(lines) + "\n")
         with _lock:
@@ -210,6 +245,51 @@ class Tinbao:
     def sent(self, modem="sim1"):
         """What the dummy modem sent, from its gammu debug log."""
         return smslib.dummy_sent(self.modems[modem]["log"])
+
+    # --------------------------------------------------------------- HTTP
+    def http(self, method, path, body=b"", headers=None):
+        """(status, parsed JSON or text) of one request to the daemon."""
+        import http.client
+        con = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            con.request(method, path, body=body, headers=headers or {})
+            r = con.getresponse()
+            data = r.read().decode("utf-8", "replace")
+        finally:
+            con.close()
+        try:
+            return r.status, json.loads(data)
+        except ValueError:
+            return r.status, data
+
+    def oa_event(self, sender, text, msg_id=None, event="user_send_text", ts=None):
+        """The raw body of an OA text event, as Zalo sends it."""
+        ts = ts if ts is not None else int(time.time() * 1000)
+        msg_id = msg_id or "m%x" % (int(time.time() * 1e6) ^ hash(text) & 0xffffff)
+        ev = {"app_id": OA_APP_ID, "user_id_by_app": "5521772797175877300", "event_name": event,
+              "timestamp": str(ts), "sender": {"id": sender}, "recipient": {"id": OA_ID},
+              "message": {"msg_id": msg_id, "text": text}}
+        return json.dumps(ev, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def post_oa(self, body, sign=True, secret=OA_SECRET, headers=None):
+        import hashlib
+        h = {"Content-Type": "application/json"}
+        if sign:
+            ev = json.loads(body)
+            mac = hashlib.sha256(ev["app_id"].encode() + body + ev["timestamp"].encode()
+                                 + secret.encode()).hexdigest()
+            h["X-ZEvent-Signature"] = "mac=" + mac
+        h.update(headers or {})
+        return self.http("POST", "/zalo/oa", body, h)
+
+    def post_bot(self, update, secret=BOT_SECRET, headers=None):
+        h = {"Content-Type": "application/json"}
+        if secret is not None:
+            h["X-Bot-Api-Secret-Token"] = secret
+        h.update(headers or {})
+        body = update if isinstance(update, bytes) else json.dumps(update,
+                                                                   ensure_ascii=False).encode()
+        return self.http("POST", "/zalo/bot", body, h)
 
     # ---------------------------------------------------------- database
     def query(self, sql, *args):

@@ -1,0 +1,147 @@
+"""Tips arriving on Zalo: the OA webhook and the bot webhook of the real
+tinbaod, driven over HTTP on loopback the way Zalo drives them."""
+import json
+import time
+
+from harness import OFFICERS, Tinbao, check, wait_for, zalo_user
+
+
+def started(name):
+    h = Tinbao(name, http=True)
+    h.full_roster()
+    return h.start()
+
+
+def inbound(h):
+    return h.query("SELECT channel, channel_msg_id, text FROM inbound ORDER BY id")
+
+
+def test_signed_oa_event_becomes_a_tip_once():
+    h = started("oa")
+    try:
+        who = zalo_user()
+        body = h.oa_event(who, "Có người bán ma túy ở hẻm 12", msg_id="96d3cdf3af150460909a")
+        status, answer = h.post_oa(body)
+        check(status == 200 and answer["ok"] is True, "%s %r" % (status, answer))
+        # the 200 came after the commit: the row is there now, not eventually
+        check(len(inbound(h)) == 1, repr(inbound(h)))
+        t = h.wait_tips(1)[0]
+        check(t["channel"] == "zalo_oa" and t["text"] == "Có người bán ma túy ở hẻm 12", repr(t))
+        wait_for(lambda: h.to_officer("duty", "notify"), what="duty officer notified")
+        check("Zalo OA" in h.to_officer("duty", "notify")[0]["text"], "channel named")
+        # Zalo retries: the same msg_id is one message
+        status, _ = h.post_oa(body)
+        check(status == 200, "retry answered %s" % status)
+        check(len(inbound(h)) == 1 and len(h.tips()) == 1, "a retried event was admitted twice")
+        # a follow-up from the same Zalo user joins the tip
+        h.post_oa(h.oa_event(who, "Thêm: họ đi xe Wave màu đỏ"))
+        wait_for(lambda: len([m for m in h.tip(t["id"])["messages"] if m["direction"] == "in"]) == 2,
+                 what="follow-up on the same tip")
+        # the reply to the citizen waits in the outbox for the Zalo channel
+        rows = h.query("SELECT channel FROM outbox WHERE dest_sealed IS NOT NULL")
+        check(rows and all(r["channel"] == "zalo_oa" for r in rows), repr(rows))
+    finally:
+        h.stop()
+
+
+def test_oa_refusals():
+    h = started("oarefuse")
+    try:
+        who = zalo_user()
+        body = h.oa_event(who, "Tin có chữ ký sai")
+        check(h.post_oa(body, sign=False)[0] == 401, "missing signature accepted")
+        check(h.post_oa(body, secret="wrong")[0] == 401, "wrong signature accepted")
+        old = h.oa_event(who, "Tin cũ", ts=int((time.time() - 3600) * 1000))
+        check(h.post_oa(old)[0] == 401, "an hour-old event (replay) accepted")
+        check(h.post_oa(b"{}", sign=False)[0] == 200, "the URL-save probe must get 200")
+        echo = h.oa_event(who, "tin của OA", event="oa_send_text")
+        check(h.post_oa(echo)[0] == 200, "echo")
+        check(h.post_oa(b"{not json", sign=False)[0] == 400, "malformed JSON")
+        big = h.oa_event(who, "x" * 70000)
+        check(h.post_oa(big)[0] == 413, "oversized body")
+        check(h.http("GET", "/zalo/oa")[0] == 405, "GET on the webhook")
+        check(h.post_oa(body, headers={"Content-Type": "text/plain"})[0] == 415, "content type")
+        check(h.http("GET", "/nope")[0] == 404, "unknown path")
+        time.sleep(1.5)
+        check(inbound(h) == [] and h.tips() == [], "something was admitted: %r" % inbound(h))
+    finally:
+        h.stop()
+
+
+def test_chunked_oversize_is_refused():
+    import http.client
+    h = started("chunked")
+    try:
+        con = http.client.HTTPConnection("127.0.0.1", h.port, timeout=10)
+        con.putrequest("POST", "/zalo/oa")
+        con.putheader("Content-Type", "application/json")
+        con.putheader("Transfer-Encoding", "chunked")
+        con.endheaders()
+        chunk = b"x" * 16384
+        for _ in range(6):
+            con.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        con.send(b"0\r\n\r\n")
+        check(con.getresponse().status == 413, "chunked body past the limit")
+        con.close()
+    finally:
+        h.stop()
+
+
+def test_bot_private_chat_and_group():
+    h = started("bot")
+    try:
+        who = zalo_user()
+        update = {"ok": True, "result": {"event_name": "message.text.received", "message": {
+            "message_id": "2d758cb5e222177a4e35", "from": {"id": who, "display_name": "Ted",
+                                                           "is_bot": False},
+            "chat": {"id": who, "chat_type": "PRIVATE"}, "date": int(time.time() * 1000),
+            "text": "Tối nào cũng có đánh bạc ở số 5 ngõ 3"}}}
+        check(h.post_bot(update, secret=None)[0] == 401, "missing secret accepted")
+        check(h.post_bot(update, secret="wrong-secret-xx")[0] == 401, "wrong secret accepted")
+        check(h.post_bot({})[0] == 200, "the URL check must get 200")
+        status, _ = h.post_bot(update)
+        check(status == 200, "private message: %s" % status)
+        check(h.post_bot(update)[0] == 200, "retry")
+        t = h.wait_tips(1)[0]
+        check(t["channel"] == "zalo_bot" and "đánh bạc" in t["text"], repr(t))
+        check("Ted" not in json.dumps(h.tip(t["id"]), ensure_ascii=False), "display name stored")
+        group = {"event_name": "message.text.received", "message": {
+            "message_id": "9c2be0f4a1d3c5b7e9f1", "date": int(time.time()),
+            "from": {"id": zalo_user(), "is_bot": False},
+            "chat": {"id": "f0e1d2c3b4a5f6e7d8c9", "chat_type": "GROUP"},
+            "text": "@Bot CA có trộm ở chợ"}}
+        check(h.post_bot(group)[0] == 200, "group message")
+        time.sleep(1.5)
+        check(len(h.tips()) == 1 and len(inbound(h)) == 1,
+              "a group message or a retry became a tip: %r" % inbound(h))
+    finally:
+        h.stop()
+
+
+def test_officer_on_zalo_acknowledges():
+    h = Tinbao("oaofficer", http=True)
+    officer_uid = "9000000000000000001"     # officers' ids are not secret
+    name, phone, _ = OFFICERS["duty"]
+    h.cli("officer", "add", "--name", name, "--phone", phone, "--zalo-oa", officer_uid)
+    h.cli("shift", "add", "--officer", phone, "--level", "1", "--always")
+    h.start()
+    try:
+        h.post_oa(h.oa_event(zalo_user(), "Có cờ bạc ở tổ 7"))
+        t = h.wait_tips(1)[0]
+        status, _ = h.post_oa(h.oa_event(officer_uid, "OK " + t["id"]))
+        check(status == 200, "officer's reply: %s" % status)
+        wait_for(lambda: h.tip(t["id"])["status"] == "acknowledged", what="acknowledged on Zalo")
+        check(h.tip(t["id"])["acked_by"] == name, "acked by")
+        check(len(h.tips()) == 1, "the officer's reply became a tip")
+    finally:
+        h.stop()
+
+
+def test_healthz():
+    h = started("healthz")
+    try:
+        status, body = h.http("GET", "/healthz")
+        check(status == 200 and body["database"]["writable"] is True, repr(body))
+        check(body["modems"][0]["name"] == "sim1" and body["modems"][0]["connected"], repr(body))
+    finally:
+        h.stop()

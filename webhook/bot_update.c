@@ -1,0 +1,141 @@
+/* bot_update — see bot_update.h. */
+#include "webhook/bot_update.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BOT_TEXT_MAX 8000
+
+static int
+get_str(json_t *obj, const char *key, char *out, size_t outsz)
+{
+	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+	out[0] = '\0';
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_string(v) && json_string_length(v) < outsz) {
+		memcpy(out, json_string_value(v), json_string_length(v) + 1);
+		return 0;
+	}
+	if (json_is_integer(v)) {
+		snprintf(out, outsz, "%lld", (long long)json_integer_value(v));
+		return 0;
+	}
+	return -1;
+}
+
+static int
+add_line(char **text, const char *line)
+{
+	size_t old = *text ? strlen(*text) : 0, add = strlen(line);
+	if (old + add + 2 > BOT_TEXT_MAX)
+		return 0;
+	char *n = realloc(*text, old + add + 2);
+	if (!n)
+		return -1;
+	if (old)
+		n[old++] = '\n';
+	memcpy(n + old, line, add + 1);
+	*text = n;
+	return 0;
+}
+
+int
+bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, size_t errlen)
+{
+	memset(u, 0, sizeof *u);
+	json_error_t je;
+	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		snprintf(err, errlen, "not JSON: %s (at %d)", je.text, je.position);
+		return -1;
+	}
+	int rc = -1;
+	json_t *top = root;
+	if (!json_is_object(root)) {
+		snprintf(err, errlen, "not a JSON object");
+		goto out;
+	}
+	json_t *ok = json_object_get(root, "ok");
+	if (json_is_false(ok)) {
+		u->kind = BOT_REFUSED;
+		rc = 0;
+		goto out;
+	}
+	if (json_is_true(ok) && json_is_object(json_object_get(root, "result")))
+		top = json_object_get(root, "result");
+	json_t *msg = json_object_get(top, "message");
+	if (get_str(top, "event_name", u->event_name, sizeof u->event_name) < 0) {
+		snprintf(err, errlen, "event_name is not a string");
+		goto out;
+	}
+	if (!json_is_object(msg)) {
+		u->kind = BOT_NO_MESSAGE;
+		rc = 0;
+		goto out;
+	}
+	json_t *from = json_object_get(msg, "from"), *chat = json_object_get(msg, "chat");
+	char chat_type[16];
+	if (get_str(msg, "message_id", u->message_id, sizeof u->message_id) < 0 ||
+	    get_str(from, "id", u->from_id, sizeof u->from_id) < 0 ||
+	    get_str(chat, "id", u->chat_id, sizeof u->chat_id) < 0 ||
+	    get_str(chat, "chat_type", chat_type, sizeof chat_type) < 0) {
+		snprintf(err, errlen, "a field has the wrong type or is too long");
+		goto out;
+	}
+	if (!u->message_id[0] || !u->chat_id[0]) {
+		snprintf(err, errlen, "message without message_id or chat.id");
+		goto out;
+	}
+	json_t *date = json_object_get(msg, "date");
+	if (json_is_integer(date)) {
+		long long d = json_integer_value(date);
+		u->date = d >= 1000000000000LL ? d / 1000 : d;      /* ms, or seconds */
+	}
+	u->unsupported = strcmp(u->event_name, "message.unsupported.received") == 0;
+	json_t *text = json_object_get(msg, "text");
+	if (text && !json_is_string(text) && !json_is_null(text)) {
+		snprintf(err, errlen, "message.text is not a string");
+		goto out;
+	}
+	if (!u->unsupported) {
+		if (json_is_string(text) && json_string_length(text) &&
+		    add_line(&u->text, json_string_value(text)) < 0)
+			goto out;
+		const char *caption = json_string_value(json_object_get(msg, "caption"));
+		if (caption && *caption && add_line(&u->text, caption) < 0)
+			goto out;
+		const char *photo = json_string_value(json_object_get(msg, "photo_url"));
+		if (!photo)
+			photo = json_string_value(json_object_get(msg, "photo"));
+		char line[400];
+		if (photo) {
+			snprintf(line, sizeof line, "[ảnh đính kèm: %.300s]", photo);
+			if (add_line(&u->text, line) < 0)
+				goto out;
+		}
+		if (json_object_get(msg, "sticker") && add_line(&u->text, "[nhãn dán]") < 0)
+			goto out;
+	}
+	if (json_is_true(json_object_get(from, "is_bot")))
+		u->kind = BOT_FROM_BOT;
+	else if (strcmp(chat_type, "GROUP") == 0)
+		u->kind = BOT_GROUP;
+	else
+		u->kind = BOT_PRIVATE;
+	rc = 0;
+out:
+	if (rc < 0)
+		bot_update_clear(u);
+	json_decref(root);
+	return rc;
+}
+
+void
+bot_update_clear(struct bot_update *u)
+{
+	free(u->text);
+	memset(u, 0, sizeof *u);
+}

@@ -1,0 +1,267 @@
+/* http — see http.h. */
+#include "webhook/http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "gateway/config.h"
+#include "gateway/log.h"
+#include "webhook/zalo_in.h"
+
+#define TAG "http"
+#define HTTP_RESPONSE_MAX 4096
+
+struct http {
+	struct MHD_Daemon *mhd;
+	struct zalo_in *zalo;
+	http_health_fn health;
+	void *health_arg;
+	size_t body_limit;
+	int unix_fd;
+	char unix_path[108];
+};
+
+enum route { ROUTE_OA, ROUTE_BOT, ROUTE_HEALTH };
+
+struct request {
+	enum route route;
+	char *body;
+	size_t len;
+	int too_large;
+};
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned int status, const char *json)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(json), (void *)json,
+	    MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static int
+is_json(struct MHD_Connection *c)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	if (!ct)
+		return 0;
+	size_t n = strlen("application/json");
+	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' ||
+	    ct[n] == ' ');
+}
+
+/* First call for a request: route it, or answer at once. */
+static enum MHD_Result
+begin(struct http *h, struct MHD_Connection *c, const char *url, const char *method,
+    void **con_cls)
+{
+	enum route route;
+	if (strcmp(url, "/zalo/oa") == 0)
+		route = ROUTE_OA;
+	else if (strcmp(url, "/zalo/bot") == 0)
+		route = ROUTE_BOT;
+	else if (strcmp(url, "/healthz") == 0)
+		route = ROUTE_HEALTH;
+	else
+		return reply(c, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
+	if (route == ROUTE_HEALTH) {
+		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+			return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"GET only\"}");
+		char json[HTTP_RESPONSE_MAX];
+		int status = h->health(h->health_arg, json, sizeof json);
+		return reply(c, (unsigned)status, json);
+	}
+	if (strcmp(method, "POST") != 0)
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"POST only\"}");
+	if (!is_json(c))
+		return reply(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+		    "{\"error\":\"Content-Type must be application/json\"}");
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	if (cl) {
+		char *end;
+		errno = 0;
+		unsigned long long n = strtoull(cl, &end, 10);
+		if (end == cl || *end || errno)
+			return reply(c, MHD_HTTP_BAD_REQUEST, "{\"error\":\"bad Content-Length\"}");
+		if (n > h->body_limit)
+			return reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "{\"error\":\"body too large\"}");
+	}
+	struct request *rq = calloc(1, sizeof *rq);
+	if (!rq)
+		return MHD_NO;
+	rq->route = route;
+	*con_cls = rq;
+	return MHD_YES;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	struct http *h = cls;
+	struct request *rq = *con_cls;
+	if (!rq)
+		return begin(h, c, url, method, con_cls);
+	if (*upload_size) {
+		/* keep reading a body that is too large, but store none of it */
+		if (!rq->too_large && rq->len + *upload_size <= h->body_limit) {
+			char *grown = realloc(rq->body, rq->len + *upload_size + 1);
+			if (!grown)
+				return MHD_NO;
+			rq->body = grown;
+			memcpy(rq->body + rq->len, upload, *upload_size);
+			rq->len += *upload_size;
+			rq->body[rq->len] = '\0';
+		} else {
+			rq->too_large = 1;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (rq->too_large)
+		return reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "{\"error\":\"body too large\"}");
+	char resp[HTTP_RESPONSE_MAX];
+	int status;
+	const char *body = rq->body ? rq->body : "";
+	if (rq->route == ROUTE_OA)
+		status = zalo_in_oa(h->zalo, body, rq->len,
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-ZEvent-Signature"),
+		    resp, sizeof resp);
+	else
+		status = zalo_in_bot(h->zalo, body, rq->len,
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Bot-Api-Secret-Token"),
+		    resp, sizeof resp);
+	return reply(c, (unsigned)status, resp);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	struct request *rq = *con_cls;
+	if (rq) {
+		free(rq->body);
+		free(rq);
+		*con_cls = NULL;
+	}
+}
+
+/* "host:port" -> sockaddr_in; "/path" -> a listening unix socket. */
+static int
+listen_on(struct http *h, const char *spec, struct sockaddr_in *sa, char *err, size_t errlen)
+{
+	h->unix_fd = -1;
+	if (spec[0] == '/') {
+		struct sockaddr_un su = { .sun_family = AF_UNIX };
+		if (strlen(spec) >= sizeof su.sun_path) {
+			snprintf(err, errlen, "[http] listen: socket path too long");
+			return -1;
+		}
+		snprintf(su.sun_path, sizeof su.sun_path, "%s", spec);
+		snprintf(h->unix_path, sizeof h->unix_path, "%s", spec);
+		unlink(spec);
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&su, sizeof su) < 0 || listen(fd, 128) < 0) {
+			snprintf(err, errlen, "[http] listen %s: %s", spec, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		chmod(spec, 0660);
+		h->unix_fd = fd;
+		return 0;
+	}
+	const char *colon = strrchr(spec, ':');
+	char host[64];
+	if (!colon || (size_t)(colon - spec) >= sizeof host) {
+		snprintf(err, errlen, "[http] listen: \"%s\" is not host:port or a socket path", spec);
+		return -1;
+	}
+	snprintf(host, sizeof host, "%.*s", (int)(colon - spec), spec);
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (*end || port < 1 || port > 65535 || inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
+		snprintf(err, errlen, "[http] listen: \"%s\" is not an IPv4 host:port", spec);
+		return -1;
+	}
+	return 0;
+}
+
+struct http *
+http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health,
+    void *health_arg, char *err, size_t errlen)
+{
+	struct http *h = calloc(1, sizeof *h);
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	h->zalo = zalo;
+	h->health = health;
+	h->health_arg = health_arg;
+	h->body_limit = (size_t)cfg->http_body_limit;
+	struct sockaddr_in sa;
+	if (listen_on(h, cfg->http_listen, &sa, err, errlen) < 0) {
+		free(h);
+		return NULL;
+	}
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+	if (h->unix_fd >= 0)
+		h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		    MHD_OPTION_LISTEN_SOCKET, h->unix_fd,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->http_timeout,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->http_connection_limit,
+		    MHD_OPTION_END);
+	else
+		h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->http_timeout,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->http_connection_limit,
+		    MHD_OPTION_END);
+	if (!h->mhd) {
+		snprintf(err, errlen, "cannot listen on %s (in use?)", cfg->http_listen);
+		if (h->unix_fd >= 0)
+			close(h->unix_fd);
+		free(h);
+		return NULL;
+	}
+	log_notice(TAG, "listening on %s", cfg->http_listen);
+	return h;
+}
+
+void
+http_stop(struct http *h)
+{
+	if (!h)
+		return;
+	MHD_stop_daemon(h->mhd);
+	if (h->unix_fd >= 0) {
+		close(h->unix_fd);
+		unlink(h->unix_path);
+	}
+	free(h);
+}

@@ -1,0 +1,29 @@
+/* http — the HTTP side over libmicrohttpd (the only module that includes
+ * <microhttpd.h>): POST /zalo/oa, POST /zalo/bot and GET /healthz.
+ *
+ * One thread per connection, at most [http] connection_limit of them, each
+ * with a timeout; bodies are capped at [http] body_limit (413 past it,
+ * chunked bodies included); webhooks take POST only (405) and JSON only
+ * (415). A webhook handler returns only after its admission was committed,
+ * so a 200 means the event is durable. Started and stopped by the main
+ * thread; the handlers and the health callback are called on connection
+ * threads.
+ */
+#ifndef TINBAO_HTTP_H
+#define TINBAO_HTTP_H
+
+#include <stddef.h>
+
+struct config;
+struct zalo_in;
+struct http;
+
+/* Fills json (a JSON document) and returns 200, or 503 when the database
+ * cannot be written. */
+typedef int (*http_health_fn)(void *arg, char *json, size_t jsonsz);
+
+struct http *http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health,
+    void *health_arg, char *err, size_t errlen);
+void http_stop(struct http *h);
+
+#endif

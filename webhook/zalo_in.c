@@ -1,0 +1,223 @@
+/* zalo_in — see zalo_in.h. */
+#include "webhook/zalo_in.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gateway/config.h"
+#include "gateway/identity.h"
+#include "gateway/log.h"
+#include "gateway/text.h"
+#include "gateway/writer.h"
+#include "webhook/bot_update.h"
+#include "webhook/oa_event.h"
+
+#define TAG "zalo"
+#define SECRET_MAX 512
+#define NO_CONTENT "[tin nhắn không có nội dung đọc được]"
+#define UNSUPPORTED "[Zalo không cho xem nội dung tin nhắn này]"
+
+struct zalo_in {
+	const struct config *cfg;
+	struct writer *writer;
+	const struct identity *id;
+	char oa_secret[SECRET_MAX];
+	char bot_secret[SECRET_MAX];
+};
+
+static int
+read_secret(const char *path, char *out, size_t outsz, char *err, size_t errlen)
+{
+	out[0] = '\0';
+	if (!path)
+		return 0;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t n = fread(out, 1, outsz - 1, f);
+	fclose(f);
+	out[n] = '\0';
+	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' '))
+		out[--n] = '\0';
+	if (n == 0) {
+		snprintf(err, errlen, "%s: empty", path);
+		return -1;
+	}
+	return 0;
+}
+
+struct zalo_in *
+zalo_in_new(const struct config *cfg, struct writer *w, const struct identity *id, char *err,
+    size_t errlen)
+{
+	struct zalo_in *z = calloc(1, sizeof *z);
+	if (!z) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	z->cfg = cfg;
+	z->writer = w;
+	z->id = id;
+	if (read_secret(cfg->oa_secret_key_file, z->oa_secret, sizeof z->oa_secret, err, errlen) < 0 ||
+	    read_secret(cfg->bot_webhook_secret_file, z->bot_secret, sizeof z->bot_secret, err,
+	    errlen) < 0) {
+		zalo_in_free(z);
+		return NULL;
+	}
+	if (z->bot_secret[0] && strlen(z->bot_secret) < 8) {
+		snprintf(err, errlen, "[zalo_bot] webhook secret: at least 8 characters");
+		zalo_in_free(z);
+		return NULL;
+	}
+	return z;
+}
+
+void
+zalo_in_free(struct zalo_in *z)
+{
+	if (!z)
+		return;
+	identity_wipe(z, sizeof *z);
+	free(z);
+}
+
+static int
+answer(char *resp, size_t respsz, int status, const char *what)
+{
+	snprintf(resp, respsz, "{\"ok\":%s,\"message\":\"%s\"}", status == 200 ? "true" : "false",
+	    what);
+	return status;
+}
+
+/* Seal the address, admit, wait for the commit. */
+static int
+admit(struct zalo_in *z, const char *channel, const char *msg_id, const char *address,
+    const char *pseudonym_of, const char *text, long long when, char *resp, size_t respsz)
+{
+	unsigned char sealed[IDENTITY_SEALED_MAX];
+	size_t sealed_len = 0;
+	char pseudonym[IDENTITY_PSEUDONYM_HEX + 1], key[160];
+	if (identity_seal(z->id, address, sealed, &sealed_len) < 0)
+		return answer(resp, respsz, 400, "sender id unusable");
+	snprintf(key, sizeof key, "%s:%s", channel, pseudonym_of);
+	identity_pseudonym(z->id, key, pseudonym);
+	identity_wipe(key, sizeof key);
+	char *clean = text_clean(text, strlen(text));
+	if (!clean)
+		return answer(resp, respsz, 503, "out of memory");
+	struct admission a = { .channel = channel, .channel_msg_id = msg_id, .via = channel,
+	    .sender_sealed = sealed, .sender_sealed_len = sealed_len, .pseudonym = pseudonym,
+	    .text = clean, .received_at = (int64_t)time(NULL), .source_time = when };
+	int rc = writer_admit(z->writer, &a);
+	free(clean);
+	if (rc < 0) {
+		log_error(TAG, "%s message from sender %.8s not admitted (database); answered 503 "
+		    "so Zalo sends it again", channel, pseudonym);
+		return answer(resp, respsz, 503, "not stored, try again");
+	}
+	log_info(TAG, "%s message admitted from sender %.8s", channel, pseudonym);
+	return answer(resp, respsz, 200, "admitted");
+}
+
+int
+zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signature, char *resp,
+    size_t respsz)
+{
+	if (!z->oa_secret[0])
+		return answer(resp, respsz, 404, "the Official Account is not configured");
+	struct oa_event ev;
+	char err[160];
+	if (oa_event_parse(body, len, &ev, err, sizeof err) < 0) {
+		log_warn(TAG, "OA webhook refused: %s", err);
+		return answer(resp, respsz, 400, "malformed event");
+	}
+	int status;
+	if (ev.kind == OA_PROBE) {
+		status = answer(resp, respsz, 200, "ok");          /* the URL-save probe */
+		goto out;
+	}
+	int variant = oa_verify(&ev, body, len, signature, z->oa_secret, z->cfg->oa_id);
+	if (!variant) {
+		log_warn(TAG, "OA webhook with a %s signature refused (%s)",
+		    signature ? "wrong" : "missing", ev.event_name);
+		status = answer(resp, respsz, 401, "bad signature");
+		goto out;
+	}
+	long long when = oa_event_time(&ev), now = (long long)time(NULL);
+	if (when && (when < now - z->cfg->oa_replay_window || when > now + z->cfg->oa_replay_window)) {
+		log_warn(TAG, "OA event %s refused: its timestamp is %llds from now (replay?)",
+		    ev.event_name, when - now);
+		status = answer(resp, respsz, 401, "stale timestamp");
+		goto out;
+	}
+	if (z->cfg->oa_app_id && ev.app_id[0] && strcmp(ev.app_id, z->cfg->oa_app_id) != 0) {
+		status = answer(resp, respsz, 401, "another app");
+		goto out;
+	}
+	if (ev.kind != OA_TIP || (z->cfg->oa_id && strcmp(ev.sender_id, z->cfg->oa_id) == 0)) {
+		log_debug(TAG, "OA event %s: nothing to admit", ev.event_name);
+		status = answer(resp, respsz, 200, "ignored");
+		goto out;
+	}
+	if (!ev.sender_id[0]) {
+		status = answer(resp, respsz, 400, "no sender");
+		goto out;
+	}
+	char msgid[OA_ID_MAX * 2];
+	if (ev.msg_id[0]) {
+		snprintf(msgid, sizeof msgid, "%s", ev.msg_id);
+	} else {
+		/* no msg_id: event, sender and time identify it (as a keyed digest) */
+		char key[256];
+		int n = snprintf(key, sizeof key, "%s|%s|%s", ev.event_name, ev.sender_id, ev.timestamp);
+		identity_digest(z->id, key, (size_t)n, msgid, 16);
+	}
+	status = admit(z, "zalo_oa", msgid, ev.sender_id, ev.sender_id,
+	    ev.text ? ev.text : NO_CONTENT, when, resp, respsz);
+out:
+	oa_event_clear(&ev);
+	return status;
+}
+
+int
+zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret, char *resp,
+    size_t respsz)
+{
+	if (!z->bot_secret[0])
+		return answer(resp, respsz, 404, "the bot is not configured");
+	struct bot_update u;
+	char err[160];
+	if (bot_update_parse(body, len, &u, err, sizeof err) < 0) {
+		log_warn(TAG, "bot webhook refused: %s", err);
+		return answer(resp, respsz, 400, "malformed update");
+	}
+	int status;
+	if (u.kind == BOT_NO_MESSAGE || u.kind == BOT_REFUSED) {
+		status = answer(resp, respsz, 200, "ok");
+		goto out;
+	}
+	size_t want = strlen(z->bot_secret);
+	if (!secret || strlen(secret) != want || !identity_equal(secret, z->bot_secret, want)) {
+		log_warn(TAG, "bot webhook with a %s secret refused", secret ? "wrong" : "missing");
+		status = answer(resp, respsz, 401, "bad secret");
+		goto out;
+	}
+	if (u.kind != BOT_PRIVATE) {
+		/* Group messages are never tips: the group can read them. Our own
+		 * echoes are dropped. */
+		log_debug(TAG, "bot update %s in a %s: not admitted", u.event_name,
+		    u.kind == BOT_GROUP ? "group" : "bot's own chat");
+		status = answer(resp, respsz, 200, "ignored");
+		goto out;
+	}
+	status = admit(z, "zalo_bot", u.message_id, u.chat_id, u.from_id[0] ? u.from_id : u.chat_id,
+	    u.unsupported ? UNSUPPORTED : u.text ? u.text : NO_CONTENT, u.date, resp, respsz);
+out:
+	bot_update_clear(&u);
+	return status;
+}

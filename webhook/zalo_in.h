@@ -1,0 +1,31 @@
+/* zalo_in — what the Zalo webhooks mean: checks the OA signature or the bot
+ * secret, decides whether an event is a citizen's message, and admits it
+ * through the writer; the HTTP status it returns is sent only after the
+ * commit. Called on HTTP connection threads; the writer and identity are
+ * borrowed. The reply address (the Zalo id) is stored only sealed, and only
+ * its pseudonym reaches a log line.
+ */
+#ifndef TINBAO_ZALO_IN_H
+#define TINBAO_ZALO_IN_H
+
+#include <stddef.h>
+
+struct config;
+struct writer;
+struct identity;
+struct zalo_in;
+
+/* Reads the secret files the config names ([zalo_oa] oa_secret_key_file,
+ * [zalo_bot] webhook_secret_file); an endpoint without its secret answers
+ * 404. NULL with err on a file that cannot be read. */
+struct zalo_in *zalo_in_new(const struct config *cfg, struct writer *w,
+    const struct identity *id, char *err, size_t errlen);
+void zalo_in_free(struct zalo_in *z);
+
+/* Handle one POST; returns the HTTP status and a short JSON body in resp. */
+int zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signature,
+    char *resp, size_t respsz);
+int zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
+    char *resp, size_t respsz);
+
+#endif
