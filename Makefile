@@ -12,8 +12,8 @@ DESTDIR ?=
 BUILD   ?= build
 CC      ?= cc
 
-PKG_CFLAGS := $(shell pkg-config --cflags gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd 2>/dev/null) -lunistring -lpthread
+PKG_CFLAGS := $(shell pkg-config --cflags gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd libcurl 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd libcurl 2>/dev/null) -lunistring -lpthread
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wno-format-truncation

@@ -27,6 +27,7 @@
 #include "modem/modem.h"
 #include "webhook/http.h"
 #include "webhook/zalo_in.h"
+#include "webhook/zalo_out.h"
 
 #define TAG "tinbaod"
 #define TINBAO_VERSION "0.1.0"
@@ -42,6 +43,7 @@ struct daemon {
 	size_t n_modems;
 	struct zalo_in *zalo;
 	struct http *http;
+	struct zalo_out *zalo_out;
 	pthread_mutex_t lock;        /* guards router and modems for the hooks */
 };
 
@@ -85,6 +87,7 @@ wake_senders(void *arg)
 	pthread_mutex_lock(&d->lock);
 	for (size_t i = 0; i < d->n_modems; i++)
 		modem_wake(d->modems[i]);
+	zalo_out_wake(d->zalo_out);
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -144,6 +147,14 @@ start_workers(struct daemon *d)
 		d->modems[d->n_modems++] = m;
 		pthread_mutex_unlock(&d->lock);
 	}
+	struct zalo_out *zo = zalo_out_start(d->cfg, d->id, err, sizeof err);
+	if (!zo && err[0]) {
+		log_error(TAG, "%s", err);
+		return -1;
+	}
+	pthread_mutex_lock(&d->lock);
+	d->zalo_out = zo;
+	pthread_mutex_unlock(&d->lock);
 	if (d->cfg->http_listen[0]) {
 		d->zalo = zalo_in_new(d->cfg, d->writer, d->id, err, sizeof err);
 		if (!d->zalo) {
@@ -167,6 +178,8 @@ stop_workers(struct daemon *d)
 	zalo_in_free(d->zalo);
 	d->zalo = NULL;
 	pthread_mutex_lock(&d->lock);
+	struct zalo_out *zo = d->zalo_out;
+	d->zalo_out = NULL;
 	size_t n = d->n_modems;
 	struct modem *modems[CONFIG_MAX_MODEMS];
 	memcpy(modems, d->modems, sizeof modems);
@@ -176,6 +189,7 @@ stop_workers(struct daemon *d)
 	pthread_mutex_unlock(&d->lock);
 	for (size_t i = 0; i < n; i++)
 		modem_stop(modems[i]);
+	zalo_out_stop(zo);
 	router_stop(r);
 }
 

@@ -98,7 +98,8 @@ OFFICERS = {
 class Tinbao:
     """One tinbao installation in a temporary directory."""
 
-    def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s", http=False):
+    def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s", http=False,
+                 bot_api=None):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix="tinbao-%s-" % name)
         self.db = os.path.join(self.dir, "tinbao.db")
@@ -148,6 +149,11 @@ class Tinbao:
                       "", "[zalo_oa]", "app_id = " + OA_APP_ID, "oa_id = " + OA_ID,
                       "oa_secret_key_file = " + oa_secret,
                       "", "[zalo_bot]", "webhook_secret_file = " + bot_secret]
+            if bot_api:
+                token = os.path.join(self.dir, "bot.token")
+                with open(token, "w") as f:
+                    f.write(bot_api.token + "\n")
+                lines += ["token_file = " + token, "api_base = " + bot_api.base]
         with open(self.conf, "w") as f:
             f.write("\n".join(lines) + "\n")
         with _lock:

@@ -145,3 +145,49 @@ def test_healthz():
         check(body["modems"][0]["name"] == "sim1" and body["modems"][0]["connected"], repr(body))
     finally:
         h.stop()
+
+
+def bot_message(who, text, message_id):
+    return {"event_name": "message.text.received", "message": {
+        "message_id": message_id, "from": {"id": who, "is_bot": False},
+        "chat": {"id": who, "chat_type": "PRIVATE"}, "date": int(time.time() * 1000),
+        "text": text}}
+
+
+def test_bot_citizen_gets_the_receipt_through_the_bot_api():
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
+    from fake_zalo import FakeZalo
+    fake = FakeZalo("12345689:abc-xyz")
+    fake.start()
+    h = Tinbao("botreply", http=True, bot_api=fake)
+    h.full_roster()
+    h.start()
+    try:
+        who = zalo_user()
+        # the API fails twice (5xx, then a malformed answer), then works
+        fake.script("/sendMessage", times=1, status=502, raw_body="<html>Bad Gateway</html>")
+        fake.script("/sendMessage", times=1, status=200, raw_body='{"ok":tr')
+        check(h.post_bot(bot_message(who, "Có người lạ đột nhập kho", "b1"))[0] == 200, "admit")
+        t = h.wait_tips(1)[0]
+        wait_for(lambda: fake.sent, timeout=30, what="the receipt through the fake bot API")
+        time.sleep(1.5)
+        check(len(fake.sent) == 1, "delivered %d times" % len(fake.sent))
+        msg = fake.sent[0]
+        check(msg["chat_id"] == who and t["id"] in msg["text"], repr(msg))
+        check("TT " + t["id"][3:] in msg["text"], "receipt says how to ask the status")
+        row = h.query("SELECT state, attempts, via FROM outbox WHERE kind = 'receipt'")[0]
+        check(row["state"] == "sent" and row["attempts"] == 3 and row["via"] == "zalo_bot",
+              repr(row))
+        # a token the API refuses pauses the channel: the next reply is not lost
+        fake.script("/sendMessage", times=1, status=401,
+                    body={"ok": False, "error_code": 401, "description": "Unauthorized"})
+        h.post_bot(bot_message(who, "TT " + t["id"], "b2"))
+        wait_for(lambda: "token was refused" in h.log(), what="401 noticed")
+        row = h.query("SELECT state FROM outbox WHERE kind = 'status'")[0]
+        check(row["state"] == "queued", "a 401 must keep the message: %r" % row)
+        check("12345689:abc-xyz" not in h.log(), "the bot token reached the log")
+    finally:
+        h.stop()
+        fake.stop()

@@ -1,0 +1,138 @@
+"""A local fake of the Zalo Bot API (docs/zalo.md Part C3), on 127.0.0.1 over
+plain HTTP, for end-to-end tests of the real libcurl client.
+
+  POST /bot<TOKEN>/sendMessage   {"chat_id", "text" 1-2000 chars}
+  POST /bot<TOKEN>/getMe
+  POST /_fake/script             {"match": "/sendMessage", "times": N, "status": S,
+                                  "body": {...} | "raw_body": "...", "delay_ms": D}
+  GET  /_fake/requests           every request: method, path, body, time
+  POST /_fake/reset
+
+Unknown token -> 401 {"ok":false,"error_code":401}; unknown method -> 400.
+Usable from Python (FakeZalo(token).start() -> port) or as a program:
+  fake_zalo.py TOKEN PORT
+"""
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class FakeZalo:
+    def __init__(self, token):
+        self.token = token
+        self.lock = threading.Lock()
+        self.requests = []
+        self.scripts = []
+        self.sent = []            # successful sendMessage bodies
+        self.server = None
+        self.port = None
+
+    # -------------------------------------------------------------- control
+    def start(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def _reply(self, status, obj=None, raw=None):
+                data = raw.encode() if raw is not None else json.dumps(obj).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                if self.path == "/_fake/requests":
+                    with fake.lock:
+                        return self._reply(200, fake.requests)
+                return self._reply(404, {"ok": False, "error_code": 404})
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n) if n else b""
+                fake.handle(self, body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self.port
+
+    def stop(self):
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def script(self, match, times=1, status=200, body=None, raw_body=None, delay_ms=0):
+        with self.lock:
+            self.scripts.append({"match": match, "times": times, "status": status,
+                                 "body": body, "raw_body": raw_body, "delay_ms": delay_ms})
+
+    @property
+    def base(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    # -------------------------------------------------------------- serving
+    def handle(self, h, body):
+        path = h.path
+        with self.lock:
+            self.requests.append({"method": "POST", "path": path, "time": time.time(),
+                                  "body": body.decode("utf-8", "replace")})
+        if path == "/_fake/reset":
+            with self.lock:
+                self.requests.clear()
+                self.scripts.clear()
+                self.sent.clear()
+            return h._reply(200, {"ok": True})
+        if path == "/_fake/script":
+            s = json.loads(body)
+            self.script(**s)
+            return h._reply(200, {"ok": True})
+        with self.lock:
+            for s in self.scripts:
+                if s["match"] in path and s["times"] > 0:
+                    s["times"] -= 1
+                    scripted = dict(s)
+                    break
+            else:
+                scripted = None
+        if scripted:
+            if scripted["delay_ms"]:
+                time.sleep(scripted["delay_ms"] / 1000.0)
+            return h._reply(scripted["status"], scripted["body"], scripted["raw_body"])
+        if not path.startswith("/bot"):
+            return h._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        token, _, method = path[4:].partition("/")
+        if token != self.token:
+            return h._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        if h.headers.get("Content-Type", "").split(";")[0] != "application/json" and body:
+            return h._reply(400, {"ok": False, "error_code": 400, "description": "JSON only"})
+        if method == "getMe":
+            return h._reply(200, {"ok": True, "result": {"id": "bot1", "account_name": "Bot CA",
+                                                         "account_type": "BASIC",
+                                                         "can_join_groups": False}})
+        if method != "sendMessage":
+            return h._reply(400, {"ok": False, "error_code": 400, "description": "Bad Request"})
+        try:
+            req = json.loads(body)
+        except ValueError:
+            return h._reply(400, {"ok": False, "error_code": 400, "description": "bad JSON"})
+        text, chat = req.get("text"), req.get("chat_id")
+        if not chat or not isinstance(text, str) or not 1 <= len(text) <= 2000:
+            return h._reply(400, {"ok": False, "error_code": 400, "description": "bad message"})
+        with self.lock:
+            self.sent.append(req)
+            mid = "%020x" % len(self.sent)
+        return h._reply(200, {"ok": True, "result": {"message_id": mid,
+                                                     "date": int(time.time() * 1000)}})
+
+
+if __name__ == "__main__":
+    f = FakeZalo(sys.argv[1])
+    f.start()
+    print(f.base, flush=True)
+    threading.Event().wait()

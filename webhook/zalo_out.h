@@ -1,0 +1,34 @@
+/* zalo_out — sends the outbox's Zalo rows: one thread owns the libcurl multi
+ * handle and every transfer (the only module that includes <curl/curl.h>).
+ *
+ * Now: the Zalo bot channel (sendMessage to the chat a citizen wrote from).
+ * Every call has connect and total timeouts, goes over https (plain http
+ * only to a loopback address, which is how tests reach the local fake), keeps
+ * TLS verification on, bounds the response it reads, and reads errors from
+ * the body ({"ok": false, "error_code": N}). Failed sends are retried with
+ * back-off by the outbox; a 401 (token reset) pauses the channel and is
+ * logged once. The token is part of the URL: URLs are never logged.
+ *
+ * zalo_out_start()/zalo_out_stop() from the main thread; zalo_out_wake()
+ * from any thread.
+ */
+#ifndef TINBAO_ZALO_OUT_H
+#define TINBAO_ZALO_OUT_H
+
+#include <stddef.h>
+
+struct config;
+struct identity;
+struct zalo_out;
+
+/* NULL with err when the bot is configured wrongly (token file, api_base
+ * not https); returns NULL with err[0] == '\0' when no bot is configured. */
+struct zalo_out *zalo_out_start(const struct config *cfg, const struct identity *id,
+    char *err, size_t errlen);
+void zalo_out_wake(struct zalo_out *z);
+void zalo_out_stop(struct zalo_out *z);
+
+/* 1 if url is https, or http to 127.0.0.0/8, localhost or [::1]. */
+int zalo_url_allowed(const char *url);
+
+#endif
