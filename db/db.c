@@ -135,6 +135,13 @@ static const char *const migrations[] = {
 	"  tip_id INTEGER REFERENCES tips(id),"
 	"  detail TEXT);"
 	"CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+	/* 1 -> 2: the Zalo OA token pair, sealed with the key file */
+	"CREATE TABLE oa_token ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  access_sealed BLOB,"
+	"  refresh_sealed BLOB NOT NULL,"
+	"  expires_at INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -416,6 +423,58 @@ db_data_version(struct db *db)
 	int64_t v = -1;
 	pragma_int(db, "PRAGMA data_version", &v);
 	return v;
+}
+
+int
+db_oa_token_get(struct db *db, struct oa_token *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_stmt(db, "SELECT access_sealed, refresh_sealed, expires_at, updated_at "
+	    "FROM oa_token WHERE id = 1");
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->access = db_col_blob(st, 0, &out->access_len);
+		out->refresh = db_col_blob(st, 1, &out->refresh_len);
+		out->expires_at = sqlite3_column_int64(st, 2);
+		out->updated_at = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "oa token");
+}
+
+int
+db_oa_token_put(struct db *db, const unsigned char *access, size_t access_len,
+    const unsigned char *refresh, size_t refresh_len, int64_t expires_at, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO oa_token(id, access_sealed, refresh_sealed, "
+	    "expires_at, updated_at) VALUES (1, ?1, ?2, ?3, ?4) ON CONFLICT(id) DO UPDATE SET "
+	    "access_sealed = ?1, refresh_sealed = ?2, expires_at = ?3, updated_at = ?4");
+	if (!st)
+		return -1;
+	if (access && access_len)
+		sqlite3_bind_blob(st, 1, access, (int)access_len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_blob(st, 2, refresh, (int)refresh_len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, expires_at);
+	sqlite3_bind_int64(st, 4, now);
+	return db_step_done(db, st, "store oa token");
+}
+
+void
+oa_token_clear(struct oa_token *t)
+{
+	if (t->access)
+		memset(t->access, 0, t->access_len);
+	if (t->refresh)
+		memset(t->refresh, 0, t->refresh_len);
+	free(t->access);
+	free(t->refresh);
+	memset(t, 0, sizeof *t);
 }
 
 int

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 #define DB_BUSY_TIMEOUT_MS 5000
 
 struct db;
@@ -209,6 +209,21 @@ struct escalation {
 };
 int db_escalations(struct db *db, int64_t tip_id, struct escalation **out, size_t *n);
 void escalations_free(struct escalation *v, size_t n);
+
+/* The Zalo OA token pair, sealed by the caller (identity_seal_secret). */
+struct oa_token {
+	unsigned char *access;        /* NULL: none yet */
+	size_t access_len;
+	unsigned char *refresh;
+	size_t refresh_len;
+	int64_t expires_at;
+	int64_t updated_at;
+};
+int db_oa_token_get(struct db *db, struct oa_token *out);          /* 1/0/-1 */
+/* Replace the pair (own statement; commit it before using the new tokens). */
+int db_oa_token_put(struct db *db, const unsigned char *access, size_t access_len,
+    const unsigned char *refresh, size_t refresh_len, int64_t expires_at, int64_t now);
+void oa_token_clear(struct oa_token *t);
 
 int db_audit(struct db *db, int64_t at, const char *actor, const char *action,
     int64_t tip_id, const char *detail);

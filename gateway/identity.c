@@ -118,11 +118,11 @@ identity_close(struct identity *id)
 		sodium_free(id);      /* wipes */
 }
 
-int
-identity_seal(const struct identity *id, const char *addr, unsigned char *out, size_t *outlen)
+static int
+seal(const struct identity *id, const char *addr, size_t max, unsigned char *out, size_t *outlen)
 {
 	size_t len = strlen(addr);
-	if (len == 0 || len > IDENTITY_ADDR_MAX)
+	if (len == 0 || len > max)
 		return -1;
 	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
 	if (crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, (const unsigned char *)addr,
@@ -130,6 +130,19 @@ identity_seal(const struct identity *id, const char *addr, unsigned char *out, s
 		return -1;
 	*outlen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len;
 	return 0;
+}
+
+int
+identity_seal(const struct identity *id, const char *addr, unsigned char *out, size_t *outlen)
+{
+	return seal(id, addr, IDENTITY_ADDR_MAX, out, outlen);
+}
+
+int
+identity_seal_secret(const struct identity *id, const char *secret, unsigned char *out,
+    size_t *outlen)
+{
+	return seal(id, secret, IDENTITY_SECRET_MAX, out, outlen);
 }
 
 int

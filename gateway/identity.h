@@ -28,7 +28,14 @@ void identity_close(struct identity *id);
 /* Seal ADDR into out (at most IDENTITY_SEALED_MAX bytes); *outlen set. 0 / -1. */
 int identity_seal(const struct identity *id, const char *addr,
     unsigned char *out, size_t *outlen);
-/* Open a sealed address into addr (NUL-terminated). 0 / -1 (wrong key, tampered). */
+/* The same for other secrets kept in the database (Zalo OA tokens), up to
+ * IDENTITY_SECRET_MAX bytes; out has room for IDENTITY_SEALED_SECRET_MAX. */
+#define IDENTITY_SECRET_MAX 2048
+#define IDENTITY_SEALED_SECRET_MAX (IDENTITY_SECRET_MAX + 64)
+int identity_seal_secret(const struct identity *id, const char *secret,
+    unsigned char *out, size_t *outlen);
+/* Open a sealed address into addr (NUL-terminated). 0 / -1 (wrong key, tampered).
+ * Works for sealed secrets too, given a buffer large enough. */
 int identity_unseal(const struct identity *id, const unsigned char *sealed,
     size_t sealedlen, char *addr, size_t addrsz);
 /* The pseudonym of ADDR: IDENTITY_PSEUDONYM_HEX hex digits and a NUL. */

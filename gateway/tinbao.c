@@ -70,6 +70,49 @@ cli_key(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* ---------------------------------------------------------- zalo-oa */
+
+static int
+cli_zalo_oa(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] =
+	    "usage: tinbao zalo-oa token --refresh TOKEN\n\n"
+	    "Stores the Official Account's refresh token (sealed with the key file) after\n"
+	    "the OA was authorised again, e.g. in Zalo's API Explorer. tinbaod picks it up\n"
+	    "within a minute, gets a new access token, and sends the OA replies that\n"
+	    "waited. A refresh token works once: do not reuse one tinbaod has used.\n";
+	if (cli_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return CLI_OK;
+	}
+	if (argc != 4 || strcmp(argv[1], "token") != 0 || strcmp(argv[2], "--refresh") != 0)
+		return cli_error(CLI_USAGE, "zalo-oa", "usage: tinbao zalo-oa token --refresh TOKEN");
+	const char *token = argv[3];
+	size_t n = strlen(token);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)token[i] <= ' ')
+			return cli_error(CLI_USAGE, "zalo-oa token", "a token has no spaces");
+	if (n == 0 || n > IDENTITY_SECRET_MAX)
+		return cli_error(CLI_USAGE, "zalo-oa token", "the token must be 1-%d characters",
+		    IDENTITY_SECRET_MAX);
+	char err[512];
+	struct identity *id = identity_open(c->cfg->key_file, err, sizeof err);
+	if (!id)
+		return cli_error(CLI_FAIL, "zalo-oa token", "%s", err);
+	unsigned char sealed[IDENTITY_SEALED_SECRET_MAX];
+	size_t len = 0;
+	int rc = identity_seal_secret(id, token, sealed, &len);
+	identity_close(id);
+	if (rc < 0)
+		return cli_error(CLI_FAIL, "zalo-oa token", "cannot seal the token");
+	if (cli_open(c, 0, "zalo-oa token") < 0)
+		return CLI_FAIL;
+	if (db_oa_token_put(c->db, NULL, 0, sealed, len, 0, timeutil_now()) < 0)
+		return cli_error(CLI_FAIL, "zalo-oa token", "%s", db_errmsg(c->db));
+	printf("stored the Official Account refresh token; tinbaod will use it within a minute\n");
+	return CLI_OK;
+}
+
 /* ------------------------------------------------------------- main */
 
 int
@@ -83,7 +126,8 @@ main(int argc, char **argv)
 		const char *name;
 		int (*fn)(struct cli *, int, char **);
 	} commands[] = {
-		{ "key", cli_key }, { "officer", cli_officer }, { "shift", cli_shift },
+		{ "key", cli_key }, { "zalo-oa", cli_zalo_oa }, { "officer", cli_officer },
+		{ "shift", cli_shift },
 		{ "roster", cli_roster }, { "tips", cli_tips }, { "tip", cli_tip },
 		{ "ack", cli_ack }, { "close", cli_close },
 	};

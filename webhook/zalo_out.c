@@ -16,7 +16,6 @@
 #include "gateway/identity.h"
 #include "gateway/log.h"
 
-#define TAG "zalo bot"
 #define ZO_INFLIGHT 8                 /* transfers at once */
 #define ZO_RESPONSE_MAX 65536         /* bytes of an answer we read */
 #define ZO_CONNECT_TIMEOUT 5L
@@ -24,14 +23,20 @@
 #define ZO_PAUSE_ON_401 300           /* seconds the channel rests after a token error */
 #define ZO_RATE_BACKOFF 60            /* seconds after a 429 */
 #define ZO_TOKEN_MAX 256
+#define ZO_REFRESH_AHEAD 5 * 3600     /* refresh this long before the access token ends */
+#define ZO_TOKEN_CHECK 30             /* seconds between looks for a re-seeded token */
+
+enum transfer_kind { SEND_BOT, SEND_OA, REFRESH_OA };
 
 struct transfer {
+	enum transfer_kind kind;
 	CURL *easy;
 	struct outbox_item it;
 	char *buf;
 	size_t len;
 	int overflow;
 	struct curl_slist *headers;
+	unsigned token_gen;               /* which access token a send used */
 };
 
 struct zalo_out {
@@ -43,8 +48,20 @@ struct zalo_out {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	int stop;
-	time_t paused_until;
+	time_t paused_until;              /* the bot channel rests after a 401 */
 	struct transfer slots[ZO_INFLIGHT];
+
+	/* the Official Account: its token pair lives sealed in the database */
+	int oa;                           /* configured */
+	char oa_app_secret[ZO_TOKEN_MAX];
+	char access[IDENTITY_SECRET_MAX + 1];
+	int64_t access_expires;
+	int refreshing;                   /* a refresh is in flight: single-flight */
+	unsigned token_gen;               /* bumped with each new access token */
+	int reauth;                       /* the refresh token was refused */
+	int64_t token_seen;               /* updated_at of the pair in memory */
+	time_t next_token_check;
+	time_t oa_paused_until;
 };
 
 int
@@ -103,31 +120,23 @@ backoff(struct zalo_out *z, int attempts, time_t now)
 	return (int64_t)now + (d > z->cfg->retry_max ? z->cfg->retry_max : d);
 }
 
-/* Start sending one claimed row in slot t. 0 started, -1 failed (row settled). */
+/* Common options; the URL may hold the bot token, so it is wiped after use. */
 static int
-start(struct zalo_out *z, struct transfer *t)
+setup(struct zalo_out *z, struct transfer *t, const char *url, const char *body,
+    const char *content_type, const char *extra_header)
 {
-	char chat[IDENTITY_ADDR_MAX + 1];
-	if (t->it.dest) {
-		snprintf(chat, sizeof chat, "%s", t->it.dest);
-	} else if (identity_unseal(z->id, t->it.dest_sealed, t->it.dest_sealed_len, chat,
-	    sizeof chat) < 0) {
-		db_outbox_retry(z->db, t->it.id, "the reply address cannot be opened with this key", 0);
-		return -1;
-	}
-	json_t *req = json_pack("{s:s, s:s}", "chat_id", chat, "text", t->it.text);
-	identity_wipe(chat, sizeof chat);
-	char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	json_decref(req);
-	char url[1024];
-	snprintf(url, sizeof url, "%s/bot%s/sendMessage", z->cfg->bot_api_base, z->token);
+	char ct[64];
+	snprintf(ct, sizeof ct, "Content-Type: %s", content_type);
 	t->easy = curl_easy_init();
-	t->headers = curl_slist_append(NULL, "Content-Type: application/json");
-	if (!body || !t->easy || !t->headers) {
-		free(body);
-		db_outbox_retry(z->db, t->it.id, "out of memory", backoff(z, t->it.attempts, time(NULL)));
-		return -1;
+	t->headers = curl_slist_append(NULL, ct);
+	if (t->headers && extra_header) {
+		struct curl_slist *more = curl_slist_append(t->headers, extra_header);
+		if (!more)
+			return -1;
+		t->headers = more;
 	}
+	if (!t->easy || !t->headers)
+		return -1;
 	curl_easy_setopt(t->easy, CURLOPT_URL, url);
 	curl_easy_setopt(t->easy, CURLOPT_COPYPOSTFIELDS, body);
 	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
@@ -141,14 +150,155 @@ start(struct zalo_out *z, struct transfer *t)
 	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "https,http");
-	identity_wipe(url, sizeof url);
-	identity_wipe(body, strlen(body));
-	free(body);
-	if (curl_multi_add_handle(z->multi, t->easy) != CURLM_OK) {
-		db_outbox_retry(z->db, t->it.id, "cannot start a transfer",
-		    backoff(z, t->it.attempts, time(NULL)));
+	return curl_multi_add_handle(z->multi, t->easy) == CURLM_OK ? 0 : -1;
+}
+
+/* Start sending one claimed row in slot t. 0 started, -1 failed (row settled). */
+static int
+start_send(struct zalo_out *z, struct transfer *t)
+{
+	char to[IDENTITY_ADDR_MAX + 1];
+	if (t->it.dest) {
+		snprintf(to, sizeof to, "%s", t->it.dest);
+	} else if (identity_unseal(z->id, t->it.dest_sealed, t->it.dest_sealed_len, to,
+	    sizeof to) < 0) {
+		db_outbox_retry(z->db, t->it.id, "the reply address cannot be opened with this key", 0);
 		return -1;
 	}
+	json_t *req = t->kind == SEND_BOT ?
+	    json_pack("{s:s, s:s}", "chat_id", to, "text", t->it.text) :
+	    json_pack("{s:{s:s}, s:{s:s}}", "recipient", "user_id", to, "message", "text", t->it.text);
+	identity_wipe(to, sizeof to);
+	char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	char url[1024], header[IDENTITY_SECRET_MAX + 32];
+	int rc = -1;
+	if (body) {
+		if (t->kind == SEND_BOT) {
+			snprintf(url, sizeof url, "%s/bot%s/sendMessage", z->cfg->bot_api_base, z->token);
+			rc = setup(z, t, url, body, "application/json", NULL);
+		} else {
+			snprintf(url, sizeof url, "%s/v3.0/oa/message/cs", z->cfg->oa_api_base);
+			snprintf(header, sizeof header, "access_token: %s", z->access);
+			t->token_gen = z->token_gen;
+			rc = setup(z, t, url, body, "application/json", header);
+			identity_wipe(header, sizeof header);
+		}
+		identity_wipe(url, sizeof url);
+		identity_wipe(body, strlen(body));
+		free(body);
+	}
+	if (rc < 0)
+		db_outbox_retry(z->db, t->it.id, "cannot start a transfer",
+		    backoff(z, t->it.attempts, time(NULL)));
+	return rc;
+}
+
+/* Ask for a new token pair with the stored refresh token. */
+static void
+start_refresh(struct zalo_out *z, struct transfer *t)
+{
+	struct oa_token tok;
+	char refresh[IDENTITY_SECRET_MAX + 1];
+	int found = db_oa_token_get(z->db, &tok);
+	if (found <= 0 || identity_unseal(z->id, tok.refresh, tok.refresh_len, refresh,
+	    sizeof refresh) < 0) {
+		if (!z->reauth)
+			log_error("zalo oa", "no usable Official Account refresh token: run "
+			    "`tinbao zalo-oa token --refresh TOKEN`; OA replies wait in the outbox");
+		z->reauth = 1;
+		z->token_seen = found > 0 ? tok.updated_at : 0;
+		if (found > 0)
+			oa_token_clear(&tok);
+		return;
+	}
+	z->token_seen = tok.updated_at;
+	oa_token_clear(&tok);
+	char *app = curl_easy_escape(NULL, z->cfg->oa_app_id, 0);
+	char *rt = curl_easy_escape(NULL, refresh, 0);
+	identity_wipe(refresh, sizeof refresh);
+	char body[3 * IDENTITY_SECRET_MAX + 128], url[512], header[ZO_TOKEN_MAX + 32];
+	int ok = 0;
+	if (app && rt) {
+		snprintf(body, sizeof body, "refresh_token=%s&app_id=%s&grant_type=refresh_token", rt,
+		    app);
+		snprintf(url, sizeof url, "%s/v4/oa/access_token", z->cfg->oa_oauth_base);
+		snprintf(header, sizeof header, "secret_key: %s", z->oa_app_secret);
+		t->kind = REFRESH_OA;
+		ok = setup(z, t, url, body, "application/x-www-form-urlencoded", header) == 0;
+		identity_wipe(body, sizeof body);
+		identity_wipe(header, sizeof header);
+	}
+	if (rt)
+		identity_wipe(rt, strlen(rt));
+	curl_free(app);
+	curl_free(rt);
+	if (ok) {
+		z->refreshing = 1;
+		log_info("zalo oa", "refreshing the Official Account access token");
+	}
+}
+
+/* The refresh answered: commit the new pair before using it. */
+static void
+finish_refresh(struct zalo_out *z, json_t *answer, CURLcode cc, long status)
+{
+	time_t now = time(NULL);
+	z->refreshing = 0;
+	const char *access = json_string_value(json_object_get(answer, "access_token"));
+	const char *refresh = json_string_value(json_object_get(answer, "refresh_token"));
+	json_t *exp = json_object_get(answer, "expires_in");
+	long long expires = json_is_integer(exp) ? (long long)json_integer_value(exp) :
+	    json_is_string(exp) ? strtoll(json_string_value(exp), NULL, 10) : 0;
+	if (cc != CURLE_OK || (!access && !json_object_get(answer, "error"))) {
+		log_warn("zalo oa", "token refresh did not complete (%s, HTTP %ld); trying again soon",
+		    cc != CURLE_OK ? curl_easy_strerror(cc) : "unreadable answer", status);
+		z->oa_paused_until = now + 30;
+		return;
+	}
+	if (!access || !refresh || !*access || !*refresh || strlen(access) > IDENTITY_SECRET_MAX ||
+	    expires <= 0) {
+		json_t *e = json_object_get(answer, "error");
+		log_error("zalo oa", "the refresh token was refused (error %lld): the OA must be "
+		    "authorised again, then `tinbao zalo-oa token --refresh TOKEN`; OA replies wait",
+		    json_is_integer(e) ? (long long)json_integer_value(e) : 0LL);
+		z->reauth = 1;
+		return;
+	}
+	unsigned char sa[IDENTITY_SEALED_SECRET_MAX], sr[IDENTITY_SEALED_SECRET_MAX];
+	size_t la = 0, lr = 0;
+	if (identity_seal_secret(z->id, access, sa, &la) < 0 ||
+	    identity_seal_secret(z->id, refresh, sr, &lr) < 0 ||
+	    db_oa_token_put(z->db, sa, la, sr, lr, now + expires, now) < 0) {
+		/* without the new refresh token stored we must not use the pair:
+		 * the old one is dead, so this needs an administrator */
+		log_error("zalo oa", "the new token pair could not be stored (%s); re-authorise the OA",
+		    db_errmsg(z->db));
+		z->reauth = 1;
+		return;
+	}
+	snprintf(z->access, sizeof z->access, "%s", access);
+	z->access_expires = now + expires;
+	z->token_seen = now;
+	z->token_gen++;
+	z->reauth = 0;
+	log_notice("zalo oa", "Official Account token refreshed; valid for %lld h", expires / 3600);
+}
+
+static int
+oa_token_error(long code)
+{
+	return code == -216 || code == -220 || code == -124;
+}
+
+static int
+oa_permanent(long code)
+{
+	static const long perm[] = { -201, -210, -233, -240, -213, -217, -227, -244, -248, -230,
+	    -232 };
+	for (size_t i = 0; i < sizeof perm / sizeof perm[0]; i++)
+		if (code == perm[i])
+			return 1;
 	return 0;
 }
 
@@ -160,36 +310,60 @@ finish(struct zalo_out *z, struct transfer *t, CURLcode cc)
 	long status = 0;
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
 	json_t *answer = t->len ? json_loadb(t->buf, t->len, 0, NULL) : NULL;
-	int ok = cc == CURLE_OK && json_is_true(json_object_get(answer, "ok"));
-	long code = status;
-	json_t *ec = json_object_get(answer, "error_code");
-	if (json_is_integer(ec))
-		code = (long)json_integer_value(ec);
-	char why[200];
-	int64_t next;
-	if (ok) {
-		db_outbox_sent(z->db, t->it.id, "zalo_bot", now);
-		log_info(TAG, "sent %s message %lld", t->it.kind, (long long)t->it.id);
+	if (t->kind == REFRESH_OA) {
+		finish_refresh(z, answer, cc, status);
 		json_decref(answer);
 		return;
 	}
+	const char *tag = t->kind == SEND_BOT ? "zalo bot" : "zalo oa";
+	int ok;
+	long code = status;
+	if (t->kind == SEND_BOT) {
+		ok = cc == CURLE_OK && json_is_true(json_object_get(answer, "ok"));
+		json_t *ec = json_object_get(answer, "error_code");
+		if (json_is_integer(ec))
+			code = (long)json_integer_value(ec);
+	} else {
+		json_t *ec = json_object_get(answer, "error");
+		ok = cc == CURLE_OK && json_is_integer(ec) && json_integer_value(ec) == 0;
+		if (json_is_integer(ec))
+			code = (long)json_integer_value(ec);
+	}
+	char why[200];
+	int64_t next;
+	if (ok) {
+		db_outbox_sent(z->db, t->it.id, t->kind == SEND_BOT ? "zalo_bot" : "zalo_oa", now);
+		log_info(tag, "sent %s message %lld", t->it.kind, (long long)t->it.id);
+		json_decref(answer);
+		return;
+	}
+	int give_up = t->it.attempts >= z->cfg->max_attempts;
 	if (cc != CURLE_OK) {
 		/* curl's own text names no URL, so no token */
 		snprintf(why, sizeof why, "%s%s", t->overflow ? "answer too large: " : "",
 		    curl_easy_strerror(cc));
 		next = backoff(z, t->it.attempts, now);
-	} else if (code == 401) {
+	} else if (t->kind == SEND_BOT && code == 401) {
 		snprintf(why, sizeof why, "the bot token was refused (401)");
 		if (z->paused_until <= now)
-			log_error(TAG, "the bot token was refused: Zalo bot sends paused for %ds; "
+			log_error(tag, "the bot token was refused: Zalo bot sends paused for %ds; "
 			    "check [zalo_bot] token_file", ZO_PAUSE_ON_401);
 		z->paused_until = now + ZO_PAUSE_ON_401;
-		next = t->it.attempts >= z->cfg->max_attempts ? 0 : (int64_t)z->paused_until;
-	} else if (code == 429) {
-		snprintf(why, sizeof why, "rate limited (429)");
-		next = t->it.attempts >= z->cfg->max_attempts ? 0 : (int64_t)now + ZO_RATE_BACKOFF;
-	} else if (code == 400 || code == 404) {
-		snprintf(why, sizeof why, "refused by Zalo (%ld): not retried", code);
+		next = give_up ? 0 : (int64_t)z->paused_until;
+	} else if (t->kind == SEND_OA && oa_token_error(code)) {
+		/* refresh once (single-flight), then retry once */
+		snprintf(why, sizeof why, "access token refused (%ld)", code);
+		if (t->token_gen == z->token_gen)
+			z->access[0] = '\0';     /* sends with an older token say nothing new */
+		next = t->it.attempts >= 2 ? 0 : (int64_t)now;
+	} else if (code == 429 || code == -32 || code == -211 || code == -218) {
+		snprintf(why, sizeof why, "rate limited (%ld)", code);
+		next = give_up ? 0 : (int64_t)now + ZO_RATE_BACKOFF;
+	} else if ((t->kind == SEND_BOT && (code == 400 || code == 404)) ||
+	    (t->kind == SEND_OA && oa_permanent(code))) {
+		snprintf(why, sizeof why, code == -230 || code == -232 ?
+		    "the citizen is no longer reachable on Zalo (%ld)" :
+		    "refused by Zalo (%ld): not retried", code);
 		next = 0;
 	} else {
 		snprintf(why, sizeof why, "%s (HTTP %ld, error %ld)", answer ? "failed" :
@@ -199,10 +373,10 @@ finish(struct zalo_out *z, struct transfer *t, CURLcode cc)
 	json_decref(answer);
 	db_outbox_retry(z->db, t->it.id, why, next);
 	if (next)
-		log_warn(TAG, "message %lld not sent (%s); retry in %llds", (long long)t->it.id, why,
+		log_warn(tag, "message %lld not sent (%s); retry in %llds", (long long)t->it.id, why,
 		    (long long)(next - now));
 	else
-		log_error(TAG, "message %lld given up: %s", (long long)t->it.id, why);
+		log_error(tag, "message %lld given up: %s", (long long)t->it.id, why);
 }
 
 static int
@@ -214,27 +388,91 @@ stopping(struct zalo_out *z)
 	return s;
 }
 
+static struct transfer *
+free_slot(struct zalo_out *z)
+{
+	for (int i = 0; i < ZO_INFLIGHT; i++)
+		if (!z->slots[i].easy)
+			return &z->slots[i];
+	return NULL;
+}
+
+/* Claim due rows of a channel into free slots. */
+static void
+fill(struct zalo_out *z, const char *channel, enum transfer_kind kind, time_t now)
+{
+	struct transfer *t;
+	int64_t due = 0;
+	while ((t = free_slot(z))) {
+		/* an indexed look before the claim (a write transaction) */
+		if (db_outbox_next_due(z->db, channel, &due) <= 0 || due > (int64_t)now)
+			return;
+		if (db_outbox_claim(z->db, channel, channel, now, ZO_TOTAL_TIMEOUT + 30, &t->it) <= 0)
+			return;
+		t->kind = kind;
+		if (start_send(z, t) < 0)
+			slot_clear(z, t);
+	}
+}
+
+/* Keep an access token: load it, refresh it ahead of its end, notice a
+ * re-seeded refresh token after a refusal. */
+static void
+tend_token(struct zalo_out *z, time_t now)
+{
+	if (z->refreshing || now < z->oa_paused_until)
+		return;
+	if (z->reauth) {
+		if (now < z->next_token_check)
+			return;
+		z->next_token_check = now + ZO_TOKEN_CHECK;
+		struct oa_token tok;
+		int found = db_oa_token_get(z->db, &tok);
+		int fresh = found > 0 && tok.updated_at != z->token_seen;
+		if (found > 0)
+			oa_token_clear(&tok);
+		if (!fresh)
+			return;
+		z->reauth = 0;           /* an administrator seeded a new refresh token */
+	}
+	if (!z->access[0] && z->access_expires == 0) {
+		struct oa_token tok;
+		char access[IDENTITY_SECRET_MAX + 1];
+		if (db_oa_token_get(z->db, &tok) > 0) {
+			if (tok.access && tok.expires_at > now + ZO_REFRESH_AHEAD &&
+			    identity_unseal(z->id, tok.access, tok.access_len, access, sizeof access) == 0) {
+				snprintf(z->access, sizeof z->access, "%s", access);
+				z->access_expires = tok.expires_at;
+				z->token_seen = tok.updated_at;
+				z->token_gen++;
+			}
+			identity_wipe(access, sizeof access);
+			oa_token_clear(&tok);
+		}
+	}
+	if (!z->access[0] || now >= z->access_expires - ZO_REFRESH_AHEAD) {
+		struct transfer *t = free_slot(z);
+		if (t) {
+			z->access[0] = '\0';
+			start_refresh(z, t);
+			if (!z->refreshing)
+				slot_clear(z, t);
+		}
+	}
+}
+
 static void *
 zalo_out_main(void *arg)
 {
 	struct zalo_out *z = arg;
 	while (!stopping(z)) {
 		time_t now = time(NULL);
-		/* fill free slots with rows that are due */
-		int64_t due = 0;
-		for (int i = 0; i < ZO_INFLIGHT && now >= z->paused_until; i++) {
-			struct transfer *t = &z->slots[i];
-			if (t->easy)
-				continue;
-			/* an indexed look before the claim (a write transaction) */
-			if (db_outbox_next_due(z->db, "zalo_bot", &due) <= 0 || due > (int64_t)now)
-				break;
-			int got = db_outbox_claim(z->db, "zalo_bot", "zalo_bot", now,
-			    ZO_TOTAL_TIMEOUT + 30, &t->it);
-			if (got <= 0)
-				break;
-			if (start(z, t) < 0)
-				slot_clear(z, t);
+		if (z->token[0] && now >= z->paused_until)
+			fill(z, "zalo_bot", SEND_BOT, now);
+		if (z->oa) {
+			tend_token(z, now);
+			if (z->access[0] && !z->refreshing && now >= z->oa_paused_until)
+				fill(z, "zalo_oa", SEND_OA, now);
 		}
 		int running = 0;
 		curl_multi_perform(z->multi, &running);
@@ -250,7 +488,7 @@ zalo_out_main(void *arg)
 			finish(z, t, msg->data.result);
 			slot_clear(z, t);
 		}
-		/* sleep until a socket is ready, a wake-up, or a second passes */
+		/* sleep until a socket is ready, a wake-up, or a moment passes */
 		curl_multi_poll(z->multi, NULL, 0, running ? 200 : 1000, NULL);
 	}
 	for (int i = 0; i < ZO_INFLIGHT; i++)
@@ -258,14 +496,72 @@ zalo_out_main(void *arg)
 	return NULL;
 }
 
+/* Read a secret file, trimmed; refuses characters that would break a URL or
+ * a header. 0 / -1 with err. */
+static int
+read_secret(const char *what, const char *path, char *out, size_t outsz, char *err,
+    size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(out, 1, outsz - 1, f) : 0;
+	int e = errno;
+	if (f)
+		fclose(f);
+	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' '))
+		n--;
+	out[n] = '\0';
+	int bad = 0;
+	for (size_t i = 0; i < n; i++)
+		bad |= out[i] == '/' || out[i] == '?' || out[i] == '#' || (unsigned char)out[i] <= ' ';
+	if (!f || n == 0 || bad) {
+		snprintf(err, errlen, "%s %s: %s", what, path, !f ? strerror(e) :
+		    "empty or not a token");
+		identity_wipe(out, outsz);
+		return -1;
+	}
+	return 0;
+}
+
+/* The first refresh token comes from [zalo_oa] refresh_token_file; later
+ * pairs live (sealed) in the database. */
+static int
+seed_oa_token(struct zalo_out *z, char *err, size_t errlen)
+{
+	struct oa_token tok;
+	int found = db_oa_token_get(z->db, &tok);
+	if (found != 0) {
+		if (found > 0)
+			oa_token_clear(&tok);
+		return found < 0 ? -1 : 0;
+	}
+	if (!z->cfg->oa_refresh_token_file)
+		return 0;                     /* `tinbao zalo-oa token --refresh` will seed it */
+	char refresh[IDENTITY_SECRET_MAX + 1];
+	unsigned char sealed[IDENTITY_SEALED_SECRET_MAX];
+	size_t len = 0;
+	if (read_secret("[zalo_oa] refresh_token_file", z->cfg->oa_refresh_token_file, refresh,
+	    sizeof refresh, err, errlen) < 0)
+		return -1;
+	int rc = identity_seal_secret(z->id, refresh, sealed, &len) == 0 &&
+	    db_oa_token_put(z->db, NULL, 0, sealed, len, 0, (int64_t)time(NULL)) == 0 ? 0 : -1;
+	identity_wipe(refresh, sizeof refresh);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot store the OA refresh token: %s", db_errmsg(z->db));
+	return rc;
+}
+
 struct zalo_out *
 zalo_out_start(const struct config *cfg, const struct identity *id, char *err, size_t errlen)
 {
 	err[0] = '\0';
-	if (!cfg->bot_token_file)
+	int bot = cfg->bot_token_file != NULL;
+	int oa = cfg->oa_app_id && cfg->oa_app_secret_key_file;
+	if (!bot && !oa)
 		return NULL;
-	if (!zalo_url_allowed(cfg->bot_api_base)) {
-		snprintf(err, errlen, "[zalo_bot] api_base must be https (plain http only to loopback)");
+	if ((bot && !zalo_url_allowed(cfg->bot_api_base)) ||
+	    (oa && (!zalo_url_allowed(cfg->oa_api_base) || !zalo_url_allowed(cfg->oa_oauth_base)))) {
+		snprintf(err, errlen, "Zalo api_base and oauth_base must be https "
+		    "(plain http only to a loopback address)");
 		return NULL;
 	}
 	struct zalo_out *z = calloc(1, sizeof *z);
@@ -276,41 +572,33 @@ zalo_out_start(const struct config *cfg, const struct identity *id, char *err, s
 	}
 	z->cfg = cfg;
 	z->id = id;
-	FILE *f = fopen(cfg->bot_token_file, "r");
-	size_t n = f ? fread(z->token, 1, sizeof z->token - 1, f) : 0;
-	if (f)
-		fclose(f);
-	while (n && (z->token[n - 1] == '\n' || z->token[n - 1] == '\r' || z->token[n - 1] == ' '))
-		n--;
-	z->token[n] = '\0';
-	int bad = 0;
-	for (size_t i = 0; i < n; i++)
-		bad |= z->token[i] == '/' || z->token[i] == '?' || z->token[i] == '#' ||
-		    (unsigned char)z->token[i] <= ' ';
-	if (!f || n == 0 || bad) {
-		snprintf(err, errlen, "[zalo_bot] token_file %s: %s", cfg->bot_token_file,
-		    !f ? strerror(errno) : "empty or not a token");
-		identity_wipe(z->token, sizeof z->token);
-		free(z);
-		curl_global_cleanup();
-		return NULL;
-	}
-	z->db = db_open(cfg->database, 0, err, errlen);
-	z->multi = curl_multi_init();
+	z->oa = oa;
 	pthread_mutex_init(&z->lock, NULL);
-	if (!z->db || !z->multi || pthread_create(&z->thread, NULL, zalo_out_main, z) != 0) {
-		if (!err[0])
-			snprintf(err, errlen, "cannot start the Zalo sender");
-		db_close(z->db);
-		if (z->multi)
-			curl_multi_cleanup(z->multi);
-		identity_wipe(z->token, sizeof z->token);
-		free(z);
-		curl_global_cleanup();
-		return NULL;
+	if ((bot && read_secret("[zalo_bot] token_file", cfg->bot_token_file, z->token,
+	    sizeof z->token, err, errlen) < 0) ||
+	    (oa && read_secret("[zalo_oa] app_secret_key_file", cfg->oa_app_secret_key_file,
+	    z->oa_app_secret, sizeof z->oa_app_secret, err, errlen) < 0))
+		goto fail;
+	z->db = db_open(cfg->database, 0, err, errlen);
+	if (!z->db || (oa && seed_oa_token(z, err, errlen) < 0))
+		goto fail;
+	z->multi = curl_multi_init();
+	if (!z->multi || pthread_create(&z->thread, NULL, zalo_out_main, z) != 0) {
+		snprintf(err, errlen, "cannot start the Zalo sender");
+		goto fail;
 	}
-	log_info(TAG, "sending through %s", cfg->bot_api_base);
+	log_info("zalo", "Zalo sender started (%s%s%s)", bot ? "bot" : "", bot && oa ? ", " : "",
+	    oa ? "Official Account" : "");
 	return z;
+fail:
+	db_close(z->db);
+	if (z->multi)
+		curl_multi_cleanup(z->multi);
+	pthread_mutex_destroy(&z->lock);
+	identity_wipe(z, sizeof *z);
+	free(z);
+	curl_global_cleanup();
+	return NULL;
 }
 
 void
@@ -333,7 +621,7 @@ zalo_out_stop(struct zalo_out *z)
 	curl_multi_cleanup(z->multi);
 	db_close(z->db);
 	pthread_mutex_destroy(&z->lock);
-	identity_wipe(z->token, sizeof z->token);
+	identity_wipe(z, sizeof *z);
 	free(z);
 	curl_global_cleanup();
 }

@@ -1,7 +1,10 @@
 /* zalo_out — sends the outbox's Zalo rows: one thread owns the libcurl multi
  * handle and every transfer (the only module that includes <curl/curl.h>).
  *
- * Now: the Zalo bot channel (sendMessage to the chat a citizen wrote from).
+ * Channels: zalo_bot (sendMessage to the chat a citizen wrote from) and
+ * zalo_oa (the v3 customer-service message; the access token is refreshed
+ * with the single-use refresh token, one refresh at a time, the new pair
+ * committed, sealed, before it is used).
  * Every call has connect and total timeouts, goes over https (plain http
  * only to a loopback address, which is how tests reach the local fake), keeps
  * TLS verification on, bounds the response it reads, and reads errors from

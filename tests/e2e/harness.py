@@ -99,7 +99,7 @@ class Tinbao:
     """One tinbao installation in a temporary directory."""
 
     def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s", http=False,
-                 bot_api=None):
+                 bot_api=None, oa_api=None):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix="tinbao-%s-" % name)
         self.db = os.path.join(self.dir, "tinbao.db")
@@ -145,9 +145,20 @@ class Tinbao:
                 f.write(OA_SECRET + "\n")
             with open(bot_secret, "w") as f:
                 f.write(BOT_SECRET + "\n")
+            oa_lines = []
+            if oa_api:
+                app_secret = os.path.join(self.dir, "app.secret")
+                refresh = os.path.join(self.dir, "refresh.token")
+                with open(app_secret, "w") as f:
+                    f.write(oa_api.app_secret + "\n")
+                with open(refresh, "w") as f:
+                    f.write(oa_api.refresh_token + "\n")
+                oa_lines = ["app_secret_key_file = " + app_secret,
+                            "refresh_token_file = " + refresh,
+                            "api_base = " + oa_api.base, "oauth_base = " + oa_api.base]
             lines += ["", "[http]", "listen = 127.0.0.1:%d" % self.port, "body_limit = 65536",
                       "", "[zalo_oa]", "app_id = " + OA_APP_ID, "oa_id = " + OA_ID,
-                      "oa_secret_key_file = " + oa_secret,
+                      "oa_secret_key_file = " + oa_secret] + oa_lines + [
                       "", "[zalo_bot]", "webhook_secret_file = " + bot_secret]
             if bot_api:
                 token = os.path.join(self.dir, "bot.token")

@@ -191,3 +191,55 @@ def test_bot_citizen_gets_the_receipt_through_the_bot_api():
     finally:
         h.stop()
         fake.stop()
+
+
+def test_oa_replies_and_a_single_token_refresh():
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
+    from fake_zalo import FakeZalo
+    fake = FakeZalo("unused-bot-token")
+    fake.start()
+    h = Tinbao("oareply", http=True, oa_api=fake)
+    h.full_roster()
+    h.start()
+    try:
+        who = zalo_user()
+        h.post_oa(h.oa_event(who, "Có người bán ma túy ở hẻm 12"))
+        t = h.wait_tips(1)[0]
+        sent = wait_for(lambda: fake.oa_sent, timeout=30, what="the receipt through the OA API")
+        check(sent[0]["recipient"]["user_id"] == who and t["id"] in sent[0]["message"]["text"],
+              repr(sent[0]))
+        check(fake.refreshes == 1, "refreshes at start: %d" % fake.refreshes)
+        # the access token dies while many replies are due: one refresh, all delivered
+        fake_expire = fake.access_token
+        with fake.lock:
+            fake.access_token = "expired"
+        users = [zalo_user() for _ in range(12)]
+        for i, u in enumerate(users):
+            h.post_oa(h.oa_event(u, "Tin số %d: có cờ bạc" % i))
+        wait_for(lambda: len(fake.oa_sent) >= 13, timeout=60, what="12 more receipts")
+        time.sleep(1)
+        check(fake.refreshes == 2, "one refresh for the expired token, got %d" %
+              (fake.refreshes - 1))
+        check(len(fake.oa_sent) == 13, "each receipt once: %d" % len(fake.oa_sent))
+        check(fake_expire not in h.log() and fake.access_token not in h.log(),
+              "a token reached the log")
+        # the pair in the database is sealed: the raw file holds no token
+        raw = open(h.db, "rb").read() + (open(h.db + "-wal", "rb").read()
+                                         if os.path.exists(h.db + "-wal") else b"")
+        check(fake.refresh_token.encode() not in raw and fake.access_token.encode() not in raw,
+              "a token stored in clear")
+        # a refused refresh token: OA replies wait, and a new seed resumes them
+        with fake.lock:
+            fake.access_token = "expired-again"
+            fake.refresh_token = "revoked-elsewhere"
+        h.post_oa(h.oa_event(zalo_user(), "Tin sau khi token hết hạn"))
+        wait_for(lambda: "authorised again" in h.log() or "authorized again" in h.log()
+                 or "re-authorise" in h.log(), timeout=30, what="re-authorisation asked for")
+        check(len(fake.oa_sent) == 13, "sent without a token")
+        h.cli("zalo-oa", "token", "--refresh", "revoked-elsewhere")
+        wait_for(lambda: len(fake.oa_sent) >= 14, timeout=60, what="sent after the re-seed")
+    finally:
+        h.stop()
+        fake.stop()

@@ -1,5 +1,11 @@
-"""A local fake of the Zalo Bot API (docs/zalo.md Part C3), on 127.0.0.1 over
-plain HTTP, for end-to-end tests of the real libcurl client.
+"""A local fake of the Zalo Bot API and the Official Account API with its
+OAuth refresh (docs/zalo.md Part C1 and C3), on 127.0.0.1 over plain HTTP,
+for end-to-end tests of the real libcurl client.
+
+  POST /v3.0/oa/message/cs       header access_token; {"recipient":{"user_id"},"message":{"text"}}
+  POST /v4/oa/access_token       form refresh_token, app_id, grant_type; header secret_key:
+                                 a new pair, the old refresh token dead
+  POST /_fake/expire             the current access token stops working
 
   POST /bot<TOKEN>/sendMessage   {"chat_id", "text" 1-2000 chars}
   POST /bot<TOKEN>/getMe
@@ -20,8 +26,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeZalo:
-    def __init__(self, token):
+    def __init__(self, token, app_id="3608465249409039670", app_secret="AppSecretKey",
+                 refresh="R0"):
         self.token = token
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self.refresh_token = refresh
+        self.access_token = None         # none until the first refresh
+        self.refreshes = 0
+        self.oa_sent = []
         self.lock = threading.Lock()
         self.requests = []
         self.scripts = []
@@ -88,6 +101,10 @@ class FakeZalo:
                 self.scripts.clear()
                 self.sent.clear()
             return h._reply(200, {"ok": True})
+        if path == "/_fake/expire":
+            with self.lock:
+                self.access_token = "expired-" + str(time.time())
+            return h._reply(200, {"ok": True})
         if path == "/_fake/script":
             s = json.loads(body)
             self.script(**s)
@@ -104,6 +121,10 @@ class FakeZalo:
             if scripted["delay_ms"]:
                 time.sleep(scripted["delay_ms"] / 1000.0)
             return h._reply(scripted["status"], scripted["body"], scripted["raw_body"])
+        if path == "/v4/oa/access_token":
+            return self.oauth(h, body)
+        if path == "/v3.0/oa/message/cs":
+            return self.oa_send(h, body)
         if not path.startswith("/bot"):
             return h._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
         token, _, method = path[4:].partition("/")
@@ -129,6 +150,44 @@ class FakeZalo:
             mid = "%020x" % len(self.sent)
         return h._reply(200, {"ok": True, "result": {"message_id": mid,
                                                      "date": int(time.time() * 1000)}})
+
+
+    def oauth(self, h, body):
+        from urllib.parse import parse_qs
+        form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+        with self.lock:
+            good = (h.headers.get("secret_key") == self.app_secret
+                    and form.get("app_id") == self.app_id
+                    and form.get("grant_type") == "refresh_token"
+                    and form.get("refresh_token") == self.refresh_token)
+            if not good:
+                return h._reply(200, {"error": -14014, "error_name": "Invalid refresh token",
+                                      "error_description": "refresh token is invalid"})
+            self.refreshes += 1
+            self.access_token = "A%d-%x" % (self.refreshes, int(time.time() * 1e6))
+            self.refresh_token = "R%d-%x" % (self.refreshes, int(time.time() * 1e6))
+            pair = {"access_token": self.access_token, "refresh_token": self.refresh_token,
+                    "expires_in": "90000"}
+        return h._reply(200, pair)
+
+    def oa_send(self, h, body):
+        with self.lock:
+            if not self.access_token or h.headers.get("access_token") != self.access_token:
+                return h._reply(200, {"error": -216, "message": "Access token is invalid"})
+        try:
+            req = json.loads(body)
+            uid = req["recipient"]["user_id"]
+            text = req["message"]["text"]
+        except (ValueError, KeyError, TypeError):
+            return h._reply(200, {"error": -201, "message": "Parameters are invalid"})
+        if not isinstance(text, str) or not 1 <= len(text) <= 2000:
+            return h._reply(200, {"error": -201, "message": "text length"})
+        with self.lock:
+            self.oa_sent.append(req)
+            mid = "%020x" % (len(self.oa_sent) + 1000)
+        return h._reply(200, {"data": {"message_id": mid, "user_id": uid,
+                                       "sent_time": str(int(time.time() * 1000))},
+                              "error": 0, "message": "Success"})
 
 
 if __name__ == "__main__":
