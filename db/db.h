@@ -241,6 +241,7 @@ struct outbox_item {
 	char *text;
 	char *kind;
 	int64_t tip_id;
+	int64_t officer_id;           /* 0 for a citizen */
 	int attempts;
 };
 void outbox_item_clear(struct outbox_item *it);
@@ -255,6 +256,11 @@ int64_t db_outbox_add(struct db *db, const char *channel, const char *dest,
 int db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t now,
     int64_t lease_s, struct outbox_item *out);
 int db_outbox_sent(struct db *db, int64_t id, const char *via, int64_t now);
+/* Officers' messages on `channel` still unsent that were queued before
+ * `before` (at most max): candidates for the SMS fallback. */
+int db_outbox_stale_officer(struct db *db, const char *channel, int64_t before,
+    struct outbox_item **out, size_t *n, size_t max);
+void outbox_items_free(struct outbox_item *v, size_t n);
 /* next_attempt == 0: give up (state failed). */
 int db_outbox_retry(struct db *db, int64_t id, const char *error, int64_t next_attempt);
 /* Earliest next_attempt of a queued message on channel: 1 found, 0 none. */

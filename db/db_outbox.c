@@ -60,7 +60,7 @@ db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t
 	    "attempts = attempts + 1, next_attempt = ?2 + ?4 WHERE id = (SELECT id FROM outbox "
 	    "WHERE channel = ?1 AND state IN ('queued','sending') AND next_attempt <= ?2 "
 	    "ORDER BY next_attempt, id LIMIT 1) RETURNING id, channel, dest, dest_sealed, text, "
-	    "kind, tip_id, attempts");
+	    "kind, tip_id, attempts, officer_id");
 	if (!st) {
 		db_rollback(db);
 		return -1;
@@ -79,6 +79,7 @@ db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t
 		out->kind = db_col_text(st, 5);
 		out->tip_id = sqlite3_column_int64(st, 6);
 		out->attempts = sqlite3_column_int(st, 7);
+		out->officer_id = sqlite3_column_int64(st, 8);
 		rc = sqlite3_step(st);      /* finish the statement before commit */
 	}
 	sqlite3_reset(st);
@@ -107,6 +108,49 @@ db_outbox_sent(struct db *db, int64_t id, const char *via, int64_t now)
 	sqlite3_bind_int64(st, 2, now);
 	db_bind_text(st, 3, via);
 	return db_step_done(db, st, "sent");
+}
+
+static void
+read_item(sqlite3_stmt *st, void *elem)
+{
+	struct outbox_item *it = elem;
+	it->id = sqlite3_column_int64(st, 0);
+	it->channel = db_col_text(st, 1);
+	it->dest = db_col_text(st, 2);
+	it->text = db_col_text(st, 3);
+	it->kind = db_col_text(st, 4);
+	it->tip_id = sqlite3_column_int64(st, 5);
+	it->attempts = sqlite3_column_int(st, 6);
+	it->officer_id = sqlite3_column_int64(st, 7);
+}
+
+int
+db_outbox_stale_officer(struct db *db, const char *channel, int64_t before,
+    struct outbox_item **out, size_t *n, size_t max)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, channel, dest, text, kind, tip_id, attempts, "
+	    "officer_id FROM outbox WHERE channel = ?1 AND officer_id IS NOT NULL AND "
+	    "state IN ('queued','sending') AND created_at < ?2 ORDER BY id LIMIT ?3");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, channel);
+	sqlite3_bind_int64(st, 2, before);
+	sqlite3_bind_int64(st, 3, (int64_t)max);
+	if (db_collect(db, st, sizeof **out, read_item, (void **)out, n, "stale messages") < 0) {
+		outbox_items_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+outbox_items_free(struct outbox_item *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		outbox_item_clear(&v[i]);
+	free(v);
 }
 
 int

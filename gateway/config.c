@@ -48,6 +48,7 @@ static const struct ckey config_table[] = {
 	{ "outbox", "retry_base",    C_DUR, O(retry_base), 1, 3600, "10s" },
 	{ "outbox", "retry_max",     C_DUR, O(retry_max), 1, DAY, "30m" },
 	{ "outbox", "max_sms_parts", C_INT, O(max_sms_parts), 1, 10, "6" },
+	{ "outbox", "fallback_after", C_DUR, O(fallback_after), 1, 3600, "60s" },
 	{ "http", "listen",           C_STR, O(http_listen), 0, 0, "" },
 	{ "http", "body_limit",       C_INT, O(http_body_limit), 1024, 16 << 20, "65536" },
 	{ "http", "timeout",          C_DUR, O(http_timeout), 1, 600, "10s" },

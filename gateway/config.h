@@ -54,6 +54,7 @@ struct config {
 	int64_t retry_base;           /* first retry delay; doubles each attempt */
 	int64_t retry_max;            /* cap on the retry delay */
 	int max_sms_parts;            /* longest SMS we send, in parts */
+	int64_t fallback_after;       /* an officer's Zalo message unsent this long goes by SMS */
 
 	/* [http]: the HTTP side runs only when listen is set */
 	char *http_listen;            /* host:port or a unix socket path; "" = off */

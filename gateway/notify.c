@@ -23,26 +23,47 @@ render(const char *text, int unaccented)
 	return plain;
 }
 
-int
-notify_officer(struct db *db, const struct config *cfg, int64_t officer_id, int64_t tip_id,
-    const char *kind, const char *text, int64_t now)
+static int
+queue_officer(struct db *db, const struct config *cfg, int64_t officer_id, int64_t tip_id,
+    const char *kind, const char *text, int64_t now, int force_sms)
 {
-	(void)cfg;
 	struct officer o;
 	int found = db_officer_by_id(db, officer_id, &o);
 	if (found <= 0)
 		return found < 0 ? -1 : 0;
 	int rc = 0;
 	if (o.active) {
-		char *body = render(text, 1);
-		/* Zalo delivery for officers arrives with the HTTP side; until then
-		 * every officer is reached on their phone. */
-		rc = body && db_outbox_add(db, "sms", o.phone, NULL, 0, officer_id, tip_id, kind,
+		const char *channel = "sms", *dest = o.phone;
+		int oa_ready = cfg->oa_app_id && cfg->oa_app_secret_key_file;
+		if (!force_sms && strcmp(o.channel, "zalo_oa") == 0 && o.zalo_oa && oa_ready) {
+			channel = "zalo_oa";
+			dest = o.zalo_oa;
+		} else if (!force_sms && strcmp(o.channel, "zalo_bot") == 0 && o.zalo_bot &&
+		    cfg->bot_token_file) {
+			channel = "zalo_bot";
+			dest = o.zalo_bot;
+		}
+		char *body = render(text, strcmp(channel, "sms") == 0);
+		rc = body && db_outbox_add(db, channel, dest, NULL, 0, officer_id, tip_id, kind,
 		    body, now) > 0 ? 0 : -1;
 		free(body);
 	}
 	officer_clear(&o);
 	return rc;
+}
+
+int
+notify_officer(struct db *db, const struct config *cfg, int64_t officer_id, int64_t tip_id,
+    const char *kind, const char *text, int64_t now)
+{
+	return queue_officer(db, cfg, officer_id, tip_id, kind, text, now, 0);
+}
+
+int
+notify_officer_sms(struct db *db, const struct config *cfg, int64_t officer_id, int64_t tip_id,
+    const char *kind, const char *text, int64_t now)
+{
+	return queue_officer(db, cfg, officer_id, tip_id, kind, text, now, 1);
 }
 
 int

@@ -2,8 +2,8 @@
  *
  * Chooses the channel and the text form: citizens are answered on the channel
  * they wrote on, with diacritics unless [gateway] unaccented_sms says
- * otherwise; officers are reached by SMS without diacritics (GSM-7, one or
- * two parts). A citizen's address goes into the outbox only sealed. The
+ * otherwise; officers on their preferred channel, by SMS without diacritics
+ * (GSM-7) when that is SMS or a fallback. A citizen's address goes into the outbox only sealed. The
  * caller's thread owns `db`; text is borrowed.
  */
 #ifndef TINBAO_NOTIFY_H
@@ -16,8 +16,12 @@ struct db;
 struct config;
 struct tip;
 
-/* 0 / -1 (database error). */
+/* On the officer's preferred channel when it is configured here (Zalo OA or
+ * bot, with diacritics), by SMS otherwise. 0 / -1 (database error). */
 int notify_officer(struct db *db, const struct config *cfg, int64_t officer_id,
+    int64_t tip_id, const char *kind, const char *text, int64_t now);
+/* By SMS whatever the preference: the fallback when Zalo fails. */
+int notify_officer_sms(struct db *db, const struct config *cfg, int64_t officer_id,
     int64_t tip_id, const char *kind, const char *text, int64_t now);
 int notify_citizen(struct db *db, const struct config *cfg, const char *channel,
     const unsigned char *sealed, size_t sealed_len, int64_t tip_id, const char *kind,

@@ -15,6 +15,7 @@
 #include "gateway/config.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
+#include "gateway/notify.h"
 
 #define ZO_INFLIGHT 8                 /* transfers at once */
 #define ZO_RESPONSE_MAX 65536         /* bytes of an answer we read */
@@ -25,6 +26,8 @@
 #define ZO_TOKEN_MAX 256
 #define ZO_REFRESH_AHEAD 5 * 3600     /* refresh this long before the access token ends */
 #define ZO_TOKEN_CHECK 30             /* seconds between looks for a re-seeded token */
+#define ZO_FALLBACK_CHECK 2           /* seconds between looks for officers' stuck messages */
+#define ZO_FALLBACK_BATCH 32
 
 enum transfer_kind { SEND_BOT, SEND_OA, REFRESH_OA };
 
@@ -62,6 +65,7 @@ struct zalo_out {
 	int64_t token_seen;               /* updated_at of the pair in memory */
 	time_t next_token_check;
 	time_t oa_paused_until;
+	time_t next_fallback_check;
 };
 
 int
@@ -302,6 +306,58 @@ oa_permanent(long code)
 	return 0;
 }
 
+/* An officer's Zalo message that will not go (or not in time) goes by SMS:
+ * the Zalo row is closed as failed and an SMS queued, in one transaction. */
+static void
+fall_back(struct zalo_out *z, const struct outbox_item *it, const char *why)
+{
+	char reason[240];
+	snprintf(reason, sizeof reason, "%s; sent by SMS instead", why);
+	int64_t now = (int64_t)time(NULL);
+	if (db_begin(z->db) < 0)
+		return;
+	if (db_outbox_retry(z->db, it->id, reason, 0) < 0 ||
+	    notify_officer_sms(z->db, z->cfg, it->officer_id, it->tip_id, it->kind, it->text,
+	    now) < 0 || db_commit(z->db) < 0) {
+		db_rollback(z->db);
+		log_error("zalo", "message %lld: the SMS fallback could not be queued: %s",
+		    (long long)it->id, db_errmsg(z->db));
+		return;
+	}
+	log_warn("zalo", "%s message %lld for an officer on %s: %s", it->kind, (long long)it->id,
+	    it->channel, reason);
+}
+
+/* Officers' messages still unsent after [outbox] fallback_after go by SMS;
+ * the escalation clock never waited for them. */
+static void
+fall_back_stale(struct zalo_out *z, time_t now)
+{
+	static const char *const channels[] = { "zalo_oa", "zalo_bot" };
+	if (now < z->next_fallback_check)
+		return;
+	z->next_fallback_check = now + ZO_FALLBACK_CHECK;
+	for (size_t c = 0; c < 2; c++) {
+		struct outbox_item *v = NULL;
+		size_t n = 0;
+		if (db_outbox_stale_officer(z->db, channels[c], (int64_t)now - z->cfg->fallback_after,
+		    &v, &n, ZO_FALLBACK_BATCH) < 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			int in_flight = 0;
+			for (int k = 0; k < ZO_INFLIGHT; k++)
+				in_flight |= z->slots[k].easy && z->slots[k].it.id == v[i].id;
+			if (in_flight)
+				continue;            /* its answer decides; a give-up falls back */
+			char why[80];
+			snprintf(why, sizeof why, "not delivered on Zalo within %llds",
+			    (long long)z->cfg->fallback_after);
+			fall_back(z, &v[i], why);
+		}
+		outbox_items_free(v, n);
+	}
+}
+
 /* A transfer ended: read the answer and settle the row. */
 static void
 finish(struct zalo_out *z, struct transfer *t, CURLcode cc)
@@ -371,6 +427,10 @@ finish(struct zalo_out *z, struct transfer *t, CURLcode cc)
 		next = backoff(z, t->it.attempts, now);
 	}
 	json_decref(answer);
+	if (!next && t->it.officer_id) {
+		fall_back(z, &t->it, why);
+		return;
+	}
 	db_outbox_retry(z->db, t->it.id, why, next);
 	if (next)
 		log_warn(tag, "message %lld not sent (%s); retry in %llds", (long long)t->it.id, why,
@@ -474,6 +534,7 @@ zalo_out_main(void *arg)
 			if (z->access[0] && !z->refreshing && now >= z->oa_paused_until)
 				fill(z, "zalo_oa", SEND_OA, now);
 		}
+		fall_back_stale(z, now);
 		int running = 0;
 		curl_multi_perform(z->multi, &running);
 		CURLMsg *msg;

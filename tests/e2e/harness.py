@@ -99,7 +99,7 @@ class Tinbao:
     """One tinbao installation in a temporary directory."""
 
     def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s", http=False,
-                 bot_api=None, oa_api=None):
+                 bot_api=None, oa_api=None, outbox=None):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix="tinbao-%s-" % name)
         self.db = os.path.join(self.dir, "tinbao.db")
@@ -121,7 +121,9 @@ class Tinbao:
         self.modems = {}
         lines = ["[gateway]"] + ["%s = %s" % kv for kv in gw.items()]
         lines += ["", "[escalation]"] + ["%s = %s" % kv for kv in esc.items()]
-        lines += ["", "[outbox]", "retry_base = 1s", "retry_max = 5s"]
+        ob = {"retry_base": "1s", "retry_max": "5s"}
+        ob.update(outbox or {})
+        lines += ["", "[outbox]"] + ["%s = %s" % kv for kv in ob.items()]
         for mname, spec in (modems or {"sim1": "dummy"}).items():
             lines += ["", "[modem %s]" % mname]
             if spec == "dummy":

@@ -243,3 +243,41 @@ def test_oa_replies_and_a_single_token_refresh():
     finally:
         h.stop()
         fake.stop()
+
+
+def test_officer_on_the_bot_with_sms_fallback():
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
+    from fake_zalo import FakeZalo
+    fake = FakeZalo("777:bot-token")
+    fake.start()
+    h = Tinbao("fallback", http=True, bot_api=fake, outbox={"fallback_after": "3s"})
+    name, phone, _ = OFFICERS["duty"]
+    officer_bot_id = "b0000000000000000001"             # officers' ids are not secret
+    h.cli("officer", "add", "--name", name, "--phone", phone, "--zalo-bot", officer_bot_id,
+          "--channel", "zalo_bot")
+    h.cli("shift", "add", "--officer", phone, "--level", "1", "--always")
+    h.start()
+    try:
+        from harness import citizen
+        h.sms_in(citizen(), "Có người lạ cạy cửa nhà số 3")
+        t = h.wait_tips(1)[0]
+        got = wait_for(lambda: [m for m in fake.sent if m["chat_id"] == officer_bot_id],
+                       timeout=20, what="the officer notified on the bot")
+        check(t["id"] in got[0]["text"] and "TIN BÁO MỚI" in got[0]["text"],
+              "Zalo keeps the diacritics: %r" % got[0]["text"])
+        # now the bot API is down for good: the next notification falls back to SMS
+        fake.script("/sendMessage", times=1000, status=503, raw_body="down")
+        h.sms_in(citizen(), "Có tụ tập đánh bạc ở bãi xe")
+        t2 = wait_for(lambda: [x for x in h.tips() if x["id"] != t["id"]], what="second tip")[0]
+        sms = wait_for(lambda: [m for m in h.sent() if m["number"] == phone and
+                                t2["id"] in m["text"]], timeout=30,
+                       what="the officer's notification by SMS after the fallback window")
+        check(sms[0]["coding"].startswith("Default"), "SMS to officers is GSM-7")
+        row = h.query("SELECT state, last_error FROM outbox WHERE channel = 'zalo_bot' "
+                      "AND tip_id = (SELECT id FROM tips WHERE code = ?)", t2["id"][3:])
+        check(row and row[0]["state"] == "failed" and "SMS" in row[0]["last_error"], repr(row))
+    finally:
+        h.stop()
+        fake.stop()
