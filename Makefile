@@ -80,8 +80,10 @@ lint:
 bench: deps all
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/bench_admit tests/bench/bench_admit.c $(BUILD)/libtinbao.a \
 	  $(LDFLAGS_ALL) $(PKG_LIBS)
-	$(BUILD)/bench_admit $(BUILD)/bench.db
+	$(BUILD)/bench_admit $(BUILD)/bench.db | tee $(BUILD)/bench_admit.out
 	python3 tests/bench/latency.py --build $(BUILD)
+	python3 tests/bench/webhook.py --build $(BUILD) --writer-rate \
+	  $$(sed -n 's/^writer, .*: *\([0-9]*\) admissions.*/\1/p' $(BUILD)/bench_admit.out)
 
 # libFuzzer targets for every parser; each runs FUZZ_TIME seconds on its corpus
 # (tests/fuzz/corpus/NAME, which grows as the fuzzer finds new paths).

@@ -352,6 +352,7 @@ run(struct daemon *d, const char *path, int check_only)
 		}
 	}
 	sd_notify(0, "STOPPING=1");
+	log_status(d);                 /* the counts since start, once more */
 	stop_workers(d);
 	writer_stop(d->writer);
 	log_notice(TAG, "stopped");
