@@ -6,41 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "webhook/jsonfield.h"
+
 #define BOT_TEXT_MAX 8000
-
-static int
-get_str(json_t *obj, const char *key, char *out, size_t outsz)
-{
-	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-	out[0] = '\0';
-	if (!v || json_is_null(v))
-		return 0;
-	if (json_is_string(v) && json_string_length(v) < outsz) {
-		memcpy(out, json_string_value(v), json_string_length(v) + 1);
-		return 0;
-	}
-	if (json_is_integer(v)) {
-		snprintf(out, outsz, "%lld", (long long)json_integer_value(v));
-		return 0;
-	}
-	return -1;
-}
-
-static int
-add_line(char **text, const char *line)
-{
-	size_t old = *text ? strlen(*text) : 0, add = strlen(line);
-	if (old + add + 2 > BOT_TEXT_MAX)
-		return 0;
-	char *n = realloc(*text, old + add + 2);
-	if (!n)
-		return -1;
-	if (old)
-		n[old++] = '\n';
-	memcpy(n + old, line, add + 1);
-	*text = n;
-	return 0;
-}
 
 int
 bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, size_t errlen)
@@ -67,7 +35,7 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 	if (json_is_true(ok) && json_is_object(json_object_get(root, "result")))
 		top = json_object_get(root, "result");
 	json_t *msg = json_object_get(top, "message");
-	if (get_str(top, "event_name", u->event_name, sizeof u->event_name) < 0) {
+	if (jsonfield_id(top, "event_name", u->event_name, sizeof u->event_name) < 0) {
 		snprintf(err, errlen, "event_name is not a string");
 		goto out;
 	}
@@ -78,10 +46,10 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 	}
 	json_t *from = json_object_get(msg, "from"), *chat = json_object_get(msg, "chat");
 	char chat_type[16];
-	if (get_str(msg, "message_id", u->message_id, sizeof u->message_id) < 0 ||
-	    get_str(from, "id", u->from_id, sizeof u->from_id) < 0 ||
-	    get_str(chat, "id", u->chat_id, sizeof u->chat_id) < 0 ||
-	    get_str(chat, "chat_type", chat_type, sizeof chat_type) < 0) {
+	if (jsonfield_id(msg, "message_id", u->message_id, sizeof u->message_id) < 0 ||
+	    jsonfield_id(from, "id", u->from_id, sizeof u->from_id) < 0 ||
+	    jsonfield_id(chat, "id", u->chat_id, sizeof u->chat_id) < 0 ||
+	    jsonfield_id(chat, "chat_type", chat_type, sizeof chat_type) < 0) {
 		snprintf(err, errlen, "a field has the wrong type or is too long");
 		goto out;
 	}
@@ -102,10 +70,10 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 	}
 	if (!u->unsupported) {
 		if (json_is_string(text) && json_string_length(text) &&
-		    add_line(&u->text, json_string_value(text)) < 0)
+		    jsonfield_add_line(&u->text, json_string_value(text), BOT_TEXT_MAX) < 0)
 			goto out;
 		const char *caption = json_string_value(json_object_get(msg, "caption"));
-		if (caption && *caption && add_line(&u->text, caption) < 0)
+		if (caption && *caption && jsonfield_add_line(&u->text, caption, BOT_TEXT_MAX) < 0)
 			goto out;
 		const char *photo = json_string_value(json_object_get(msg, "photo_url"));
 		if (!photo)
@@ -113,10 +81,11 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 		char line[400];
 		if (photo) {
 			snprintf(line, sizeof line, "[ảnh đính kèm: %.300s]", photo);
-			if (add_line(&u->text, line) < 0)
+			if (jsonfield_add_line(&u->text, line, BOT_TEXT_MAX) < 0)
 				goto out;
 		}
-		if (json_object_get(msg, "sticker") && add_line(&u->text, "[nhãn dán]") < 0)
+		if (json_object_get(msg, "sticker") &&
+		    jsonfield_add_line(&u->text, "[nhãn dán]", BOT_TEXT_MAX) < 0)
 			goto out;
 	}
 	if (json_is_true(json_object_get(from, "is_bot")))

@@ -7,47 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "webhook/jsonfield.h"
+
 #include "gateway/identity.h"
 
 #define OA_TEXT_MAX 8000          /* bytes of message text kept */
 
 /* Copy a string or integer member into out. 0 ok (or absent), -1 bad. */
-static int
-get_id(json_t *obj, const char *key, char *out, size_t outsz)
-{
-	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-	out[0] = '\0';
-	if (!v || json_is_null(v))
-		return 0;
-	if (json_is_string(v)) {
-		if (json_string_length(v) >= outsz)
-			return -1;
-		memcpy(out, json_string_value(v), json_string_length(v) + 1);
-		return 0;
-	}
-	if (json_is_integer(v)) {
-		snprintf(out, outsz, "%lld", (long long)json_integer_value(v));
-		return 0;
-	}
-	return -1;
-}
-
-static int
-append(char **buf, const char *piece)
-{
-	size_t old = *buf ? strlen(*buf) : 0, add = strlen(piece);
-	if (old + add + 2 > OA_TEXT_MAX)
-		return 0;                       /* full: the rest is dropped, said below */
-	char *n = realloc(*buf, old + add + 2);
-	if (!n)
-		return -1;
-	if (old)
-		n[old++] = '\n';
-	memcpy(n + old, piece, add + 1);
-	*buf = n;
-	return 0;
-}
-
 /* One line per attachment: what it is, never who sent it. */
 static int
 describe_attachments(json_t *list, char **text)
@@ -65,8 +31,8 @@ describe_attachments(json_t *list, char **text)
 		if (type && strcmp(type, "location") == 0) {
 			json_t *c = json_object_get(payload, "coordinates");
 			char lat[32], lon[32];
-			if (get_id(c, "latitude", lat, sizeof lat) < 0 ||
-			    get_id(c, "longitude", lon, sizeof lon) < 0)
+			if (jsonfield_id(c, "latitude", lat, sizeof lat) < 0 ||
+			    jsonfield_id(c, "longitude", lon, sizeof lon) < 0)
 				return -1;
 			snprintf(line, sizeof line, "[vị trí: %s, %s]", lat, lon);
 		} else {
@@ -74,7 +40,7 @@ describe_attachments(json_t *list, char **text)
 			snprintf(line, sizeof line, "[tệp đính kèm: %.32s%s%.300s]", type ? type : "?",
 			    url ? " " : "", url ? url : "");
 		}
-		if (append(text, line) < 0)
+		if (jsonfield_add_line(text, line, OA_TEXT_MAX) < 0)
 			return -1;
 	}
 	return 0;
@@ -116,17 +82,17 @@ oa_event_parse(const char *body, size_t len, struct oa_event *ev, char *err, siz
 	json_t *recipient = json_object_get(root, "recipient");
 	json_t *message = json_object_get(root, "message");
 	json_t *follower = json_object_get(root, "follower");
-	if (get_id(root, "event_name", ev->event_name, sizeof ev->event_name) < 0 ||
-	    get_id(root, "app_id", ev->app_id, sizeof ev->app_id) < 0 ||
-	    get_id(root, "oa_id", ev->oa_id, sizeof ev->oa_id) < 0 ||
-	    get_id(root, "timestamp", ev->timestamp, sizeof ev->timestamp) < 0 ||
-	    get_id(sender, "id", ev->sender_id, sizeof ev->sender_id) < 0 ||
-	    get_id(recipient, "id", ev->recipient_id, sizeof ev->recipient_id) < 0 ||
-	    get_id(message, "msg_id", ev->msg_id, sizeof ev->msg_id) < 0) {
+	if (jsonfield_id(root, "event_name", ev->event_name, sizeof ev->event_name) < 0 ||
+	    jsonfield_id(root, "app_id", ev->app_id, sizeof ev->app_id) < 0 ||
+	    jsonfield_id(root, "oa_id", ev->oa_id, sizeof ev->oa_id) < 0 ||
+	    jsonfield_id(root, "timestamp", ev->timestamp, sizeof ev->timestamp) < 0 ||
+	    jsonfield_id(sender, "id", ev->sender_id, sizeof ev->sender_id) < 0 ||
+	    jsonfield_id(recipient, "id", ev->recipient_id, sizeof ev->recipient_id) < 0 ||
+	    jsonfield_id(message, "msg_id", ev->msg_id, sizeof ev->msg_id) < 0) {
 		snprintf(err, errlen, "a field has the wrong type or is too long");
 		goto out;
 	}
-	if (!ev->sender_id[0] && get_id(follower, "id", ev->sender_id, sizeof ev->sender_id) < 0) {
+	if (!ev->sender_id[0] && jsonfield_id(follower, "id", ev->sender_id, sizeof ev->sender_id) < 0) {
 		snprintf(err, errlen, "follower.id has the wrong type");
 		goto out;
 	}
