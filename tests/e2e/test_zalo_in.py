@@ -1,9 +1,20 @@
 """Tips arriving on Zalo: the OA webhook and the bot webhook of the real
 tinbaod, driven over HTTP on loopback the way Zalo drives them."""
 import json
+import os
+import sys
 import time
 
 from harness import OFFICERS, Tinbao, check, wait_for, zalo_user
+
+
+def fake_api(bot_token):
+    """The local fake of Zalo's APIs (tests/fakes/fake_zalo.py), started."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
+    from fake_zalo import FakeZalo
+    fake = FakeZalo(bot_token)
+    fake.start()
+    return fake
 
 
 def started(name):
@@ -155,12 +166,7 @@ def bot_message(who, text, message_id):
 
 
 def test_bot_citizen_gets_the_receipt_through_the_bot_api():
-    import os
-    import sys
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
-    from fake_zalo import FakeZalo
-    fake = FakeZalo("12345689:abc-xyz")
-    fake.start()
+    fake = fake_api("12345689:abc-xyz")
     h = Tinbao("botreply", http=True, bot_api=fake)
     h.full_roster()
     h.start()
@@ -194,12 +200,7 @@ def test_bot_citizen_gets_the_receipt_through_the_bot_api():
 
 
 def test_oa_replies_and_a_single_token_refresh():
-    import os
-    import sys
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
-    from fake_zalo import FakeZalo
-    fake = FakeZalo("unused-bot-token")
-    fake.start()
+    fake = fake_api("unused-bot-token")
     h = Tinbao("oareply", http=True, oa_api=fake)
     h.full_roster()
     h.start()
@@ -246,12 +247,7 @@ def test_oa_replies_and_a_single_token_refresh():
 
 
 def test_officer_on_the_bot_with_sms_fallback():
-    import os
-    import sys
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
-    from fake_zalo import FakeZalo
-    fake = FakeZalo("777:bot-token")
-    fake.start()
+    fake = fake_api("777:bot-token")
     h = Tinbao("fallback", http=True, bot_api=fake, outbox={"fallback_after": "3s"})
     name, phone, _ = OFFICERS["duty"]
     officer_bot_id = "b0000000000000000001"             # officers' ids are not secret
