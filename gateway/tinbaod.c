@@ -113,8 +113,21 @@ health(void *arg, char *json, size_t jsonsz)
 		    "sent", (json_int_t)h.sent, "send_failures", (json_int_t)h.send_failures,
 		    "reconnects", (json_int_t)h.reconnects));
 	}
+	struct zalo_health zh;
+	zalo_out_health(d->zalo_out, &zh);
 	pthread_mutex_unlock(&d->lock);
 	json_object_set_new(root, "modems", modems);
+	json_t *zalo = json_object();
+	if (zh.bot)
+		json_object_set_new(zalo, "bot", json_pack("{s:s, s:I}", "state",
+		    zh.bot_paused_until ? "paused (token refused)" : "ok",
+		    "paused_until", (json_int_t)zh.bot_paused_until));
+	if (zh.oa)
+		json_object_set_new(zalo, "oa", json_pack("{s:s, s:I}", "state",
+		    zh.oa_reauth ? "re-authorisation needed" : zh.oa_token_expires ? "ok" :
+		    "no access token yet", "token_valid_until", (json_int_t)zh.oa_token_expires));
+	json_object_set_new(zalo, "last_error", json_string(zh.last_error));
+	json_object_set_new(root, "zalo", zalo);
 	char *s = json_dumps(root, JSON_COMPACT);
 	snprintf(json, jsonsz, "%s", s ? s : "{}");
 	free(s);

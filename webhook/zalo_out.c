@@ -66,6 +66,8 @@ struct zalo_out {
 	time_t next_token_check;
 	time_t oa_paused_until;
 	time_t next_fallback_check;
+	char last_error[160];             /* under lock */
+	struct zalo_health published;     /* under lock: what /healthz reads */
 };
 
 int
@@ -427,6 +429,9 @@ finish(struct zalo_out *z, struct transfer *t, CURLcode cc)
 		next = backoff(z, t->it.attempts, now);
 	}
 	json_decref(answer);
+	pthread_mutex_lock(&z->lock);
+	snprintf(z->last_error, sizeof z->last_error, "%s: %s", tag, why);
+	pthread_mutex_unlock(&z->lock);
 	if (!next && t->it.officer_id) {
 		fall_back(z, &t->it, why);
 		return;
@@ -549,6 +554,14 @@ zalo_out_main(void *arg)
 			finish(z, t, msg->data.result);
 			slot_clear(z, t);
 		}
+		/* what /healthz may read, copied under the lock */
+		pthread_mutex_lock(&z->lock);
+		z->published.bot = z->token[0] != '\0';
+		z->published.bot_paused_until = z->paused_until > now ? (long long)z->paused_until : 0;
+		z->published.oa = z->oa;
+		z->published.oa_token_expires = z->access[0] ? (long long)z->access_expires : 0;
+		z->published.oa_reauth = z->reauth;
+		pthread_mutex_unlock(&z->lock);
 		/* sleep until a socket is ready, a wake-up, or a moment passes */
 		curl_multi_poll(z->multi, NULL, 0, running ? 200 : 1000, NULL);
 	}
@@ -660,6 +673,18 @@ fail:
 	free(z);
 	curl_global_cleanup();
 	return NULL;
+}
+
+void
+zalo_out_health(struct zalo_out *z, struct zalo_health *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!z)
+		return;
+	pthread_mutex_lock(&z->lock);
+	*out = z->published;
+	snprintf(out->last_error, sizeof out->last_error, "%s", z->last_error);
+	pthread_mutex_unlock(&z->lock);
 }
 
 void

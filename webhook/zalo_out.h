@@ -29,6 +29,17 @@ struct zalo_out;
 struct zalo_out *zalo_out_start(const struct config *cfg, const struct identity *id,
     char *err, size_t errlen);
 void zalo_out_wake(struct zalo_out *z);
+
+struct zalo_health {
+	int bot;                      /* the bot channel is configured */
+	long long bot_paused_until;   /* after a refused bot token; 0 when not */
+	int oa;                       /* the OA channel is configured */
+	long long oa_token_expires;   /* 0: no access token */
+	int oa_reauth;                /* the refresh token was refused */
+	char last_error[160];
+};
+/* Any thread; z may be NULL (nothing configured). */
+void zalo_out_health(struct zalo_out *z, struct zalo_health *out);
 void zalo_out_stop(struct zalo_out *z);
 
 /* 1 if url is https, or http to 127.0.0.0/8, localhost or [::1]. */

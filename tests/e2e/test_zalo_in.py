@@ -212,6 +212,10 @@ def test_oa_replies_and_a_single_token_refresh():
         check(sent[0]["recipient"]["user_id"] == who and t["id"] in sent[0]["message"]["text"],
               repr(sent[0]))
         check(fake.refreshes == 1, "refreshes at start: %d" % fake.refreshes)
+        health = wait_for(lambda: (lambda b: b if b["zalo"].get("oa", {}).get("state") == "ok"
+                                   else None)(h.http("GET", "/healthz")[1]),
+                          what="/healthz shows the OA token")
+        check(health["zalo"]["oa"]["token_valid_until"] > time.time() + 20 * 3600, repr(health))
         # the access token dies while many replies are due: one refresh, all delivered
         fake_expire = fake.access_token
         with fake.lock:
@@ -239,6 +243,8 @@ def test_oa_replies_and_a_single_token_refresh():
         wait_for(lambda: "authorised again" in h.log() or "authorized again" in h.log()
                  or "re-authorise" in h.log(), timeout=30, what="re-authorisation asked for")
         check(len(fake.oa_sent) == 13, "sent without a token")
+        wait_for(lambda: h.http("GET", "/healthz")[1]["zalo"]["oa"]["state"] ==
+                 "re-authorisation needed", what="/healthz shows the OA needs re-authorising")
         h.cli("zalo-oa", "token", "--refresh", "revoked-elsewhere")
         wait_for(lambda: len(fake.oa_sent) >= 14, timeout=60, what="sent after the re-seed")
     finally:
