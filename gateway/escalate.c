@@ -99,7 +99,8 @@ escalate_start(struct db *db, const struct config *cfg, const struct tip *t, int
 	}
 	msg_new_tip(id, t->code, t->created_at, t->channel, t->urgent, t->category, t->text,
 	    deadline, note, text);
-	if (tell_level(db, cfg, t, &d, "notify", text, now) < 0)
+	if (tell_level(db, cfg, t, &d, "notify", text, now) < 0 ||
+	    notify_duty_group(db, cfg, t->id, "group_alert", text, now) < 0)
 		return -1;
 	log_info(TAG, "%s: level %d notified (%zu officer%s), deadline in %llds", id, d.level, d.n,
 	    d.n == 1 ? "" : "s", (long long)(deadline - now));

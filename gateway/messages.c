@@ -89,6 +89,13 @@ msg_closed_notice(const char *id, char *out)
 }
 
 void
+msg_group_steer(char *out)
+{
+	snprintf(out, MSG_MAX, "Tin nhắn trong nhóm ai cũng đọc được. Để báo tin bí mật, hãy nhắn "
+	    "riêng cho Bot. Khẩn cấp gọi 113. (Tin nhắn tự động)");
+}
+
+void
 msg_new_tip(const char *id, const char *code, int64_t created, const char *channel,
     int urgent, const char *category, const char *text, int64_t deadline, const char *note,
     char *out)

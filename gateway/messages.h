@@ -28,6 +28,8 @@ void msg_status_not_found(const char *what, char *out);
 void msg_ack_notice(const struct config *cfg, const char *id, char *out);
 void msg_closed_notice(const char *id, char *out);
 
+void msg_group_steer(char *out);
+
 /* to officers */
 void msg_new_tip(const char *id, const char *code, int64_t created, const char *channel,
     int urgent, const char *category, const char *text, int64_t deadline, const char *note,

@@ -7,7 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <pthread.h>
+
+#include "db/db.h"
 #include "gateway/config.h"
+#include "gateway/messages.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/text.h"
@@ -21,6 +25,8 @@
 #define UNSUPPORTED "[Zalo không cho xem nội dung tin nhắn này]"
 
 struct zalo_in {
+	struct db *db;                /* officer look-ups and group answers; under lock */
+	pthread_mutex_t lock;
 	const struct config *cfg;
 	struct writer *writer;
 	const struct identity *id;
@@ -74,6 +80,13 @@ zalo_in_new(const struct config *cfg, struct writer *w, const struct identity *i
 		zalo_in_free(z);
 		return NULL;
 	}
+	pthread_mutex_init(&z->lock, NULL);
+	z->db = db_open(cfg->database, 0, err, errlen);
+	if (!z->db) {
+		pthread_mutex_destroy(&z->lock);
+		zalo_in_free(z);
+		return NULL;
+	}
 	return z;
 }
 
@@ -82,6 +95,10 @@ zalo_in_free(struct zalo_in *z)
 {
 	if (!z)
 		return;
+	if (z->db) {
+		db_close(z->db);
+		pthread_mutex_destroy(&z->lock);
+	}
 	identity_wipe(z, sizeof *z);
 	free(z);
 }
@@ -184,6 +201,68 @@ out:
 	return status;
 }
 
+/* In a group the bot sees only messages that mention it: "@Bot CA ... OK
+ * 7KM4QX". The command starts at the first command word. */
+static const char *
+after_mention(const char *text)
+{
+	static const char *const words[] = { "ok", "nhan", "xong", "hoi", "chuyen", "ds" };
+	if (text[0] != '@')
+		return text;
+	char *folded = text_fold(text);
+	const char *found = NULL;
+	/* folding keeps one word per word: walk both strings word by word */
+	const char *p = text, *f = folded;
+	while (folded && *p && !found) {
+		while (*p == ' ' || *p == '\n' || *p == '\t')
+			p++;
+		while (*f == ' ')
+			f++;
+		for (size_t i = 0; i < sizeof words / sizeof words[0] && !found; i++) {
+			size_t n = strlen(words[i]);
+			if (strncmp(f, words[i], n) == 0 && (f[n] == ' ' || f[n] == '\0'))
+				found = p;
+		}
+		while (*p && *p != ' ' && *p != '\n' && *p != '\t')
+			p++;
+		while (*f && *f != ' ')
+			f++;
+	}
+	free(folded);
+	return found ? found : text;
+}
+
+/* A group message: an officer's command is admitted (it names no citizen);
+ * anybody else gets one short answer in the group, and nothing is kept. */
+static int
+bot_group(struct zalo_in *z, const struct bot_update *u, char *resp, size_t respsz)
+{
+	struct officer o;
+	pthread_mutex_lock(&z->lock);
+	int found = u->from_id[0] ? db_officer_by_zalo(z->db, "zalo_bot", u->from_id, &o) : 0;
+	if (found > 0) {
+		officer_clear(&o);
+		pthread_mutex_unlock(&z->lock);
+		const char *cmd = u->text ? after_mention(u->text) : "";
+		return admit(z, "zalo_bot", u->message_id, u->from_id, u->from_id, cmd, u->date, resp,
+		    respsz);
+	}
+	int rc = found;
+	if (found == 0) {
+		char text[MSG_MAX];
+		msg_group_steer(text);
+		rc = db_begin(z->db) == 0 && db_outbox_add(z->db, "zalo_bot", u->chat_id, NULL, 0, 0, 0,
+		    "group_steer", text, (int64_t)time(NULL)) > 0 && db_commit(z->db) == 0 ? 0 : -1;
+		if (rc < 0)
+			db_rollback(z->db);
+	}
+	pthread_mutex_unlock(&z->lock);
+	if (rc < 0)
+		return answer(resp, respsz, 503, "not stored, try again");
+	log_info(TAG, "a group message mentioned the bot: answered with the private-chat hint");
+	return answer(resp, respsz, 200, "answered in the group");
+}
+
 int
 zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret, char *resp,
     size_t respsz)
@@ -207,11 +286,13 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 		status = answer(resp, respsz, 401, "bad secret");
 		goto out;
 	}
+	if (u.kind == BOT_GROUP) {
+		/* never a tip: the whole group can read it */
+		status = bot_group(z, &u, resp, respsz);
+		goto out;
+	}
 	if (u.kind != BOT_PRIVATE) {
-		/* Group messages are never tips: the group can read them. Our own
-		 * echoes are dropped. */
-		log_debug(TAG, "bot update %s in a %s: not admitted", u.event_name,
-		    u.kind == BOT_GROUP ? "group" : "bot's own chat");
+		log_debug(TAG, "bot update %s from a bot: dropped", u.event_name);
 		status = answer(resp, respsz, 200, "ignored");
 		goto out;
 	}

@@ -99,7 +99,7 @@ class Tinbao:
     """One tinbao installation in a temporary directory."""
 
     def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s", http=False,
-                 bot_api=None, oa_api=None, outbox=None):
+                 bot_api=None, oa_api=None, outbox=None, duty_group=None):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix="tinbao-%s-" % name)
         self.db = os.path.join(self.dir, "tinbao.db")
@@ -167,6 +167,8 @@ class Tinbao:
                 with open(token, "w") as f:
                     f.write(bot_api.token + "\n")
                 lines += ["token_file = " + token, "api_base = " + bot_api.base]
+                if duty_group:
+                    lines.append("duty_group = " + duty_group)
         with open(self.conf, "w") as f:
             f.write("\n".join(lines) + "\n")
         with _lock:

@@ -125,6 +125,10 @@ def test_bot_private_chat_and_group():
         time.sleep(1.5)
         check(len(h.tips()) == 1 and len(inbound(h)) == 1,
               "a group message or a retry became a tip: %r" % inbound(h))
+        steer = h.query("SELECT dest, text FROM outbox WHERE kind = 'group_steer'")
+        check(len(steer) == 1 and steer[0]["dest"] == "f0e1d2c3b4a5f6e7d8c9", repr(steer))
+        check("nhắn riêng" in steer[0]["text"] and "trộm" not in steer[0]["text"],
+              "the answer in the group must not repeat the message: %r" % steer[0]["text"])
     finally:
         h.stop()
 
@@ -280,6 +284,38 @@ def test_officer_on_the_bot_with_sms_fallback():
         row = h.query("SELECT state, last_error FROM outbox WHERE channel = 'zalo_bot' "
                       "AND tip_id = (SELECT id FROM tips WHERE code = ?)", t2["id"][3:])
         check(row and row[0]["state"] == "failed" and "SMS" in row[0]["last_error"], repr(row))
+    finally:
+        h.stop()
+        fake.stop()
+
+
+def test_duty_group_alert_and_acknowledgement_in_the_group():
+    fake = fake_api("555:duty-bot")
+    h = Tinbao("dutygroup", http=True, bot_api=fake, duty_group="g0000duty")
+    name, phone, _ = OFFICERS["duty"]
+    officer_bot_id = "b0000000000000000007"             # officers' ids are not secret
+    h.cli("officer", "add", "--name", name, "--phone", phone, "--zalo-bot", officer_bot_id)
+    h.cli("shift", "add", "--officer", phone, "--level", "1", "--always")
+    h.start()
+    try:
+        from harness import citizen
+        who = citizen()
+        h.sms_in(who, "Có người bán ma túy ở hẻm 12 [@all]")
+        t = h.wait_tips(1)[0]
+        alert = wait_for(lambda: [m for m in fake.sent if m["chat_id"] == "g0000duty"],
+                         timeout=20, what="the new tip announced in the duty group")
+        check(t["id"] in alert[0]["text"] and "ma túy" in alert[0]["text"], alert[0]["text"])
+        check("[@" not in alert[0]["text"], "a mention slipped into the group")
+        check(who not in alert[0]["text"] and who[3:] not in alert[0]["text"], "sender named")
+        update = {"event_name": "message.text.received", "message": {
+            "message_id": "grp-ack-1", "date": int(time.time() * 1000),
+            "from": {"id": officer_bot_id, "is_bot": False},
+            "chat": {"id": "g0000duty", "chat_type": "GROUP"},
+            "text": "@Bot CA Thạch Khôi OK " + t["id"][3:]}}
+        check(h.post_bot(update)[0] == 200, "officer's group reply")
+        wait_for(lambda: h.tip(t["id"])["status"] == "acknowledged", what="acknowledged in group")
+        check(h.tip(t["id"])["acked_by"] == name, "acked by the officer")
+        check(len(h.tips()) == 1, "the officer's group message became a tip")
     finally:
         h.stop()
         fake.stop()
