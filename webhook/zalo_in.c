@@ -176,6 +176,19 @@ zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signatur
 		status = answer(resp, respsz, 401, "another app");
 		goto out;
 	}
+	if (ev.kind == OA_FOLLOW && ev.sender_id[0]) {
+		/* recorded by pseudonym, never as a tip */
+		char key[160], pseudonym[IDENTITY_PSEUDONYM_HEX + 1];
+		snprintf(key, sizeof key, "zalo_oa:%s", ev.sender_id);
+		identity_pseudonym(z->id, key, pseudonym);
+		identity_wipe(key, sizeof key);
+		pthread_mutex_lock(&z->lock);
+		int rc = db_audit(z->db, (int64_t)time(NULL), "zalo_oa", ev.event_name, 0, pseudonym);
+		pthread_mutex_unlock(&z->lock);
+		status = rc < 0 ? answer(resp, respsz, 503, "not stored, try again") :
+		    answer(resp, respsz, 200, "recorded");
+		goto out;
+	}
 	if (ev.kind != OA_TIP || (z->cfg->oa_id && strcmp(ev.sender_id, z->cfg->oa_id) == 0)) {
 		log_debug(TAG, "OA event %s: nothing to admit", ev.event_name);
 		status = answer(resp, respsz, 200, "ignored");

@@ -67,6 +67,11 @@ def test_oa_refusals():
         check(h.post_oa(b"{}", sign=False)[0] == 200, "the URL-save probe must get 200")
         echo = h.oa_event(who, "tin của OA", event="oa_send_text")
         check(h.post_oa(echo)[0] == 200, "echo")
+        follow = h.oa_event(who, "", event="follow")
+        check(h.post_oa(follow)[0] == 200, "follow")
+        rec = h.query("SELECT action, detail FROM audit WHERE action = 'follow'")
+        check(len(rec) == 1 and len(rec[0]["detail"]) == 32, "follow recorded by pseudonym: %r"
+              % rec)
         check(h.post_oa(b"{not json", sign=False)[0] == 400, "malformed JSON")
         big = h.oa_event(who, "x" * 70000)
         check(h.post_oa(big)[0] == 413, "oversized body")
@@ -224,14 +229,19 @@ def test_oa_replies_and_a_single_token_refresh():
         fake_expire = fake.access_token
         with fake.lock:
             fake.access_token = "expired"
-        users = [zalo_user() for _ in range(12)]
-        for i, u in enumerate(users):
-            h.post_oa(h.oa_event(u, "Tin số %d: có cờ bạc" % i))
-        wait_for(lambda: len(fake.oa_sent) >= 13, timeout=60, what="12 more receipts")
+        import concurrent.futures
+        users = [zalo_user() for _ in range(50)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=25) as pool:
+            codes = list(pool.map(lambda iu: h.post_oa(h.oa_event(
+                iu[1], "Tin số %d: có cờ bạc" % iu[0]))[0], enumerate(users)))
+        check(codes == [200] * 50, "50 concurrent webhooks: %r" % set(codes))
+        wait_for(lambda: len(fake.oa_sent) >= 51, timeout=90, what="50 more receipts")
         time.sleep(1)
         check(fake.refreshes == 2, "one refresh for the expired token, got %d" %
               (fake.refreshes - 1))
-        check(len(fake.oa_sent) == 13, "each receipt once: %d" % len(fake.oa_sent))
+        check(len(fake.oa_sent) == 51, "each receipt once: %d" % len(fake.oa_sent))
+        check(sorted(m["recipient"]["user_id"] for m in fake.oa_sent[1:]) == sorted(users),
+              "every citizen got exactly their receipt")
         check(fake_expire not in h.log() and fake.access_token not in h.log(),
               "a token reached the log")
         # the pair in the database is sealed: the raw file holds no token
@@ -246,11 +256,11 @@ def test_oa_replies_and_a_single_token_refresh():
         h.post_oa(h.oa_event(zalo_user(), "Tin sau khi token hết hạn"))
         wait_for(lambda: "authorised again" in h.log() or "authorized again" in h.log()
                  or "re-authorise" in h.log(), timeout=30, what="re-authorisation asked for")
-        check(len(fake.oa_sent) == 13, "sent without a token")
+        check(len(fake.oa_sent) == 51, "sent without a token")
         wait_for(lambda: h.http("GET", "/healthz")[1]["zalo"]["oa"]["state"] ==
                  "re-authorisation needed", what="/healthz shows the OA needs re-authorising")
         h.cli("zalo-oa", "token", "--refresh", "revoked-elsewhere")
-        wait_for(lambda: len(fake.oa_sent) >= 14, timeout=60, what="sent after the re-seed")
+        wait_for(lambda: len(fake.oa_sent) >= 52, timeout=60, what="sent after the re-seed")
     finally:
         h.stop()
         fake.stop()
@@ -316,6 +326,28 @@ def test_duty_group_alert_and_acknowledgement_in_the_group():
         wait_for(lambda: h.tip(t["id"])["status"] == "acknowledged", what="acknowledged in group")
         check(h.tip(t["id"])["acked_by"] == name, "acked by the officer")
         check(len(h.tips()) == 1, "the officer's group message became a tip")
+    finally:
+        h.stop()
+        fake.stop()
+
+
+def test_bot_api_down_then_up_delivers_everything_once():
+    fake = fake_api("999:outage")
+    h = Tinbao("outage", http=True, bot_api=fake, outbox={"max_attempts": "20"})
+    h.full_roster()
+    h.start()
+    try:
+        fake.script("/sendMessage", times=40, status=503, raw_body="<html>down</html>")
+        users = [zalo_user() for _ in range(15)]
+        for i, u in enumerate(users):
+            check(h.post_bot(bot_message(u, "Tin %d khi Zalo hỏng" % i, "out-%d" % i))[0] == 200,
+                  "admitted while Zalo is down")
+        wait_for(lambda: len(fake.sent) >= 15, timeout=90, what="all delivered after recovery")
+        time.sleep(2)
+        check(len(fake.sent) == 15, "delivered %d times for 15 messages" % len(fake.sent))
+        check(sorted(m["chat_id"] for m in fake.sent) == sorted(users), "each citizen once")
+        failed = [r for r in fake.requests if "/sendMessage" in r["path"]]
+        check(len(failed) >= 40, "the outage was really hit: %d calls" % len(failed))
     finally:
         h.stop()
         fake.stop()
