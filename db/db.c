@@ -142,6 +142,23 @@ static const char *const migrations[] = {
 	"  refresh_sealed BLOB NOT NULL,"
 	"  expires_at INTEGER NOT NULL DEFAULT 0,"
 	"  updated_at INTEGER NOT NULL);",
+	/* 2 -> 3: attachments (Zalo links expire: the files are fetched and kept) */
+	"CREATE TABLE attachments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel TEXT NOT NULL,"
+	"  channel_msg_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','fetched','failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER NOT NULL,"
+	"  content BLOB,"
+	"  size INTEGER,"
+	"  content_type TEXT,"
+	"  error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (channel, channel_msg_id, url));"
+	"CREATE INDEX attachments_todo ON attachments(next_attempt) WHERE state = 'pending';",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 

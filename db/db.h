@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 #define DB_BUSY_TIMEOUT_MS 5000
 
 struct db;
@@ -229,6 +229,30 @@ int db_audit(struct db *db, int64_t at, const char *actor, const char *action,
     int64_t tip_id, const char *detail);
 int db_counter_add(struct db *db, const char *name, int64_t delta);
 int db_counter_get(struct db *db, const char *name, int64_t *value);
+
+/* ------------------------------------------------------------ attachments */
+
+/* Remember a file to fetch for an admitted message (a duplicate is ignored).
+ * Inside a transaction. */
+int db_attachment_add(struct db *db, const char *channel, const char *channel_msg_id,
+    const char *kind, const char *url, int64_t now);
+/* Claim the next due attachment for lease_s: 1 (id and url set, url
+ * malloc'd), 0 none, -1 error. */
+int db_attachment_claim(struct db *db, int64_t now, int64_t lease_s, int64_t *id, char **url,
+    int *attempts);
+int db_attachment_fetched(struct db *db, int64_t id, const void *data, size_t len,
+    const char *content_type, int64_t now);
+/* next_attempt 0: give up (failed). */
+int db_attachment_retry(struct db *db, int64_t id, const char *error, int64_t next_attempt);
+struct attachment {
+	char *kind;
+	char *state;
+	char *content_type;
+	int64_t size;
+	char *error;
+};
+int db_tip_attachments(struct db *db, int64_t tip_id, struct attachment **out, size_t *n);
+void attachments_free(struct attachment *v, size_t n);
 
 /* ----------------------------------------------------------------- outbox */
 

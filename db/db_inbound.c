@@ -256,3 +256,119 @@ db_inbound_mark(struct db *db, int64_t id, int64_t tip_id, int64_t now)
 	db_bind_i64_or_null(st, 3, tip_id);
 	return db_step_done(db, st, "mark inbound");
 }
+
+int
+db_attachment_add(struct db *db, const char *channel, const char *channel_msg_id,
+    const char *kind, const char *url, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO attachments(channel, channel_msg_id, kind, url, "
+	    "next_attempt, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) "
+	    "ON CONFLICT(channel, channel_msg_id, url) DO NOTHING");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, channel);
+	db_bind_text(st, 2, channel_msg_id);
+	db_bind_text(st, 3, kind);
+	db_bind_text(st, 4, url);
+	sqlite3_bind_int64(st, 5, now);
+	return db_step_done(db, st, "attachment");
+}
+
+int
+db_attachment_claim(struct db *db, int64_t now, int64_t lease_s, int64_t *id, char **url,
+    int *attempts)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE attachments SET attempts = attempts + 1, "
+	    "next_attempt = ?1 + ?2 WHERE id = (SELECT id FROM attachments WHERE state = 'pending' "
+	    "AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT 1) RETURNING id, url, attempts");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, lease_s);
+	int rc = sqlite3_step(st);
+	int found = rc == SQLITE_ROW;
+	if (found) {
+		*id = sqlite3_column_int64(st, 0);
+		*url = db_col_text(st, 1);
+		*attempts = sqlite3_column_int(st, 2);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		if (found)
+			free(*url);
+		return db_fail(db, "claim attachment");
+	}
+	return found;
+}
+
+int
+db_attachment_fetched(struct db *db, int64_t id, const void *data, size_t len,
+    const char *content_type, int64_t now)
+{
+	(void)now;
+	sqlite3_stmt *st = db_stmt(db, "UPDATE attachments SET state = 'fetched', content = ?2, "
+	    "size = ?3, content_type = ?4, error = NULL WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_blob64(st, 2, data, len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, (int64_t)len);
+	db_bind_text(st, 4, content_type);
+	return db_step_done(db, st, "attachment fetched");
+}
+
+int
+db_attachment_retry(struct db *db, int64_t id, const char *error, int64_t next_attempt)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE attachments SET state = CASE WHEN ?3 = 0 THEN "
+	    "'failed' ELSE 'pending' END, next_attempt = CASE WHEN ?3 = 0 THEN next_attempt "
+	    "ELSE ?3 END, error = ?2 WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, error);
+	sqlite3_bind_int64(st, 3, next_attempt);
+	return db_step_done(db, st, "attachment retry");
+}
+
+static void
+read_attachment(sqlite3_stmt *st, void *elem)
+{
+	struct attachment *a = elem;
+	a->kind = db_col_text(st, 0);
+	a->state = db_col_text(st, 1);
+	a->content_type = db_col_text(st, 2);
+	a->size = sqlite3_column_int64(st, 3);
+	a->error = db_col_text(st, 4);
+}
+
+int
+db_tip_attachments(struct db *db, int64_t tip_id, struct attachment **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT a.kind, a.state, a.content_type, a.size, a.error "
+	    "FROM attachments a JOIN inbound i ON i.channel = a.channel AND "
+	    "i.channel_msg_id = a.channel_msg_id WHERE i.tip_id = ?1 ORDER BY a.id");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, tip_id);
+	if (db_collect(db, st, sizeof **out, read_attachment, (void **)out, n, "attachments") < 0) {
+		attachments_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+attachments_free(struct attachment *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].kind);
+		free(v[i].state);
+		free(v[i].content_type);
+		free(v[i].error);
+	}
+	free(v);
+}

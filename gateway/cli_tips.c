@@ -321,16 +321,40 @@ cli_tip(struct cli *c, int argc, char **argv)
 		return cli_error(CLI_FAIL, what, "no tip %s", id);
 	struct tip_message *m = NULL;
 	struct escalation *e = NULL;
-	size_t nm = 0, ne = 0;
+	struct attachment *a = NULL;
+	size_t nm = 0, ne = 0, na = 0;
 	int rc = CLI_OK;
-	if (db_tip_messages(c->db, t.id, &m, &nm) < 0 || db_escalations(c->db, t.id, &e, &ne) < 0)
+	if (db_tip_messages(c->db, t.id, &m, &nm) < 0 || db_escalations(c->db, t.id, &e, &ne) < 0 ||
+	    db_tip_attachments(c->db, t.id, &a, &na) < 0) {
 		rc = cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
-	else if (json)
-		rc = cli_print_json(show_json(c->cfg, &t, m, nm, e, ne));
-	else
+	} else if (json) {
+		json_t *o = show_json(c->cfg, &t, m, nm, e, ne), *as = json_array();
+		for (size_t i = 0; i < na; i++)
+			json_array_append_new(as, json_pack("{s:o, s:o, s:o, s:I, s:o}", "kind",
+			    cli_json_str(a[i].kind), "state", cli_json_str(a[i].state), "content_type",
+			    cli_json_str(a[i].content_type), "size", (json_int_t)a[i].size, "error",
+			    cli_json_str(a[i].error)));
+		json_object_set_new(o, "attachments", as);
+		rc = cli_print_json(o);
+	} else {
 		show_plain(c->cfg, &t, m, nm, e, ne);
+		if (na)
+			printf("\nAttachments:\n");
+		for (size_t i = 0; i < na; i++) {
+			printf("  ");
+			cli_cell(a[i].kind ? a[i].kind : "?", 8);
+			if (a[i].state && strcmp(a[i].state, "fetched") == 0)
+				printf("kept, %lld bytes%s", (long long)a[i].size, a[i].content_type ? ", " : "");
+			else
+				printf("%s ", a[i].state ? a[i].state : "?");
+			cli_put(a[i].content_type && strcmp(a[i].state, "fetched") == 0 ?
+			    a[i].content_type : a[i].error ? a[i].error : "", 1, 0);
+			putchar('\n');
+		}
+	}
 	tip_messages_free(m, nm);
 	escalations_free(e, ne);
+	attachments_free(a, na);
 	tip_clear(&t);
 	return rc;
 }

@@ -33,6 +33,10 @@ struct admission {
 	const char *part_group;
 	int part_seq;
 	int part_total;
+	/* files the message links to (Zalo): fetched later, kept with the tip */
+	const char *const *attachment_kinds;
+	const char *const *attachment_urls;
+	size_t n_attachments;
 };
 
 struct writer_stats {

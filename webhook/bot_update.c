@@ -79,6 +79,8 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 		if (!photo)
 			photo = json_string_value(json_object_get(msg, "photo"));
 		char line[400];
+		if (photo && *photo && strlen(photo) < 2048 && !(u->photo_url = strdup(photo)))
+			goto out;
 		if (photo) {
 			snprintf(line, sizeof line, "[ảnh đính kèm: %.300s]", photo);
 			if (jsonfield_add_line(&u->text, line, BOT_TEXT_MAX) < 0)
@@ -105,6 +107,7 @@ out:
 void
 bot_update_clear(struct bot_update *u)
 {
+	free(u->photo_url);
 	free(u->text);
 	memset(u, 0, sizeof *u);
 }

@@ -26,6 +26,7 @@ struct bot_update {
 	int64_t date;                 /* unix seconds (ms and s both accepted) */
 	char *text;                   /* text, photo and sticker notes, or NULL */
 	int unsupported;              /* message.unsupported.received: content withheld by Zalo */
+	char *photo_url;              /* an image to fetch, or NULL */
 };
 
 /* 0, or -1 with a reason in err. A message without message_id or chat.id is

@@ -16,7 +16,7 @@
 /* Copy a string or integer member into out. 0 ok (or absent), -1 bad. */
 /* One line per attachment: what it is, never who sent it. */
 static int
-describe_attachments(json_t *list, char **text)
+describe_attachments(json_t *list, char **text, struct oa_event *ev)
 {
 	size_t i;
 	json_t *a;
@@ -39,6 +39,13 @@ describe_attachments(json_t *list, char **text)
 			const char *url = json_string_value(json_object_get(payload, "url"));
 			snprintf(line, sizeof line, "[tệp đính kèm: %.32s%s%.300s]", type ? type : "?",
 			    url ? " " : "", url ? url : "");
+			if (url && *url && strlen(url) < 2048 && ev->n_attachments < OA_ATTACH_MAX) {
+				ev->attachment_kind[ev->n_attachments] = strndup(type ? type : "file", 32);
+				ev->attachment_url[ev->n_attachments] = strdup(url);
+				if (!ev->attachment_kind[ev->n_attachments] ||
+				    !ev->attachment_url[ev->n_attachments++])
+					return -1;
+			}
 		}
 		if (jsonfield_add_line(text, line, OA_TEXT_MAX) < 0)
 			return -1;
@@ -109,7 +116,7 @@ oa_event_parse(const char *body, size_t len, struct oa_event *ev, char *err, siz
 		if (!ev->text)
 			goto out;
 	}
-	if (describe_attachments(json_object_get(message, "attachments"), &ev->text) < 0) {
+	if (describe_attachments(json_object_get(message, "attachments"), &ev->text, ev) < 0) {
 		snprintf(err, errlen, "an attachment is malformed");
 		goto out;
 	}
@@ -125,6 +132,10 @@ out:
 void
 oa_event_clear(struct oa_event *ev)
 {
+	for (size_t i = 0; i < ev->n_attachments; i++) {
+		free(ev->attachment_kind[i]);
+		free(ev->attachment_url[i]);
+	}
 	free(ev->text);
 	memset(ev, 0, sizeof *ev);
 }

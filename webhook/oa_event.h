@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #define OA_ID_MAX 64
+#define OA_ATTACH_MAX 10
 
 enum oa_kind {
 	OA_PROBE,        /* no event_name: the URL-save probe; answer 200, admit nothing */
@@ -31,6 +32,10 @@ struct oa_event {
 	char recipient_id[OA_ID_MAX];
 	char msg_id[OA_ID_MAX];
 	char *text;                   /* the message text and attachment notes, or NULL */
+	/* files to fetch (images, files, voice...): malloc'd */
+	char *attachment_kind[OA_ATTACH_MAX];
+	char *attachment_url[OA_ATTACH_MAX];
+	size_t n_attachments;
 };
 
 /* 0, or -1 with a reason in err (not JSON, not an object, a field of the

@@ -114,7 +114,8 @@ answer(char *resp, size_t respsz, int status, const char *what)
 /* Seal the address, admit, wait for the commit. */
 static int
 admit(struct zalo_in *z, const char *channel, const char *msg_id, const char *address,
-    const char *pseudonym_of, const char *text, long long when, char *resp, size_t respsz)
+    const char *pseudonym_of, const char *text, long long when, const char *const *kinds,
+    const char *const *urls, size_t n_files, char *resp, size_t respsz)
 {
 	unsigned char sealed[IDENTITY_SEALED_MAX];
 	size_t sealed_len = 0;
@@ -129,7 +130,8 @@ admit(struct zalo_in *z, const char *channel, const char *msg_id, const char *ad
 		return answer(resp, respsz, 503, "out of memory");
 	struct admission a = { .channel = channel, .channel_msg_id = msg_id, .via = channel,
 	    .sender_sealed = sealed, .sender_sealed_len = sealed_len, .pseudonym = pseudonym,
-	    .text = clean, .received_at = (int64_t)time(NULL), .source_time = when };
+	    .text = clean, .received_at = (int64_t)time(NULL), .source_time = when,
+	    .attachment_kinds = kinds, .attachment_urls = urls, .n_attachments = n_files };
 	int rc = writer_admit(z->writer, &a);
 	free(clean);
 	if (rc < 0) {
@@ -208,7 +210,8 @@ zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signatur
 		identity_digest(z->id, key, (size_t)n, msgid, 16);
 	}
 	status = admit(z, "zalo_oa", msgid, ev.sender_id, ev.sender_id,
-	    ev.text ? ev.text : NO_CONTENT, when, resp, respsz);
+	    ev.text ? ev.text : NO_CONTENT, when, (const char *const *)ev.attachment_kind,
+	    (const char *const *)ev.attachment_url, ev.n_attachments, resp, respsz);
 out:
 	oa_event_clear(&ev);
 	return status;
@@ -257,8 +260,8 @@ bot_group(struct zalo_in *z, const struct bot_update *u, char *resp, size_t resp
 		officer_clear(&o);
 		pthread_mutex_unlock(&z->lock);
 		const char *cmd = u->text ? after_mention(u->text) : "";
-		return admit(z, "zalo_bot", u->message_id, u->from_id, u->from_id, cmd, u->date, resp,
-		    respsz);
+		return admit(z, "zalo_bot", u->message_id, u->from_id, u->from_id, cmd, u->date, NULL,
+		    NULL, 0, resp, respsz);
 	}
 	int rc = found;
 	if (found == 0) {
@@ -309,8 +312,10 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 		status = answer(resp, respsz, 200, "ignored");
 		goto out;
 	}
+	const char *photo_kind = "image";
 	status = admit(z, "zalo_bot", u.message_id, u.chat_id, u.from_id[0] ? u.from_id : u.chat_id,
-	    u.unsupported ? UNSUPPORTED : u.text ? u.text : NO_CONTENT, u.date, resp, respsz);
+	    u.unsupported ? UNSUPPORTED : u.text ? u.text : NO_CONTENT, u.date, &photo_kind,
+	    (const char *const *)&u.photo_url, u.photo_url ? 1 : 0, resp, respsz);
 out:
 	bot_update_clear(&u);
 	return status;

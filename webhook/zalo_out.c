@@ -28,8 +28,12 @@
 #define ZO_TOKEN_CHECK 30             /* seconds between looks for a re-seeded token */
 #define ZO_FALLBACK_CHECK 2           /* seconds between looks for officers' stuck messages */
 #define ZO_FALLBACK_BATCH 32
+#define ZO_ATTACH_MAX (10L << 20)     /* bytes of one attachment, at most */
+#define ZO_ATTACH_TIMEOUT 60L         /* seconds to fetch one */
+#define ZO_ATTACH_TRIES 5
+#define ZO_ATTACH_CHECK 3             /* seconds between looks for files to fetch */
 
-enum transfer_kind { SEND_BOT, SEND_OA, REFRESH_OA };
+enum transfer_kind { SEND_BOT, SEND_OA, REFRESH_OA, FETCH };
 
 struct transfer {
 	enum transfer_kind kind;
@@ -40,6 +44,9 @@ struct transfer {
 	int overflow;
 	struct curl_slist *headers;
 	unsigned token_gen;               /* which access token a send used */
+	size_t limit;                     /* bytes of answer kept, at most */
+	int64_t attachment_id;            /* FETCH: the attachment row */
+	int attempts;                     /* FETCH: tries so far */
 };
 
 struct zalo_out {
@@ -66,6 +73,7 @@ struct zalo_out {
 	time_t next_token_check;
 	time_t oa_paused_until;
 	time_t next_fallback_check;
+	time_t next_attach_check;
 	char last_error[160];             /* under lock */
 	struct zalo_health published;     /* under lock: what /healthz reads */
 };
@@ -88,7 +96,7 @@ on_data(char *ptr, size_t size, size_t nmemb, void *user)
 {
 	struct transfer *t = user;
 	size_t n = size * nmemb;
-	if (t->len + n > ZO_RESPONSE_MAX) {
+	if (t->len + n > (t->limit ? t->limit : ZO_RESPONSE_MAX)) {
 		t->overflow = 1;
 		return 0;                          /* aborts the transfer: answer too large */
 	}
@@ -308,6 +316,8 @@ oa_permanent(long code)
 	return 0;
 }
 
+static void finish_fetch(struct zalo_out *z, struct transfer *t, CURLcode cc);
+
 /* An officer's Zalo message that will not go (or not in time) goes by SMS:
  * the Zalo row is closed as failed and an SMS queued, in one transaction. */
 static void
@@ -371,6 +381,11 @@ finish(struct zalo_out *z, struct transfer *t, CURLcode cc)
 	if (t->kind == REFRESH_OA) {
 		finish_refresh(z, answer, cc, status);
 		json_decref(answer);
+		return;
+	}
+	if (t->kind == FETCH) {
+		json_decref(answer);
+		finish_fetch(z, t, cc);
 		return;
 	}
 	const char *tag = t->kind == SEND_BOT ? "zalo bot" : "zalo oa";
@@ -451,6 +466,96 @@ stopping(struct zalo_out *z)
 	int s = z->stop;
 	pthread_mutex_unlock(&z->lock);
 	return s;
+}
+
+static struct transfer *free_slot(struct zalo_out *z);
+
+/* Start fetching the next due attachment into slot t. */
+static int
+start_fetch(struct zalo_out *z, struct transfer *t, time_t now)
+{
+	char *url = NULL;
+	int got = db_attachment_claim(z->db, (int64_t)now, ZO_ATTACH_TIMEOUT + 30, &t->attachment_id,
+	    &url, &t->attempts);
+	if (got <= 0)
+		return got;
+	if (!zalo_url_allowed(url)) {
+		db_attachment_retry(z->db, t->attachment_id, "not an https link", 0);
+		free(url);
+		return 1;
+	}
+	t->kind = FETCH;
+	t->limit = ZO_ATTACH_MAX;
+	t->easy = curl_easy_init();
+	if (!t->easy) {
+		free(url);
+		return -1;
+	}
+	curl_easy_setopt(t->easy, CURLOPT_URL, url);
+	curl_easy_setopt(t->easy, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT, ZO_CONNECT_TIMEOUT);
+	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT, ZO_ATTACH_TIMEOUT);
+	curl_easy_setopt(t->easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)ZO_ATTACH_MAX);
+	curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(t->easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "https,http");
+	free(url);
+	return curl_multi_add_handle(z->multi, t->easy) == CURLM_OK ? 1 : -1;
+}
+
+static void
+finish_fetch(struct zalo_out *z, struct transfer *t, CURLcode cc)
+{
+	long status = 0;
+	char *ctype = NULL;
+	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ctype);
+	time_t now = time(NULL);
+	if (cc == CURLE_OK && status == 200) {
+		if (db_attachment_fetched(z->db, t->attachment_id, t->buf ? t->buf : "", t->len, ctype,
+		    (int64_t)now) == 0)
+			log_info("zalo", "attachment %lld kept (%zu bytes)", (long long)t->attachment_id,
+			    t->len);
+		return;
+	}
+	char why[160];
+	int too_big = t->overflow || cc == CURLE_FILESIZE_EXCEEDED;
+	if (too_big)
+		snprintf(why, sizeof why, "larger than the %ld MiB limit", ZO_ATTACH_MAX >> 20);
+	else if (cc != CURLE_OK)
+		snprintf(why, sizeof why, "%s", curl_easy_strerror(cc));
+	else
+		snprintf(why, sizeof why, "HTTP %ld", status);
+	int64_t next = too_big || t->attempts >= ZO_ATTACH_TRIES ? 0 :
+	    (int64_t)now + (int64_t)z->cfg->retry_base * t->attempts;
+	db_attachment_retry(z->db, t->attachment_id, why, next);
+	log_warn("zalo", "attachment %lld not fetched (%s)%s", (long long)t->attachment_id, why,
+	    next ? "; will try again" : "; given up");
+}
+
+static void
+fetch_attachments(struct zalo_out *z, time_t now)
+{
+	if (now < z->next_attach_check)
+		return;
+	struct transfer *t;
+	int got = 0;
+	for (int i = 0; i < ZO_INFLIGHT / 2 && (t = free_slot(z)); i++) {
+		got = start_fetch(z, t, now);
+		if (got <= 0 || !t->easy)
+			slot_clear(z, t);
+		if (got <= 0)
+			break;
+	}
+	if (got <= 0)
+		z->next_attach_check = now + ZO_ATTACH_CHECK;
 }
 
 static struct transfer *
@@ -540,6 +645,7 @@ zalo_out_main(void *arg)
 				fill(z, "zalo_oa", SEND_OA, now);
 		}
 		fall_back_stale(z, now);
+		fetch_attachments(z, now);
 		int running = 0;
 		curl_multi_perform(z->multi, &running);
 		CURLMsg *msg;
@@ -630,8 +736,8 @@ zalo_out_start(const struct config *cfg, const struct identity *id, char *err, s
 	err[0] = '\0';
 	int bot = cfg->bot_token_file != NULL;
 	int oa = cfg->oa_app_id && cfg->oa_app_secret_key_file;
-	if (!bot && !oa)
-		return NULL;
+	if (!bot && !oa && !cfg->http_listen[0])
+		return NULL;                  /* no Zalo at all: nothing to send or fetch */
 	if ((bot && !zalo_url_allowed(cfg->bot_api_base)) ||
 	    (oa && (!zalo_url_allowed(cfg->oa_api_base) || !zalo_url_allowed(cfg->oa_oauth_base)))) {
 		snprintf(err, errlen, "Zalo api_base and oauth_base must be https "
@@ -661,8 +767,8 @@ zalo_out_start(const struct config *cfg, const struct identity *id, char *err, s
 		snprintf(err, errlen, "cannot start the Zalo sender");
 		goto fail;
 	}
-	log_info("zalo", "Zalo sender started (%s%s%s)", bot ? "bot" : "", bot && oa ? ", " : "",
-	    oa ? "Official Account" : "");
+	log_info("zalo", "Zalo sender started (%s%sattachments)", bot ? "bot, " : "",
+	    oa ? "Official Account, " : "");
 	return z;
 fail:
 	db_close(z->db);

@@ -24,8 +24,10 @@ struct config;
 struct identity;
 struct zalo_out;
 
-/* NULL with err when the bot is configured wrongly (token file, api_base
- * not https); returns NULL with err[0] == '\0' when no bot is configured. */
+/* Also fetches the files that Zalo messages link to (bounded size and time,
+ * https or loopback only) and keeps them in the database.
+ * NULL with err when a channel is configured wrongly (token file, api_base
+ * not https); NULL with err[0] == '\0' when no Zalo side is configured. */
 struct zalo_out *zalo_out_start(const struct config *cfg, const struct identity *id,
     char *err, size_t errlen);
 void zalo_out_wake(struct zalo_out *z);

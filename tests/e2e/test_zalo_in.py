@@ -351,3 +351,32 @@ def test_bot_api_down_then_up_delivers_everything_once():
     finally:
         h.stop()
         fake.stop()
+
+
+def test_oa_attachments_are_fetched_and_kept():
+    fake = fake_api("unused")
+    h = started("attach")
+    try:
+        who = zalo_user()
+        ts = str(int(time.time() * 1000))
+        ev = {"app_id": "3608465249409039670", "event_name": "user_send_image", "timestamp": ts,
+              "sender": {"id": who}, "recipient": {"id": "3886132808788086450"},
+              "message": {"msg_id": "img-1", "text": "Biển số xe của bọn trộm", "attachments": [
+                  {"type": "image", "payload": {"url": fake.base + "/_fake/file/bien-so.jpg"}},
+                  {"type": "file", "payload": {"url": fake.base + "/_fake/file/big"}},
+                  {"type": "image", "payload": {"url": "ftp://example.invalid/x.jpg"}}]}}
+        body = json.dumps(ev, ensure_ascii=False, separators=(",", ":")).encode()
+        check(h.post_oa(body)[0] == 200, "image event")
+        t = h.wait_tips(1)[0]
+        def settled():
+            a = h.tip(t["id"])["attachments"]
+            return a if len(a) == 3 and all(x["state"] != "pending" for x in a) else None
+        a = wait_for(settled, timeout=60, what="attachments fetched or refused")
+        check(a[0]["state"] == "fetched" and a[0]["size"] == 6000 and
+              a[0]["content_type"] == "image/jpeg", repr(a[0]))
+        check(a[1]["state"] == "failed" and "limit" in a[1]["error"], repr(a[1]))
+        check(a[2]["state"] == "failed" and "https" in a[2]["error"], repr(a[2]))
+        check("Biển số xe" in t["text"], t["text"])
+    finally:
+        h.stop()
+        fake.stop()

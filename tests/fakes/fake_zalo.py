@@ -59,6 +59,16 @@ class FakeZalo:
                 self.wfile.write(data)
 
             def do_GET(self):
+                if self.path.startswith("/_fake/file/"):
+                    # a CDN file: 6,000 bytes; "/_fake/file/big" is 11 MiB
+                    data = (b"\xff\xd8JPEG" * 1000 if not self.path.endswith("/big")
+                            else b"x" * (11 << 20))
+                    self.send_response(200)
+                    self.send_header("Content-Type", "image/jpeg")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 if self.path == "/_fake/requests":
                     with fake.lock:
                         return self._reply(200, fake.requests)

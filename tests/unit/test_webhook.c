@@ -69,6 +69,9 @@ test_oa_kinds_and_bad_input(void)
 	    "\"image\",\"payload\":{\"url\":\"https://x/y.jpg\"}}]}}";
 	CHECK(oa_event_parse(img, strlen(img), &ev, err, sizeof err) == 0);
 	CHECK(ev.text && strstr(ev.text, "Biển số xe") && strstr(ev.text, "https://x/y.jpg"));
+	CHECK(ev.n_attachments == 1);
+	CHECK_STR(ev.attachment_kind[0], "image");
+	CHECK_STR(ev.attachment_url[0], "https://x/y.jpg");
 	oa_event_clear(&ev);
 	CHECK(oa_event_parse("[1]", 3, &ev, err, sizeof err) < 0);
 	CHECK(oa_event_parse("{\"event_name\":", 14, &ev, err, sizeof err) < 0);
