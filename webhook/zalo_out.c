@@ -22,7 +22,7 @@
 #define ZO_CONNECT_TIMEOUT 5L
 #define ZO_TOTAL_TIMEOUT 15L
 #define ZO_PAUSE_ON_401 300           /* seconds the channel rests after a token error */
-#define ZO_RATE_BACKOFF 60            /* seconds after a 429 */
+#define ZO_RATE_BACKOFF 60            /* seconds after a 429 or -32 (or retry_max if shorter) */
 #define ZO_TOKEN_MAX 256
 #define ZO_REFRESH_AHEAD 5 * 3600     /* refresh this long before the access token ends */
 #define ZO_TOKEN_CHECK 30             /* seconds between looks for a re-seeded token */
@@ -431,7 +431,8 @@ finish(struct zalo_out *z, struct transfer *t, CURLcode cc)
 		next = t->it.attempts >= 2 ? 0 : (int64_t)now;
 	} else if (code == 429 || code == -32 || code == -211 || code == -218) {
 		snprintf(why, sizeof why, "rate limited (%ld)", code);
-		next = give_up ? 0 : (int64_t)now + ZO_RATE_BACKOFF;
+		int64_t wait = z->cfg->retry_max < ZO_RATE_BACKOFF ? z->cfg->retry_max : ZO_RATE_BACKOFF;
+		next = give_up ? 0 : (int64_t)now + wait;
 	} else if ((t->kind == SEND_BOT && (code == 400 || code == 404)) ||
 	    (t->kind == SEND_OA && oa_permanent(code))) {
 		snprintf(why, sizeof why, code == -230 || code == -232 ?

@@ -380,3 +380,33 @@ def test_oa_attachments_are_fetched_and_kept():
     finally:
         h.stop()
         fake.stop()
+
+
+def test_oa_rate_limit_and_closed_window():
+    fake = fake_api("unused")
+    h = Tinbao("oafaults", http=True, oa_api=fake)
+    h.full_roster()
+    h.start()
+    try:
+        a, b = zalo_user(), zalo_user()
+        # the citizen wrote more than 7 days ago as far as Zalo knows: -230, no retry
+        fake.script("/v3.0/oa/message/cs", times=1, status=200,
+                    body={"error": -230, "message": "User has not interacted in 7 days"})
+        h.post_oa(h.oa_event(a, "Tin thứ nhất"))
+        wait_for(lambda: h.query("SELECT state FROM outbox WHERE state = 'failed'"),
+                 timeout=30, what="the unreachable citizen's receipt failed")
+        row = h.query("SELECT attempts, last_error FROM outbox WHERE state = 'failed'")[0]
+        check(row["attempts"] == 1 and "no longer reachable" in row["last_error"], repr(row))
+        # rate limited twice: backs off, then delivers once
+        fake.script("/v3.0/oa/message/cs", times=2, status=200,
+                    body={"error": -32, "message": "API call limit reached"})
+        h.post_oa(h.oa_event(b, "Tin thứ hai"))
+        wait_for(lambda: [m for m in fake.oa_sent if m["recipient"]["user_id"] == b],
+                 timeout=40, what="delivered after the rate limit")
+        calls = [r for r in fake.requests if r["path"] == "/v3.0/oa/message/cs"]
+        check(len(calls) == 4, "calls: %d (1 window + 2 limited + 1 sent)" % len(calls))
+        gap = calls[3]["time"] - calls[2]["time"]
+        check(gap >= 4, "no back-off after the rate limit: %.1fs" % gap)
+    finally:
+        h.stop()
+        fake.stop()
