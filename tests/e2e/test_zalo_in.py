@@ -410,3 +410,45 @@ def test_oa_rate_limit_and_closed_window():
     finally:
         h.stop()
         fake.stop()
+
+
+def test_healthz_503_when_the_database_is_locked():
+    import sqlite3
+    h = started("locked")
+    try:
+        con = sqlite3.connect(h.db, timeout=1, isolation_level=None)
+        con.execute("BEGIN EXCLUSIVE")
+        try:
+            status, body = h.http("GET", "/healthz")
+        finally:
+            con.execute("ROLLBACK")
+            con.close()
+        check(status == 503 and body["database"]["writable"] is False, "%s %r" % (status, body))
+        check(h.http("GET", "/healthz")[0] == 200, "healthy again once the lock is gone")
+    finally:
+        h.stop()
+
+
+def test_listen_on_a_unix_socket():
+    import socket
+    h = Tinbao("unixsock", http=True)
+    sock = os.path.join(h.dir, "tinbao.sock")
+    conf = open(h.conf).read().replace("listen = 127.0.0.1:%d" % h.port, "listen = " + sock)
+    with open(h.conf, "w") as f:
+        f.write(conf)
+    h.start()
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(sock)
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        s.close()
+        check(data.startswith(b"HTTP/1.1 200") and b'"writable":true' in data, data[:200])
+    finally:
+        h.stop()
