@@ -44,7 +44,7 @@ static const struct ckey config_table[] = {
 	{ "escalation", "repeat",         C_DUR, O(repeat), 1, DAY, "10m" },
 	{ "escalation", "urgent_deadline", C_DUR, O(urgent_deadline), 1, DAY, "2m" },
 	{ "escalation", "urgent_keywords", C_KEYWORDS, 0, 0, 0, "cháy, dao, súng, cướp, đâm" },
-	{ "outbox", "max_attempts",  C_INT, O(max_attempts), 1, 100, "8" },
+	{ "outbox", "max_attempts",  C_INT, O(max_attempts), 1, 100, "16" },
 	{ "outbox", "retry_base",    C_DUR, O(retry_base), 1, 3600, "10s" },
 	{ "outbox", "retry_max",     C_DUR, O(retry_max), 1, DAY, "30m" },
 	{ "outbox", "max_sms_parts", C_INT, O(max_sms_parts), 1, 10, "6" },
