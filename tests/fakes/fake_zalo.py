@@ -67,7 +67,10 @@ class FakeZalo:
                     self.send_header("Content-Type", "image/jpeg")
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
-                    self.wfile.write(data)
+                    try:
+                        self.wfile.write(data)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass        # the client stopped at its size limit, as it should
                     return
                 if self.path == "/_fake/requests":
                     with fake.lock:
