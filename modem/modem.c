@@ -1,16 +1,22 @@
-/* modem — see modem.h. The only files that include <gammu.h> are here. */
+/* modem — see modem.h. With smscodec.c, the only file that includes <gammu.h>.
+ *
+ * Everything below `struct modem`'s "thread only" line belongs to the modem
+ * thread; the mutex guards the wake/stop flags, the health copy and the
+ * state machine pointer (so that modem_stop may abort a blocked call). gammu
+ * calls its callbacks on this thread, inside our own gammu calls: they only
+ * set flags.
+ */
 #include "modem/modem.h"
 
 #include <errno.h>
 #include <gammu.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "db/db.h"
 #include "gateway/config.h"
@@ -21,14 +27,20 @@
 #include "modem/smscodec.h"
 
 #define MODEM_BACKOFF_MAX 60          /* seconds between connection attempts, at most */
-#define MODEM_STATUS_EVERY 300        /* signal and network into the log */
-#define MODEM_EXPIRE_EVERY 5          /* look for timed-out multipart groups */
+#define MODEM_STABLE 60               /* a connection that lasted this long resets the back-off */
+#define MODEM_STATUS_EVERY 60         /* signal + network read (a keep-alive too) */
+#define MODEM_STATUS_LOG_EVERY 300    /* ... and written to the log */
 #define MODEM_SCAN_MAX 500            /* messages read in one poll, at most */
-#define MODEM_SENDS_PER_TICK 8        /* then poll again before sending more */
-#define MODEM_TIMEOUTS_TO_RECONNECT 3
+#define MODEM_SENDS_PER_TICK 8        /* then look at the inbox again */
+#define MODEM_TIMEOUTS_LOST 3         /* timeouts in a row that mean the modem is gone */
+#define MODEM_TICK_MS 1000            /* idle wait between looks at the device */
 #define MODEM_TURN_MS 100             /* pause after a send when other modems could send */
-#define SEND_PENDING (-1000)
-#define DATA_PLACEHOLDER "[tin nhắn dạng dữ liệu, không đọc được]"
+#define MODEM_STOP_GRACE 3            /* seconds modem_stop waits before aborting gammu */
+#define MODEM_REPEAT_LOG 300          /* the same warning again only after this long */
+#define MODEM_SMSC_LOCATION 1
+#define SEND_PENDING INT_MIN
+
+enum verdict { GM_OK, GM_EMPTY, GM_SOFT, GM_LOST };
 
 struct modem {
 	const struct config *cfg;
@@ -36,28 +48,32 @@ struct modem {
 	struct writer *writer;
 	const struct identity *id;
 	char tag[48];
-
 	pthread_t thread;
-	pthread_mutex_t lock;          /* guards woken, stop, health */
+	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int woken;
-	int stop;
+	int woken, stop;
+	int ready;                     /* start handshake: 1 running, -1 failed */
+	char start_err[256];
 	struct modem_health health;
+	GSM_StateMachine *s;           /* written under lock, by the thread only */
 
-	/* owned by the modem thread */
-	GSM_StateMachine *s;
+	/* thread only */
 	struct db *db;
 	int connected;
+	int connects;
+	time_t connected_at, next_connect;
 	int backoff;
-	time_t next_connect;
-	int incoming;                  /* set by the +CMTI callback */
-	int send_status;               /* set by the send-status callback */
-	int timeouts;
-	int have_smsc;
+	int down_logged;               /* "cannot connect" said for this outage */
+	int incoming;                  /* set by the +CMTI callback: poll now */
+	int send_status, send_mr;      /* set by the send-status callback */
+	int timeouts;                  /* ERR_TIMEOUT in a row */
+	int smsc_state;                /* per connection: 0 not asked, 1 have, -1 none */
 	GSM_SMSC smsc;
-	unsigned char ref;
-	time_t last_poll, last_status, last_expire;
-	int db_failing;
+	unsigned char ref;             /* our concatenation reference */
+	time_t last_poll, last_status, last_status_log;
+	int admit_failing, db_failing, expire_failing;   /* log once per streak */
+	char warned[128];
+	time_t warned_at;
 };
 
 /* ------------------------------------------------------------- health */
@@ -84,6 +100,19 @@ count(struct modem *m, uint64_t *field)
 	pthread_mutex_unlock(&m->lock);
 }
 
+static void
+set_connected(struct modem *m, int up)
+{
+	pthread_mutex_lock(&m->lock);
+	m->health.connected = up;
+	if (up) {
+		m->health.last_error[0] = '\0';
+		if (m->connects > 1)
+			m->health.reconnects++;
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
 void
 modem_health(struct modem *m, struct modem_health *out)
 {
@@ -92,9 +121,34 @@ modem_health(struct modem *m, struct modem_health *out)
 	pthread_mutex_unlock(&m->lock);
 }
 
+static int
+stopping(struct modem *m)
+{
+	pthread_mutex_lock(&m->lock);
+	int s = m->stop;
+	pthread_mutex_unlock(&m->lock);
+	return s;
+}
+
+/* A warning that may repeat every poll: logged when it changes, then at
+ * most every MODEM_REPEAT_LOG seconds; debug in between. */
+static void
+warn_once(struct modem *m, const char *msg)
+{
+	time_t now = time(NULL);
+	if (strcmp(m->warned, msg) != 0 || now - m->warned_at >= MODEM_REPEAT_LOG) {
+		log_warn(m->tag, "%s", msg);
+		snprintf(m->warned, sizeof m->warned, "%s", msg);
+		m->warned_at = now;
+	} else {
+		log_debug(m->tag, "%s", msg);
+	}
+}
+
 /* ---------------------------------------------------------- callbacks */
 
-/* Callbacks run inside gammu's dispatch: only record, never call gammu. */
+/* Callbacks run inside gammu's dispatch, on this thread: record, never call
+ * gammu from here. */
 static void
 on_incoming(GSM_StateMachine *s, GSM_SMSMessage *sms, void *user)
 {
@@ -106,110 +160,127 @@ on_incoming(GSM_StateMachine *s, GSM_SMSMessage *sms, void *user)
 static void
 on_send_status(GSM_StateMachine *s, int status, int mr, void *user)
 {
+	struct modem *m = user;
 	(void)s;
-	(void)mr;
-	((struct modem *)user)->send_status = status;
+	m->send_status = status;
+	m->send_mr = mr;
 }
 
-/* ------------------------------------------------------------ errors */
+/* ------------------------------------------------------ state machine */
 
 static int
-is_connection_error(GSM_Error e)
+new_state_machine(struct modem *m, char *err, size_t errlen)
+{
+	GSM_StateMachine *s = GSM_AllocStateMachine();
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (smscodec_configure(s, m->mc->name, m->mc->gammu_key, m->mc->gammu_value,
+	    m->mc->n_gammu, err, errlen) < 0) {
+		GSM_FreeStateMachine(s);
+		return -1;
+	}
+	pthread_mutex_lock(&m->lock);
+	m->s = s;
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+static void
+free_state_machine(struct modem *m)
+{
+	pthread_mutex_lock(&m->lock);
+	GSM_StateMachine *s = m->s;
+	m->s = NULL;
+	pthread_mutex_unlock(&m->lock);
+	if (s)
+		GSM_FreeStateMachine(s);
+}
+
+/* Close the device and the debug file (a failed init leaves the debug file
+ * open, and the next init would lose the handle). */
+static void
+close_device(struct modem *m)
+{
+	GSM_TerminateConnection(m->s);
+	GSM_SetDebugFileDescriptor(NULL, FALSE, GSM_GetDebug(m->s));
+}
+
+static void
+schedule_connect(struct modem *m, time_t now)
+{
+	m->next_connect = now + m->backoff;
+	m->backoff = m->backoff * 2 > MODEM_BACKOFF_MAX ? MODEM_BACKOFF_MAX : m->backoff * 2;
+}
+
+static void
+drop_connection(struct modem *m, const char *why, GSM_Error e)
+{
+	time_t now = time(NULL);
+	if (m->connected && stopping(m)) {
+		log_notice(m->tag, "modem disconnected (stopping: %s)", why);
+	} else if (m->connected) {
+		log_error(m->tag, "modem lost (%s); reconnecting with back-off, messages wait in "
+		    "the database", why);
+		m->down_logged = 1;
+		if (now - m->connected_at >= MODEM_STABLE)
+			m->backoff = 1;           /* a flapping modem keeps backing off */
+	}
+	m->connected = 0;
+	m->smsc_state = 0;
+	m->timeouts = 0;
+	set_connected(m, 0);
+	set_error(m, "%s", why);
+	close_device(m);
+	if (e == ERR_ABORTED && !stopping(m))
+		free_state_machine(m);            /* an aborted state machine stays poisoned */
+	schedule_connect(m, now);
+}
+
+/* Errors after which the connection is not worth keeping (ERR_TIMEOUT
+ * only when it repeats). */
+static int
+connection_error(GSM_Error e)
 {
 	switch (e) {
 	case ERR_DEVICEOPENERROR: case ERR_DEVICELOCKED: case ERR_DEVICENOTEXIST:
 	case ERR_DEVICEBUSY: case ERR_DEVICENOPERMISSION: case ERR_DEVICENODRIVER:
 	case ERR_DEVICENOTWORK: case ERR_DEVICEDTRRTSERROR: case ERR_DEVICECHANGESPEEDERROR:
 	case ERR_DEVICEWRITEERROR: case ERR_DEVICEREADERROR: case ERR_DEVICEPARITYERROR:
-	case ERR_NOTCONNECTED: case ERR_ABORTED:
+	case ERR_NOTCONNECTED: case ERR_ABORTED: case ERR_TIMEOUT:
 		return 1;
 	default:
 		return 0;
 	}
 }
 
-static void
-disconnect(struct modem *m, const char *why)
+/* What a gammu error means for us; logs and acts on it. */
+static enum verdict
+verdict(struct modem *m, const char *what, GSM_Error e)
 {
-	if (m->connected) {
-		log_error(m->tag, "modem lost (%s); reconnecting with back-off, messages wait in "
-		    "the database", why);
-		GSM_TerminateConnection(m->s);
+	char msg[160];
+	if (e == ERR_NONE || e == ERR_EMPTY) {
+		m->timeouts = 0;
+		return e == ERR_NONE ? GM_OK : GM_EMPTY;
 	}
-	m->connected = 0;
-	m->have_smsc = 0;
-	m->next_connect = time(NULL) + 1;
-	m->backoff = 1;
-	pthread_mutex_lock(&m->lock);
-	m->health.connected = 0;
-	pthread_mutex_unlock(&m->lock);
+	if (!connection_error(e) || (e == ERR_TIMEOUT && ++m->timeouts < MODEM_TIMEOUTS_LOST)) {
+		if (e == ERR_TIMEOUT)
+			snprintf(msg, sizeof msg, "%s: no answer from the modem (%d in a row)", what,
+			    m->timeouts);
+		else
+			snprintf(msg, sizeof msg, "%s: %s (%s)", what, GSM_ErrorString(e),
+			    GSM_ErrorName(e));
+		warn_once(m, msg);
+		set_error(m, "%s: %s", what, GSM_ErrorName(e));
+		return GM_SOFT;
+	}
+	snprintf(msg, sizeof msg, "%s: %s", what, GSM_ErrorString(e));
+	drop_connection(m, msg, e);
+	return GM_LOST;
 }
 
-/* Decide what a gammu error means. Returns 1 if the connection is gone. */
-static int
-gammu_failed(struct modem *m, const char *what, GSM_Error e)
-{
-	set_error(m, "%s: %s", what, GSM_ErrorName(e));
-	if (e == ERR_TIMEOUT) {
-		if (++m->timeouts < MODEM_TIMEOUTS_TO_RECONNECT) {
-			log_warn(m->tag, "%s: no answer from the modem", what);
-			return 0;
-		}
-	} else if (!is_connection_error(e)) {
-		log_warn(m->tag, "%s: %s", what, GSM_ErrorString(e));
-		return 0;
-	}
-	char why[160];
-	snprintf(why, sizeof why, "%s: %s", what, GSM_ErrorString(e));
-	disconnect(m, why);
-	if (e == ERR_ABORTED) {
-		/* an aborted state machine is poisoned for good: make a new one */
-		GSM_FreeStateMachine(m->s);
-		m->s = NULL;
-	}
-	return 1;
-}
-
-/* ------------------------------------------------------------ connect */
-
-/* Hand the section's gammu keys to libgammu through a private gammurc. */
-static int
-configure(struct modem *m, char *err, size_t errlen)
-{
-	char path[] = "/tmp/tinbao-gammurc-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot write gammu's configuration: %s", strerror(errno));
-		return -1;
-	}
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(path);
-		snprintf(err, errlen, "cannot write gammu's configuration");
-		return -1;
-	}
-	fprintf(f, "[gammu]\n");
-	for (size_t i = 0; i < m->mc->n_gammu; i++)
-		fprintf(f, "%s = %s\n", m->mc->gammu_key[i], m->mc->gammu_value[i]);
-	int bad = ferror(f);
-	fclose(f);
-	INI_Section *ini = NULL;
-	GSM_Error e = bad ? ERR_UNKNOWN : GSM_FindGammuRC(&ini, path);
-	if (e == ERR_NONE)
-		e = GSM_ReadConfig(ini, GSM_GetConfig(m->s, 0), 0);
-	if (ini)
-		INI_Free(ini);
-	unlink(path);
-	if (e != ERR_NONE) {
-		snprintf(err, errlen, "gammu refuses the [modem %s] keys: %s", m->mc->name,
-		    GSM_ErrorString(e));
-		return -1;
-	}
-	GSM_GetConfig(m->s, 0)->UseGlobalDebugFile = FALSE;   /* honour logfile/logformat */
-	GSM_SetConfigNum(m->s, 1);
-	return 0;
-}
+/* ------------------------------------------------------------- status */
 
 static void
 read_status(struct modem *m, int to_log)
@@ -218,85 +289,93 @@ read_status(struct modem *m, int to_log)
 	GSM_NetworkInfo net;
 	memset(&sig, 0, sizeof sig);
 	memset(&net, 0, sizeof net);
+	m->last_status = time(NULL);
+	/* informational: only a lost connection matters here */
 	GSM_Error e1 = GSM_GetSignalQuality(m->s, &sig);
-	if (e1 != ERR_NONE && gammu_failed(m, "signal quality", e1))
+	if (connection_error(e1) && verdict(m, "signal quality", e1) == GM_LOST)
 		return;
 	GSM_Error e2 = GSM_GetNetworkInfo(m->s, &net);
-	if (e2 != ERR_NONE && e2 != ERR_NOTSUPPORTED && e2 != ERR_NOTIMPLEMENTED &&
-	    gammu_failed(m, "network info", e2))
+	if (connection_error(e2) && verdict(m, "network info", e2) == GM_LOST)
 		return;
-	char name[160] = "";
-	if (e2 == ERR_NONE) {
-		char op[128] = "";
-		EncodeUTF8(op, net.NetworkName);
-		snprintf(name, sizeof name, "%s%s%s", net.NetworkCode, op[0] ? " " : "", op);
-	}
+	if (e1 == ERR_NONE || e2 == ERR_NONE)
+		m->timeouts = 0;
+	if (e1 != ERR_NONE || e2 != ERR_NONE)
+		log_debug(m->tag, "signal quality: %s, network info: %s", GSM_ErrorName(e1),
+		    GSM_ErrorName(e2));
+	char name[64] = "";
+	if (e2 == ERR_NONE)
+		smscodec_network(&net, name, sizeof name);
 	pthread_mutex_lock(&m->lock);
 	m->health.signal_percent = e1 == ERR_NONE ? sig.SignalPercent : -1;
 	m->health.signal_dbm = e1 == ERR_NONE ? sig.SignalStrength : 0;
-	snprintf(m->health.network, sizeof m->health.network, "%.63s", name);
+	snprintf(m->health.network, sizeof m->health.network, "%s", name);
 	pthread_mutex_unlock(&m->lock);
-	if (to_log)
-		log_info(m->tag, "signal %d%% (%d dBm), network %s", sig.SignalPercent,
-		    sig.SignalStrength, name[0] ? name : "unknown");
-	m->last_status = time(NULL);
+	if (to_log) {
+		m->last_status_log = m->last_status;
+		if (e1 == ERR_NONE)
+			log_info(m->tag, "signal %d%% (%d dBm), network %s", sig.SignalPercent,
+			    sig.SignalStrength, name[0] ? name : "unknown");
+		else
+			log_info(m->tag, "signal unknown, network %s", name[0] ? name : "unknown");
+	}
 }
+
+/* ------------------------------------------------------------ connect */
 
 static void
 connect_modem(struct modem *m)
 {
 	char err[256];
-	if (!m->s) {
-		m->s = GSM_AllocStateMachine();
-		if (!m->s || configure(m, err, sizeof err) < 0) {
-			log_error(m->tag, "%s", m->s ? err : "out of memory");
-			if (m->s) {
-				GSM_FreeStateMachine(m->s);
-				m->s = NULL;
-			}
-			m->next_connect = time(NULL) + MODEM_BACKOFF_MAX;
-			return;
-		}
-	}
-	GSM_Error e = GSM_InitConnection(m->s, 2);
-	if (e != ERR_NONE) {
-		set_error(m, "connect: %s", GSM_ErrorName(e));
-		if (m->backoff <= 1)
-			log_error(m->tag, "cannot connect to the modem: %s; retrying with back-off",
-			    GSM_ErrorString(e));
-		else
-			log_debug(m->tag, "still cannot connect: %s (next try in %ds)",
-			    GSM_ErrorString(e), m->backoff);
-		GSM_TerminateConnection(m->s);
-		if (e == ERR_ABORTED) {
-			GSM_FreeStateMachine(m->s);
-			m->s = NULL;
-		}
-		m->next_connect = time(NULL) + m->backoff;
-		m->backoff = m->backoff * 2 > MODEM_BACKOFF_MAX ? MODEM_BACKOFF_MAX : m->backoff * 2;
+	time_t now = time(NULL);
+	if (!m->s && new_state_machine(m, err, sizeof err) < 0) {
+		if (!m->down_logged)
+			log_error(m->tag, "%s", err);
+		m->down_logged = 1;
+		set_error(m, "%s", err);
+		schedule_connect(m, now);
 		return;
 	}
-	/* init resets every callback: register them after each connection */
+	/* no log function: one would replace the section's logfile */
+	GSM_Error e = GSM_InitConnection_Log(m->s, 2, NULL, NULL);
+	if (e != ERR_NONE) {
+		set_error(m, "connect: %s", GSM_ErrorName(e));
+		if (!m->down_logged)
+			log_error(m->tag, "cannot connect to the modem: %s; retrying with back-off "
+			    "up to %ds", GSM_ErrorString(e), MODEM_BACKOFF_MAX);
+		else
+			log_debug(m->tag, "still cannot connect: %s (next try in %ds)",
+			    GSM_ErrorName(e), m->backoff);
+		m->down_logged = 1;
+		close_device(m);
+		if (e == ERR_ABORTED && !stopping(m))
+			free_state_machine(m);
+		schedule_connect(m, now);
+		return;
+	}
+	/* init reset every callback: register them after each connection */
 	GSM_SetIncomingSMSCallback(m->s, on_incoming, m);
 	GSM_SetSendSMSStatusCallback(m->s, on_send_status, m);
 	e = GSM_SetIncomingSMS(m->s, TRUE);
-	if (e != ERR_NONE)
-		log_debug(m->tag, "no new-message notifications (%s); polling only",
-		    GSM_ErrorName(e));
 	m->connected = 1;
+	m->connects++;
+	m->connected_at = now;
 	m->timeouts = 0;
-	m->backoff = 1;
+	m->down_logged = 0;
+	m->smsc_state = 0;
 	m->incoming = 1;          /* read what arrived while we were away */
-	pthread_mutex_lock(&m->lock);
-	m->health.connected = 1;
-	m->health.reconnects++;
-	m->health.last_error[0] = '\0';
-	pthread_mutex_unlock(&m->lock);
+	set_connected(m, 1);
 	char manufacturer[GSM_MAX_MANUFACTURER_LENGTH + 1] = "";
 	char model[GSM_MAX_MODEL_LENGTH + 1] = "";
 	GSM_GetManufacturer(m->s, manufacturer);
 	GSM_GetModel(m->s, model);
-	log_notice(m->tag, "modem connected: %s %s", manufacturer, model);
+	log_notice(m->tag, "modem connected: %s %s%s", manufacturer, model,
+	    e == ERR_NONE ? "" : " (no new-message notifications: polling only)");
+	GSM_SecurityCodeType sec = SEC_None;
+	if (GSM_GetSecurityStatus(m->s, &sec) == ERR_NONE && sec != SEC_None) {
+		log_error(m->tag, "the SIM is waiting for a security code (type %d); tinbao does "
+		    "not enter codes: unlock the SIM", (int)sec);
+		set_error(m, "SIM locked (security code type %d)", (int)sec);
+	}
 	read_status(m, 1);
 }
 
@@ -307,198 +386,205 @@ struct received {
 	int n;
 };
 
+/* Delete every part; 0, or -1 if the connection went. */
 static int
-is_concat(const GSM_SMSMessage *p)
-{
-	return (p->UDH.Type == UDH_ConcatenatedMessages ||
-	    p->UDH.Type == UDH_ConcatenatedMessages16bit) && p->UDH.AllParts > 1;
-}
-
-static void
-delete_parts(struct modem *m, struct received *r)
+delete_parts(struct modem *m, const struct received *r)
 {
 	for (int i = 0; i < r->n; i++) {
-		GSM_SMSMessage copy = r->parts[i];
-		copy.Folder = 0;
-		GSM_Error e = GSM_DeleteSMS(m->s, &copy);
-		if (e != ERR_NONE && e != ERR_EMPTY) {
-			/* it may be read again: the database recognises it */
-			if (gammu_failed(m, "delete SMS", e))
-				return;
-		}
+		GSM_SMSMessage *copy = malloc(sizeof *copy);
+		if (!copy)
+			return 0;              /* stays; read and recognised again */
+		*copy = r->parts[i];
+		copy->Folder = 0;          /* as gammu-smsd: Location alone says where */
+		GSM_Error e = GSM_DeleteSMS(m->s, copy);
+		memset(copy, 0, sizeof *copy);
+		free(copy);
+		/* ERR_EMPTY: already gone (a part sharing a dummy file, a
+		 * delete that went through before a crash) */
+		if (e != ERR_NONE && e != ERR_EMPTY && verdict(m, "delete SMS", e) == GM_LOST)
+			return -1;
 	}
+	return 0;
 }
 
-/* Admit one message read from the modem; delete it only once committed. */
-static void
-take(struct modem *m, struct received *r)
+/* Admit one message read from the modem and delete it once committed.
+ * 0 done (or left for the next poll after a soft failure), -1 the database
+ * refused it: stop this poll. */
+static int
+take(struct modem *m, const struct received *r)
 {
-	GSM_SMSMessage *first = &r->parts[0];
+	const GSM_SMSMessage *first = &r->parts[0];
 	if (first->PDU != SMS_Deliver || !first->InboxFolder) {
-		log_info(m->tag, "deleting a non-incoming message found on the modem (%s)",
-		    first->PDU == SMS_Status_Report ? "status report" : "not a received SMS");
+		log_info(m->tag, "deleting %s found in folder %d at location %d: not a received SMS",
+		    first->PDU == SMS_Status_Report ? "a status report" :
+		    first->PDU == SMS_Submit ? "an SMS to send or sent" : "an SMS outside the inbox",
+		    first->Folder, first->Location);
 		delete_parts(m, r);
-		return;
+		return 0;
 	}
-	char raw[64], sender[64];
-	smscodec_number(first, raw, sizeof raw);
-	if (identity_phone_normalize(raw, sender, sizeof sender) < 0)
-		snprintf(sender, sizeof sender, "%s", raw[0] ? raw : "unknown");
-	identity_wipe(raw, sizeof raw);
+	char sender[IDENTITY_ADDR_MAX];
+	smscodec_sender(first, sender, sizeof sender);
 	unsigned char sealed[IDENTITY_SEALED_MAX];
 	size_t sealed_len = 0;
 	char pseudonym[IDENTITY_PSEUDONYM_HEX + 1];
 	identity_pseudonym(m->id, sender, pseudonym);
 	if (identity_seal(m->id, sender, sealed, &sealed_len) < 0) {
-		log_error(m->tag, "cannot seal a sender address; message left on the modem");
 		identity_wipe(sender, sizeof sender);
-		return;
+		log_error(m->tag, "cannot seal the address of sender %.8s; the SMS stays on the "
+		    "modem", pseudonym);
+		return -1;
 	}
 	time_t now = time(NULL);
-	int failed = 0, admitted = 0;
-	char *whole = NULL;
+	int failed = 0;
+	size_t chars = 0;
+	char *whole = NULL;           /* parts without a concatenation header */
 	size_t whole_len = 0;
 	for (int i = 0; i < r->n && !failed; i++) {
-		GSM_SMSMessage *p = &r->parts[i];
-		int is_data = 0;
-		char *decoded = smscodec_decode(p, &is_data);
-		char *text = text_clean(decoded ? decoded : DATA_PLACEHOLDER,
-		    decoded ? strlen(decoded) : strlen(DATA_PLACEHOLDER));
-		free(decoded);
+		const GSM_SMSMessage *p = &r->parts[i];
+		char *text = smscodec_text(p);
 		if (!text) {
 			failed = 1;
 			break;
 		}
-		long long when = smscodec_time(p);
-		if (is_concat(p)) {
-			int ref = p->UDH.Type == UDH_ConcatenatedMessages16bit ? p->UDH.ID16bit :
-			    p->UDH.ID8bit;
-			char key[160], group[33];
-			int n = snprintf(key, sizeof key, "%s|%d|%d", sender, ref, p->UDH.AllParts);
-			identity_digest(m->id, key, (size_t)n, group, 16);
-			identity_wipe(key, sizeof key);
+		chars += text_chars(text);
+		int ref, seq, total;
+		if (smscodec_concat(p, &ref, &seq, &total)) {
+			/* one part of a long SMS: stored, joined by the database */
+			char group[33];
+			smscodec_group_id(m->id, sender, ref, total, group);
 			struct admission a = { .channel = "sms", .via = m->mc->name,
 			    .sender_sealed = sealed, .sender_sealed_len = sealed_len,
 			    .pseudonym = pseudonym, .text = text, .received_at = now,
-			    .source_time = when, .part_group = group, .part_seq = p->UDH.PartNumber,
-			    .part_total = p->UDH.AllParts };
-			failed = writer_admit(m->writer, &a) < 0;
-			admitted++;
+			    .source_time = smscodec_time(p), .part_group = group, .part_seq = seq,
+			    .part_total = total };
+			failed = writer_admit(m->writer, &a) != 0;
 			free(text);
-		} else {
-			/* parts without a concatenation header (a backup file with
-			 * several sections) are one message */
-			size_t l = strlen(text);
-			char *grown = realloc(whole, whole_len + l + 1);
-			if (!grown) {
-				free(text);
-				failed = 1;
-				break;
-			}
-			whole = grown;
-			memcpy(whole + whole_len, text, l + 1);
-			whole_len += l;
-			free(text);
+			continue;
 		}
+		/* a message standing alone; a backup file with several
+		 * sections gives several of these, read as one message */
+		size_t l = strlen(text);
+		char *grown = realloc(whole, whole_len + l + 1);
+		if (!grown) {
+			free(text);
+			failed = 1;
+			break;
+		}
+		whole = grown;
+		memcpy(whole + whole_len, text, l + 1);
+		whole_len += l;
+		free(text);
 	}
 	if (!failed && whole) {
-		char key[200], msgid[65];
-		long long when = smscodec_time(first);
-		/* the location tells apart two equal texts sent in the same second;
-		 * a message re-read after a crash keeps its location */
-		int n = snprintf(key, sizeof key, "%s|%lld|%d|%d|", sender, when,
-		    first->DateTime.Timezone, first->Location);
-		/* id = keyed digest of sender, SMSC time, location and text: a re-read SMS gets
-		 * the same id, and the id says nothing about the sender */
-		char *material = malloc((size_t)n + whole_len + 1);
-		if (material) {
-			memcpy(material, key, (size_t)n);
-			memcpy(material + n, whole, whole_len + 1);
-			identity_digest(m->id, material, (size_t)n + whole_len, msgid, 32);
-			identity_wipe(material, (size_t)n + whole_len);
-			free(material);
-			struct admission a = { .channel = "sms", .channel_msg_id = msgid,
-			    .via = m->mc->name, .sender_sealed = sealed, .sender_sealed_len = sealed_len,
-			    .pseudonym = pseudonym, .text = whole, .received_at = now,
-			    .source_time = when };
-			failed = writer_admit(m->writer, &a) < 0;
-			admitted++;
-		} else {
-			failed = 1;
-		}
-		identity_wipe(key, sizeof key);
+		char msgid[65];
+		smscodec_message_id(m->id, sender, first, whole, msgid);
+		struct admission a = { .channel = "sms", .channel_msg_id = msgid, .via = m->mc->name,
+		    .sender_sealed = sealed, .sender_sealed_len = sealed_len, .pseudonym = pseudonym,
+		    .text = whole, .received_at = now, .source_time = smscodec_time(first) };
+		failed = writer_admit(m->writer, &a) != 0;
 	}
+	if (whole)
+		identity_wipe(whole, whole_len);
 	free(whole);
 	identity_wipe(sender, sizeof sender);
+	identity_wipe(sealed, sizeof sealed);
 	if (failed) {
-		if (!m->db_failing)
-			log_error(m->tag, "the database did not take a message; it stays on the modem "
-			    "and is read again");
-		m->db_failing = 1;
-		return;
+		if (!m->admit_failing)
+			log_error(m->tag, "the database did not take the SMS from sender %.8s; it stays "
+			    "on the modem and is read again", pseudonym);
+		m->admit_failing = 1;
+		set_error(m, "admission refused by the database");
+		return -1;
 	}
-	m->db_failing = 0;
-	log_info(m->tag, "received %d part%s from sender %.8s", r->n, r->n == 1 ? "" : "s",
-	    pseudonym);
+	if (m->admit_failing)
+		log_notice(m->tag, "the database takes messages again");
+	m->admit_failing = 0;
+	log_info(m->tag, "SMS from sender %.8s admitted: %d part%s, %zu characters", pseudonym,
+	    r->n, r->n == 1 ? "" : "s", chars);
 	count(m, &m->health.received);
 	delete_parts(m, r);
-	(void)admitted;
+	return 0;
 }
 
+/* Read everything on the modem first, then admit and delete (deleting
+ * while walking the locations confuses some drivers). */
 static void
 poll_inbox(struct modem *m)
 {
-	GSM_SMSMemoryStatus st;
-	memset(&st, 0, sizeof st);
+	int hinted = m->incoming;
 	m->incoming = 0;
-	m->last_poll = time(NULL);
 	pthread_mutex_lock(&m->lock);
 	m->health.last_poll = m->last_poll;
 	pthread_mutex_unlock(&m->lock);
+	GSM_SMSMemoryStatus st;
+	memset(&st, 0, sizeof st);
 	GSM_Error e = GSM_GetSMSStatus(m->s, &st);
 	int cap = MODEM_SCAN_MAX;
 	if (e == ERR_NONE) {
-		if (st.SIMUsed + st.PhoneUsed == 0)
+		m->timeouts = 0;
+		/* some modems report 0 just after +CMTI: a hint always scans */
+		if (st.SIMUsed + st.PhoneUsed + st.TemplatesUsed <= 0 && !hinted)
 			return;
-		cap = st.SIMSize + st.PhoneSize + 5;
-		if (cap > MODEM_SCAN_MAX)
-			cap = MODEM_SCAN_MAX;
+		long want = (long)st.SIMSize + st.PhoneSize + 5;
+		if (want < cap && want > 5)
+			cap = (int)want;
 	} else if (e != ERR_NOTSUPPORTED && e != ERR_NOTIMPLEMENTED) {
-		gammu_failed(m, "SMS status", e);
+		verdict(m, "SMS status", e);
 		return;
 	}
-	m->timeouts = 0;
 	GSM_MultiSMSMessage *sms = calloc(1, sizeof *sms);
 	struct received *got = calloc((size_t)cap, sizeof *got);
 	int n = 0;
 	if (!sms || !got) {
 		free(sms);
 		free(got);
+		warn_once(m, "out of memory reading the inbox");
 		return;
 	}
-	/* read everything first, then admit and delete (deleting while
-	 * walking the locations confuses some drivers) */
-	for (int start = 1; n < cap; start = 0) {
-		sms->SMS[0].Folder = 0;
+	int keep_place = 0, last_folder = -1, last_location = -1;
+	for (int start = 1, reads = 0; n < cap && reads < cap; start = 0, reads++) {
+		if (!keep_place)
+			sms->SMS[0].Folder = 0;      /* as gammu-smsd */
+		keep_place = 0;
 		e = GSM_GetNextSMS(m->s, sms, start);
 		if (e == ERR_EMPTY)
 			break;
 		if (e != ERR_NONE) {
-			gammu_failed(m, "read SMS", e);
+			verdict(m, "read SMS", e);
 			break;
 		}
-		if (sms->Number < 1)
-			break;                  /* a malformed entry would loop forever */
-		got[n].parts = malloc((size_t)sms->Number * sizeof(GSM_SMSMessage));
+		m->timeouts = 0;
+		if (sms->Number < 1) {
+			/* an entry gammu cannot read (no Number): with Folder reset
+			 * gammu would return it forever; keeping its place steps
+			 * past it, and no progress stops the scan */
+			if (sms->SMS[0].Folder == last_folder && sms->SMS[0].Location == last_location)
+				break;
+			last_folder = sms->SMS[0].Folder;
+			last_location = sms->SMS[0].Location;
+			char msg[128];
+			snprintf(msg, sizeof msg, "an unreadable entry in folder %d at location %d is "
+			    "left on the modem", last_folder, last_location);
+			warn_once(m, msg);
+			keep_place = 1;
+			continue;
+		}
+		int parts = sms->Number > GSM_MAX_MULTI_SMS ? GSM_MAX_MULTI_SMS : sms->Number;
+		got[n].parts = malloc((size_t)parts * sizeof(GSM_SMSMessage));
 		if (!got[n].parts)
 			break;
-		memcpy(got[n].parts, sms->SMS, (size_t)sms->Number * sizeof(GSM_SMSMessage));
-		got[n].n = sms->Number;
+		memcpy(got[n].parts, sms->SMS, (size_t)parts * sizeof(GSM_SMSMessage));
+		got[n].n = parts;
 		n++;
 	}
+	if (n == cap)
+		log_warn(m->tag, "read the most messages one poll may (%d); the rest come next poll",
+		    cap);
 	for (int i = 0; i < n; i++) {
-		if (m->connected)
-			take(m, &got[i]);
+		if (m->connected && !stopping(m) && take(m, &got[i]) < 0)
+			break;                  /* database trouble: all stay for the next poll */
+	}
+	for (int i = 0; i < n; i++) {
 		memset(got[i].parts, 0, (size_t)got[i].n * sizeof(GSM_SMSMessage));
 		free(got[i].parts);
 	}
@@ -509,8 +595,11 @@ poll_inbox(struct modem *m)
 
 /* --------------------------------------------------------------- send */
 
+/* it->attempts already counts this attempt (the claim adds it): give up
+ * once it reaches max_attempts, else wait retry_base * 2^(attempts-1),
+ * at most retry_max. */
 static int64_t
-retry_at(struct modem *m, int attempts, time_t now)
+retry_at(const struct modem *m, int attempts, time_t now)
 {
 	if (attempts >= m->cfg->max_attempts)
 		return 0;
@@ -522,108 +611,158 @@ retry_at(struct modem *m, int attempts, time_t now)
 	return (int64_t)now + delay;
 }
 
-/* Send every part. 0 sent, -1 failed (reason in why). */
+/* Send every part. 0 sent; -1 failed with the reason in why. */
 static int
 send_parts(struct modem *m, GSM_MultiSMSMessage *multi, char *why, size_t whylen)
 {
-	if (!m->have_smsc) {
+	if (m->smsc_state == 0) {           /* once per connection */
 		memset(&m->smsc, 0, sizeof m->smsc);
-		m->smsc.Location = 1;
-		m->have_smsc = GSM_GetSMSC(m->s, &m->smsc) == ERR_NONE;
+		m->smsc.Location = MODEM_SMSC_LOCATION;
+		GSM_Error e = GSM_GetSMSC(m->s, &m->smsc);
+		if (e != ERR_NONE && verdict(m, "SMSC number", e) == GM_LOST) {
+			snprintf(why, whylen, "SMSC number: %s", GSM_ErrorString(e));
+			return -1;
+		}
+		/* none: an empty SMSC in the PDU makes the modem use its own */
+		m->smsc_state = e == ERR_NONE && UnicodeLength(m->smsc.Number) > 0 ? 1 : -1;
 	}
 	for (int i = 0; i < multi->Number; i++) {
 		GSM_SMSMessage *p = &multi->SMS[i];
-		if (m->have_smsc)
+		if (m->smsc_state > 0)
 			CopyUnicodeString(p->SMSC.Number, m->smsc.Number);
-		else
-			p->SMSC.Location = 1;
 		m->send_status = SEND_PENDING;
+		m->send_mr = -1;
 		GSM_Error e = GSM_SendSMS(m->s, p);
 		if (e != ERR_NONE) {
 			snprintf(why, whylen, "part %d/%d: %s", i + 1, multi->Number, GSM_ErrorString(e));
-			gammu_failed(m, "send SMS", e);
+			verdict(m, "send SMS", e);
 			return -1;
 		}
+		/* AT answers +CMGS later: pump the device until the callback */
 		time_t deadline = time(NULL) + m->mc->send_timeout;
-		while (m->send_status == SEND_PENDING && time(NULL) < deadline && m->connected)
-			GSM_ReadDevice(m->s, TRUE);
+		while (m->send_status == SEND_PENDING && time(NULL) < deadline)
+			if (GSM_ReadDevice(m->s, TRUE) < 0)
+				break;
 		if (m->send_status == SEND_PENDING) {
-			snprintf(why, whylen, "part %d/%d: no confirmation within %llds (outcome "
-			    "unknown)", i + 1, multi->Number, (long long)m->mc->send_timeout);
-			gammu_failed(m, "send SMS", ERR_TIMEOUT);
+			snprintf(why, whylen, "part %d/%d: no status within %llds: outcome unknown (it "
+			    "may have been sent)", i + 1, multi->Number, (long long)m->mc->send_timeout);
+			verdict(m, "send status", ERR_TIMEOUT);
 			return -1;
 		}
 		if (m->send_status != 0) {
-			snprintf(why, whylen, "part %d/%d: refused by the network (error %d)", i + 1,
-			    multi->Number, m->send_status);
+			snprintf(why, whylen, "part %d/%d: refused by the modem or network (error %d)",
+			    i + 1, multi->Number, m->send_status);
 			return -1;
 		}
+		m->timeouts = 0;
+		log_debug(m->tag, "part %d/%d sent, reference %d", i + 1, multi->Number, m->send_mr);
 	}
-	m->timeouts = 0;
 	return 0;
 }
 
-/* Claim and send one outbox row. 1 handled, 0 nothing ready, -1 error. */
+static void
+record_result(struct modem *m, const struct outbox_item *it, int ok, int permanent,
+    int parts, const char *why)
+{
+	time_t now = time(NULL);
+	const char *to = it->dest ? "an officer" : "a citizen";
+	int rc;
+	if (ok) {
+		rc = db_outbox_sent(m->db, it->id, m->mc->name, now);
+		if (rc < 0)                      /* sent but not recorded: it would go again */
+			rc = db_outbox_sent(m->db, it->id, m->mc->name, time(NULL));
+		count(m, &m->health.sent);
+		log_info(m->tag, "sent %s message %lld to %s (%d part%s)", it->kind, (long long)it->id,
+		    to, parts, parts == 1 ? "" : "s");
+	} else {
+		int64_t next = permanent ? 0 : stopping(m) ? (int64_t)now : retry_at(m, it->attempts,
+		    now);
+		rc = db_outbox_retry(m->db, it->id, why, next);
+		count(m, &m->health.send_failures);
+		if (next)
+			log_warn(m->tag, "%s message %lld to %s not sent (%s); attempt %d, next in %llds",
+			    it->kind, (long long)it->id, to, why, it->attempts,
+			    (long long)(next - (int64_t)now));
+		else
+			log_error(m->tag, "%s message %lld to %s given up after %d attempt%s: %s",
+			    it->kind, (long long)it->id, to, it->attempts, it->attempts == 1 ? "" : "s",
+			    why);
+	}
+	if (rc < 0)
+		log_error(m->tag, "outbox: %s", db_errmsg(m->db));
+}
+
+/* Claim and send one outbox row: 1 handled, 0 nothing ready, -1 error. */
 static int
 send_one(struct modem *m)
 {
 	struct outbox_item it;
-	time_t now = time(NULL);
 	int64_t lease = m->mc->send_timeout * m->cfg->max_sms_parts + 30;
-	int got = db_outbox_claim(m->db, "sms", m->mc->name, now, lease, &it);
+	int got = db_outbox_claim(m->db, "sms", m->mc->name, time(NULL), lease, &it);
 	if (got <= 0) {
-		if (got < 0 && !m->db_failing) {
+		if (got < 0 && !m->db_failing)
 			log_error(m->tag, "outbox: %s", db_errmsg(m->db));
-			m->db_failing = 1;
-		}
+		m->db_failing = got < 0;
 		return got;
 	}
-	char dest[IDENTITY_ADDR_MAX + 1];
+	m->db_failing = 0;
+	char dest[IDENTITY_ADDR_MAX];
 	char why[256] = "";
-	int ok = 0;
+	int ok = 0, permanent = 0, parts = 0;
 	if (it.dest) {
 		snprintf(dest, sizeof dest, "%s", it.dest);
-	} else if (identity_unseal(m->id, it.dest_sealed, it.dest_sealed_len, dest,
-	    sizeof dest) < 0) {
+	} else if (!it.dest_sealed || identity_unseal(m->id, it.dest_sealed, it.dest_sealed_len,
+	    dest, sizeof dest) < 0) {
 		dest[0] = '\0';
+		permanent = 1;
 		snprintf(why, sizeof why, "the reply address cannot be opened with this key");
 	}
-	GSM_MultiSMSMessage *multi = dest[0] ? calloc(1, sizeof *multi) : NULL;
-	int fatal = !dest[0];
-	if (multi) {
-		int parts = smscodec_encode(it.text, dest, m->ref++, m->cfg->max_sms_parts, multi, why,
-		    sizeof why);
-		if (parts < 0)
-			fatal = 1;
-		else
-			ok = send_parts(m, multi, why, sizeof why) == 0;
-		memset(multi, 0, sizeof *multi);
-		free(multi);
-	} else if (dest[0]) {
-		snprintf(why, sizeof why, "out of memory");
+	if (dest[0]) {
+		GSM_MultiSMSMessage *multi = calloc(1, sizeof *multi);
+		if (!multi) {
+			snprintf(why, sizeof why, "out of memory");
+		} else {
+			parts = smscodec_encode(it.text ? it.text : "", dest, m->ref,
+			    m->cfg->max_sms_parts, multi, why, sizeof why);
+			if (parts < 0) {
+				permanent = 1;           /* too long, or not a number: never better */
+			} else {
+				if (parts > 1)
+					m->ref++;
+				ok = send_parts(m, multi, why, sizeof why) == 0;
+			}
+			memset(multi, 0, sizeof *multi);
+			free(multi);
+		}
 	}
 	identity_wipe(dest, sizeof dest);
-	now = time(NULL);
-	int rc;
-	if (ok) {
-		rc = db_outbox_sent(m->db, it.id, m->mc->name, now);
-		count(m, &m->health.sent);
-		log_info(m->tag, "sent %s message %lld%s", it.kind, (long long)it.id,
-		    it.dest ? " to an officer" : " to a citizen");
-	} else {
-		int64_t next = fatal ? 0 : retry_at(m, it.attempts, now);
-		rc = db_outbox_retry(m->db, it.id, why, next);
-		count(m, &m->health.send_failures);
-		if (next)
-			log_warn(m->tag, "message %lld not sent (%s); retry %d in %llds", (long long)it.id,
-			    why, it.attempts + 1, (long long)(next - now));
-		else
-			log_error(m->tag, "message %lld given up after %d attempt%s: %s",
-			    (long long)it.id, it.attempts, it.attempts == 1 ? "" : "s", why);
-	}
-	if (rc < 0)
-		log_error(m->tag, "outbox: %s", db_errmsg(m->db));
+	record_result(m, &it, ok, permanent, parts, why);
 	outbox_item_clear(&it);
+	return 1;
+}
+
+/* Send while rows are due, a few per tick. 1 if more may be due now. */
+static int
+send_due(struct modem *m)
+{
+	for (int i = 0; i < MODEM_SENDS_PER_TICK; i++) {
+		int64_t due = 0;
+		if (!m->connected || m->incoming || stopping(m))
+			return 0;
+		int r = db_outbox_next_due(m->db, "sms", &due);
+		if (r < 0 && !m->db_failing)
+			log_error(m->tag, "outbox: %s", db_errmsg(m->db));
+		m->db_failing = r < 0;
+		if (r <= 0 || due > (int64_t)time(NULL))
+			return 0;
+		if (send_one(m) <= 0)
+			return 0;
+		if (m->cfg->n_modems > 1) {
+			/* let the other modems claim: the sending spreads */
+			struct timespec pause = { 0, MODEM_TURN_MS * 1000000L };
+			nanosleep(&pause, NULL);
+		}
+	}
 	return 1;
 }
 
@@ -645,61 +784,66 @@ wait_tick(struct modem *m, int ms)
 	pthread_mutex_unlock(&m->lock);
 }
 
-static int
-stopping(struct modem *m)
+static void
+expire_parts(struct modem *m, time_t now)
 {
-	pthread_mutex_lock(&m->lock);
-	int s = m->stop;
-	pthread_mutex_unlock(&m->lock);
-	return s;
+	int n = db_parts_expire(m->db, (int64_t)now - m->cfg->multipart_timeout, now);
+	if (n > 0)
+		log_warn(m->tag, "%d long SMS admitted with parts missing after %llds", n,
+		    (long long)m->cfg->multipart_timeout);
+	if (n < 0 && !m->expire_failing)
+		log_error(m->tag, "multipart expiry: %s", db_errmsg(m->db));
+	m->expire_failing = n < 0;
+}
+
+static void
+run(struct modem *m)
+{
+	m->backoff = 1;
+	while (!stopping(m)) {
+		time_t now = time(NULL);
+		if (!m->connected && now >= m->next_connect)
+			connect_modem(m);
+		if (m->incoming || now - m->last_poll >= m->mc->poll) {
+			m->last_poll = now;
+			expire_parts(m, now);      /* also while the modem is away */
+			if (m->connected)
+				poll_inbox(m);
+		}
+		if (m->connected && now - m->last_status >= MODEM_STATUS_EVERY)
+			read_status(m, now - m->last_status_log >= MODEM_STATUS_LOG_EVERY);
+		int more = m->connected ? send_due(m) : 0;
+		if (m->connected && GSM_ReadDevice(m->s, FALSE) < 0)
+			drop_connection(m, "the device closed", ERR_NOTCONNECTED);
+		if (!more && !m->incoming)
+			wait_tick(m, MODEM_TICK_MS);
+	}
 }
 
 static void *
 modem_main(void *arg)
 {
 	struct modem *m = arg;
-	m->backoff = 1;
-	while (!stopping(m)) {
-		time_t now = time(NULL);
-		if (now - m->last_expire >= MODEM_EXPIRE_EVERY) {
-			m->last_expire = now;
-			int n = db_parts_expire(m->db, now - m->cfg->multipart_timeout, now);
-			if (n > 0)
-				log_warn(m->tag, "%d long SMS admitted with parts missing after %llds", n,
-				    (long long)m->cfg->multipart_timeout);
+	char err[256] = "";
+	m->db = db_open(m->cfg->database, 0, err, sizeof err);
+	int ok = m->db && new_state_machine(m, err, sizeof err) == 0;
+	pthread_mutex_lock(&m->lock);
+	m->ready = ok ? 1 : -1;
+	if (!ok)
+		snprintf(m->start_err, sizeof m->start_err, "%s", err);
+	pthread_cond_broadcast(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+	if (ok) {
+		run(m);
+		if (m->connected) {
+			log_notice(m->tag, "modem disconnected (stopping)");
+			close_device(m);
 		}
-		if (!m->connected) {
-			if (now >= m->next_connect)
-				connect_modem(m);
-			if (!m->connected) {
-				wait_tick(m, 1000);
-				continue;
-			}
-		}
-		if (m->incoming || now - m->last_poll >= m->mc->poll)
-			poll_inbox(m);
-		/* claim (a write transaction) only when something is due */
-		int64_t due = 0;
-		for (int i = 0; m->connected && i < MODEM_SENDS_PER_TICK && !stopping(m); i++) {
-			if (db_outbox_next_due(m->db, "sms", &due) <= 0 || due > (int64_t)time(NULL) ||
-			    send_one(m) <= 0)
-				break;
-			if (m->cfg->n_modems > 1) {
-				/* give the other modems a turn: sends spread across them */
-				struct timespec pause = { 0, MODEM_TURN_MS * 1000000L };
-				nanosleep(&pause, NULL);
-			}
-		}
-		if (m->connected && now - m->last_status >= MODEM_STATUS_EVERY)
-			read_status(m, 1);
-		if (m->connected)
-			GSM_ReadDevice(m->s, FALSE);     /* let unsolicited lines (+CMTI) in */
-		int more = db_outbox_next_due(m->db, "sms", &due) > 0 && due <= (int64_t)time(NULL);
-		if (!more)
-			wait_tick(m, 500);
+		set_connected(m, 0);
 	}
-	if (m->connected)
-		GSM_TerminateConnection(m->s);
+	free_state_machine(m);
+	db_close(m->db);
+	m->db = NULL;
 	return NULL;
 }
 
@@ -717,26 +861,28 @@ modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer
 	m->writer = w;
 	m->id = id;
 	snprintf(m->tag, sizeof m->tag, "modem %s", mc->name);
-	m->s = GSM_AllocStateMachine();
-	if (!m->s || configure(m, err, errlen) < 0) {
-		if (m->s)
-			GSM_FreeStateMachine(m->s);
-		free(m);
-		return NULL;
-	}
-	m->db = db_open(cfg->database, 0, err, errlen);
-	if (!m->db) {
-		GSM_FreeStateMachine(m->s);
-		free(m);
-		return NULL;
-	}
-	m->ref = (unsigned char)(time(NULL) & 0xff);
+	m->ref = (unsigned char)(time(NULL) ^ getpid());
+	m->health.signal_percent = -1;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
 	if (pthread_create(&m->thread, NULL, modem_main, m) != 0) {
 		snprintf(err, errlen, "cannot start the modem thread");
-		db_close(m->db);
-		GSM_FreeStateMachine(m->s);
+		pthread_mutex_destroy(&m->lock);
+		pthread_cond_destroy(&m->cond);
+		free(m);
+		return NULL;
+	}
+	/* the thread opens its own database connection and state machine */
+	pthread_mutex_lock(&m->lock);
+	while (!m->ready)
+		pthread_cond_wait(&m->cond, &m->lock);
+	int ok = m->ready > 0;
+	pthread_mutex_unlock(&m->lock);
+	if (!ok) {
+		snprintf(err, errlen, "%s", m->start_err);
+		pthread_join(m->thread, NULL);
+		pthread_mutex_destroy(&m->lock);
+		pthread_cond_destroy(&m->cond);
 		free(m);
 		return NULL;
 	}
@@ -746,6 +892,8 @@ modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer
 void
 modem_wake(struct modem *m)
 {
+	if (!m)
+		return;
 	pthread_mutex_lock(&m->lock);
 	m->woken = 1;
 	pthread_cond_signal(&m->cond);
@@ -759,12 +907,21 @@ modem_stop(struct modem *m)
 		return;
 	pthread_mutex_lock(&m->lock);
 	m->stop = 1;
-	pthread_cond_signal(&m->cond);
+	pthread_cond_broadcast(&m->cond);
 	pthread_mutex_unlock(&m->lock);
-	pthread_join(m->thread, NULL);
-	if (m->s)
-		GSM_FreeStateMachine(m->s);
-	db_close(m->db);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += MODEM_STOP_GRACE;
+	if (pthread_timedjoin_np(m->thread, NULL, &ts) != 0) {
+		/* blocked in gammu (an AT exchange can take 30 s): the one
+		 * call documented as safe from another thread */
+		pthread_mutex_lock(&m->lock);
+		if (m->s)
+			GSM_AbortOperation(m->s);
+		pthread_mutex_unlock(&m->lock);
+		log_warn(m->tag, "aborting a modem operation to stop");
+		pthread_join(m->thread, NULL);
+	}
 	pthread_mutex_destroy(&m->lock);
 	pthread_cond_destroy(&m->cond);
 	free(m);

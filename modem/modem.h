@@ -1,16 +1,18 @@
 /* modem — the SMS channel: one thread per [modem NAME] section, each owning
  * its libgammu state machine and its own database connection.
  *
- * The thread connects (and reconnects with back-off, never giving up),
- * polls the inbox, admits every message through the writer and deletes it
- * from the modem only after the commit, stores multipart pieces until they
- * join (or time out, then admitted partial), and sends the SMS outbox while
- * it is healthy, so several modems share the sending. It logs signal and
- * network at connect and every five minutes.
+ * The thread connects (and reconnects with back-off, never giving up), polls
+ * the inbox, admits every message through the writer and deletes it from the
+ * modem only after the commit; parts of a long SMS are admitted one by one
+ * and joined by the database (incomplete groups are admitted partial after
+ * [gateway] multipart_timeout). While connected it sends the SMS outbox one
+ * row at a time, so several modems share the sending. It logs signal and
+ * network at connect and every five minutes. Citizens' numbers and message
+ * texts never reach the log: pseudonym prefixes and lengths do.
  *
  * modem_start()/modem_stop() from the main thread; modem_wake() and
- * modem_health() from any thread. The config, writer and identity are
- * borrowed and must outlive the modem.
+ * modem_health() from any thread. The config (and the modem_conf inside it),
+ * the writer and the identity are borrowed and must outlive the modem.
  */
 #ifndef TINBAO_MODEM_H
 #define TINBAO_MODEM_H
@@ -26,18 +28,26 @@ struct modem;
 
 struct modem_health {
 	int connected;
-	int signal_percent;
+	int signal_percent;           /* -1 when unknown */
 	int signal_dbm;
-	char network[64];
-	char last_error[128];
-	int64_t last_poll;
+	char network[64];             /* "code name (home|roaming|...)" or "" */
+	char last_error[128];         /* "" after a good (re)connect */
+	int64_t last_poll;            /* unix seconds of the last inbox poll */
 	uint64_t received, sent, send_failures, reconnects;
 };
 
+/* Starts the thread. Fails (NULL, reason in err) only for what retrying
+ * cannot fix: gammu refusing the section's keys, the database not opening,
+ * no memory or thread. An absent or broken modem is not a failure: the
+ * thread keeps trying to connect. */
 struct modem *modem_start(const struct config *cfg, const struct modem_conf *mc,
     struct writer *w, const struct identity *id, char *err, size_t errlen);
+/* The outbox has new rows: look now. */
 void modem_wake(struct modem *m);
+/* A copy of the current state, taken under the modem's mutex. */
 void modem_health(struct modem *m, struct modem_health *out);
+/* Asks the thread to stop and joins it (a gammu call still blocked after a
+ * grace period is aborted); frees everything. Accepts NULL. */
 void modem_stop(struct modem *m);
 
 #endif
