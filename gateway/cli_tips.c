@@ -25,7 +25,7 @@ static const char tips_usage[] =
     "       tinbao tip show ID [--json]\n"
     "\n"
     "Lists tips, oldest first (--open: those not closed), or shows one tip with\n"
-    "its messages and escalation history. ID is TB-7KM4QX, tb7km4qx or 7KM4QX.\n"
+    "its messages and escalation history. ID is TB-7KM4Q9, tb7km4q9 or 7KM4Q9.\n"
     "Who sent a tip is never shown.\n";
 
 static const char ack_usage[] =
@@ -34,7 +34,7 @@ static const char ack_usage[] =
     "\n"
     "Acknowledge or close a tip from the duty desk on behalf of an officer in the\n"
     "roster: the escalation stops and the citizen is told, as when the officer\n"
-    "replies OK or XONG by SMS. ID is TB-7KM4QX, tb7km4qx or 7KM4QX.\n";
+    "replies OK or XONG by SMS. ID is TB-7KM4Q9, tb7km4q9 or 7KM4Q9.\n";
 
 static void
 format_id(const struct config *cfg, const char *code, char *out)
@@ -173,7 +173,7 @@ parse_id(struct cli *c, const char *what, const char *arg, char code[TRACKID_COD
 	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
 	if (trackid_parse(c->cfg->tracking_prefix, s, len, code, NULL) < 0) {
-		cli_error(CLI_USAGE, what, "\"%s\" is not a tracking ID (like %s-7KM4QX; "
+		cli_error(CLI_USAGE, what, "\"%s\" is not a tracking ID (like %s-7KM4Q9; "
 		    "check for a mistyped character)", arg, c->cfg->tracking_prefix);
 		return -1;
 	}

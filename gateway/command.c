@@ -1,187 +1,288 @@
 /* command — see command.h. */
 #include "gateway/command.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "gateway/text.h"
 
-#define WORD_MAX 64
+#define WORD_MAX 64                 /* a command word longer than this is none */
+#define ID_SHAPE_MAX 24             /* a token longer than this is not a mistyped id */
 
-struct cursor {
+struct token {
 	const char *p;
+	size_t len;
 };
 
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static void
-skip_space(struct cursor *c)
-{
-	while (*c->p && is_space(*c->p))
-		c->p++;
-}
-
-/* The next word [start, len); advances past it. len 0 at the end. */
+/* The length of the white space at p: ASCII space, tab, CR, LF, or a
+ * no-break space (U+00A0, which some keyboards put after a word); 0 if none. */
 static size_t
-next_word(struct cursor *c, const char **start)
+space_len(const char *p)
 {
-	skip_space(c);
-	*start = c->p;
-	while (*c->p && !is_space(*c->p))
-		c->p++;
-	return (size_t)(c->p - *start);
+	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		return 1;
+	if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0)
+		return 2;
+	return 0;
 }
 
-/* The folded form of a word, into out (empty if too long). */
+static const char *
+skip_space(const char *p)
+{
+	size_t n;
+	while ((n = space_len(p)) > 0)
+		p += n;
+	return p;
+}
+
+/* The next word at or after *pp; advances *pp past it. len 0 at the end. */
+static struct token
+next_word(const char **pp)
+{
+	struct token t;
+	const char *p = skip_space(*pp);
+	t.p = p;
+	while (*p && space_len(p) == 0)
+		p++;
+	t.len = (size_t)(p - t.p);
+	*pp = p;
+	return t;
+}
+
+/* Punctuation people put after a word or an id: "OK:", "7KM4QX." */
+static size_t
+trim_punct(const char *p, size_t len)
+{
+	while (len > 0 && p[len - 1] != '\0' && strchr(".,:;!?)", p[len - 1]) != NULL)
+		len--;
+	return len;
+}
+
+/* The folded form of a command word, without trailing punctuation, into out
+ * (empty when it is too long to be a command). */
 static void
-fold_word(const char *w, size_t len, char *out, size_t outsz)
+fold_word(struct token w, char out[WORD_MAX])
 {
 	out[0] = '\0';
-	if (len == 0 || len >= WORD_MAX)
+	if (w.len == 0 || w.len >= WORD_MAX)
 		return;
 	char raw[WORD_MAX];
-	memcpy(raw, w, len);
-	raw[len] = '\0';
+	memcpy(raw, w.p, w.len);
+	raw[w.len] = '\0';
 	char *f = text_fold(raw);
-	if (f) {
-		snprintf(out, outsz, "%s", f);
-		free(f);
+	if (!f)
+		return;
+	size_t n = trim_punct(f, strlen(f));
+	if (n < WORD_MAX) {
+		memcpy(out, f, n);
+		out[n] = '\0';
 	}
-	/* allow a trailing ':' or ',' after the command word */
-	size_t n = strlen(out);
-	while (n && (out[n - 1] == ':' || out[n - 1] == ',' || out[n - 1] == '.'))
-		out[--n] = '\0';
+	free(f);
+}
+
+static char
+ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Does p (len bytes) start with word, ASCII case-insensitively? */
+static int
+ascii_nocase_prefix(const char *p, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	if (len < n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (ascii_lower(p[i]) != ascii_lower(word[i]))
+			return 0;
+	return 1;
+}
+
+/* A command word glued to its id, as in "TT7KM4QX" or "ok7km4qx": the ASCII
+ * word, then a valid id (the check character makes this safe to accept). */
+static int
+glued_id(const char *prefix, struct token w, const char *word, struct command *out)
+{
+	size_t n = strlen(word), len = trim_punct(w.p, w.len);
+	if (len <= n || !ascii_nocase_prefix(w.p, len, word))
+		return 0;
+	if (trackid_parse(prefix, w.p + n, len - n, out->code, &out->had_prefix) < 0)
+		return 0;
+	out->id_state = CMD_ID_OK;
+	return 1;
 }
 
 static void
-set_rest(struct command *out, struct cursor *c)
+set_bad_token(struct command *out, const char *p, size_t len)
 {
-	skip_space(c);
-	const char *end = c->p + strlen(c->p);
-	while (end > c->p && is_space(end[-1]))
-		end--;
-	out->arg = c->p;
-	out->arg_len = (size_t)(end - c->p);
+	size_t n = len < sizeof out->bad_token - 1 ? len : sizeof out->bad_token - 1;
+	while (n > 0 && n < len && ((unsigned char)p[n] & 0xC0) == 0x80)
+		n--;                             /* cut at a character boundary */
+	memcpy(out->bad_token, p, n);
+	out->bad_token[n] = '\0';
 }
 
-/* Read an id at the cursor: "TB-XXXXXX", "TBXXXXXX", "TB XXXXXX", "XXXXXX".
- * Sets id_state; on NONE the cursor is unchanged. */
-static void
-read_id(const char *prefix, struct cursor *c, struct command *out)
+/* Is the token shaped like an id somebody mistyped (letters, digits, dashes
+ * and one space after the prefix, not too long)? */
+static int
+id_shaped(const char *p, size_t len)
 {
-	struct cursor save = *c;
-	const char *w;
-	size_t len = next_word(c, &w);
-	if (len == 0) {
-		*c = save;
+	if (len == 0 || len > ID_SHAPE_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = p[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    c == '-' || c == ' '))
+			return 0;
+	}
+	return 1;
+}
+
+/* Read an id at *pp: "TB-7KM4QX", "TB7KM4QX", "TB 7KM4QX" or "7KM4QX",
+ * maybe followed by punctuation. Sets id_state (and code or bad_token) and
+ * advances *pp past what it read; on CMD_ID_NONE *pp is unchanged. The
+ * offending text when INVALID is returned in *bad. */
+static void
+read_id(const char *prefix, const char **pp, struct command *out, struct token *bad)
+{
+	const char *p = *pp;
+	struct token w = next_word(&p);
+	if (w.len == 0) {
 		out->id_state = CMD_ID_NONE;
 		return;
 	}
-	/* strip punctuation that people put after an id */
-	size_t idlen = len;
-	while (idlen && (w[idlen - 1] == '.' || w[idlen - 1] == ',' || w[idlen - 1] == ':'))
-		idlen--;
-	if (trackid_parse(prefix, w, idlen, out->code, &out->had_prefix) == 0) {
+	*pp = p;
+	size_t idlen = trim_punct(w.p, w.len);
+	if (trackid_parse(prefix, w.p, idlen, out->code, &out->had_prefix) == 0) {
 		out->id_state = CMD_ID_OK;
 		return;
 	}
-	/* "TB 7KM4QX": the prefix alone, then the code */
-	if (idlen == strlen(prefix) && strncasecmp(w, prefix, idlen) == 0) {
-		struct cursor after = *c;
-		const char *w2;
-		size_t len2 = next_word(&after, &w2);
-		while (len2 && (w2[len2 - 1] == '.' || w2[len2 - 1] == ','))
-			len2--;
-		if (trackid_parse(prefix, w2, len2, out->code, NULL) == 0) {
-			*c = after;
+	bad->p = w.p;
+	bad->len = idlen > 0 ? idlen : w.len;
+	out->id_state = CMD_ID_INVALID;
+	/* the prefix alone, then the code: "TB 7KM4QX" */
+	size_t plen = strlen(prefix);
+	if (plen > 0 && w.len == plen && ascii_nocase_prefix(w.p, w.len, prefix)) {
+		const char *q = p;
+		struct token w2 = next_word(&q);
+		size_t len2 = trim_punct(w2.p, w2.len);
+		if (len2 > 0 && trackid_parse(prefix, w2.p, len2, out->code, NULL) == 0) {
+			*pp = q;
 			out->had_prefix = 1;
 			out->id_state = CMD_ID_OK;
 			return;
 		}
+		if (len2 > 0 && id_shaped(w2.p, len2)) {
+			*pp = q;                     /* "TB 7KM4QY": both words are the bad id */
+			bad->len = (size_t)(w2.p + len2 - w.p);
+		}
 	}
-	out->id_state = CMD_ID_INVALID;
-	snprintf(out->bad_token, sizeof out->bad_token, "%.*s", (int)(len < 31 ? len : 31), w);
+	set_bad_token(out, bad->p, bad->len);
+}
+
+/* The rest after p, trimmed, as the argument. */
+static void
+set_rest(struct command *out, const char *p)
+{
+	p = skip_space(p);
+	const char *end = p + strlen(p);
+	for (;;) {
+		if (end - p >= 1 && space_len(end - 1) == 1)
+			end--;
+		else if (end - p >= 2 && space_len(end - 2) == 2)
+			end -= 2;
+		else
+			break;
+	}
+	out->arg = p;
+	out->arg_len = (size_t)(end - p);
 }
 
 static int
-start(const char *text, struct command *out, struct cursor *c)
+start(const char **prefix, const char *text, struct command *out)
 {
-	memset(out, 0, sizeof *out);
-	out->arg = "";
-	if (!text || strlen(text) > COMMAND_TEXT_MAX)
+	if (!out)
 		return -1;
-	c->p = text;
+	memset(out, 0, sizeof *out);
+	out->kind = CMD_NONE;
+	out->id_state = CMD_ID_NONE;
+	out->arg = "";
+	if (!*prefix)
+		*prefix = "";
+	if (!text || strnlen(text, COMMAND_TEXT_MAX + 1) > COMMAND_TEXT_MAX)
+		return -1;
 	return 0;
 }
+
+static const struct {
+	const char *word;            /* folded */
+	enum cmd_kind kind;
+} officer_words[] = {
+	{ "ok", CMD_ACK }, { "nhan", CMD_ACK }, { "xong", CMD_CLOSE }, { "hoi", CMD_ASK },
+	{ "chuyen", CMD_TRANSFER }, { "ds", CMD_LIST },
+};
 
 int
 command_parse_officer(const char *prefix, const char *text, struct command *out)
 {
-	struct cursor c;
-	if (start(text, out, &c) < 0)
+	if (start(&prefix, text, out) < 0)
 		return -1;
-	const char *w;
-	size_t len = next_word(&c, &w);
+	const char *p = text;
+	struct token w = next_word(&p), bad = { text, 0 };
 	char word[WORD_MAX];
-	fold_word(w, len, word, sizeof word);
-	static const struct { const char *word; enum cmd_kind kind; } words[] = {
-		{ "ok", CMD_ACK }, { "nhan", CMD_ACK }, { "xong", CMD_CLOSE }, { "hoi", CMD_ASK },
-		{ "chuyen", CMD_TRANSFER }, { "ds", CMD_LIST },
-	};
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-		if (strcmp(word, words[i].word) != 0)
-			continue;
-		out->kind = words[i].kind;
-		if (out->kind == CMD_LIST) {
-			set_rest(out, &c);
+	fold_word(w, word);
+	for (size_t i = 0; i < sizeof officer_words / sizeof officer_words[0]; i++) {
+		enum cmd_kind kind = officer_words[i].kind;
+		if (strcmp(word, officer_words[i].word) == 0) {
+			out->kind = kind;
+			if (kind != CMD_LIST)
+				read_id(prefix, &p, out, &bad);
+			set_rest(out, p);
 			return 0;
 		}
-		read_id(prefix, &c, out);
-		set_rest(out, &c);
-		return 0;
+		if (kind != CMD_LIST && glued_id(prefix, w, officer_words[i].word, out)) {
+			out->kind = kind;
+			set_rest(out, p);
+			return 0;
+		}
 	}
-	out->kind = CMD_NONE;
 	return 0;
 }
 
 int
 command_parse_citizen(const char *prefix, const char *text, struct command *out)
 {
-	struct cursor c;
-	if (start(text, out, &c) < 0)
+	if (start(&prefix, text, out) < 0)
 		return -1;
-	struct cursor first = c;
-	const char *w;
-	size_t len = next_word(&c, &w);
+	const char *p = text;
+	struct token w = next_word(&p), bad = { text, 0 };
 	char word[WORD_MAX];
-	fold_word(w, len, word, sizeof word);
-	if (strcmp(word, "tt") == 0) {
-		out->kind = CMD_STATUS;
-		read_id(prefix, &c, out);
-		if (out->id_state == CMD_ID_NONE) {
-			out->id_state = CMD_ID_INVALID;
-			snprintf(out->bad_token, sizeof out->bad_token, "%s", "");
+	fold_word(w, word);
+	if (strcmp(word, "tt") == 0 || glued_id(prefix, w, "tt", out)) {
+		if (out->id_state != CMD_ID_OK)
+			read_id(prefix, &p, out, &bad);
+		const char *after = skip_space(p);
+		/* "TT <something>" is a status query only when the something could
+		 * be a mistyped id on its own; "TT có cướp ở chợ" is a tip. */
+		if (out->id_state != CMD_ID_INVALID || (*after == '\0' && id_shaped(bad.p, bad.len))) {
+			out->kind = CMD_STATUS;
+			set_rest(out, p);
+			return 0;
 		}
-		set_rest(out, &c);
-		return 0;
+	} else {
+		p = text;
+		read_id(prefix, &p, out, &bad);
+		if (out->id_state == CMD_ID_OK) {
+			out->kind = CMD_FOLLOWUP;
+			set_rest(out, p);
+			return 0;
+		}
 	}
-	c = first;
-	struct command probe;
-	memset(&probe, 0, sizeof probe);
-	read_id(prefix, &c, &probe);
-	if (probe.id_state == CMD_ID_OK) {
-		*out = probe;
-		out->kind = CMD_FOLLOWUP;
-		set_rest(out, &c);
-		return 0;
-	}
+	/* a plain tip: the whole text */
+	memset(out, 0, sizeof *out);
 	out->kind = CMD_NONE;
+	out->id_state = CMD_ID_NONE;
 	out->arg = text;
 	out->arg_len = strlen(text);
 	return 0;

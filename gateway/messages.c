@@ -190,7 +190,7 @@ msg_unknown_tip(const char *what, char *out)
 void
 msg_bad_id(const char *token, char *out)
 {
-	snprintf(out, MSG_MAX, "Mã tin báo không hợp lệ: %s. Mã có dạng TB-7KM4QX.", token);
+	snprintf(out, MSG_MAX, "Mã tin báo không hợp lệ: %s. Mã có dạng TB-7KM4Q9.", token);
 }
 
 void
@@ -233,7 +233,7 @@ msg_officer_help(char *out)
 void
 msg_usage(const char *command, char *out)
 {
-	snprintf(out, MSG_MAX, "Thiếu mã tin báo. Dùng: %s <mã>, ví dụ %s 7KM4QX.", command, command);
+	snprintf(out, MSG_MAX, "Thiếu mã tin báo. Dùng: %s <mã>, ví dụ %s 7KM4Q9.", command, command);
 }
 
 void

@@ -272,8 +272,20 @@ status(struct db *db, const struct config *cfg, const struct inbound *m, const s
 		found = db_tip_by_code(db, c->code, &t);
 		if (found < 0)
 			return ROUTE_ERROR;
+	} else if (c->id_state == CMD_ID_NONE) {
+		/* Bare "TT": the sender's latest open tip, or how to ask. */
+		found = db_tip_recent_for(db, m->pseudonym, 0, &t);
+		if (found < 0)
+			return ROUTE_ERROR;
+		if (!found) {
+			msg_usage("TT", text);
+			if (reply_citizen(db, cfg, m, 0, "status", text, now) < 0)
+				return ROUTE_ERROR;
+			return ROUTE_STATUS;
+		}
+		trackid_format(cfg->tracking_prefix, t.code, fid, sizeof fid);
 	} else {
-		snprintf(fid, sizeof fid, "%s", c->id_state == CMD_ID_INVALID ? c->bad_token : "");
+		snprintf(fid, sizeof fid, "%s", c->bad_token);
 	}
 	/* Somebody else's tip gets the same answer as one that does not exist. */
 	if (found && strcmp(t.pseudonym, m->pseudonym) != 0) {

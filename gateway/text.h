@@ -1,32 +1,46 @@
 /* text — UTF-8 helpers for Vietnamese: cleaning outside input, folding for
- * command and keyword matching, the không dấu form for GSM-7 SMS, bounded
- * truncation. Built on GNU libunistring (normalisation, case).
+ * command and keyword matching, the không dấu form for GSM-7 SMS, counting
+ * and bounded truncation. Normalisation, case and character classes come
+ * from GNU libunistring; there are no tables here.
  *
- * Pure functions, any thread. Returned strings are malloc'd and belong to
- * the caller (free()); NULL only when memory runs out.
+ * Threads: pure functions without state, any thread.
+ * Ownership: string arguments are borrowed and not kept; NULL is read as "".
+ * Returned strings are malloc'd and belong to the caller (free()); NULL only
+ * when memory runs out.
  */
 #ifndef TINBAO_TEXT_H
 #define TINBAO_TEXT_H
 
 #include <stddef.h>
 
-/* Input from outside: invalid UTF-8 -> U+FFFD, NUL and control characters
- * other than newline -> space, then NFC. */
+/* Input from outside (len bytes, NULs allowed): invalid UTF-8 -> U+FFFD,
+ * NUL, C0 controls other than newline, DEL and C1 controls -> space, then
+ * NFC. The result is valid UTF-8. */
 char *text_clean(const char *s, size_t len);
-/* For matching: no diacritics, đ -> d, lower case, runs of white space
- * collapsed to one space, trimmed. "NHẬN" -> "nhan". */
+/* For matching: NFD, combining marks dropped, đ/Đ -> d, lower case, runs of
+ * white space (space, tab, CR, LF) collapsed to one space, trimmed.
+ * "NHẬN" -> "nhan", "Cháy" -> "chay", "Đâm" -> "dam". Words stay words: it
+ * never splits or joins them. */
 char *text_fold(const char *s);
-/* The không dấu form: no diacritics, đ -> d, Đ -> D, case kept; anything
- * still outside printable ASCII becomes '?', characters beyond U+FFFF (emoji)
- * are dropped, and GSM-7 extension characters are replaced, so the result is
- * one septet per character. */
+/* The không dấu form for GSM-7: NFKD, combining marks dropped, đ -> d,
+ * Đ -> D, case kept; GSM-7 extension characters ^ { } [ ] ~ | \ and `
+ * become ' ( ) - / and common typography becomes ASCII ("…" -> "...");
+ * emoji and anything beyond U+FFFF are dropped; anything else outside
+ * printable ASCII becomes '?'. CR LF -> LF. The result is printable ASCII
+ * and newlines only: one septet per character, no escapes.
+ * "Công an phường Bến Thành đã nhận" -> "Cong an phuong Ben Thanh da nhan". */
 char *text_unaccent(const char *s);
 /* Number of code points. */
 size_t text_chars(const char *s);
-/* At most max_chars code points; when cut, the last is "…", cut at the last
- * space when one is near. */
+/* At most max_chars code points. When cut, the last is "…" (U+2026), the
+ * cut is at a code point boundary, at the last space when that loses no more
+ * than 15 characters, never between a letter and its combining marks, and
+ * white space before the "…" is dropped. max_chars 0 gives "". */
 char *text_truncate(const char *s, size_t max_chars);
-/* 1 if the folded needle occurs in the folded haystack as whole word(s). */
+/* 1 if folded_needle occurs in folded_haystack as whole word(s): bounded by
+ * the ends or by characters that are not letters or digits. Both should be
+ * text_fold() output; phrases with spaces are allowed. 0 otherwise (and for
+ * an empty needle). */
 int text_contains_word(const char *folded_haystack, const char *folded_needle);
 
 #endif

@@ -1,5 +1,8 @@
-/* Fuzz target: cleaning, folding, unaccenting and truncating text. Outputs
- * must be valid UTF-8; the unaccented form must be printable ASCII. */
+/* Fuzz target: cleaning, then folding, unaccenting, truncating, counting
+ * and word search. Every output must be valid UTF-8; the folded form has no
+ * marks, no ASCII capitals and single inner spaces; the unaccented form is
+ * printable ASCII and newlines without GSM-7 extension characters; a cut
+ * text has at most its bound of code points. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,32 @@ valid(const char *s)
 		abort();
 }
 
+static void
+check_fold(const char *f)
+{
+	size_t n = strlen(f);
+	if (n && (f[0] == ' ' || f[n - 1] == ' ' || strstr(f, "  ")))
+		abort();
+	if (strpbrk(f, "\t\r\nABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+		abort();
+	const uint8_t *p = (const uint8_t *)f, *end = p + n;
+	while (p < end) {
+		ucs4_t c;
+		int k = u8_mbtouc(&c, p, (size_t)(end - p));
+		if ((c >= 0x300 && c <= 0x36F) || c == 0x111 || c == 0x110)
+			abort();
+		p += k > 0 ? k : 1;
+	}
+}
+
+static void
+check_unaccent(const char *u)
+{
+	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+		if ((*p < 0x20 && *p != '\n') || *p > 0x7E || strchr("^{}[]~|\\`", *p))
+			abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,17 +52,40 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!clean)
 		return 0;
 	valid(clean);
+	size_t chars = text_chars(clean), max = size ? data[0] % 90 : 0;
 	char *fold = text_fold(clean), *plain = text_unaccent(clean);
-	char *cut = text_truncate(clean, size % 80);
-	valid(fold);
-	valid(cut);
-	for (const char *p = plain; p && *p; p++)
-		if ((*p < 0x20 && *p != '\n') || *p > 0x7E)
-			abort();
-	if (cut && text_chars(cut) > size % 80 + (size % 80 == 0))
-		abort();
-	if (fold)
+	char *cut = text_truncate(clean, max);
+	char *raw = malloc(size + 1);                /* uncleaned input must not break them */
+	if (raw) {
+		memcpy(raw, data, size);
+		raw[size] = '\0';
+		char *f2 = text_fold(raw), *u2 = text_unaccent(raw), *t2 = text_truncate(raw, max);
+		if (u2)
+			check_unaccent(u2);
+		if (f2)
+			(void)text_contains_word(f2, "chay nha");
+		free(f2);
+		free(u2);
+		free(t2);
+	}
+	if (fold) {
+		valid(fold);
+		check_fold(fold);
 		(void)text_contains_word(fold, "dao");
+		(void)text_contains_word(fold, fold);
+		if (*fold && !text_contains_word(fold, fold))
+			abort();                             /* a text is a whole-word match of itself */
+	}
+	if (plain)
+		check_unaccent(plain);
+	if (cut) {
+		valid(cut);
+		if (text_chars(cut) > max)
+			abort();
+		if (max >= chars && strcmp(cut, clean) != 0)
+			abort();
+	}
+	free(raw);
 	free(clean);
 	free(fold);
 	free(plain);
