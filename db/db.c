@@ -159,6 +159,30 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  UNIQUE (channel, channel_msg_id, url));"
 	"CREATE INDEX attachments_todo ON attachments(next_attempt) WHERE state = 'pending';",
+	/* 3 -> 4: relay and handover, abuse control, retention, the audit chain,
+	 * the legal clocks' holidays */
+	"ALTER TABLE audit ADD COLUMN hash TEXT;"          /* chain: see gateway/audit.c */
+	"ALTER TABLE tips ADD COLUMN assigned_to INTEGER REFERENCES officers(id);"
+	"ALTER TABLE tips ADD COLUMN address_destroyed_at INTEGER;"
+	"ALTER TABLE tips ADD COLUMN notice_at INTEGER;"   /* receipt notice recorded */
+	"ALTER TABLE officers ADD COLUMN short_code TEXT;" /* CHUYEN <id> <short code> */
+	"CREATE UNIQUE INDEX officers_short_code ON officers(short_code) "
+	"  WHERE short_code IS NOT NULL;"
+	"CREATE INDEX tips_sender_created ON tips(pseudonym, created_at);"
+	"CREATE INDEX tips_closed_sealed ON tips(closed_at) "
+	"  WHERE status = 'closed' AND sender_sealed IS NOT NULL;"
+	"CREATE TABLE senders ("
+	"  pseudonym TEXT PRIMARY KEY,"
+	"  muted_at INTEGER,"
+	"  muted_by TEXT,"
+	"  muted_tip INTEGER REFERENCES tips(id),"
+	"  replies_day TEXT,"                              /* local YYYY-MM-DD */
+	"  replies INTEGER NOT NULL DEFAULT 0,"
+	"  refused_day TEXT,"
+	"  refusals INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE holidays ("
+	"  day TEXT PRIMARY KEY,"                          /* YYYY-MM-DD */
+	"  name TEXT NOT NULL);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
