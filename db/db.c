@@ -542,19 +542,3 @@ db_counter_get(struct db *db, const char *name, int64_t *value)
 	sqlite3_reset(st);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : db_fail(db, "counter");
 }
-
-int
-db_audit(struct db *db, int64_t at, const char *actor, const char *action, int64_t tip_id,
-    const char *detail)
-{
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO audit(at, actor, action, tip_id, detail) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, at);
-	db_bind_text(st, 2, actor);
-	db_bind_text(st, 3, action);
-	db_bind_i64_or_null(st, 4, tip_id);
-	db_bind_text(st, 5, detail);
-	return db_step_done(db, st, "audit");
-}

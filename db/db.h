@@ -225,8 +225,48 @@ int db_oa_token_put(struct db *db, const unsigned char *access, size_t access_le
     const unsigned char *refresh, size_t refresh_len, int64_t expires_at, int64_t now);
 void oa_token_clear(struct oa_token *t);
 
+/* The audit trail (db_audit.c): one row per event, hash-chained. The hash
+ * function comes from the gateway (gateway/audit.c), registered once per
+ * process with db_audit_hasher() before any thread opens the database;
+ * db_audit() fails while none is registered. db_audit() runs inside the
+ * caller's transaction (or its own when there is none), so concurrent
+ * writers serialise and the chain stays linear. */
+struct audit_row {
+	int64_t id;
+	int64_t at;
+	const char *actor;
+	const char *action;
+	int64_t tip_id;          /* 0: none */
+	const char *detail;      /* may be NULL */
+	const char *hash;        /* NULL: a row from before the chain (schema < 4) */
+};
+/* Hash of row (its hash member ignored) chained to prev ("" for the first
+ * row): 64 hex digits and a NUL into out. */
+typedef void (*db_audit_hash_fn)(const struct audit_row *row, const char *prev, char out[65]);
+void db_audit_hasher(db_audit_hash_fn fn);
 int db_audit(struct db *db, int64_t at, const char *actor, const char *action,
     int64_t tip_id, const char *detail);
+/* Call fn for every row in id order (tip_id > 0: that tip's rows and rows
+ * whose detail mentions `code`, when code is not NULL). fn returns 0 to go
+ * on, anything else stops the walk and is returned. -1 on a database error. */
+int db_audit_each(struct db *db, int64_t tip_id, const char *code,
+    int (*fn)(const struct audit_row *row, void *arg), void *arg);
+/* The last row: 1 (id and hash set; hash "" when NULL), 0 empty, -1 error. */
+int db_audit_head(struct db *db, int64_t *id, char hash[65]);
+
+/* Public holidays for the legal clocks' working days; day is YYYY-MM-DD. */
+struct holiday {
+	char day[11];
+	char *name;
+};
+int db_holiday_add(struct db *db, const char *day, const char *name);  /* 1 added, 0 exists */
+int db_holiday_remove(struct db *db, const char *day);                 /* 1 removed, 0 none */
+int db_holiday_list(struct db *db, struct holiday **out, size_t *n);   /* by day */
+void holidays_free(struct holiday *v, size_t n);
+/* The receipt notice of a tip (tips.notice_at): get 0 when none. Set only
+ * when not yet set: 1 set, 0 was already set. */
+int db_tip_notice_get(struct db *db, int64_t tip_id, int64_t *at);
+int db_tip_notice_set(struct db *db, int64_t tip_id, int64_t at);
 int db_counter_add(struct db *db, const char *name, int64_t delta);
 int db_counter_get(struct db *db, const char *name, int64_t *value);
 

@@ -98,4 +98,16 @@ int cli_tip(struct cli *c, int argc, char **argv);
 int cli_ack(struct cli *c, int argc, char **argv);
 int cli_close(struct cli *c, int argc, char **argv);
 
+/* cli_audit.c: `audit verify|list`; the audit event of a read (actor: the
+ * unix user). A read that cannot be recorded is not shown: -1 after
+ * printing why. cli_audit_reads records one event naming every tip shown. */
+int cli_audit(struct cli *c, int argc, char **argv);
+int cli_audit_read(struct cli *c, int64_t tip_id, const char *detail);
+int cli_audit_reads(struct cli *c, const char *what, const char *const *codes, size_t n);
+/* cli_legal.c: `due`, `notice`, `holiday`, `book`. */
+int cli_due(struct cli *c, int argc, char **argv);
+int cli_notice(struct cli *c, int argc, char **argv);
+int cli_holiday(struct cli *c, int argc, char **argv);
+int cli_book(struct cli *c, int argc, char **argv);
+
 #endif

@@ -26,7 +26,7 @@ static const char tips_usage[] =
     "\n"
     "Lists tips, oldest first (--open: those not closed), or shows one tip with\n"
     "its messages and escalation history. ID is TB-7KM4Q9, tb7km4q9 or 7KM4Q9.\n"
-    "Who sent a tip is never shown.\n";
+    "Who sent a tip is never shown. Every read is an audit event (tinbao audit list).\n";
 
 static const char ack_usage[] =
     "usage: tinbao ack ID --officer PHONE\n"
@@ -144,14 +144,19 @@ cli_tips(struct cli *c, int argc, char **argv)
 	if (optind != argc)
 		return cli_error(CLI_USAGE, "tips", "unexpected argument \"%s\" (for one tip: tinbao "
 		    "tip show ID)", argv[optind]);
-	if (cli_open(c, 1, "tips") < 0)
+	if (cli_open(c, 0, "tips") < 0)
 		return CLI_FAIL;
 	struct tip *v;
 	size_t n;
 	if (db_tip_list(c->db, open_only, &v, &n) < 0)
 		return cli_error(CLI_FAIL, "tips", "%s", db_errmsg(c->db));
 	int rc;
-	if (json) {
+	const char **codes = calloc(n ? n : 1, sizeof *codes);
+	for (size_t i = 0; codes && i < n; i++)
+		codes[i] = v[i].code;
+	if (!codes || cli_audit_reads(c, open_only ? "tips --open" : "tips", codes, n) < 0) {
+		rc = codes ? CLI_FAIL : cli_error(CLI_FAIL, "tips", "out of memory");
+	} else if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, tip_json(c->cfg, &v[i]));
@@ -159,6 +164,7 @@ cli_tips(struct cli *c, int argc, char **argv)
 	} else {
 		rc = tips_plain(c->cfg, v, n, open_only);
 	}
+	free(codes);
 	tips_free(v, n);
 	return rc;
 }
@@ -310,7 +316,7 @@ cli_tip(struct cli *c, int argc, char **argv)
 	char code[TRACKID_CODE_LEN + 1], id[TIP_ID_MAX];
 	if (parse_id(c, what, argv[1 + optind], code) < 0)
 		return CLI_USAGE;
-	if (cli_open(c, 1, what) < 0)
+	if (cli_open(c, 0, what) < 0)
 		return CLI_FAIL;
 	struct tip t;
 	int found = db_tip_by_code(c->db, code, &t);
@@ -319,6 +325,10 @@ cli_tip(struct cli *c, int argc, char **argv)
 	format_id(c->cfg, code, id);
 	if (found == 0)
 		return cli_error(CLI_FAIL, what, "no tip %s", id);
+	if (cli_audit_read(c, t.id, json ? "tip show --json" : "tip show") < 0) {
+		tip_clear(&t);
+		return CLI_FAIL;
+	}
 	struct tip_message *m = NULL;
 	struct escalation *e = NULL;
 	struct attachment *a = NULL;

@@ -47,6 +47,17 @@ skipped_note(int from, int to, char *out, size_t outsz)
 		snprintf(out, outsz, "Cấp %d-%d không có ai trực", from, to);
 }
 
+/* An escalation is kept twice: in the tip's history and in the audit trail. */
+static int
+escalation(struct db *db, int64_t tip_id, int from, int to, const char *reason, int64_t now)
+{
+	char detail[160];
+	snprintf(detail, sizeof detail, "level %d -> %d: %s", from, to, reason);
+	if (db_escalation_add(db, tip_id, from, to, reason, now) < 0)
+		return -1;
+	return db_audit(db, now, "tinbaod", "tip.escalate", tip_id, detail);
+}
+
 static int
 nobody_on_duty(struct db *db, const struct config *cfg, const struct tip *t, int64_t now)
 {
@@ -94,7 +105,7 @@ escalate_start(struct db *db, const struct config *cfg, const struct tip *t, int
 	int64_t deadline = now + (t->urgent ? cfg->urgent_deadline : cfg->ack_deadline);
 	if (d.level > 1) {
 		log_warn(TAG, "%s: %s; sent straight to level %d", id, "nobody on duty below", d.level);
-		if (db_escalation_add(db, t->id, 1, d.level, "nobody on duty", now) < 0)
+		if (escalation(db, t->id, 1, d.level, "nobody on duty", now) < 0)
 			return -1;
 	}
 	msg_new_tip(id, t->code, t->created_at, t->channel, t->urgent, t->category, t->text,
@@ -140,7 +151,7 @@ repeat_all(struct db *db, const struct config *cfg, const struct tip *t, int64_t
 		    db_notified_add(db, t->id, chain[i], t->level, now) < 0)
 			return -1;
 	log_warn(TAG, "%s: still unacknowledged after every level; %zu officers re-notified", id, n);
-	if (db_escalation_add(db, t->id, t->level, t->level, "repeat", now) < 0)
+	if (escalation(db, t->id, t->level, t->level, "repeat", now) < 0)
 		return -1;
 	return db_tip_set_deadline(db, t->id, t->level, now + cfg->repeat, 0, now);
 }
@@ -170,7 +181,7 @@ escalate_due(struct db *db, const struct config *cfg, const struct tip *t, int64
 	int64_t waited = now - t->created_at;
 	snprintf(reason, sizeof reason, "no acknowledgement after %llds%s%s", (long long)waited,
 	    *note ? "; " : "", *note ? "levels skipped: nobody on duty" : "");
-	if (db_escalation_add(db, t->id, t->level, d.level, reason, now) < 0)
+	if (escalation(db, t->id, t->level, d.level, reason, now) < 0)
 		return -1;
 	msg_escalated(id, t->code, d.level, waited, t->text, deadline, note, text);
 	if (tell_level(db, cfg, t, &d, "escalate", text, now) < 0)

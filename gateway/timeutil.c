@@ -96,3 +96,26 @@ timeutil_format_dmy(int64_t t, char *out, size_t outsz)
 {
 	fmt(t, "%d/%m/%Y", out, outsz);
 }
+
+void
+timeutil_local_date(int64_t t, int *y, int *m, int *d)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	localtime_r(&tt, &tm);
+	*y = tm.tm_year + 1900;
+	*m = tm.tm_mon + 1;
+	*d = tm.tm_mday;
+}
+
+int64_t
+timeutil_local_midnight(int y, int m, int d)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}

@@ -19,5 +19,9 @@ void timeutil_format_iso(int64_t t, char *out, size_t outsz);
 void timeutil_format_hm(int64_t t, char *out, size_t outsz);
 void timeutil_format_hm_dm(int64_t t, char *out, size_t outsz);
 void timeutil_format_dmy(int64_t t, char *out, size_t outsz);
+/* The local calendar date of t, and the local midnight that starts a date
+ * (for the legal clocks). */
+void timeutil_local_date(int64_t t, int *y, int *m, int *d);
+int64_t timeutil_local_midnight(int y, int m, int d);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "gateway/audit.h"
 #include "gateway/cli.h"
 #include "gateway/config.h"
 #include "gateway/identity.h"
@@ -39,6 +40,12 @@ usage(FILE *f)
 	    "  roster import FILE.csv        header: officer_phone,level,from,to\n"
 	    "  tips [--open] [--json]        tip show ID [--json]\n"
 	    "  ack ID --officer PHONE        close ID --officer PHONE [--note TEXT]\n"
+	    "  due [--json] [--within DURATION] [--at \"YYYY-MM-DD HH:MM\"]\n"
+	    "                                legal deadlines coming due (24 h, 3 working days)\n"
+	    "  notice ID --officer PHONE     the receipt notice was given\n"
+	    "  holiday add YYYY-MM-DD NAME | holiday list [--json] | holiday remove YYYY-MM-DD\n"
+	    "  book --from YYYY-MM-DD --to YYYY-MM-DD [--csv]    the receipt book\n"
+	    "  audit verify [--json] [--anchor ID:HASH] | audit list [--tip ID] [--json]\n"
 	    "\n"
 	    "Levels: 1 duty officer, 2 backup, 3 shift leader, 4 station chief.\n"
 	    "Times are local to [gateway] timezone. The configuration is -c FILE,\n"
@@ -129,13 +136,16 @@ main(int argc, char **argv)
 		{ "key", cli_key }, { "zalo-oa", cli_zalo_oa }, { "officer", cli_officer },
 		{ "shift", cli_shift },
 		{ "roster", cli_roster }, { "tips", cli_tips }, { "tip", cli_tip },
-		{ "ack", cli_ack }, { "close", cli_close },
+		{ "ack", cli_ack }, { "close", cli_close }, { "audit", cli_audit },
+		{ "due", cli_due }, { "notice", cli_notice }, { "holiday", cli_holiday },
+		{ "book", cli_book },
 	};
 	const char *path = getenv("TINBAO_CONFIG");
 	int ch;
 	if (!path || !*path)
 		path = DEFAULT_CONFIG;
 	log_init("tinbao", LOG_WARNING);
+	audit_init();
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:c:h", opts, NULL)) != -1) {
 		switch (ch) {

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "gateway/audit.h"
 #include "gateway/config.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
@@ -398,6 +399,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_init("tinbaod", LOG_INFO);
+	audit_init();           /* before any thread opens the database */
 	struct daemon d = { 0 };
 	pthread_mutex_init(&d.lock, NULL);
 	int rc = run(&d, path, check_only);

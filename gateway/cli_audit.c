@@ -1,0 +1,244 @@
+/* cli_audit — `tinbao audit verify|list`, and the audit event every read of
+ * a tip through the command line leaves (cli_audit_read). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "gateway/audit.h"
+#include "gateway/cli.h"
+#include "gateway/config.h"
+#include "gateway/timeutil.h"
+#include "gateway/trackid.h"
+
+static const char audit_usage[] =
+    "usage: tinbao audit verify [--json] [--anchor ID:HASH]\n"
+    "       tinbao audit list [--tip ID] [--json]\n"
+    "\n"
+    "Every acknowledgement, escalation, close, receipt notice and every read of a\n"
+    "tip (tip show, tips, due, book) is an audit event. Each event carries a\n"
+    "SHA-256 hash over its content and the previous event's hash.\n"
+    "verify walks the chain and names the first row that was edited, inserted or\n"
+    "deleted (exit 1); otherwise it prints \"N rows, chain intact\" (exit 0).\n"
+    "tinbaod logs the chain head (\"audit chain head: row N hash H\") once a day:\n"
+    "--anchor N:H checks that row N still has that hash, which also catches rows\n"
+    "deleted from the end or a chain recomputed by someone who edited it.\n";
+
+int
+cli_audit_read(struct cli *c, int64_t tip_id, const char *detail)
+{
+	char who[128];
+	audit_unix_user(who, sizeof who);
+	if (db_audit(c->db, timeutil_now(), who, "tip.read", tip_id, detail) < 0) {
+		cli_error(CLI_FAIL, "audit", "cannot record this read, nothing shown: %s",
+		    db_errmsg(c->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ verify */
+
+struct anchor_check {
+	int64_t id;
+	const char *hash;
+	int found, match;
+};
+
+static int
+anchor_row(const struct audit_row *r, void *arg)
+{
+	struct anchor_check *a = arg;
+	if (r->id != a->id)
+		return 0;
+	a->found = 1;
+	a->match = r->hash && strcmp(r->hash, a->hash) == 0;
+	return 1;
+}
+
+static int
+audit_verify_cmd(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' }, { "anchor", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int json = 0, ch;
+	const char *anchor = NULL;
+	optind = 0;
+	while ((ch = cli_getopt(argc, argv, opts, "audit verify")) != -1) {
+		if (ch == 'j')
+			json = 1;
+		else if (ch == 'a')
+			anchor = optarg;
+		else
+			return CLI_USAGE;
+	}
+	if (optind != argc)
+		return cli_error(CLI_USAGE, "audit verify", "usage: tinbao audit verify [--json] "
+		    "[--anchor ID:HASH]");
+	struct anchor_check a = { 0 };
+	if (anchor) {
+		char *end;
+		a.id = strtoll(anchor, &end, 10);
+		if (end == anchor || *end != ':' || a.id <= 0 || strlen(end + 1) != 64 ||
+		    strspn(end + 1, "0123456789abcdef") != 64)
+			return cli_error(CLI_USAGE, "audit verify", "--anchor wants ROW:HASH as tinbaod "
+			    "logs it (the hash is 64 hex digits)");
+		a.hash = end + 1;
+	}
+	if (cli_open(c, 1, "audit verify") < 0)
+		return CLI_FAIL;
+	struct audit_verdict v;
+	if (audit_verify(c->db, &v) < 0 ||
+	    (anchor && db_audit_each(c->db, 0, NULL, anchor_row, &a) < 0))
+		return cli_error(CLI_FAIL, "audit verify", "%s", db_errmsg(c->db));
+	char text[300], anchor_text[160] = "";
+	audit_verdict_text(&v, text, sizeof text);
+	int bad = v.fault != AUDIT_INTACT;
+	if (anchor && !a.found)
+		snprintf(anchor_text, sizeof anchor_text, "anchor row %lld is missing: rows were "
+		    "deleted", (long long)a.id);
+	else if (anchor && !a.match)
+		snprintf(anchor_text, sizeof anchor_text, "anchor row %lld has another hash than "
+		    "the one logged: the chain was rewritten", (long long)a.id);
+	bad |= *anchor_text != '\0';
+	if (json) {
+		json_t *o = json_pack("{s:b, s:I, s:I, s:s, s:s}", "intact", !bad, "rows",
+		    (json_int_t)v.rows, "legacy", (json_int_t)v.legacy, "fault",
+		    audit_fault_name(v.fault), "message", text);
+		if (v.fault != AUDIT_INTACT)
+			json_object_set_new(o, "row", json_integer(v.row));
+		if (v.fault == AUDIT_DELETED)
+			json_object_set_new(o, "missing", json_pack("[I, I]",
+			    (json_int_t)v.missing_from, (json_int_t)v.missing_to));
+		json_object_set_new(o, "head", json_pack("{s:I, s:s}", "row", (json_int_t)v.head_id,
+		    "hash", v.head_hash));
+		if (anchor)
+			json_object_set_new(o, "anchor", *anchor_text ? json_string(anchor_text) :
+			    json_string("matches"));
+		cli_print_json(o);
+	} else {
+		if (v.fault != AUDIT_INTACT || !*anchor_text)
+			printf("%s\n", text);
+		if (*anchor_text)
+			printf("%s\n", anchor_text);
+		else if (anchor)
+			printf("anchor row %lld matches\n", (long long)a.id);
+	}
+	return bad ? CLI_FAIL : CLI_OK;
+}
+
+/* -------------------------------------------------------------- list */
+
+struct list_state {
+	json_t *arr;          /* --json */
+	int64_t n;
+};
+
+static int
+list_row(const struct audit_row *r, void *arg)
+{
+	struct list_state *s = arg;
+	char when[40];
+	s->n++;
+	if (s->arr) {
+		json_t *o = json_object();
+		json_object_set_new(o, "row", json_integer(r->id));
+		json_object_set_new(o, "at", cli_json_time(r->at));
+		json_object_set_new(o, "actor", cli_json_str(r->actor));
+		json_object_set_new(o, "action", cli_json_str(r->action));
+		json_object_set_new(o, "tip", r->tip_id ? json_integer(r->tip_id) : json_null());
+		json_object_set_new(o, "detail", cli_json_str(r->detail));
+		json_object_set_new(o, "hash", cli_json_str(r->hash));
+		json_array_append_new(s->arr, o);
+		return 0;
+	}
+	timeutil_format_local(r->at, when, sizeof when);
+	printf("%6lld %s ", (long long)r->id, when);
+	cli_cell(r->action, 18);
+	cli_cell(r->actor, 20);
+	cli_put(r->detail ? r->detail : "", 1, 0);
+	putchar('\n');
+	return 0;
+}
+
+static int
+audit_list_cmd(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' }, { "tip", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int json = 0, ch;
+	const char *tiparg = NULL;
+	optind = 0;
+	while ((ch = cli_getopt(argc, argv, opts, "audit list")) != -1) {
+		if (ch == 'j')
+			json = 1;
+		else if (ch == 't')
+			tiparg = optarg;
+		else
+			return CLI_USAGE;
+	}
+	if (optind != argc)
+		return cli_error(CLI_USAGE, "audit list", "usage: tinbao audit list [--tip ID] [--json]");
+	char code[TRACKID_CODE_LEN + 1], id[48] = "";
+	if (tiparg && trackid_parse(c->cfg->tracking_prefix, tiparg, strlen(tiparg), code, NULL) < 0)
+		return cli_error(CLI_USAGE, "audit list", "\"%s\" is not a tracking ID", tiparg);
+	if (cli_open(c, 1, "audit list") < 0)
+		return CLI_FAIL;
+	int64_t tip_id = 0;
+	if (tiparg) {
+		struct tip t;
+		int found = db_tip_by_code(c->db, code, &t);
+		if (found < 0)
+			return cli_error(CLI_FAIL, "audit list", "%s", db_errmsg(c->db));
+		trackid_format(c->cfg->tracking_prefix, code, id, sizeof id);
+		if (found == 0)
+			return cli_error(CLI_FAIL, "audit list", "no tip %s", id);
+		tip_id = t.id;
+		tip_clear(&t);
+	}
+	struct list_state s = { .arr = json ? json_array() : NULL };
+	if (!json)
+		printf("%6s %-16s %-18s %-20s %s\n", "ROW", "AT", "ACTION", "ACTOR", "DETAIL");
+	if (db_audit_each(c->db, tip_id, tiparg ? id : NULL, list_row, &s) < 0) {
+		json_decref(s.arr);
+		return cli_error(CLI_FAIL, "audit list", "%s", db_errmsg(c->db));
+	}
+	if (json)
+		return cli_print_json(s.arr);
+	if (s.n == 0)
+		printf("(no events)\n");
+	return CLI_OK;
+}
+
+int
+cli_audit(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {
+		{ "verify", audit_verify_cmd }, { "list", audit_list_cmd }, { NULL, NULL },
+	};
+	return cli_dispatch(c, argc, argv, audit_usage, subs);
+}
+
+#define CLI_AUDIT_DETAIL_MAX 4000
+
+int
+cli_audit_reads(struct cli *c, const char *what, const char *const *codes, size_t n)
+{
+	char detail[CLI_AUDIT_DETAIL_MAX + 64];
+	size_t len = (size_t)snprintf(detail, sizeof detail, "%s: %zu tip%s", what, n,
+	    n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		char id[48];
+		trackid_format(c->cfg->tracking_prefix, codes[i], id, sizeof id);
+		if (len + strlen(id) + 2 > CLI_AUDIT_DETAIL_MAX) {
+			snprintf(detail + len, sizeof detail - len, " and %zu more", n - i);
+			break;
+		}
+		len += (size_t)snprintf(detail + len, sizeof detail - len, "%s%s", i ? ", " : " ", id);
+	}
+	return cli_audit_read(c, 0, detail);
+}

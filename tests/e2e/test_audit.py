@@ -1,0 +1,230 @@
+"""The audit trail (hash chain, `tinbao audit verify|list`), the legal clocks
+(`tinbao due`, `notice`, `holiday`) and the receipt book (`tinbao book`)."""
+import csv
+import datetime
+import getpass
+import io
+import json
+import os
+import shutil
+import subprocess
+
+from harness import ARTIFACTS, BUILD, OFFICERS, Tinbao, _lock, check, citizen, wait_for
+
+DUTY = OFFICERS["duty"][1]
+
+
+def started(name, **kw):
+    h = Tinbao(name, **kw)
+    h.full_roster()
+    return h.start()
+
+
+def sqlite(h, sql):
+    p = subprocess.run(["sqlite3", h.db, sql], capture_output=True, text=True, timeout=30)
+    check(p.returncode == 0, "sqlite3 %s: %s" % (sql, p.stderr))
+
+
+def verify(h, expect):
+    p = h.cli("audit", "verify", "--json", expect=expect)
+    return json.loads(p.stdout)
+
+
+def test_audit_chain_catches_edit_delete_insert():
+    h = started("audit", escalation={"ack_deadline": "2s", "level_deadline": "30s"})
+    try:
+        h.sms_in(citizen(), "Có người lạ cạy khóa xe máy ở hẻm 4")
+        h.sms_in(citizen(), "Có nhóm thanh niên tụ tập đua xe trên đường Lê Lợi")
+        tips = h.wait_tips(2)
+        a, b = tips[0]["id"], tips[1]["id"]
+        h.cli("ack", a, "--officer", DUTY)
+        h.cli("close", a, "--officer", DUTY, "--note", "Đã kiểm tra")
+        # the unacknowledged one escalates, and that is on record
+        wait_for(lambda: h.tip(b)["escalations"], what="escalation of " + b)
+        h.cli("tip", "show", b)
+    finally:
+        h.stop()
+    events = h.cli_json("audit", "list", "--tip", a)
+    actions = [e["action"] for e in events]
+    for want in ("tip.new", "tip.ack", "tip.close", "tip.read"):
+        check(want in actions, "%s not in the audit of %s: %r" % (want, a, actions))
+    reads = [e for e in events if e["action"] == "tip.read"]
+    check(all(e["actor"].startswith(getpass.getuser()) for e in reads), repr(reads))
+    check(any(e["action"] == "tip.escalate" for e in h.cli_json("audit", "list", "--tip", b)),
+          "escalation of %s not audited" % b)
+    check(all(e["hash"] and len(e["hash"]) == 64 for e in h.cli_json("audit", "list")),
+          "a row without a hash")
+
+    ok = verify(h, 0)
+    n = ok["rows"]
+    check(ok["intact"] and n >= 8, repr(ok))
+    check(h.cli("audit", "verify").stdout.strip() == "%d rows, chain intact" % n,
+          h.cli("audit", "verify").stdout)
+    saved = h.db + ".saved"
+    shutil.copyfile(h.db, saved)
+
+    def restore():
+        for ext in ("-wal", "-shm"):
+            if os.path.exists(h.db + ext):
+                os.unlink(h.db + ext)
+        shutil.copyfile(saved, h.db)
+
+    sqlite(h, "UPDATE audit SET actor = 'someone else' WHERE id = 3")
+    bad = verify(h, 1)
+    check(bad["fault"] == "edited" and bad["row"] == 3, repr(bad))
+    check("row 3 was edited" in h.cli("audit", "verify", expect=1).stdout, "plain text")
+    restore()
+
+    sqlite(h, "DELETE FROM audit WHERE id = 4")
+    bad = verify(h, 1)
+    check(bad["fault"] == "deleted" and bad["missing"] == [4, 4] and bad["row"] == 5, repr(bad))
+    restore()
+
+    sqlite(h, "INSERT INTO audit(at, actor, action, tip_id, detail) VALUES "
+              "(strftime('%%s','now'), 'tinbaod', 'tip.close', 1, 'forged') " % ())
+    bad = verify(h, 1)
+    check(bad["fault"] == "inserted" and bad["row"] == n + 1, repr(bad))
+    restore()
+
+    # a row slipped into the middle of the chain, with a hash of its own
+    sqlite(h, "UPDATE audit SET id = id + 1000 WHERE id > 5; "
+              "INSERT INTO audit(id, at, actor, action, hash) VALUES (6, 1, 'x', 'y', "
+              "'%s'); UPDATE audit SET id = id - 999 WHERE id > 1000" % ("ab" * 32))
+    bad = verify(h, 1)
+    check(bad["fault"] == "inserted" and bad["row"] == 6, repr(bad))
+    restore()
+
+    # deleting the newest row leaves a shorter chain that verifies: the
+    # anchor tinbaod logs catches it
+    head = verify(h, 0)["head"]
+    anchor = "%d:%s" % (head["row"], head["hash"])
+    h.cli("audit", "verify", "--anchor", anchor)
+    sqlite(h, "DELETE FROM audit WHERE id = %d" % head["row"])
+    verify(h, 0)
+    out = h.cli("audit", "verify", "--anchor", anchor, expect=1).stdout
+    check("anchor row %d is missing" % head["row"] in out, out)
+    restore()
+    check(verify(h, 0)["rows"] == n, "restored")
+
+
+def local_date(iso):
+    return datetime.datetime.fromisoformat(iso).date()
+
+
+def test_due_across_a_weekend_and_notice():
+    h = started("due")
+    try:
+        h.sms_in(citizen(), "Có đối tượng buôn bán pháo nổ ở chợ")
+        t = h.wait_tips(1)[0]
+    finally:
+        h.stop()
+    received = datetime.datetime.fromisoformat(t["created_at"])
+    r = received.date()
+    # Whatever day this runs: make every weekday up to the first weekend a
+    # holiday, so the three working days come after a weekend.
+    hol = []
+    d = r + datetime.timedelta(days=1)
+    while d.weekday() < 5 or not hol and d.weekday() >= 5 and r.weekday() < 5:
+        if d.weekday() < 5:
+            hol.append(d)
+        d += datetime.timedelta(days=1)
+        if d.weekday() == 5:
+            break
+    for x in hol:
+        h.cli("holiday", "add", x.isoformat(), "Nghỉ bù (thử)")
+    h.cli("holiday", "add", hol[0].isoformat() if hol else "2030-01-01", "again", expect=1)
+    check([x["day"] for x in h.cli_json("holiday", "list")] == [x.isoformat() for x in hol]
+          or not hol, "holiday list")
+    # the expected day, counted independently
+    due, left, d = None, 3, r
+    while left:
+        d += datetime.timedelta(days=1)
+        if d.weekday() < 5 and d not in hol:
+            left -= 1
+    due = d
+    check(any((r + datetime.timedelta(days=k)).weekday() >= 5
+              for k in range(1, (due - r).days)), "the interval has a weekend")
+
+    def entries(*args):
+        return {e["clock"]: e for e in h.cli_json("due", *args) if e["id"] == t["id"]}
+
+    check(entries("--within", "1h") == {}, "nothing due within the hour")
+    e = entries("--within", "30d")
+    check(set(e) == {"pass_on", "notice"}, repr(e))
+    check(e["notice"]["notice_day"] == due.isoformat(), "%r, want %s" % (e["notice"], due))
+    check(datetime.datetime.fromisoformat(e["pass_on"]["deadline"]) ==
+          received + datetime.timedelta(hours=24), repr(e["pass_on"]))
+    check(not e["notice"]["overdue"] and not e["pass_on"]["overdue"], repr(e))
+    day_before = due - datetime.timedelta(days=1)
+    e = entries("--within", "1h", "--at", day_before.isoformat() + " 12:00")
+    check(set(e) == {"pass_on"} and e["pass_on"]["overdue"], repr(e))
+    e = entries("--within", "1h", "--at", due.isoformat() + " 23:30")
+    check(not e["notice"]["overdue"], repr(e))
+    e = entries("--within", "1h", "--at", (due + datetime.timedelta(days=1)).isoformat() + " 00:30")
+    check(e["notice"]["overdue"], repr(e))
+    plain = h.cli("due", "--within", "30d").stdout
+    check(t["id"] in plain and "notice" in plain and "pass on" in plain, plain)
+
+    out = h.cli("notice", t["id"], "--officer", DUTY).stdout
+    check("receipt notice recorded" in out, out)
+    check("already recorded" in h.cli("notice", t["id"], "--officer", DUTY).stdout, "twice")
+    check(set(entries("--within", "30d")) == {"pass_on"}, "notice still due after `notice`")
+    acts = [x["action"] for x in h.cli_json("audit", "list", "--tip", t["id"])]
+    check("tip.notice" in acts, repr(acts))
+    check(any(x["action"] == "tip.read" and x["detail"].startswith("due")
+              for x in h.cli_json("audit", "list", "--tip", t["id"])), "due read not audited")
+    if hol:
+        h.cli("holiday", "remove", hol[0].isoformat())
+    h.cli("holiday", "remove", "2031-02-03", expect=1)
+    h.cli("holiday", "add", "2026-02-30", "x", expect=2)
+    verify(h, 0)
+
+
+BOOK_HEAD = ["Số thứ tự", "Thời điểm tiếp nhận", "Kênh", "Mã tin báo", "Người tiếp nhận",
+             "Người báo tin", "Nội dung tóm tắt", "Địa điểm, thời gian sự việc", "Phân loại",
+             "Biện pháp đã làm", "Chuyển cho, lúc", "Ngày thông báo kết quả tiếp nhận",
+             "Kết quả, ghi chú"]
+
+
+def test_book_csv():
+    h = started("book")
+    numbers = [citizen(), citizen()]
+    try:
+        h.sms_in(numbers[0], "Có người bán ma túy ở hẻm 12, tối nào cũng có")
+        h.sms_in(numbers[1], "Cháy nhà ở tổ 5!")
+        tips = h.wait_tips(2)
+    finally:
+        h.stop()
+    a, b = tips[0]["id"], tips[1]["id"]
+    h.cli("ack", a, "--officer", DUTY)
+    h.cli("close", a, "--officer", DUTY, "--note", 'Đã bắt giữ, thu "tang vật"')
+    h.cli("notice", a, "--officer", DUTY)
+    day = local_date(tips[0]["created_at"])
+    frm = (day - datetime.timedelta(days=1)).isoformat()
+    to = (local_date(tips[1]["created_at"]) + datetime.timedelta(days=1)).isoformat()
+    raw = subprocess.run([os.path.join(BUILD, "tinbao"), "-c", h.conf, "book", "--from", frm,
+                          "--to", to, "--csv"], capture_output=True, timeout=60)
+    with _lock:
+        ARTIFACTS.append(("tinbao book --csv (raw)", raw.stdout.decode("utf-8", "replace")))
+    check(raw.returncode == 0 and raw.stdout.endswith(b"\r\n"), "RFC 4180 line ends")
+    out = raw.stdout.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    check(rows[0] == BOOK_HEAD, repr(rows[0]))
+    body = rows[1:]
+    check(len(body) == 2 and all(len(r) == len(BOOK_HEAD) for r in body), repr(body))
+    check([r[0] for r in body] == ["1", "2"] and [r[3] for r in body] == [a, b], repr(body))
+    check(all(r[5] == "Giữ bí mật" and r[2] == "SMS" for r in body), repr(body))
+    check(body[0][4] == OFFICERS["duty"][0] and body[1][4] == "", repr(body))
+    check("ma túy" in body[0][8] and "khẩn cấp" in body[1][8], repr([r[8] for r in body]))
+    check('thu "tang vật"' in body[0][12] and body[0][11], repr(body[0]))
+    check("hẻm 12, tối" in body[0][6], repr(body[0][6]))
+    for n in numbers:
+        check(n not in out and n[3:] not in out, "a citizen number in the book")
+    plain = h.cli("book", "--from", frm, "--to", to).stdout
+    check("SỔ TIẾP NHẬN" in plain and a in plain and "Giữ bí mật" in plain, plain)
+    empty = h.cli("book", "--from", "2020-01-01", "--to", "2020-01-31").stdout
+    check("no tips received" in empty, empty)
+    h.cli("book", "--from", to, "--to", frm, expect=2)
+    check(any(e["action"] == "tip.read" and e["detail"].startswith("book")
+              for e in h.cli_json("audit", "list", "--tip", b)), "book read not audited")
+    verify(h, 0)
