@@ -39,6 +39,7 @@ static const struct ckey config_table[] = {
 	{ "gateway", "unaccented_sms",  C_BOOL, O(unaccented_sms), 0, 1, "no" },
 	{ "gateway", "multipart_timeout", C_DUR, O(multipart_timeout), 1, DAY, "10m" },
 	{ "gateway", "log_level",       C_STR,  O(log_level), 0, 0, "info" },
+	{ "gateway", "daily_summary",   C_STR,  O(daily_summary), 0, 0, "07:30" },
 	{ "escalation", "ack_deadline",   C_DUR, O(ack_deadline), 1, DAY, "10m" },
 	{ "escalation", "level_deadline", C_DUR, O(level_deadline), 1, DAY, "5m" },
 	{ "escalation", "repeat",         C_DUR, O(repeat), 1, DAY, "10m" },
@@ -415,6 +416,26 @@ check_values(struct parse_state *st)
 		fail(st, 0, "[gateway] log_level must be error, warning, notice, info or debug");
 		return -1;
 	}
+	if (config_parse_hhmm(cfg->daily_summary, &cfg->daily_summary_min) < 0) {
+		fail(st, 0, "[gateway] daily_summary must be a local time HH:MM or off");
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_parse_hhmm(const char *s, int *minutes)
+{
+	if (strcmp(s, "off") == 0) {
+		*minutes = -1;
+		return 0;
+	}
+	if (strlen(s) != 5 || s[2] != ':' || strspn(s, "0123456789:") != 5)
+		return -1;
+	int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (s[0] == ':' || s[1] == ':' || s[3] == ':' || s[4] == ':' || h > 23 || m > 59)
+		return -1;
+	*minutes = h * 60 + m;
 	return 0;
 }
 

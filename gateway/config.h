@@ -40,6 +40,8 @@ struct config {
 	int unaccented_sms;
 	int64_t multipart_timeout;    /* incomplete SMS parts wait this long */
 	char *log_level;
+	char *daily_summary;          /* "HH:MM" local, or "off" */
+	int daily_summary_min;        /* minutes after local midnight; -1 off */
 
 	/* [escalation] */
 	int64_t ack_deadline;
@@ -78,6 +80,8 @@ struct config *config_load(const char *path, char *err, size_t errlen);
 int config_check_files(const struct config *cfg, char *err, size_t errlen);
 void config_free(struct config *cfg);
 
+/* "HH:MM" -> minutes after midnight, "off" -> -1. 0 / -1. */
+int config_parse_hhmm(const char *s, int *minutes);
 /* "90", "90s", "10m", "2h", "7d" -> seconds. 0 / -1. */
 int config_parse_duration(const char *s, int64_t *out);
 

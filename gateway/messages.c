@@ -266,3 +266,55 @@ msg_ds(const char *const *lines, size_t n, char *out)
 		used += (size_t)w;
 	}
 }
+
+void
+msg_daily_head(int64_t now, size_t open, size_t waiting, size_t unacked, char *out, size_t outsz)
+{
+	char day[16];
+	timeutil_format_dmy(now, day, sizeof day);
+	snprintf(out, outsz, "TÓM TẮT CA TRỰC %s: %zu tin đang mở, %zu tin chưa có người nhận, "
+	    "%zu tin chờ ca trực (không có ai trực).", day, open, unacked, waiting);
+}
+
+void
+msg_clock_pass_on(const char *id, int64_t deadline, int64_t now, char *out, size_t outsz)
+{
+	char at[16], left[32];
+	timeutil_format_hm_dm(deadline, at, sizeof at);
+	if (deadline <= now) {
+		snprintf(out, outsz, "%s: đã quá hạn 24 giờ chuyển Cơ quan điều tra (%s).", id, at);
+		return;
+	}
+	int64_t s = deadline - now;
+	if (s >= 3600)
+		snprintf(left, sizeof left, "%lld giờ", (long long)(s / 3600));
+	else
+		snprintf(left, sizeof left, "%lld phút", (long long)((s + 59) / 60));
+	snprintf(out, outsz, "%s: còn %s đến hạn 24 giờ chuyển Cơ quan điều tra (%s).", id, left, at);
+}
+
+void
+msg_clock_notice(const char *id, int64_t day, int overdue, char *out, size_t outsz)
+{
+	char dm[16];
+	timeutil_format_dmy(day, dm, sizeof dm);
+	dm[5] = '\0';                             /* dd/mm */
+	if (overdue)
+		snprintf(out, outsz, "%s: đã quá hạn gửi thông báo kết quả tiếp nhận cho VKS và người "
+		    "báo (%s).", id, dm);
+	else
+		snprintf(out, outsz, "%s: hạn gửi thông báo kết quả tiếp nhận cho VKS và người báo: "
+		    "%s.", id, dm);
+}
+
+void
+msg_daily_none(char *out, size_t outsz)
+{
+	snprintf(out, outsz, "Không có hạn luật định nào trong 24 giờ tới.");
+}
+
+void
+msg_daily_more(size_t more, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "... và %zu hạn khác: xem tinbao due.", more);
+}

@@ -58,4 +58,14 @@ void msg_ds(const char *const *lines, size_t n, char *out);
 
 const char *msg_channel_name(const char *channel);   /* "SMS", "Zalo OA", "Zalo" */
 
+/* The daily duty summary to the shift leader (dailysum.c): a head line,
+ * then one line per legal deadline (domain.md §10.2, 24 h and 3-day notice
+ * clocks), each at most outsz bytes. */
+void msg_daily_head(int64_t now, size_t open, size_t waiting, size_t unacked, char *out,
+    size_t outsz);
+void msg_clock_pass_on(const char *id, int64_t deadline, int64_t now, char *out, size_t outsz);
+void msg_clock_notice(const char *id, int64_t day, int overdue, char *out, size_t outsz);
+void msg_daily_none(char *out, size_t outsz);
+void msg_daily_more(size_t more, char *out, size_t outsz);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "db/db.h"
 #include "gateway/config.h"
+#include "gateway/dailysum.h"
 #include "gateway/escalate.h"
 #include "gateway/log.h"
 #include "gateway/route.h"
@@ -164,6 +165,12 @@ router_main(void *arg)
 		int changed = v != r->data_version;
 		r->data_version = v;
 		failed |= run_due(r, changed) < 0;
+		int daily = dailysum_run(r->db, r->cfg, (int64_t)time(NULL));
+		if (daily < 0)
+			log_warn(TAG, "daily summary failed, will retry: %s", db_errmsg(r->db));
+		else if (daily > 0 && r->wake_senders)
+			r->wake_senders(r->arg);
+		failed |= daily < 0;
 
 		/* Sleep until the earliest deadline, a wake-up, or the tick. */
 		int64_t now = (int64_t)time(NULL), next = 0;

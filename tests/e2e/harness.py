@@ -112,7 +112,7 @@ class Tinbao:
             "database": self.db, "key_file": self.key, "ward": "Phường Thạch Khôi",
             "timezone": "Asia/Ho_Chi_Minh", "tracking_prefix": "TB",
             "followup_window": "30m", "unaccented_sms": "no", "multipart_timeout": "10m",
-            "log_level": "debug",
+            "log_level": "debug", "daily_summary": "off",
         }
         gw.update(gateway or {})
         esc = {"ack_deadline": "10m", "level_deadline": "5m", "repeat": "10m",

@@ -9,7 +9,8 @@ import os
 import shutil
 import subprocess
 
-from harness import ARTIFACTS, BUILD, OFFICERS, Tinbao, _lock, check, citizen, wait_for
+from harness import (ARTIFACTS, BUILD, OFFICERS, Tinbao, _lock, check, citizen, unaccent,
+                     wait_for)
 
 DUTY = OFFICERS["duty"][1]
 
@@ -228,3 +229,41 @@ def test_book_csv():
     check(any(e["action"] == "tip.read" and e["detail"].startswith("book")
               for e in h.cli_json("audit", "list", "--tip", b)), "book read not audited")
     verify(h, 0)
+
+
+def test_daily_summary_reaches_the_leader_once_a_day():
+    h = started("daily")
+    try:
+        h.sms_in(citizen(), "Có người tàng trữ vũ khí trong nhà kho tổ 2")
+        t = h.wait_tips(1)[0]
+    finally:
+        h.stop()
+    check(not h.to_officer("leader", "daily_summary"), "summary while off")
+    # the summary's hour has come (00:00 local): sent at start, once
+    with open(h.conf) as f:
+        conf = f.read()
+    with open(h.conf, "w") as f:
+        f.write(conf.replace("daily_summary = off", "daily_summary = 00:00"))
+    h.start()
+    try:
+        got = wait_for(lambda: h.to_officer("leader", "daily_summary"), what="daily summary")
+        text = unaccent(got[0]["text"])
+        check("TOM TAT CA TRUC" in text.upper() and "1 tin dang mo" in text, text)
+        check(t["id"] in text and "24 gio chuyen Co quan dieu tra" in text, text)
+        check(not h.to_officer("duty", "daily_summary") and
+              not h.to_officer("backup", "daily_summary"), "summary to a non-leader")
+        head = wait_for(lambda: [ln for ln in h.log().splitlines()
+                                 if "audit chain head: row" in ln], what="chain head logged")
+    finally:
+        h.stop()
+    h.start()          # a restart the same day sends nothing more
+    try:
+        wait_for(lambda: h.query("SELECT 1 FROM inbound") is not None, what="started")
+        h.sms_in(citizen(), "Thêm một tin để chắc router đã chạy")
+        h.wait_tips(2)
+    finally:
+        h.stop()
+    check(len(h.to_officer("leader", "daily_summary")) == 1, "summary sent twice in a day")
+    anchor = head[0].split("--anchor ")[1].rstrip(")").strip()
+    h.cli("audit", "verify", "--anchor", anchor)
+    h.cli("audit", "verify")
