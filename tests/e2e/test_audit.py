@@ -267,3 +267,49 @@ def test_daily_summary_reaches_the_leader_once_a_day():
     anchor = head[0].split("--anchor ")[1].rstrip(")").strip()
     h.cli("audit", "verify", "--anchor", anchor)
     h.cli("audit", "verify")
+
+
+def chain_hash(row, prev):
+    """The canonical form of gateway/audit.c, written again from its comment."""
+    import hashlib
+    actor, action = row["actor"].encode(), row["action"].encode()
+    detail = (row["detail"] or "").encode()
+    head = "tinbao-audit-v1\n%d\n%d\n%d\n" % (row["id"], row["at"], row["tip_id"] or 0)
+    lens = "%d\n%d\n%s%d\n" % (len(actor), len(action),
+                               "null\n" if row["detail"] is None else "", len(detail))
+    return hashlib.sha256(head.encode() + lens.encode() + actor + b"\n" + action + b"\n" +
+                          detail + b"\n" + prev.encode()).hexdigest()
+
+
+def test_legacy_rows_and_a_recomputed_chain():
+    h = Tinbao("legacy")
+    h.add_officer("duty")
+    # rows as tinbao wrote them before schema version 4: no hash
+    sqlite(h, "INSERT INTO audit(at, actor, action) VALUES (1700000000, 'tinbaod', 'tip.new'), "
+              "(1700000001, 'An', 'tip.ack')")
+    h.cli("tips")
+    h.cli("holiday", "add", "2026-09-02", "Quốc khánh")
+    v = verify(h, 0)
+    check(v["rows"] == 4 and v["legacy"] == 2, repr(v))
+    out = h.cli("audit", "verify").stdout
+    check("4 rows, chain intact (the first 2 from before the chain" in out, out)
+    # the format is what the documentation says: recompute it independently
+    rows = h.query("SELECT * FROM audit ORDER BY id")
+    prev = ""
+    for r in rows[2:]:
+        check(chain_hash(r, prev) == r["hash"], "row %d: hash differs from the format" % r["id"])
+        prev = r["hash"]
+    # Someone who edits a row and recomputes every hash after it leaves a
+    # chain that verifies; the anchor from the daemon's log does not match.
+    anchor = "%d:%s" % (v["head"]["row"], v["head"]["hash"])
+    sqlite(h, "UPDATE audit SET actor = 'nobody' WHERE id = 3")
+    verify(h, 1)
+    rows = h.query("SELECT * FROM audit ORDER BY id")
+    prev = ""
+    for r in rows[2:]:
+        prev = chain_hash(r, prev)
+        sqlite(h, "UPDATE audit SET hash = '%s' WHERE id = %d" % (prev, r["id"]))
+    verify(h, 0)
+    out = h.cli("audit", "verify", "--anchor", anchor, expect=1).stdout
+    check("anchor row 4 has another hash" in out, out)
+    h.cli("audit", "verify", "--anchor", "4:xyz", expect=2)

@@ -82,4 +82,28 @@ test_durations(void)
 	CHECK(config_parse_duration("99999999999999999999", &v) < 0);
 }
 
-UNIT_MAIN(UNIT(test_defaults_and_values), UNIT(test_errors_name_the_line), UNIT(test_durations))
+static void
+test_daily_summary(void)
+{
+	int m;
+	CHECK(config_parse_hhmm("07:30", &m) == 0 && m == 450);
+	CHECK(config_parse_hhmm("00:00", &m) == 0 && m == 0);
+	CHECK(config_parse_hhmm("23:59", &m) == 0 && m == 1439);
+	CHECK(config_parse_hhmm("off", &m) == 0 && m == -1);
+	CHECK(config_parse_hhmm("24:00", &m) < 0);
+	CHECK(config_parse_hhmm("7:30", &m) < 0);
+	CHECK(config_parse_hhmm("07:60", &m) < 0);
+	CHECK(config_parse_hhmm("07::3", &m) < 0);
+	CHECK(config_parse_hhmm("", &m) < 0);
+	char err[512];
+	struct config *c = load("[gateway]\ndaily_summary = 7h\n[modem a]\ndevice = /dev/null\n",
+	    err, sizeof err);
+	CHECK(c == NULL && strstr(err, "daily_summary"));
+	config_free(c);
+	c = load("[modem a]\ndevice = /dev/null\n", err, sizeof err);
+	CHECK(c && c->daily_summary_min == 450);
+	config_free(c);
+}
+
+UNIT_MAIN(UNIT(test_defaults_and_values), UNIT(test_errors_name_the_line), UNIT(test_durations),
+    UNIT(test_daily_summary))
