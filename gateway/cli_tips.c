@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "gateway/audit.h"
 #include "gateway/cli.h"
 #include "gateway/config.h"
 #include "gateway/messages.h"
@@ -421,8 +422,22 @@ ack_or_close(struct cli *c, int argc, char **argv, int closing)
 	enum tipops_result r = closing ?
 	    tipops_close(c->db, c->cfg, code, o.id, note, now, 0, reply, sizeof reply) :
 	    tipops_ack(c->db, c->cfg, code, o.id, now, 0, reply, sizeof reply);
-	officer_clear(&o);
 	format_id(c->cfg, code, id);
+	if (r == TIPOPS_DONE) {
+		/* tipops recorded the officer; the desk's unix user is on record too */
+		char who[128], detail[200];
+		struct tip t;
+		audit_unix_user(who, sizeof who);
+		snprintf(detail, sizeof detail, "from the desk, for %s", o.name ? o.name : "?");
+		if (db_tip_by_code(c->db, code, &t) > 0) {
+			if (db_audit(c->db, now, who, closing ? "desk.close" : "desk.ack", t.id,
+			    detail) < 0)
+				cli_error(CLI_FAIL, what, "%s: done, but the desk's audit event failed: %s",
+				    id, db_errmsg(c->db));
+			tip_clear(&t);
+		}
+	}
+	officer_clear(&o);
 	if (r == TIPOPS_ERROR) {
 		const char *err = db_errmsg(c->db);
 		return cli_error(CLI_FAIL, what, "%s: %s", id, err && *err ? err : "database error");

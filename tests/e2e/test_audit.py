@@ -47,9 +47,9 @@ def test_audit_chain_catches_edit_delete_insert():
         h.stop()
     events = h.cli_json("audit", "list", "--tip", a)
     actions = [e["action"] for e in events]
-    for want in ("tip.new", "tip.ack", "tip.close", "tip.read"):
+    for want in ("tip.new", "tip.ack", "tip.close", "tip.read", "desk.ack", "desk.close"):
         check(want in actions, "%s not in the audit of %s: %r" % (want, a, actions))
-    reads = [e for e in events if e["action"] == "tip.read"]
+    reads = [e for e in events if e["action"] in ("tip.read", "desk.ack")]
     check(all(e["actor"].startswith(getpass.getuser()) for e in reads), repr(reads))
     check(any(e["action"] == "tip.escalate" for e in h.cli_json("audit", "list", "--tip", b)),
           "escalation of %s not audited" % b)
