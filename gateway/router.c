@@ -11,6 +11,7 @@
 #include "db/db.h"
 #include "gateway/config.h"
 #include "gateway/escalate.h"
+#include "gateway/floodguard.h"
 #include "gateway/log.h"
 #include "gateway/route.h"
 
@@ -164,6 +165,13 @@ router_main(void *arg)
 		int changed = v != r->data_version;
 		r->data_version = v;
 		failed |= run_due(r, changed) < 0;
+		int collapsed = floodguard_run(r->db, r->cfg, (int64_t)time(NULL));
+		if (collapsed < 0) {
+			log_warn(TAG, "flood guard failed, will retry: %s", db_errmsg(r->db));
+			failed = 1;
+		} else if (collapsed > 0 && r->wake_senders) {
+			r->wake_senders(r->arg);
+		}
 
 		/* Sleep until the earliest deadline, a wake-up, or the tick. */
 		int64_t now = (int64_t)time(NULL), next = 0;

@@ -32,6 +32,7 @@ usage(FILE *f)
 	    "  key init                      create the key that seals citizens' numbers\n"
 	    "  officer add --name NAME --phone +84... [--zalo-oa ID] [--zalo-bot ID]\n"
 	    "              [--channel sms|zalo_oa|zalo_bot] [--role officer|leader|chief]\n"
+	    "              [--short-code CODE]\n"
 	    "  officer list [--json]         officer remove PHONE\n"
 	    "  shift add --officer PHONE --level 1-4 --from \"YYYY-MM-DD HH:MM\" --to \"YYYY-MM-DD HH:MM\"\n"
 	    "  shift add --officer PHONE --level 1-4 --always\n"
@@ -39,6 +40,7 @@ usage(FILE *f)
 	    "  roster import FILE.csv        header: officer_phone,level,from,to\n"
 	    "  tips [--open] [--json]        tip show ID [--json]\n"
 	    "  ack ID --officer PHONE        close ID --officer PHONE [--note TEXT]\n"
+	    "  sender mute ID [--officer PHONE]    sender unmute ID [--officer PHONE]\n"
 	    "\n"
 	    "Levels: 1 duty officer, 2 backup, 3 shift leader, 4 station chief.\n"
 	    "Times are local to [gateway] timezone. The configuration is -c FILE,\n"
@@ -129,7 +131,7 @@ main(int argc, char **argv)
 		{ "key", cli_key }, { "zalo-oa", cli_zalo_oa }, { "officer", cli_officer },
 		{ "shift", cli_shift },
 		{ "roster", cli_roster }, { "tips", cli_tips }, { "tip", cli_tip },
-		{ "ack", cli_ack }, { "close", cli_close },
+		{ "ack", cli_ack }, { "close", cli_close }, { "sender", cli_sender },
 	};
 	const char *path = getenv("TINBAO_CONFIG");
 	int ch;
