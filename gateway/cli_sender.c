@@ -1,6 +1,6 @@
 /* cli_sender — `tinbao sender mute|unmute ID`: stop (or restart) routing the
- * messages of whoever sent tip ID. The sender is named by their pseudonym
- * only; nobody sees their number or Zalo id. */
+ * messages of whoever sent tip ID. The sender is found by the tip's
+ * pseudonym, which is never printed; nobody sees their number or Zalo id. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,8 +16,8 @@ static const char sender_usage[] =
     "       tinbao sender unmute ID [--officer PHONE]\n"
     "\n"
     "Mutes (or unmutes) whoever sent tip ID. A muted sender's messages are still\n"
-    "stored but make no tip, reach no officer and get no reply. Nobody sees the\n"
-    "sender's number: only their pseudonym is shown. --officer names who decided\n"
+    "stored but make no tip, reach no officer and get no reply. Nobody sees who\n"
+    "the sender is: the database knows them by pseudonym only. --officer names who decided\n"
     "(for the audit trail); without it the actor is the administrator's login.\n";
 
 static int
@@ -73,12 +73,10 @@ sender_set(struct cli *c, int argc, char **argv, int mute)
 			return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 		return cli_error(CLI_FAIL, what, "no tip %s", fid);
 	}
-	char pseudo[16];
-	snprintf(pseudo, sizeof pseudo, "%.8s", t.pseudonym);
 	int changed = mute ? db_sender_mute(c->db, t.pseudonym, actor, t.id, now) :
 	    db_sender_unmute(c->db, t.pseudonym);
 	char detail[64];
-	snprintf(detail, sizeof detail, "sender %s", pseudo);
+	snprintf(detail, sizeof detail, "the sender of %s", fid);
 	if (changed < 0 || (changed && db_audit(c->db, now, actor, mute ? "sender.mute" :
 	    "sender.unmute", t.id, detail) < 0) || db_commit(c->db) < 0) {
 		db_rollback(c->db);
@@ -87,12 +85,11 @@ sender_set(struct cli *c, int argc, char **argv, int mute)
 	}
 	tip_clear(&t);
 	if (mute)
-		printf(changed ? "muted the sender of %s (sender %s): their messages are kept but "
-		    "not routed or answered\n" : "the sender of %s (sender %s) was already muted\n",
-		    fid, pseudo);
+		printf(changed ? "muted the sender of %s: their messages are kept but not routed "
+		    "or answered\n" : "the sender of %s was already muted\n", fid);
 	else
-		printf(changed ? "unmuted the sender of %s (sender %s)\n" :
-		    "the sender of %s (sender %s) was not muted\n", fid, pseudo);
+		printf(changed ? "unmuted the sender of %s\n" : "the sender of %s was not muted\n",
+		    fid);
 	return CLI_OK;
 }
 

@@ -196,8 +196,9 @@ new_tip(struct db *db, const struct config *cfg, const struct inbound *m, const 
 	if (v == ABUSE_LIMITED) {
 		int first = abuse_first_refusal(db, m->pseudonym, now);
 		char text[MSG_MAX];
-		if (first < 0 || db_audit(db, now, "tinbaod", "sender.rate_limited", 0,
-		    m->pseudonym) < 0)
+		char detail[48];
+		snprintf(detail, sizeof detail, "message %lld", (long long)m->id);
+		if (first < 0 || db_audit(db, now, "tinbaod", "sender.rate_limited", 0, detail) < 0)
 			return ROUTE_ERROR;
 		log_warn(TAG, "message %lld: sender %.8s is over the tip limit; kept, no tip made%s",
 		    (long long)m->id, m->pseudonym, first ? ", told once today" : "");
