@@ -199,3 +199,35 @@ def test_handover_by_short_code():
         check(h.tip(t["id"])["status"] == "acknowledged", "changed by a bad CHUYEN")
     finally:
         h.stop()
+
+
+def test_relay_over_the_oa_and_its_seven_day_window():
+    h = Tinbao("relayoa", http=True)
+    h.full_roster()
+    h.start()
+    try:
+        fresh, old = zalo_user(), zalo_user()
+        check(h.post_oa(h.oa_event(fresh, "Có người lạ đi thăm dò nhà ở tổ 3"))[0] == 200, "tip 1")
+        check(h.post_oa(h.oa_event(old, "Có cờ bạc ở tổ 8"))[0] == 200, "tip 2")
+        tips = h.wait_tips(2)
+        t_fresh = [t for t in tips if "thăm dò" in t["text"]][0]
+        t_old = [t for t in tips if "cờ bạc" in t["text"]][0]
+        con = writable(h)      # the second tipster last wrote 8 days ago
+        con.execute("UPDATE tips SET last_citizen_at = ? WHERE code = ?",
+                    (int(time.time()) - 8 * 86400, t_old["id"][3:]))
+        con.commit()
+        con.close()
+        h.sms_in(DUTY, "HOI %s Nhà số mấy?" % t_fresh["id"])
+        q = wait_for(lambda: h.to_citizens("relay_question"), what="question queued for the OA")
+        check(q[0]["channel"] == "zalo_oa" and t_fresh["id"] in q[0]["text"], repr(q[0]))
+        h.sms_in(DUTY, "HOI %s Ở đâu?" % t_old["id"])
+        r = wait_for(lambda: [x for x in h.to_officer("duty", "reply") if "Khong gui duoc" in
+                              x["text"]], what="HOI failed: window closed")
+        check("qua Zalo OA (qua 7 ngay)" in r[0]["text"] and t_old["id"] in r[0]["text"],
+              r[0]["text"])
+        check(len(h.to_citizens("relay_question")) == 1, "a question past the window was queued")
+        check(h.post_oa(h.oa_event(fresh, "%s Nhà số 14" % t_fresh["id"][3:]))[0] == 200, "answer")
+        a = wait_for(lambda: h.to_officer("duty", "relay_answer"), what="answer from the OA")
+        check("Nha so 14" in a[0]["text"], a[0]["text"])
+    finally:
+        h.stop()
