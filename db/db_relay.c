@@ -8,6 +8,9 @@
 
 /* Officer messages that ask for an acknowledgement. */
 #define DB_ACK_KINDS "('notify','escalate','remind','repeat','transfer')"
+/* Repeats the WHERE of the partial index outbox_ready, so that SQLite scans
+ * only unsent rows instead of the whole (ever growing) outbox. */
+#define DB_UNSENT "state IN ('queued','sending') AND state = 'queued'"
 
 int
 db_tip_address_live(struct db *db, int64_t tip_id)
@@ -198,7 +201,7 @@ int
 db_outbox_flooded_officers(struct db *db, int64_t before, int min, int64_t *ids, size_t max,
     size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT officer_id FROM outbox WHERE state = 'queued' AND "
+	sqlite3_stmt *st = db_stmt(db, "SELECT officer_id FROM outbox WHERE " DB_UNSENT " AND "
 	    "officer_id IS NOT NULL AND created_at < ?1 AND kind IN " DB_ACK_KINDS
 	    " GROUP BY officer_id "
 	    "HAVING count(*) >= ?2 ORDER BY officer_id");
@@ -233,7 +236,7 @@ db_outbox_officer_queued(struct db *db, int64_t officer_id, int64_t before,
     struct outbox_item **out, size_t *n, size_t max)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT id, channel, dest, text, kind, tip_id, attempts, "
-	    "officer_id FROM outbox WHERE officer_id = ?1 AND state = 'queued' AND "
+	    "officer_id FROM outbox WHERE officer_id = ?1 AND " DB_UNSENT " AND "
 	    "(kind = 'summary' OR (created_at < ?2 AND kind IN " DB_ACK_KINDS ")) "
 	    "ORDER BY id LIMIT ?3");
 	if (!st)
@@ -266,9 +269,9 @@ int
 db_outbox_drop_settled(struct db *db)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'failed', last_error = "
-	    "'dropped: the tip was acknowledged or closed before it went out' WHERE state = 'queued' "
-	    "AND officer_id IS NOT NULL AND kind IN " DB_ACK_KINDS " AND tip_id IN "
-	    "(SELECT id FROM tips WHERE status <> 'new')");
+	    "'dropped: the tip was acknowledged or closed before it went out' WHERE " DB_UNSENT
+	    " AND officer_id IS NOT NULL AND kind IN " DB_ACK_KINDS " AND EXISTS "
+	    "(SELECT 1 FROM tips t WHERE t.id = outbox.tip_id AND t.status <> 'new')");
 	if (!st)
 		return -1;
 	if (db_step_done(db, st, "drop settled") < 0)

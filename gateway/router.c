@@ -35,6 +35,7 @@ struct router {
 	int64_t failing_id;          /* inbound id that failed last */
 	int failing_count;
 	int64_t data_version;
+	int64_t flood_checked;       /* when the flood guard last ran */
 };
 
 /* Stats are read by the main thread: update them under the lock. */
@@ -165,7 +166,12 @@ router_main(void *arg)
 		int changed = v != r->data_version;
 		r->data_version = v;
 		failed |= run_due(r, changed) < 0;
-		int collapsed = floodguard_run(r->db, r->cfg, (int64_t)time(NULL));
+		int64_t tick = (int64_t)time(NULL);
+		int collapsed = 0;
+		if (tick != r->flood_checked) {      /* at most once a second */
+			r->flood_checked = tick;
+			collapsed = floodguard_run(r->db, r->cfg, tick);
+		}
 		if (collapsed < 0) {
 			log_warn(TAG, "flood guard failed, will retry: %s", db_errmsg(r->db));
 			failed = 1;
