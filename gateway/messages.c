@@ -273,9 +273,8 @@ msg_ds(const char *const *lines, size_t n, char *out)
 void
 msg_relay_question(const char *id, const char *code, const char *question, char *out)
 {
-	char body[MSG_MAX];
-	excerpt(question, body, sizeof body);
-	snprintf(out, MSG_MAX, "Cán bộ hỏi về tin %s: %s Trả lời: %s nội dung", id, body, code);
+	/* whole: relay.c refuses questions longer than RELAY_QUESTION_MAX */
+	snprintf(out, MSG_MAX, "Cán bộ hỏi về tin %s: %s Trả lời: %s nội dung", id, question, code);
 }
 
 void
@@ -290,6 +289,13 @@ msg_relay_failed(const char *id, const char *channel, int window_closed, char *o
 {
 	snprintf(out, MSG_MAX, "Không gửi được: người báo %s không còn liên lạc được qua %s%s.", id,
 	    msg_channel_name(channel), window_closed ? " (quá 7 ngày)" : "");
+}
+
+void
+msg_relay_too_long(size_t chars, size_t max, char *out)
+{
+	snprintf(out, MSG_MAX, "Câu hỏi dài %zu ký tự, tối đa %zu. Chưa gửi; hãy hỏi ngắn hơn.",
+	    chars, max);
 }
 
 void

@@ -61,6 +61,7 @@ void msg_relay_question(const char *id, const char *code, const char *question, 
 void msg_relay_sent(const char *id, char *out);
 /* window_closed: Zalo OA's 7-day window since the tipster last wrote. */
 void msg_relay_failed(const char *id, const char *channel, int window_closed, char *out);
+void msg_relay_too_long(size_t chars, size_t max, char *out);
 void msg_relay_answer(const char *id, int64_t at, const char *text, char *out);
 void msg_transfer(const char *id, const char *code, const char *from_name, const char *text,
     char *out);

@@ -12,6 +12,7 @@
 #include "gateway/log.h"
 #include "gateway/messages.h"
 #include "gateway/notify.h"
+#include "gateway/text.h"
 #include "gateway/trackid.h"
 
 #define TAG "relay"
@@ -61,8 +62,15 @@ relay_ask(struct db *db, const struct config *cfg, const struct officer *o,
 	if (r <= 0)
 		return r;
 	snprintf(question, sizeof question, "%.*s", (int)c->arg_len, c->arg);
-	int live = db_tip_address_live(db, t.id);
 	int rc = -1;
+	size_t chars = text_chars(question);
+	if (chars > RELAY_QUESTION_MAX) {
+		/* refused, never cut: the tipster must get the whole question */
+		msg_relay_too_long(chars, RELAY_QUESTION_MAX, text);
+		rc = answer(db, cfg, o, t.id, text, now);
+		goto out;
+	}
+	int live = db_tip_address_live(db, t.id);
 	if (live < 0)
 		goto out;
 	int oa_closed = strcmp(t.channel, "zalo_oa") == 0 &&

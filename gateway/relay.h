@@ -23,6 +23,7 @@ struct command;
 struct tip;
 
 #define RELAY_OA_WINDOW (7 * 24 * 3600)   /* Zalo OA: replies within 7 days */
+#define RELAY_QUESTION_MAX 300            /* characters; with the frame it fits 6 SMS parts */
 
 /* HOI <id> <text> from officer o. 0 / -1 (database error). */
 int relay_ask(struct db *db, const struct config *cfg, const struct officer *o,

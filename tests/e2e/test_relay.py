@@ -105,6 +105,15 @@ def test_relay_without_a_reply_address_fails_cleanly():
               % t["id"], r[0]["text"])
         check(not h.to_citizens("relay_question"), "a question was queued without an address")
         check(len(audit(h, "relay.failed")) == 1, "audit of the failure")
+        # a question too long for the tipster's SMS is refused whole, never cut
+        import smslib
+        long_q = "HOI %s %s" % (code, "Xe máy màu gì? " * 25)
+        smslib.write_dummy_multipart(h.modems["sim1"]["device"], DUTY,
+                                     [long_q[i:i + 60] for i in range(0, len(long_q), 60)],
+                                     ref=0x51)
+        refused = wait_for(lambda: [x for x in h.to_officer("duty", "reply") if "toi da 300"
+                                   in x["text"]], what="refusal of a long question")
+        check("374 ky tu" in refused[0]["text"], refused[0]["text"])
         # an unknown ID and a missing question are answered too
         h.sms_in(DUTY, "HOI 7KM4Q9 hello")
         wait_for(lambda: [x for x in h.to_officer("duty", "reply") if "7KM4Q9" in x["text"]],
