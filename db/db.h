@@ -329,7 +329,9 @@ int db_sender_first_refusal(struct db *db, const char *pseudonym, const char *da
 
 /* Stale-flood guard (db_relay.c). Officers with at least `min` queued
  * messages asking for an acknowledgement (notify, escalate, remind, repeat,
- * transfer) created before `before`, at most max ids. */
+ * transfer) created before `before`, or with at least one such message and
+ * a summary still queued (a straggler that was being tried when the others
+ * were collapsed joins the summary); at most max ids. */
 int db_outbox_flooded_officers(struct db *db, int64_t before, int min, int64_t *ids,
     size_t max, size_t *n);
 /* The officer's queued messages of those kinds created before `before`, and

@@ -203,8 +203,9 @@ db_outbox_flooded_officers(struct db *db, int64_t before, int min, int64_t *ids,
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT officer_id FROM outbox WHERE " DB_UNSENT " AND "
 	    "officer_id IS NOT NULL AND created_at < ?1 AND kind IN " DB_ACK_KINDS
-	    " GROUP BY officer_id "
-	    "HAVING count(*) >= ?2 ORDER BY officer_id");
+	    " GROUP BY officer_id HAVING count(*) >= ?2 OR EXISTS (SELECT 1 FROM outbox s WHERE "
+	    "s.state IN ('queued','sending') AND s.state = 'queued' AND s.kind = 'summary' AND "
+	    "s.officer_id = outbox.officer_id) ORDER BY officer_id");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, before);

@@ -5,8 +5,9 @@
  * officer for an acknowledgement have been queued longer than [abuse]
  * flood_after, they are taken out of the queue (state failed, last_error
  * says why; rows are kept) and replaced by one summary listing the tips
- * still waiting for that officer. A summary still queued is folded into the
- * next one. Queued acknowledgement requests for tips already acknowledged
+ * still waiting for that officer. While that summary is still queued, any
+ * further stale request for the officer (one that was being tried when the
+ * others were collapsed, or a new one) is folded into a fresh summary. Queued acknowledgement requests for tips already acknowledged
  * or closed are dropped.
  *
  * Threads: the router's; floodguard_run() opens its own transaction.

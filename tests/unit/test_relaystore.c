@@ -142,6 +142,13 @@ test_flood_queries(void)
 	CHECK(db_outbox_drop_settled(db) == 3);           /* the reply stays */
 	int64_t queued = 0;
 	CHECK(db_outbox_count(db, "queued", &queued) == 0 && queued == 1);
+	/* a straggler joins a summary still queued, even alone */
+	CHECK(db_outbox_add(db, "sms", "+84900000001", NULL, 0, oid, t2, "notify", "x", 150) > 0);
+	CHECK(db_outbox_flooded_officers(db, 200, 3, ids, 8, &n) == 0 && n == 0);
+	CHECK(db_outbox_add(db, "sms", "+84900000001", NULL, 0, oid, 0, "summary", "s", 160) > 0);
+	CHECK(db_outbox_flooded_officers(db, 200, 3, ids, 8, &n) == 0 && n == 1 && ids[0] == oid);
+	CHECK(db_outbox_officer_queued(db, oid, 200, &v, &n, 100) == 0 && n == 2);
+	outbox_items_free(v, n);
 	CHECK(db_commit(db) == 0);
 	db_close(db);
 }
