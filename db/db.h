@@ -82,6 +82,7 @@ struct officer {
 	char *channel;     /* preferred: sms, zalo_oa, zalo_bot */
 	char *role;        /* officer, leader, chief */
 	int active;
+	char *short_code;  /* CHUYEN <id> <short code>; NULL if none */
 };
 void officer_clear(struct officer *o);
 void officers_free(struct officer *v, size_t n);
@@ -92,6 +93,8 @@ int64_t db_officer_add(struct db *db, const struct officer *o, int64_t now);
 /* 1 found, 0 none, -1 error. Only active officers. */
 int db_officer_by_phone(struct db *db, const char *phone, struct officer *out);
 int db_officer_by_id(struct db *db, int64_t id, struct officer *out);
+/* By short code (case-insensitive): 1/0/-1. Active only. */
+int db_officer_by_short_code(struct db *db, const char *code, struct officer *out);
 /* By Zalo id on a channel ("zalo_oa" or "zalo_bot"): 1/0/-1. Active only. */
 int db_officer_by_zalo(struct db *db, const char *channel, const char *zalo_id,
     struct officer *out);
@@ -330,5 +333,56 @@ int db_outbox_retry(struct db *db, int64_t id, const char *error, int64_t next_a
 /* Earliest next_attempt of a queued message on channel: 1 found, 0 none. */
 int db_outbox_next_due(struct db *db, const char *channel, int64_t *when);
 int db_outbox_count(struct db *db, const char *state, int64_t *n);
+
+/* ------------------------------------------- relay, handover, abuse control
+ * (db_relay.c) */
+
+/* 1 when the tip still has a reply address (sealed, not destroyed by
+ * retention), 0 when not or unknown, -1 on error. */
+int db_tip_address_live(struct db *db, int64_t tip_id);
+/* The officer who asked the latest relayed question on the tip: 1 found,
+ * 0 none, -1. */
+int db_relay_last_asker(struct db *db, int64_t tip_id, int64_t *officer_id);
+/* The tip of this sender with the latest relayed question asked at or after
+ * `since`: 1 found (*tip_id), 0 none, -1. */
+int db_relay_open_question(struct db *db, const char *pseudonym, int64_t since,
+    int64_t *tip_id);
+/* Hand a tip to another officer: status back to new, assigned_to set, the
+ * acknowledgement cleared, level 1 with a fresh deadline. */
+int db_tip_transfer(struct db *db, int64_t tip_id, int64_t to_officer, int64_t deadline,
+    int64_t now);
+/* Tips made by this sender since `since`. */
+int db_sender_tips_since(struct db *db, const char *pseudonym, int64_t since, int64_t *n);
+/* 1 muted, 0 not, -1. */
+int db_sender_muted(struct db *db, const char *pseudonym);
+/* Mute (muted_by: the actor, tip_id: the tip that named them) or unmute.
+ * 1 changed, 0 already so, -1. */
+int db_sender_mute(struct db *db, const char *pseudonym, const char *muted_by, int64_t tip_id,
+    int64_t now);
+int db_sender_unmute(struct db *db, const char *pseudonym);
+/* Count one automatic reply to this sender on local day `day` (YYYY-MM-DD):
+ * 1 allowed (counted), 0 over `cap` (not counted), -1. */
+int db_sender_reply_allowed(struct db *db, const char *pseudonym, const char *day, int64_t cap);
+/* 1 when this is the first refusal on `day` (recorded), 0 already refused
+ * that day, -1. */
+int db_sender_first_refusal(struct db *db, const char *pseudonym, const char *day);
+
+/* Stale-flood guard (db_relay.c). Officers with at least `min` queued
+ * messages asking for an acknowledgement (notify, escalate, remind, repeat,
+ * transfer) created before `before`, or with at least one such message and
+ * a summary still queued (a straggler that was being tried when the others
+ * were collapsed joins the summary); at most max ids. */
+int db_outbox_flooded_officers(struct db *db, int64_t before, int min, int64_t *ids,
+    size_t max, size_t *n);
+/* The officer's queued messages of those kinds created before `before`, and
+ * any queued summary (oldest first). */
+int db_outbox_officer_queued(struct db *db, int64_t officer_id, int64_t before,
+    struct outbox_item **out, size_t *n, size_t max);
+/* Take a queued message out of the queue (state failed, last_error = why). */
+int db_outbox_drop(struct db *db, int64_t id, const char *why);
+/* Drop queued officer messages that ask for an acknowledgement (notify,
+ * escalate, remind, repeat, transfer) of tips now acknowledged or closed.
+ * Returns how many, -1. */
+int db_outbox_drop_settled(struct db *db);
 
 #endif

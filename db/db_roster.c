@@ -14,6 +14,7 @@ officer_clear(struct officer *o)
 	free(o->zalo_bot);
 	free(o->channel);
 	free(o->role);
+	free(o->short_code);
 	memset(o, 0, sizeof *o);
 }
 
@@ -25,7 +26,7 @@ officers_free(struct officer *v, size_t n)
 	free(v);
 }
 
-#define OFFICER_COLS "id, name, phone, zalo_oa, zalo_bot, channel, role, active"
+#define OFFICER_COLS "id, name, phone, zalo_oa, zalo_bot, channel, role, active, short_code"
 
 static void
 read_officer(sqlite3_stmt *st, struct officer *o)
@@ -38,15 +39,16 @@ read_officer(sqlite3_stmt *st, struct officer *o)
 	o->channel = db_col_text(st, 5);
 	o->role = db_col_text(st, 6);
 	o->active = sqlite3_column_int(st, 7);
+	o->short_code = db_col_text(st, 8);
 }
 
 int64_t
 db_officer_add(struct db *db, const struct officer *o, int64_t now)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO officers(name, phone, zalo_oa, zalo_bot, "
-	    "channel, role, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7) "
-	    "ON CONFLICT(phone) DO UPDATE SET name = ?1, zalo_oa = ?3, zalo_bot = ?4, "
-	    "channel = ?5, role = ?6, active = 1 WHERE active = 0 RETURNING id");
+	    "channel, role, active, created_at, short_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, "
+	    "?8) ON CONFLICT(phone) DO UPDATE SET name = ?1, zalo_oa = ?3, zalo_bot = ?4, "
+	    "channel = ?5, role = ?6, active = 1, short_code = ?8 WHERE active = 0 RETURNING id");
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, o->name);
@@ -56,6 +58,7 @@ db_officer_add(struct db *db, const struct officer *o, int64_t now)
 	db_bind_text(st, 5, o->channel ? o->channel : "sms");
 	db_bind_text(st, 6, o->role ? o->role : "officer");
 	sqlite3_bind_int64(st, 7, now);
+	db_bind_text(st, 8, o->short_code);
 	int rc = sqlite3_step(st);
 	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -110,6 +113,17 @@ db_officer_by_id(struct db *db, int64_t id, struct officer *out)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
+	return officer_one(db, st, out);
+}
+
+int
+db_officer_by_short_code(struct db *db, const char *code, struct officer *out)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " OFFICER_COLS " FROM officers WHERE active = 1 "
+	    "AND short_code = ?1 COLLATE NOCASE");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, code);
 	return officer_one(db, st, out);
 }
 

@@ -97,6 +97,7 @@ int cli_tips(struct cli *c, int argc, char **argv);
 int cli_tip(struct cli *c, int argc, char **argv);
 int cli_ack(struct cli *c, int argc, char **argv);
 int cli_close(struct cli *c, int argc, char **argv);
+int cli_sender(struct cli *c, int argc, char **argv);
 
 /* cli_audit.c: `audit verify|list`; the audit event of a read (actor: the
  * unix user). A read that cannot be recorded is not shown: -1 after

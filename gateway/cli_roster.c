@@ -15,14 +15,16 @@
 static const char officer_usage[] =
     "usage: tinbao officer add --name NAME --phone +84... [--zalo-oa ID] [--zalo-bot ID]\n"
     "                          [--channel sms|zalo_oa|zalo_bot] [--role officer|leader|chief]\n"
+    "                          [--short-code CODE]\n"
     "       tinbao officer list [--json]\n"
     "       tinbao officer remove PHONE\n"
     "\n"
     "Officers are identified by their phone number (0901234567 or +84901234567).\n"
     "Messages from a roster number are read as commands (OK, XONG, DS), never as tips.\n"
     "--channel is how they are reached first (default sms; zalo_oa and zalo_bot need\n"
-    "the matching Zalo id). Removing an officer also removes their shifts; their\n"
-    "history stays.\n";
+    "the matching Zalo id). --short-code (1-8 letters or digits, unique) lets others\n"
+    "hand a tip over with CHUYEN <id> CODE instead of the phone number. Removing an\n"
+    "officer also removes their shifts; their history stays.\n";
 
 static const char shift_usage[] =
     "usage: tinbao shift add --officer PHONE --level 1-4 --from \"YYYY-MM-DD HH:MM\" --to \"YYYY-MM-DD HH:MM\"\n"
@@ -68,13 +70,34 @@ zalo_id_ok(const char *s)
 	return 1;
 }
 
+/* Short codes: 1..8 ASCII letters or digits, stored upper case. */
+#define SHORT_CODE_MAX 8
+static int
+short_code_norm(const char *in, char *out)
+{
+	size_t n = strlen(in);
+	if (n == 0 || n > SHORT_CODE_MAX)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char ch = in[i];
+		if (ch >= 'a' && ch <= 'z')
+			ch = (char)(ch - 'a' + 'A');
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
+			return -1;
+		out[i] = ch;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
 static json_t *
 officer_json(const struct officer *o)
 {
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)o->id,
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)o->id,
 	    "name", cli_json_str(o->name), "phone", cli_json_str(o->phone),
 	    "zalo_oa", cli_json_str(o->zalo_oa), "zalo_bot", cli_json_str(o->zalo_bot),
-	    "channel", cli_json_str(o->channel), "role", cli_json_str(o->role));
+	    "channel", cli_json_str(o->channel), "role", cli_json_str(o->role),
+	    "short_code", cli_json_str(o->short_code));
 }
 
 static int
@@ -84,14 +107,14 @@ officer_add(struct cli *c, int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' }, { "phone", required_argument, NULL, 'p' },
 		{ "zalo-oa", required_argument, NULL, 'o' }, { "zalo-bot", required_argument, NULL, 'b' },
 		{ "channel", required_argument, NULL, 'C' }, { "role", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
+		{ "short-code", required_argument, NULL, 's' }, { NULL, 0, NULL, 0 },
 	};
 	static const char *const channels[] = { "sms", "zalo_oa", "zalo_bot", NULL };
 	static const char *const roles[] = { "officer", "leader", "chief", NULL };
 	const char *what = "officer add";
 	struct officer o = { .channel = "sms", .role = "officer" };
-	const char *phone = NULL;
-	char norm[CLI_PHONE_MAX];
+	const char *phone = NULL, *short_code = NULL;
+	char norm[CLI_PHONE_MAX], code[SHORT_CODE_MAX + 1];
 	int ch;
 	optind = 0;
 	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
@@ -102,6 +125,7 @@ officer_add(struct cli *c, int argc, char **argv)
 		case 'b': o.zalo_bot = optarg; break;
 		case 'C': o.channel = optarg; break;
 		case 'r': o.role = optarg; break;
+		case 's': short_code = optarg; break;
 		default: return CLI_USAGE;
 		}
 	}
@@ -115,6 +139,12 @@ officer_add(struct cli *c, int argc, char **argv)
 	if (cli_phone(what, phone, norm) < 0)
 		return CLI_USAGE;
 	o.phone = norm;
+	if (short_code) {
+		if (short_code_norm(short_code, code) < 0)
+			return cli_error(CLI_USAGE, what, "--short-code is 1-%d letters or digits",
+			    SHORT_CODE_MAX);
+		o.short_code = code;
+	}
 	if (!in_set(o.channel, channels))
 		return cli_error(CLI_USAGE, what, "--channel is sms, zalo_oa or zalo_bot, not \"%s\"",
 		    o.channel);
@@ -135,7 +165,10 @@ officer_add(struct cli *c, int argc, char **argv)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	printf("added officer %lld: ", (long long)id);
 	cli_put(o.name, 1, 0);
-	printf(", %s, %s, reached by %s\n", o.phone, o.role, o.channel);
+	printf(", %s, %s, reached by %s", o.phone, o.role, o.channel);
+	if (o.short_code)
+		printf(", short code %s", o.short_code);
+	putchar('\n');
 	return CLI_OK;
 }
 
@@ -170,11 +203,13 @@ officer_list(struct cli *c, int argc, char **argv)
 	if (n == 0)
 		printf("no officers yet: tinbao officer add --name NAME --phone PHONE\n");
 	else
-		printf("%-4s %-28s %-14s %-8s %s\n", "ID", "NAME", "PHONE", "ROLE", "REACHED BY");
+		printf("%-4s %-28s %-14s %-8s %-6s %s\n", "ID", "NAME", "PHONE", "ROLE", "CODE",
+		    "REACHED BY");
 	for (size_t i = 0; i < n; i++) {
 		printf("%-4lld ", (long long)v[i].id);
 		cli_cell(v[i].name, 28);
-		printf("%-14s %-8s %s", v[i].phone, v[i].role, v[i].channel);
+		printf("%-14s %-8s %-6s %s", v[i].phone, v[i].role,
+		    v[i].short_code ? v[i].short_code : "-", v[i].channel);
 		if (strcmp(v[i].channel, "zalo_oa") == 0 && v[i].zalo_oa)
 			printf(" (%s)", v[i].zalo_oa);
 		else if (strcmp(v[i].channel, "zalo_bot") == 0 && v[i].zalo_bot)

@@ -67,6 +67,11 @@ static const struct ckey config_table[] = {
 	{ "zalo_bot", "webhook_secret_file",  C_STR, O(bot_webhook_secret_file), 0, 0, NULL },
 	{ "zalo_bot", "api_base",             C_STR, O(bot_api_base), 0, 0, "https://bot-api.zaloplatforms.com" },
 	{ "zalo_bot", "duty_group",           C_STR, O(bot_duty_group), 0, 0, NULL },
+	{ "abuse", "tips_per_hour",   C_INT, O(tips_per_hour), 1, 1000, "5" },
+	{ "abuse", "tips_per_day",    C_INT, O(tips_per_day), 1, 10000, "20" },
+	{ "abuse", "replies_per_day", C_INT, O(replies_per_day), 1, 10000, "10" },
+	{ "abuse", "flood_after",     C_DUR, O(flood_after), 1, DAY, "2m" },
+	{ "abuse", "flood_min",       C_INT, O(flood_min), 2, 1000, "3" },
 };
 #define NKEYS (sizeof config_table / sizeof config_table[0])
 
@@ -305,13 +310,24 @@ modem_key(struct parse_state *st, struct modem_conf *m, const char *key, const c
 		*(strcmp(key, "poll") == 0 ? &m->poll : &m->send_timeout) = v;
 		return 1;
 	}
+	if (strcmp(key, "own_number") == 0) {
+		/* tinbao's, not gammu's: replies to this number are never sent */
+		if (m->own_number || !*value || strlen(value) > 20 ||
+		    strspn(value + (*value == '+'), "0123456789") != strlen(value + (*value == '+'))) {
+			fail(st, line, "[modem %s] own_number: \"%s\" is not a phone number (once)",
+			    m->name, value);
+			return 0;
+		}
+		m->own_number = strdup(value);
+		return 1;
+	}
 	int known = 0;
 	for (size_t i = 0; i < sizeof gammu_keys / sizeof gammu_keys[0]; i++)
 		if (strcasecmp(key, gammu_keys[i]) == 0)
 			known = 1;
 	if (!known) {
 		fail(st, line, "[modem %s]: unknown key \"%s\" (gammu's keys: device, connection, "
-		    "model, logfile, logformat, ...; tinbao's: poll, send_timeout)", m->name, key);
+		    "model, logfile, logformat, ...; tinbao's: poll, send_timeout, own_number)", m->name, key);
 		return 0;
 	}
 	for (size_t i = 0; i < m->n_gammu; i++)
@@ -529,6 +545,7 @@ config_free(struct config *cfg)
 		free(cfg->urgent_keywords[i]);
 	for (size_t i = 0; i < cfg->n_modems; i++) {
 		free(cfg->modems[i].name);
+		free(cfg->modems[i].own_number);
 		for (size_t j = 0; j < cfg->modems[i].n_gammu; j++) {
 			free(cfg->modems[i].gammu_key[j]);
 			free(cfg->modems[i].gammu_value[j]);

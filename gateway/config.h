@@ -24,6 +24,7 @@ struct modem_conf {
 	size_t n_gammu;
 	int64_t poll;                 /* seconds between inbox polls */
 	int64_t send_timeout;         /* seconds to wait for a send status */
+	char *own_number;             /* this SIM's number (+84...), never answered; or NULL */
 };
 
 struct config {
@@ -69,6 +70,13 @@ struct config {
 	     *oa_refresh_token_file, *oa_api_base, *oa_oauth_base;
 	int64_t oa_replay_window;     /* events older or newer than this are refused */
 	char *bot_token_file, *bot_webhook_secret_file, *bot_api_base, *bot_duty_group;
+
+	/* [abuse]: limits per sender (pseudonym) */
+	int tips_per_hour;
+	int tips_per_day;
+	int replies_per_day;          /* automatic replies to one sender per local day */
+	int64_t flood_after;          /* officer messages queued this long may be collapsed */
+	int flood_min;                /* ... when at least this many wait for one officer */
 
 	struct modem_conf modems[CONFIG_MAX_MODEMS];
 	size_t n_modems;

@@ -227,7 +227,8 @@ void
 msg_officer_help(char *out)
 {
 	snprintf(out, MSG_MAX, "Không hiểu lệnh. Dùng: OK <mã> (nhận) · OK (nhận tin duy nhất "
-	    "đang chờ) · XONG <mã> [ghi chú] (đóng) · DS (danh sách tin).");
+	    "đang chờ) · XONG <mã> [ghi chú] (đóng) · HOI <mã> <câu hỏi> · CHUYEN <mã> <cán bộ> · "
+	    "DS (danh sách tin).");
 }
 
 void
@@ -317,4 +318,91 @@ void
 msg_daily_more(size_t more, char *out, size_t outsz)
 {
 	snprintf(out, outsz, "... và %zu hạn khác: xem tinbao due.", more);
+}
+
+/* ------------------------------------------------- relay, handover, abuse */
+
+void
+msg_relay_question(const char *id, const char *code, const char *question, char *out)
+{
+	/* whole: relay.c refuses questions longer than RELAY_QUESTION_MAX */
+	snprintf(out, MSG_MAX, "Cán bộ hỏi về tin %s: %s Trả lời: %s nội dung", id, question, code);
+}
+
+void
+msg_relay_sent(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Đã gửi câu hỏi cho người báo %s. Câu trả lời sẽ chuyển đến "
+	    "đồng chí.", id);
+}
+
+void
+msg_relay_failed(const char *id, const char *channel, int window_closed, char *out)
+{
+	snprintf(out, MSG_MAX, "Không gửi được: người báo %s không còn liên lạc được qua %s%s.", id,
+	    msg_channel_name(channel), window_closed ? " (quá 7 ngày)" : "");
+}
+
+void
+msg_relay_too_long(size_t chars, size_t max, char *out)
+{
+	snprintf(out, MSG_MAX, "Câu hỏi dài %zu ký tự, tối đa %zu. Chưa gửi; hãy hỏi ngắn hơn.",
+	    chars, max);
+}
+
+void
+msg_relay_answer(const char *id, int64_t at, const char *text, char *out)
+{
+	char hm[16], body[MSG_MAX];
+	timeutil_format_hm(at, hm, sizeof hm);
+	excerpt(text, body, sizeof body);
+	snprintf(out, MSG_MAX, "%s · người báo trả lời %s:\n%s", id, hm, body);
+}
+
+void
+msg_transfer(const char *id, const char *code, const char *from_name, const char *text,
+    char *out)
+{
+	char body[MSG_MAX];
+	excerpt(text, body, sizeof body);
+	snprintf(out, MSG_MAX, "%s được Đ/c %s chuyển cho đồng chí. Trả lời OK %s để nhận.\n"
+	    "Nội dung: %s", id, from_name, code, body);
+}
+
+void
+msg_transfer_done(const char *id, const char *to_name, char *out)
+{
+	snprintf(out, MSG_MAX, "Đã chuyển %s cho Đ/c %s. Đồng chí không còn phụ trách tin này.", id,
+	    to_name);
+}
+
+void
+msg_transfer_not_allowed(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Không chuyển được %s: chỉ người đã nhận tin hoặc cán bộ đang "
+	    "trực được chuyển.", id);
+}
+
+void
+msg_transfer_unknown_officer(const char *who, char *out)
+{
+	snprintf(out, MSG_MAX, "Không tìm thấy cán bộ \"%s\". Dùng: CHUYEN <mã> <số điện thoại "
+	    "hoặc mã cán bộ>.", who);
+}
+
+void
+msg_rate_limited(char *out)
+{
+	snprintf(out, MSG_MAX, "Bạn gửi quá nhiều tin. Vui lòng thử lại sau. Khẩn cấp gọi 113.");
+}
+
+void
+msg_flood_summary(const char *const *ids, size_t n, char *out)
+{
+	size_t used = (size_t)snprintf(out, MSG_MAX, "Trong lúc mất liên lạc có %zu tin đang chờ "
+	    "đồng chí:", n);
+	for (size_t i = 0; i < n && used < MSG_MAX - 1; i++)
+		used += (size_t)snprintf(out + used, MSG_MAX - used, "%s %s", i ? "," : "", ids[i]);
+	if (used < MSG_MAX - 1)
+		snprintf(out + used, MSG_MAX - used, ". Trả lời OK <mã> cho từng tin, DS để xem.");
 }

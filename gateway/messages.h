@@ -56,6 +56,21 @@ void msg_not_available(const char *command, char *out);
 void msg_ds_line(const char *id, const char *status_word, int64_t at, char *out, size_t outsz);
 void msg_ds(const char *const *lines, size_t n, char *out);
 
+/* relay, handover, abuse control, flood guard */
+void msg_relay_question(const char *id, const char *code, const char *question, char *out);
+void msg_relay_sent(const char *id, char *out);
+/* window_closed: Zalo OA's 7-day window since the tipster last wrote. */
+void msg_relay_failed(const char *id, const char *channel, int window_closed, char *out);
+void msg_relay_too_long(size_t chars, size_t max, char *out);
+void msg_relay_answer(const char *id, int64_t at, const char *text, char *out);
+void msg_transfer(const char *id, const char *code, const char *from_name, const char *text,
+    char *out);
+void msg_transfer_done(const char *id, const char *to_name, char *out);
+void msg_transfer_not_allowed(const char *id, char *out);
+void msg_transfer_unknown_officer(const char *who, char *out);
+void msg_rate_limited(char *out);
+void msg_flood_summary(const char *const *ids, size_t n, char *out);
+
 const char *msg_channel_name(const char *channel);   /* "SMS", "Zalo OA", "Zalo" */
 
 /* The daily duty summary to the shift leader (dailysum.c): a head line,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "gateway/abuse.h"
 #include "gateway/category.h"
 #include "gateway/command.h"
 #include "gateway/config.h"
@@ -14,6 +15,7 @@
 #include "gateway/log.h"
 #include "gateway/messages.h"
 #include "gateway/notify.h"
+#include "gateway/relay.h"
 #include "gateway/text.h"
 #include "gateway/tipops.h"
 #include "gateway/trackid.h"
@@ -142,11 +144,9 @@ officer_command(struct db *db, const struct config *cfg, const struct officer *o
 	case CMD_LIST:
 		return officer_list(db, cfg, o, now);
 	case CMD_ASK:
-		msg_not_available("HOI", text);
-		return reply_officer(db, cfg, o, 0, text, now);
+		return relay_ask(db, cfg, o, &c, now);
 	case CMD_TRANSFER:
-		msg_not_available("CHUYEN", text);
-		return reply_officer(db, cfg, o, 0, text, now);
+		return relay_transfer(db, cfg, o, &c, now);
 	default:
 		msg_officer_help(text);
 		return reply_officer(db, cfg, o, 0, text, now);
@@ -170,6 +170,16 @@ static int
 reply_citizen(struct db *db, const struct config *cfg, const struct inbound *m, int64_t tip_id,
     const char *kind, const char *text, int64_t now)
 {
+	if (!m->sender_sealed || !m->sender_sealed_len)
+		return 0;          /* no address, or loop protection took it away */
+	int allowed = abuse_reply_allowed(db, cfg, m->pseudonym, now);
+	if (allowed < 0)
+		return -1;
+	if (!allowed) {
+		log_info(TAG, "sender %.8s: %s reply not sent ([abuse] replies_per_day reached)",
+		    m->pseudonym, kind);
+		return 0;
+	}
 	if (notify_citizen(db, cfg, m->channel, m->sender_sealed, m->sender_sealed_len, tip_id,
 	    kind, text, now) < 0)
 		return -1;
@@ -180,6 +190,23 @@ static enum route_outcome
 new_tip(struct db *db, const struct config *cfg, const struct inbound *m, const char *ref_code,
     int64_t now, int64_t *tip_id)
 {
+	enum abuse_verdict v = abuse_check_new_tip(db, cfg, m, now);
+	if (v == ABUSE_ERROR)
+		return ROUTE_ERROR;
+	if (v == ABUSE_LIMITED) {
+		int first = abuse_first_refusal(db, m->pseudonym, now);
+		char text[MSG_MAX];
+		char detail[48];
+		snprintf(detail, sizeof detail, "message %lld", (long long)m->id);
+		if (first < 0 || db_audit(db, now, "tinbaod", "sender.rate_limited", 0, detail) < 0)
+			return ROUTE_ERROR;
+		log_warn(TAG, "message %lld: sender %.8s is over the tip limit; kept, no tip made%s",
+		    (long long)m->id, m->pseudonym, first ? ", told once today" : "");
+		msg_rate_limited(text);
+		if (first && reply_citizen(db, cfg, m, 0, "rate_limited", text, now) < 0)
+			return ROUTE_ERROR;
+		return ROUTE_HELD;
+	}
 	struct tip t;
 	memset(&t, 0, sizeof t);
 	t.channel = m->channel;
@@ -238,9 +265,15 @@ followup(struct db *db, const struct config *cfg, const struct inbound *m, const
 	    db_tip_touch_citizen(db, t->id, now) < 0 ||
 	    db_audit(db, now, "tinbaod", "tip.followup", t->id, NULL) < 0)
 		return ROUTE_ERROR;
-	/* Tell the owner, or everyone told so far while nobody owns it. */
+	/* Tell the officer who asked, else the owner, else everyone told so
+	 * far while nobody owns it. */
+	int answered = relay_answer(db, cfg, t, text_in, now);
+	if (answered < 0)
+		return ROUTE_ERROR;
 	msg_citizen_added(fid, now, text_in, text);
-	if (t->acked_by) {
+	if (answered) {
+		/* told by relay_answer */
+	} else if (t->acked_by) {
 		if (notify_officer(db, cfg, t->acked_by, t->id, "followup", text, now) < 0)
 			return ROUTE_ERROR;
 	} else {
@@ -312,6 +345,14 @@ static enum route_outcome
 citizen(struct db *db, const struct config *cfg, const struct inbound *m, int64_t now,
     int64_t *tip_id)
 {
+	enum abuse_verdict v = abuse_check_sender(db, m);
+	if (v == ABUSE_ERROR)
+		return ROUTE_ERROR;
+	if (v == ABUSE_MUTED) {
+		log_info(TAG, "message %lld from muted sender %.8s: kept, not routed, not answered",
+		    (long long)m->id, m->pseudonym);
+		return ROUTE_HELD;
+	}
 	struct command c;
 	if (command_parse_citizen(cfg->tracking_prefix, m->text, &c) < 0)
 		c.kind = CMD_NONE;
@@ -344,6 +385,13 @@ citizen(struct db *db, const struct config *cfg, const struct inbound *m, int64_
 	int found = db_tip_recent_for(db, m->pseudonym, now - cfg->followup_window, &t);
 	if (found < 0)
 		return ROUTE_ERROR;
+	if (!found) {
+		/* A plain answer to an officer's question asked within the window. */
+		int64_t asked = 0;
+		int q = db_relay_open_question(db, m->pseudonym, now - cfg->followup_window, &asked);
+		if (q < 0 || (q > 0 && (found = db_tip_by_id(db, asked, &t)) < 0))
+			return ROUTE_ERROR;
+	}
 	if (found) {
 		*tip_id = t.id;
 		enum route_outcome r = followup(db, cfg, m, &t, m->text, now);
@@ -393,6 +441,16 @@ route_message(struct db *db, const struct config *cfg, const struct identity *id
 		int rc = officer_command(db, cfg, &o, m->text, now);
 		officer_clear(&o);
 		return rc < 0 ? ROUTE_ERROR : ROUTE_COMMAND;
+	}
+	if (m->sender_sealed_len && !abuse_answerable(cfg, id, m)) {
+		/* Loop protection: a short code, an alphanumeric sender or our own
+		 * modem is never answered; its tip keeps no reply address. */
+		struct inbound quiet = *m;
+		quiet.sender_sealed = NULL;
+		quiet.sender_sealed_len = 0;
+		log_info(TAG, "message %lld: sender %.8s is not answered (loop protection)",
+		    (long long)m->id, m->pseudonym);
+		return citizen(db, cfg, &quiet, now, tip_id);
 	}
 	return citizen(db, cfg, m, now, tip_id);
 }

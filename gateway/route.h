@@ -18,6 +18,7 @@ enum route_outcome {
 	ROUTE_NEW_TIP = 1,
 	ROUTE_FOLLOWUP = 2,
 	ROUTE_STATUS = 3,
+	ROUTE_HELD = 4,        /* kept, not routed: muted sender or over a limit */
 };
 
 /* *tip_id receives the tip the message belongs to (0 if none). */

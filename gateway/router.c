@@ -12,6 +12,7 @@
 #include "gateway/config.h"
 #include "gateway/dailysum.h"
 #include "gateway/escalate.h"
+#include "gateway/floodguard.h"
 #include "gateway/log.h"
 #include "gateway/route.h"
 
@@ -35,6 +36,7 @@ struct router {
 	int64_t failing_id;          /* inbound id that failed last */
 	int failing_count;
 	int64_t data_version;
+	int64_t flood_checked;       /* when the flood guard last ran */
 };
 
 /* Stats are read by the main thread: update them under the lock. */
@@ -171,6 +173,18 @@ router_main(void *arg)
 		else if (daily > 0 && r->wake_senders)
 			r->wake_senders(r->arg);
 		failed |= daily < 0;
+		int64_t tick = (int64_t)time(NULL);
+		int collapsed = 0;
+		if (tick != r->flood_checked) {      /* at most once a second */
+			r->flood_checked = tick;
+			collapsed = floodguard_run(r->db, r->cfg, tick);
+		}
+		if (collapsed < 0) {
+			log_warn(TAG, "flood guard failed, will retry: %s", db_errmsg(r->db));
+			failed = 1;
+		} else if (collapsed > 0 && r->wake_senders) {
+			r->wake_senders(r->arg);
+		}
 
 		/* Sleep until the earliest deadline, a wake-up, or the tick. */
 		int64_t now = (int64_t)time(NULL), next = 0;

@@ -33,6 +33,7 @@ usage(FILE *f)
 	    "  key init                      create the key that seals citizens' numbers\n"
 	    "  officer add --name NAME --phone +84... [--zalo-oa ID] [--zalo-bot ID]\n"
 	    "              [--channel sms|zalo_oa|zalo_bot] [--role officer|leader|chief]\n"
+	    "              [--short-code CODE]\n"
 	    "  officer list [--json]         officer remove PHONE\n"
 	    "  shift add --officer PHONE --level 1-4 --from \"YYYY-MM-DD HH:MM\" --to \"YYYY-MM-DD HH:MM\"\n"
 	    "  shift add --officer PHONE --level 1-4 --always\n"
@@ -46,6 +47,7 @@ usage(FILE *f)
 	    "  holiday add YYYY-MM-DD NAME | holiday list [--json] | holiday remove YYYY-MM-DD\n"
 	    "  book --from YYYY-MM-DD --to YYYY-MM-DD [--csv]    the receipt book\n"
 	    "  audit verify [--json] [--anchor ID:HASH] | audit list [--tip ID] [--json]\n"
+	    "  sender mute ID [--officer PHONE]    sender unmute ID [--officer PHONE]\n"
 	    "\n"
 	    "Levels: 1 duty officer, 2 backup, 3 shift leader, 4 station chief.\n"
 	    "Times are local to [gateway] timezone. The configuration is -c FILE,\n"
@@ -139,6 +141,7 @@ main(int argc, char **argv)
 		{ "ack", cli_ack }, { "close", cli_close }, { "audit", cli_audit },
 		{ "due", cli_due }, { "notice", cli_notice }, { "holiday", cli_holiday },
 		{ "book", cli_book },
+		{ "sender", cli_sender },
 	};
 	const char *path = getenv("TINBAO_CONFIG");
 	int ch;

@@ -99,7 +99,8 @@ class Tinbao:
     """One tinbao installation in a temporary directory."""
 
     def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s", http=False,
-                 bot_api=None, oa_api=None, outbox=None, duty_group=None):
+                 bot_api=None, oa_api=None, outbox=None, duty_group=None, sections=None,
+                 modem_extra=None):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix="tinbao-%s-" % name)
         self.db = os.path.join(self.dir, "tinbao.db")
@@ -124,6 +125,8 @@ class Tinbao:
         ob = {"retry_base": "1s", "retry_max": "5s"}
         ob.update(outbox or {})
         lines += ["", "[outbox]"] + ["%s = %s" % kv for kv in ob.items()]
+        for sname, keys in (sections or {}).items():
+            lines += ["", "[%s]" % sname] + ["%s = %s" % kv for kv in keys.items()]
         for mname, spec in (modems or {"sim1": "dummy"}).items():
             lines += ["", "[modem %s]" % mname]
             if spec == "dummy":
@@ -138,6 +141,7 @@ class Tinbao:
                 lines += ["%s = %s" % kv for kv in spec.items()]
                 self.modems[mname] = dict(spec)
             lines += ["poll = " + poll, "send_timeout = 10s"]
+            lines += ["%s = %s" % kv for kv in (modem_extra or {}).items()]
         self.port = None
         if http:
             self.port = free_port()

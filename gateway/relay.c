@@ -1,0 +1,214 @@
+/* relay — see relay.h. */
+#include "gateway/relay.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "gateway/command.h"
+#include "gateway/config.h"
+#include "gateway/escalate.h"
+#include "gateway/identity.h"
+#include "gateway/log.h"
+#include "gateway/messages.h"
+#include "gateway/notify.h"
+#include "gateway/text.h"
+#include "gateway/trackid.h"
+
+#define TAG "relay"
+#define RELAY_TARGET_MAX 40
+
+static int
+answer(struct db *db, const struct config *cfg, const struct officer *o, int64_t tip_id,
+    const char *text, int64_t now)
+{
+	return notify_officer(db, cfg, o->id, tip_id, "reply", text, now);
+}
+
+/* Load the tip named by c, answering the officer when it cannot be used.
+ * 1 loaded, 0 answered, -1 error. */
+static int
+load_tip(struct db *db, const struct config *cfg, const struct officer *o,
+    const struct command *c, const char *usage, struct tip *t, char *fid, size_t fidsz,
+    int64_t now)
+{
+	char text[MSG_MAX];
+	if (c->id_state == CMD_ID_INVALID) {
+		msg_bad_id(c->bad_token, text);
+		return answer(db, cfg, o, 0, text, now) < 0 ? -1 : 0;
+	}
+	if (c->id_state == CMD_ID_NONE || c->arg_len == 0) {
+		msg_usage(usage, text);
+		return answer(db, cfg, o, 0, text, now) < 0 ? -1 : 0;
+	}
+	trackid_format(cfg->tracking_prefix, c->code, fid, fidsz);
+	int found = db_tip_by_code(db, c->code, t);
+	if (found < 0)
+		return -1;
+	if (!found) {
+		msg_unknown_tip(fid, text);
+		return answer(db, cfg, o, 0, text, now) < 0 ? -1 : 0;
+	}
+	return 1;
+}
+
+int
+relay_ask(struct db *db, const struct config *cfg, const struct officer *o,
+    const struct command *c, int64_t now)
+{
+	struct tip t;
+	char fid[24], text[MSG_MAX], question[COMMAND_TEXT_MAX + 1];
+	int r = load_tip(db, cfg, o, c, "HOI", &t, fid, sizeof fid, now);
+	if (r <= 0)
+		return r;
+	snprintf(question, sizeof question, "%.*s", (int)c->arg_len, c->arg);
+	int rc = -1;
+	size_t chars = text_chars(question);
+	if (chars > RELAY_QUESTION_MAX) {
+		/* refused, never cut: the tipster must get the whole question */
+		msg_relay_too_long(chars, RELAY_QUESTION_MAX, text);
+		rc = answer(db, cfg, o, t.id, text, now);
+		goto out;
+	}
+	int live = db_tip_address_live(db, t.id);
+	if (live < 0)
+		goto out;
+	int oa_closed = strcmp(t.channel, "zalo_oa") == 0 &&
+	    now - t.last_citizen_at > RELAY_OA_WINDOW;
+	if (!live || oa_closed) {
+		msg_relay_failed(fid, t.channel, live && oa_closed, text);
+		if (db_audit(db, now, o->name, "relay.failed", t.id,
+		    live ? "Zalo OA window closed" : "no reply address") < 0 ||
+		    answer(db, cfg, o, t.id, text, now) < 0)
+			goto out;
+		log_info(TAG, "%s: question from officer %lld not relayed (%s)", fid,
+		    (long long)o->id, live ? "Zalo OA window closed" : "no reply address");
+		rc = 0;
+		goto out;
+	}
+	msg_relay_question(fid, t.code, question, text);
+	if (notify_tip_citizen(db, cfg, &t, "relay_question", text, now) < 0 ||
+	    db_tip_message_add(db, t.id, "out", 0, o->id, text, now) < 0 ||
+	    db_audit(db, now, o->name, "relay.out", t.id, NULL) < 0)
+		goto out;
+	msg_relay_sent(fid, text);
+	if (answer(db, cfg, o, t.id, text, now) < 0)
+		goto out;
+	log_info(TAG, "%s: question from officer %lld relayed to the tipster via %s", fid,
+	    (long long)o->id, t.channel);
+	rc = 0;
+out:
+	tip_clear(&t);
+	return rc;
+}
+
+int
+relay_answer(struct db *db, const struct config *cfg, const struct tip *t, const char *text_in,
+    int64_t now)
+{
+	int64_t asker = 0;
+	int found = db_relay_last_asker(db, t->id, &asker);
+	if (found <= 0)
+		return found;
+	char fid[24], text[MSG_MAX];
+	trackid_format(cfg->tracking_prefix, t->code, fid, sizeof fid);
+	msg_relay_answer(fid, now, text_in, text);
+	if (notify_officer(db, cfg, asker, t->id, "relay_answer", text, now) < 0 ||
+	    db_audit(db, now, "tinbaod", "relay.in", t->id, NULL) < 0)
+		return -1;
+	log_info(TAG, "%s: the tipster's answer relayed to officer %lld", fid, (long long)asker);
+	return 1;
+}
+
+/* The officer named by a CHUYEN argument: a phone number or a short code. */
+static int
+find_target(struct db *db, const char *arg, struct officer *to)
+{
+	char phone[RELAY_TARGET_MAX];
+	if (identity_phone_normalize(arg, phone, sizeof phone) == 0) {
+		int found = db_officer_by_phone(db, phone, to);
+		if (found)
+			return found;
+	}
+	return db_officer_by_short_code(db, arg, to);
+}
+
+/* The owner (acked_by), or an officer on duty at any level now. */
+static int
+may_transfer(struct db *db, const struct officer *o, const struct tip *t, int64_t now)
+{
+	if (t->acked_by == o->id)
+		return 1;
+	for (int level = 1; level <= ESCALATE_TOP_LEVEL; level++) {
+		int64_t ids[ESCALATE_MAX_ON_DUTY];
+		size_t n = 0;
+		if (db_on_duty(db, level, now, ids, ESCALATE_MAX_ON_DUTY, &n) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == o->id)
+				return 1;
+	}
+	return 0;
+}
+
+int
+relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
+    const struct command *c, int64_t now)
+{
+	struct tip t;
+	struct officer to = { 0 };
+	char fid[24], text[MSG_MAX], arg[RELAY_TARGET_MAX];
+	int r = load_tip(db, cfg, o, c, "CHUYEN", &t, fid, sizeof fid, now);
+	if (r <= 0)
+		return r;
+	int rc = -1;
+	snprintf(arg, sizeof arg, "%.*s", (int)(c->arg_len < RELAY_TARGET_MAX - 1 ? c->arg_len :
+	    RELAY_TARGET_MAX - 1), c->arg);
+	if (t.status == TIP_CLOSED) {
+		msg_already_closed(fid, text);
+		rc = answer(db, cfg, o, t.id, text, now);
+		goto out;
+	}
+	int allowed = may_transfer(db, o, &t, now);
+	if (allowed < 0)
+		goto out;
+	if (!allowed) {
+		msg_transfer_not_allowed(fid, text);
+		rc = answer(db, cfg, o, t.id, text, now);
+		goto out;
+	}
+	int found = find_target(db, arg, &to);
+	if (found < 0)
+		goto out;
+	if (!found || to.id == o->id) {
+		msg_transfer_unknown_officer(arg, text);
+		rc = answer(db, cfg, o, t.id, text, now);
+		goto out;
+	}
+	int64_t old_owner = t.acked_by;
+	int64_t deadline = now + (t.urgent ? cfg->urgent_deadline : cfg->ack_deadline);
+	char note[256], detail[160];
+	snprintf(note, sizeof note, "Đ/c %s chuyển cho Đ/c %s.", o->name, to.name);
+	snprintf(detail, sizeof detail, "to officer %lld", (long long)to.id);
+	if (db_tip_transfer(db, t.id, to.id, deadline, now) < 0 ||
+	    db_notified_add(db, t.id, to.id, 1, now) < 0 ||
+	    db_tip_message_add(db, t.id, "note", 0, o->id, note, now) < 0 ||
+	    db_audit(db, now, o->name, "tip.transfer", t.id, detail) < 0)
+		goto out;
+	msg_transfer(fid, t.code, o->name, t.text, text);
+	if (notify_officer(db, cfg, to.id, t.id, "transfer", text, now) < 0)
+		goto out;
+	msg_transfer_done(fid, to.name, text);
+	if (answer(db, cfg, o, t.id, text, now) < 0)
+		goto out;
+	if (old_owner && old_owner != o->id && old_owner != to.id &&
+	    notify_officer(db, cfg, old_owner, t.id, "transferred", text, now) < 0)
+		goto out;
+	log_info(TAG, "%s handed over by officer %lld to officer %lld; deadline in %llds", fid,
+	    (long long)o->id, (long long)to.id, (long long)(deadline - now));
+	rc = 0;
+out:
+	officer_clear(&to);
+	tip_clear(&t);
+	return rc;
+}
