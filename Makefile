@@ -9,6 +9,7 @@
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 BUILD   ?= build
 CC      ?= cc
 
@@ -114,6 +115,11 @@ install: all
 	install -m 0644 doc/tinbaod.8 $(DESTDIR)$(PREFIX)/share/man/man8/tinbaod.8
 	install -m 0644 doc/tinbao.1 $(DESTDIR)$(PREFIX)/share/man/man1/tinbao.1
 	install -m 0644 deploy/tinbao.conf.sample README.md $(DESTDIR)$(PREFIX)/share/doc/tinbao/
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' deploy/tinbaod.service > $(DESTDIR)$(UNITDIR)/tinbaod.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/tinbaod.service
+	install -m 0644 deploy/tinbao.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/tinbao.conf
+	install -m 0644 deploy/tinbao.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/tinbao.conf
 
 clean:
 	rm -rf build build-asan build-fuzz

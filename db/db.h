@@ -230,6 +230,24 @@ int db_audit(struct db *db, int64_t at, const char *actor, const char *action,
 int db_counter_add(struct db *db, const char *name, int64_t delta);
 int db_counter_get(struct db *db, const char *name, int64_t *value);
 
+/* Counts for /metrics (db_metrics.c): one row per label (a channel, or a
+ * level for escalations; "" when the count has no label). */
+enum db_metric {
+	DB_METRIC_TIPS,            /* tips by channel */
+	DB_METRIC_ACKS,            /* tips acknowledged */
+	DB_METRIC_ESCALATIONS,     /* escalations by level reached */
+	DB_METRIC_OUTBOX_QUEUED,   /* outbox rows waiting, by channel */
+	DB_METRIC_OUTBOX_FAILED,   /* outbox rows given up, by channel */
+	DB_METRIC_SEND_ERRORS,     /* failed send attempts, by channel */
+	DB_METRIC_INBOUND_TODO,    /* admitted, not yet routed */
+	DB_METRIC_COUNT
+};
+struct db_count {
+	char label[16];
+	int64_t n;
+};
+int db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max, size_t *n);
+
 /* ------------------------------------------------------------ attachments */
 
 /* Remember a file to fetch for an admitted message (a duplicate is ignored).

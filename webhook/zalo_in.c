@@ -135,7 +135,8 @@ admit(struct zalo_in *z, const char *channel, const char *msg_id, const char *ad
 	int rc = writer_admit(z->writer, &a);
 	free(clean);
 	if (rc < 0) {
-		log_error(TAG, "%s message from sender %.8s not admitted (database); answered 503 "
+		/* the writer logs the database's failure once, and its recovery */
+		log_debug(TAG, "%s message from sender %.8s not admitted (database); answered 503 "
 		    "so Zalo sends it again", channel, pseudonym);
 		return answer(resp, respsz, 503, "not stored, try again");
 	}

@@ -190,10 +190,13 @@ class Tinbao:
     def cli_json(self, *args):
         return json.loads(self.cli(*args, "--json").stdout)
 
-    def start(self):
+    def start(self, env=None, wrap=None):
+        """env: extra environment; wrap: a command prefix (e.g. valgrind)."""
         self.log_fh = open(self.logfile, "a")
-        self.proc = subprocess.Popen([os.path.join(BUILD, "tinbaod"), "-c", self.conf],
-                                     stdout=self.log_fh, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen((wrap or []) + [os.path.join(BUILD, "tinbaod"), "-c",
+                                                     self.conf],
+                                     stdout=self.log_fh, stderr=subprocess.STDOUT,
+                                     env=dict(os.environ, **(env or {})))
         wait_for(lambda: "started" in self.log() or self.proc.poll() is not None,
                  timeout=20, what="tinbaod to start")
         check(self.proc.poll() is None, "tinbaod exited at start:\n" + self.log())
