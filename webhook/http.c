@@ -283,7 +283,9 @@ http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health
 	 * limit: behind the TLS proxy every peer is 127.0.0.1 (limit per client
 	 * in the proxy). */
 	h->heartbeat = heartbeat_register("http", 3 * (int)cfg->http_timeout + 30);
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+	/* poll(), not select(): select cannot take a descriptor past 1023 */
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_POLL;
 #define HTTP_OPTIONS \
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, \
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h, \
