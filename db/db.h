@@ -33,6 +33,8 @@ void db_rollback(struct db *db);
 int db_writable(const char *path, char *err, size_t errlen);
 /* Changes when another connection commits (PRAGMA data_version). */
 int64_t db_data_version(struct db *db);
+/* How long a statement waits for another connection's lock (ms). */
+void db_busy_timeout(struct db *db, int ms);
 
 /* ---------------------------------------------------------------- inbound */
 

@@ -100,6 +100,11 @@ health(void *arg, char *json, size_t jsonsz)
 	struct daemon *d = arg;
 	char err[256] = "";
 	int writable = db_writable(d->cfg->database, err, sizeof err);
+	if (writable && writer_failing(d->writer)) {
+		/* the lock was free, but the last commit failed (disk full, read-only) */
+		writable = 0;
+		snprintf(err, sizeof err, "the last admission could not be committed");
+	}
 	json_t *root = json_object(), *modems = json_array();
 	json_object_set_new(root, "status", json_string(writable ? "ok" : "error"));
 	json_object_set_new(root, "database", json_pack("{s:b, s:s}", "writable", writable,

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,10 @@
 #include "gateway/metrics.h"
 
 #define TAG "writer"
+/* While admissions fail, a locked database is given this long, not the
+ * usual DB_BUSY_TIMEOUT_MS: a webhook then gets its 503 well within Zalo's
+ * two seconds instead of queueing behind 5 s waits. */
+#define WRITER_FAILING_BUSY_MS 300
 
 struct pending {
 	const struct admission *a;
@@ -35,7 +40,7 @@ struct writer {
 	void (*on_commit)(void *);
 	void *arg;
 	struct writer_stats stats;
-	int failing;               /* log a database failure once, and its recovery */
+	_Atomic int failing;       /* log a database failure once, and its recovery */
 	int heartbeat;
 };
 
@@ -112,10 +117,12 @@ writer_main(void *arg)
 		int fresh = commit_batch(w, batch);
 		if (fresh < 0 && !w->failing) {
 			log_error(TAG, "admission failed, sources will retry: %s", db_errmsg(w->db));
-			w->failing = 1;
+			db_busy_timeout(w->db, WRITER_FAILING_BUSY_MS);
+			atomic_store(&w->failing, 1);
 		} else if (fresh >= 0 && w->failing) {
 			log_notice(TAG, "admissions are being committed again");
-			w->failing = 0;
+			db_busy_timeout(w->db, DB_BUSY_TIMEOUT_MS);
+			atomic_store(&w->failing, 0);
 		}
 
 		pthread_mutex_lock(&w->lock);
@@ -200,6 +207,12 @@ writer_admit(struct writer *w, const struct admission *a)
 	metrics_admission((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 	    p.result == 0);
 	return p.result;
+}
+
+int
+writer_failing(struct writer *w)
+{
+	return atomic_load(&w->failing);
 }
 
 void

@@ -754,7 +754,8 @@ send_due(struct modem *m)
 		int r = db_outbox_next_due(m->db, "sms", &due);
 		if (r < 0 && !m->db_failing)
 			log_error(m->tag, "outbox: %s", db_errmsg(m->db));
-		m->db_failing = r < 0;
+		if (r < 0)     /* cleared by a claim that works: a read may work while writes fail */
+			m->db_failing = 1;
 		if (r <= 0 || due > (int64_t)time(NULL))
 			return 0;
 		if (send_one(m) <= 0)
