@@ -423,7 +423,7 @@ int
 db_commit(struct db *db)
 {
 	if (exec(db, "COMMIT", "commit") < 0) {
-		exec(db, "ROLLBACK", "rollback");
+		db_rollback(db);        /* keeps the commit's error for the log */
 		return -1;
 	}
 	return 0;
@@ -456,6 +456,12 @@ db_writable(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", h ? sqlite3_errmsg(h) : "cannot open");
 	sqlite3_close(h);
 	return ok;
+}
+
+void
+db_busy_timeout(struct db *db, int ms)
+{
+	sqlite3_busy_timeout(db->h, ms);
 }
 
 int64_t

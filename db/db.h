@@ -33,6 +33,8 @@ void db_rollback(struct db *db);
 int db_writable(const char *path, char *err, size_t errlen);
 /* Changes when another connection commits (PRAGMA data_version). */
 int64_t db_data_version(struct db *db);
+/* How long a statement waits for another connection's lock (ms). */
+void db_busy_timeout(struct db *db, int ms);
 
 /* ---------------------------------------------------------------- inbound */
 
@@ -272,6 +274,24 @@ int db_tip_notice_get(struct db *db, int64_t tip_id, int64_t *at);
 int db_tip_notice_set(struct db *db, int64_t tip_id, int64_t at);
 int db_counter_add(struct db *db, const char *name, int64_t delta);
 int db_counter_get(struct db *db, const char *name, int64_t *value);
+
+/* Counts for /metrics (db_metrics.c): one row per label (a channel, or a
+ * level for escalations; "" when the count has no label). */
+enum db_metric {
+	DB_METRIC_TIPS,            /* tips by channel */
+	DB_METRIC_ACKS,            /* tips acknowledged */
+	DB_METRIC_ESCALATIONS,     /* escalations by level reached */
+	DB_METRIC_OUTBOX_QUEUED,   /* outbox rows waiting, by channel */
+	DB_METRIC_OUTBOX_FAILED,   /* outbox rows given up, by channel */
+	DB_METRIC_SEND_ERRORS,     /* failed send attempts, by channel */
+	DB_METRIC_INBOUND_TODO,    /* admitted, not yet routed */
+	DB_METRIC_COUNT
+};
+struct db_count {
+	char label[16];
+	int64_t n;
+};
+int db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max, size_t *n);
 
 /* ------------------------------------------------------------ attachments */
 

@@ -5,7 +5,8 @@
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
  libgammu-dev gammu libsqlite3-dev sqlite3 libsodium-dev libjansson-dev libinih-dev
- libunistring-dev libsystemd-dev libmicrohttpd-dev libcurl4-openssl-dev tzdata python3 procps cppcheck curl"
+ libunistring-dev libsystemd-dev libmicrohttpd-dev libcurl4-openssl-dev tzdata python3 procps cppcheck curl
+ valgrind e2fsprogs util-linux"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -53,7 +53,7 @@ static const struct ckey config_table[] = {
 	{ "http", "listen",           C_STR, O(http_listen), 0, 0, "" },
 	{ "http", "body_limit",       C_INT, O(http_body_limit), 1024, 16 << 20, "65536" },
 	{ "http", "timeout",          C_DUR, O(http_timeout), 1, 600, "10s" },
-	{ "http", "connection_limit", C_INT, O(http_connection_limit), 1, 4096, "256" },
+	{ "http", "connection_limit", C_INT, O(http_connection_limit), 1, 4096, "2048" },
 	{ "http", "admin_token_file", C_STR, O(http_admin_token_file), 0, 0, NULL },
 	{ "zalo_oa", "app_id",                C_STR, O(oa_app_id), 0, 0, NULL },
 	{ "zalo_oa", "oa_id",                 C_STR, O(oa_id), 0, 0, NULL },

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,20 @@ log_init(const char *prog, int level)
 	log_prog = prog;
 	log_threshold = level;
 	log_journal = getenv("JOURNAL_STREAM") != NULL;
+}
+
+int
+log_limit_pass(struct log_limit *l, int interval_s, unsigned long *held)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	long long now = (long long)ts.tv_sec, next = atomic_load(&l->next);
+	if (now < next || !atomic_compare_exchange_strong(&l->next, &next, now + interval_s)) {
+		atomic_fetch_add(&l->held, 1);
+		return 0;
+	}
+	*held = atomic_exchange(&l->held, 0);
+	return 1;
 }
 
 void

@@ -23,6 +23,17 @@ void log_msg(int level, const char *tag, const char *fmt, ...)
 void log_errno(int level, const char *tag, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A limit for lines that outsiders can cause (refused webhooks): one line
+ * per interval per limiter; the next line that passes reports how many were
+ * held back. Zero-initialised; any thread may pass through it. */
+struct log_limit {
+	_Atomic long long next;          /* CLOCK_MONOTONIC seconds */
+	_Atomic unsigned long held;
+};
+/* 1 when a line may be written; then *held is the number held back since
+ * the last line that passed. */
+int log_limit_pass(struct log_limit *l, int interval_s, unsigned long *held);
+
 #define log_error(tag, ...)  log_msg(LOG_ERR, tag, __VA_ARGS__)
 #define log_warn(tag, ...)   log_msg(LOG_WARNING, tag, __VA_ARGS__)
 #define log_notice(tag, ...) log_msg(LOG_NOTICE, tag, __VA_ARGS__)

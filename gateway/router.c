@@ -13,6 +13,7 @@
 #include "gateway/dailysum.h"
 #include "gateway/escalate.h"
 #include "gateway/floodguard.h"
+#include "gateway/heartbeat.h"
 #include "gateway/log.h"
 #include "gateway/route.h"
 
@@ -37,6 +38,7 @@ struct router {
 	int failing_count;
 	int64_t data_version;
 	int64_t flood_checked;       /* when the flood guard last ran */
+	int heartbeat;
 };
 
 /* Stats are read by the main thread: update them under the lock. */
@@ -149,9 +151,11 @@ router_main(void *arg)
 {
 	struct router *r = arg;
 	int backoff = 0;
+	pthread_setname_np(pthread_self(), "tb-router");
 	r->data_version = db_data_version(r->db);
 	run_due(r, 1);      /* deadlines missed while we were down fire now, once */
 	for (;;) {
+		heartbeat_beat(r->heartbeat);
 		pthread_mutex_lock(&r->lock);
 		int stop = r->stop;
 		r->woken = 0;
@@ -161,7 +165,7 @@ router_main(void *arg)
 
 		int failed = 0, routed;
 		while ((routed = route_next(r)) > 0)
-			;
+			heartbeat_beat(r->heartbeat);
 		failed |= routed < 0;
 		int64_t v = db_data_version(r->db);
 		int changed = v != r->data_version;
@@ -228,8 +232,10 @@ router_start(const struct config *cfg, const struct identity *id, void (*wake_se
 	}
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->cond, NULL);
+	r->heartbeat = heartbeat_register("router", HEARTBEAT_ROUTER_S);
 	if (pthread_create(&r->thread, NULL, router_main, r) != 0) {
 		snprintf(err, errlen, "cannot start the router thread");
+		heartbeat_unregister(r->heartbeat);
 		db_close(r->db);
 		free(r);
 		return NULL;
@@ -264,6 +270,7 @@ router_stop(struct router *r)
 	pthread_cond_signal(&r->cond);
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(r->thread, NULL);
+	heartbeat_unregister(r->heartbeat);
 	db_close(r->db);
 	pthread_mutex_destroy(&r->lock);
 	pthread_cond_destroy(&r->cond);

@@ -20,8 +20,10 @@
 #include "db/db.h"
 #include "gateway/audit.h"
 #include "gateway/config.h"
+#include "gateway/heartbeat.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
+#include "gateway/metrics.h"
 #include "gateway/router.h"
 #include "gateway/timeutil.h"
 #include "gateway/writer.h"
@@ -99,6 +101,11 @@ health(void *arg, char *json, size_t jsonsz)
 	struct daemon *d = arg;
 	char err[256] = "";
 	int writable = db_writable(d->cfg->database, err, sizeof err);
+	if (writable && writer_failing(d->writer)) {
+		/* the lock was free, but the last commit failed (disk full, read-only) */
+		writable = 0;
+		snprintf(err, sizeof err, "the last admission could not be committed");
+	}
 	json_t *root = json_object(), *modems = json_array();
 	json_object_set_new(root, "status", json_string(writable ? "ok" : "error"));
 	json_object_set_new(root, "database", json_pack("{s:b, s:s}", "writable", writable,
@@ -134,6 +141,74 @@ health(void *arg, char *json, size_t jsonsz)
 	free(s);
 	json_decref(root);
 	return writable ? 200 : 503;
+}
+
+/* The database's counts for /metrics: name, help, type, label name, query. */
+static const struct {
+	const char *name, *help, *type, *label;
+	enum db_metric which;
+} db_metrics[] = {
+	{ "tinbao_tips_total", "Tips received, by channel.", "counter", "channel", DB_METRIC_TIPS },
+	{ "tinbao_acks_total", "Tips acknowledged by an officer.", "counter", NULL, DB_METRIC_ACKS },
+	{ "tinbao_escalations_total", "Escalations, by the level reached.", "counter", "level",
+	    DB_METRIC_ESCALATIONS },
+	{ "tinbao_outbox_queued", "Messages waiting to be sent, by channel.", "gauge", "channel",
+	    DB_METRIC_OUTBOX_QUEUED },
+	{ "tinbao_outbox_failed_total", "Messages given up after every attempt, by channel.",
+	    "counter", "channel", DB_METRIC_OUTBOX_FAILED },
+	{ "tinbao_channel_errors_total", "Send attempts that failed, by channel.", "counter",
+	    "channel", DB_METRIC_SEND_ERRORS },
+	{ "tinbao_inbound_unprocessed", "Admitted messages not yet routed.", "gauge", NULL,
+	    DB_METRIC_INBOUND_TODO },
+};
+
+/* GET /metrics: the process counters, the database's counts, the modems. */
+static int
+metrics(void *arg, struct metrics_out *o)
+{
+	struct daemon *d = arg;
+	char err[256];
+	metrics_render(o);
+	struct db *db = db_open(d->cfg->database, 1, err, sizeof err);
+	metrics_printf(o, "# HELP tinbao_database_up 1 when the database could be read.\n"
+	    "# TYPE tinbao_database_up gauge\ntinbao_database_up %d\n", db != NULL);
+	for (size_t i = 0; db && i < sizeof db_metrics / sizeof db_metrics[0]; i++) {
+		struct db_count c[16];
+		size_t n = 0;
+		if (db_metric(db, db_metrics[i].which, c, 16, &n) < 0)
+			continue;
+		metrics_printf(o, "# HELP %s %s\n# TYPE %s %s\n", db_metrics[i].name,
+		    db_metrics[i].help, db_metrics[i].name, db_metrics[i].type);
+		for (size_t k = 0; k < n; k++) {
+			if (db_metrics[i].label)
+				metrics_printf(o, "%s{%s=\"%s\"} %lld\n", db_metrics[i].name,
+				    db_metrics[i].label, c[k].label, (long long)c[k].n);
+			else
+				metrics_printf(o, "%s %lld\n", db_metrics[i].name, (long long)c[k].n);
+		}
+	}
+	db_close(db);
+	metrics_printf(o, "# HELP tinbao_modem_up 1 while the modem is connected.\n"
+	    "# TYPE tinbao_modem_up gauge\n");
+	pthread_mutex_lock(&d->lock);
+	struct modem_health h[CONFIG_MAX_MODEMS];
+	for (size_t i = 0; i < d->n_modems; i++) {
+		modem_health(d->modems[i], &h[i]);
+		metrics_printf(o, "tinbao_modem_up{modem=\"%s\"} %d\n", d->cfg->modems[i].name,
+		    h[i].connected ? 1 : 0);
+	}
+	metrics_printf(o, "# HELP tinbao_modem_send_failures_total SMS sends that failed.\n"
+	    "# TYPE tinbao_modem_send_failures_total counter\n");
+	for (size_t i = 0; i < d->n_modems; i++)
+		metrics_printf(o, "tinbao_modem_send_failures_total{modem=\"%s\"} %llu\n",
+		    d->cfg->modems[i].name, (unsigned long long)h[i].send_failures);
+	metrics_printf(o, "# HELP tinbao_modem_reconnects_total Connections to the modem made "
+	    "again.\n# TYPE tinbao_modem_reconnects_total counter\n");
+	for (size_t i = 0; i < d->n_modems; i++)
+		metrics_printf(o, "tinbao_modem_reconnects_total{modem=\"%s\"} %llu\n",
+		    d->cfg->modems[i].name, (unsigned long long)h[i].reconnects);
+	pthread_mutex_unlock(&d->lock);
+	return 0;
 }
 
 static int
@@ -175,7 +250,7 @@ start_workers(struct daemon *d)
 			log_error(TAG, "zalo: %s", err);
 			return -1;
 		}
-		d->http = http_start(d->cfg, d->zalo, health, d, err, sizeof err);
+		d->http = http_start(d->cfg, d->zalo, health, metrics, d, err, sizeof err);
 		if (!d->http) {
 			log_error(TAG, "http: %s", err);
 			return -1;
@@ -320,6 +395,7 @@ run(struct daemon *d, const char *path, int check_only)
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);      /* a file size limit fails the write (EFBIG) */
 
 	d->id = identity_open(d->cfg->key_file, err, sizeof err);
 	if (!d->id) {
@@ -347,9 +423,20 @@ run(struct daemon *d, const char *path, int check_only)
 	    d->cfg->tracking_prefix);
 	sd_notify(0, "READY=1");
 
+	/* The watchdog: ping at half its interval while every thread reports
+	 * in; a silent thread stops the pings and systemd restarts us. */
+	uint64_t wd_usec = 0;
+	int watchdog = sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0;
+	long tick_ms = 5000;
+	if (watchdog && (long)(wd_usec / 2000) < tick_ms)
+		tick_ms = wd_usec / 2000 > 100 ? (long)(wd_usec / 2000) : 100;
+	if (watchdog)
+		log_info(TAG, "watchdog: %.1f s; pinging every %.1f s while every thread reports in",
+		    (double)wd_usec / 1e6, (double)tick_ms / 1e3);
+	int was_stale = 0;
 	time_t last_status = time(NULL);
 	for (;;) {
-		struct timespec tick = { .tv_sec = 5, .tv_nsec = 0 };
+		struct timespec tick = { .tv_sec = tick_ms / 1000, .tv_nsec = (tick_ms % 1000) * 1000000L };
 		int sig = sigtimedwait(&sigs, NULL, &tick);
 		if (sig == SIGTERM || sig == SIGINT) {
 			log_notice(TAG, "signal %d: finishing the work in hand", sig);
@@ -360,6 +447,18 @@ run(struct daemon *d, const char *path, int check_only)
 			reload(d, path);
 			sd_notify(0, "READY=1");
 		}
+		http_probe(d->http);
+		char stuck[32];
+		long silent = 0;
+		int stale = heartbeat_stale(stuck, sizeof stuck, &silent);
+		if (stale && !was_stale)
+			log_error(TAG, "thread %s has not reported for %ld s: watchdog pings stop "
+			    "(systemd restarts us if it stays so)", stuck, silent);
+		else if (!stale && was_stale)
+			log_notice(TAG, "every thread reports in again: watchdog pings resume");
+		was_stale = stale;
+		if (watchdog && !stale)
+			sd_notify(0, "WATCHDOG=1");
 		if (time(NULL) - last_status >= STATUS_EVERY_S) {
 			log_status(d);
 			last_status = time(NULL);

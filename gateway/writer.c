@@ -1,15 +1,24 @@
 /* writer — see writer.h. */
 #include "gateway/writer.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db/db.h"
+#include "gateway/heartbeat.h"
 #include "gateway/log.h"
+#include "gateway/metrics.h"
 
 #define TAG "writer"
+/* While admissions fail, a locked database is given this long, not the
+ * usual DB_BUSY_TIMEOUT_MS: a webhook then gets its 503 well within Zalo's
+ * two seconds instead of queueing behind 5 s waits. */
+#define WRITER_FAILING_BUSY_MS 300
 
 struct pending {
 	const struct admission *a;
@@ -31,7 +40,8 @@ struct writer {
 	void (*on_commit)(void *);
 	void *arg;
 	struct writer_stats stats;
-	int failing;               /* log a database failure once, and its recovery */
+	_Atomic int failing;       /* log a database failure once, and its recovery */
+	int heartbeat;
 };
 
 static int
@@ -74,10 +84,19 @@ static void *
 writer_main(void *arg)
 {
 	struct writer *w = arg;
+	pthread_setname_np(pthread_self(), "tb-writer");
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		while (!w->head && !w->stop)
-			pthread_cond_wait(&w->work, &w->lock);
+		heartbeat_beat(w->heartbeat);
+		while (!w->head && !w->stop) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;          /* report in while idle */
+			if (pthread_cond_timedwait(&w->work, &w->lock, &ts) == ETIMEDOUT)
+				break;
+		}
+		if (!w->head && !w->stop)
+			continue;
 		if (!w->head && w->stop)
 			break;
 		/* Take up to WRITER_BATCH_MAX waiting admissions. */
@@ -98,10 +117,12 @@ writer_main(void *arg)
 		int fresh = commit_batch(w, batch);
 		if (fresh < 0 && !w->failing) {
 			log_error(TAG, "admission failed, sources will retry: %s", db_errmsg(w->db));
-			w->failing = 1;
+			db_busy_timeout(w->db, WRITER_FAILING_BUSY_MS);
+			atomic_store(&w->failing, 1);
 		} else if (fresh >= 0 && w->failing) {
 			log_notice(TAG, "admissions are being committed again");
-			w->failing = 0;
+			db_busy_timeout(w->db, DB_BUSY_TIMEOUT_MS);
+			atomic_store(&w->failing, 0);
 		}
 
 		pthread_mutex_lock(&w->lock);
@@ -147,8 +168,10 @@ writer_start(const char *dbpath, void (*on_commit)(void *), void *arg, char *err
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->done, NULL);
 	pthread_cond_init(&w->room, NULL);
+	w->heartbeat = heartbeat_register("writer", HEARTBEAT_WRITER_S);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		snprintf(err, errlen, "cannot start the writer thread");
+		heartbeat_unregister(w->heartbeat);
 		db_close(w->db);
 		free(w);
 		return NULL;
@@ -160,6 +183,8 @@ int
 writer_admit(struct writer *w, const struct admission *a)
 {
 	struct pending p = { .a = a };
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pthread_mutex_lock(&w->lock);
 	while (w->queued >= WRITER_QUEUE_MAX && !w->stop)
 		pthread_cond_wait(&w->room, &w->lock);
@@ -178,7 +203,16 @@ writer_admit(struct writer *w, const struct admission *a)
 	while (!p.done)
 		pthread_cond_wait(&w->done, &w->lock);
 	pthread_mutex_unlock(&w->lock);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	metrics_admission((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	    p.result == 0);
 	return p.result;
+}
+
+int
+writer_failing(struct writer *w)
+{
+	return atomic_load(&w->failing);
 }
 
 void
@@ -200,6 +234,7 @@ writer_stop(struct writer *w)
 	pthread_cond_broadcast(&w->room);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
+	heartbeat_unregister(w->heartbeat);
 	db_close(w->db);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->work);

@@ -53,6 +53,8 @@ struct writer *writer_start(const char *dbpath, void (*on_commit)(void *), void 
  * refused it (the source must not be acknowledged). */
 int writer_admit(struct writer *w, const struct admission *a);
 void writer_stats(struct writer *w, struct writer_stats *out);
+/* 1 while the last batch failed (any thread; /healthz reads it). */
+int writer_failing(struct writer *w);
 void writer_stop(struct writer *w);
 
 #endif

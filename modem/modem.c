@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "gateway/config.h"
 #include "gateway/identity.h"
+#include "gateway/heartbeat.h"
 #include "gateway/log.h"
 #include "gateway/text.h"
 #include "gateway/writer.h"
@@ -48,6 +49,7 @@ struct modem {
 	struct writer *writer;
 	const struct identity *id;
 	char tag[48];
+	int heartbeat;                /* heartbeat slot, from the thread itself */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -752,7 +754,8 @@ send_due(struct modem *m)
 		int r = db_outbox_next_due(m->db, "sms", &due);
 		if (r < 0 && !m->db_failing)
 			log_error(m->tag, "outbox: %s", db_errmsg(m->db));
-		m->db_failing = r < 0;
+		if (r < 0)     /* cleared by a claim that works: a read may work while writes fail */
+			m->db_failing = 1;
 		if (r <= 0 || due > (int64_t)time(NULL))
 			return 0;
 		if (send_one(m) <= 0)
@@ -801,6 +804,7 @@ run(struct modem *m)
 {
 	m->backoff = 1;
 	while (!stopping(m)) {
+		heartbeat_beat(m->heartbeat);
 		time_t now = time(NULL);
 		if (!m->connected && now >= m->next_connect)
 			connect_modem(m);
@@ -825,6 +829,7 @@ modem_main(void *arg)
 {
 	struct modem *m = arg;
 	char err[256] = "";
+	pthread_setname_np(pthread_self(), "tb-modem");
 	m->db = db_open(m->cfg->database, 0, err, sizeof err);
 	int ok = m->db && new_state_machine(m, err, sizeof err) == 0;
 	pthread_mutex_lock(&m->lock);
@@ -834,7 +839,9 @@ modem_main(void *arg)
 	pthread_cond_broadcast(&m->cond);
 	pthread_mutex_unlock(&m->lock);
 	if (ok) {
+		m->heartbeat = heartbeat_register(m->tag, HEARTBEAT_MODEM_S);
 		run(m);
+		heartbeat_unregister(m->heartbeat);
 		if (m->connected) {
 			log_notice(m->tag, "modem disconnected (stopping)");
 			close_device(m);

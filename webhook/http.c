@@ -15,23 +15,34 @@
 #include <unistd.h>
 
 #include "gateway/config.h"
+#include "gateway/heartbeat.h"
 #include "gateway/log.h"
+#include "gateway/metrics.h"
 #include "webhook/zalo_in.h"
 
 #define TAG "http"
 #define HTTP_RESPONSE_MAX 4096
+#define HTTP_METRICS_MAX (64 * 1024)
+/* Per connection: a thread with this stack (our handlers need little; the
+ * default 8 MiB would reserve 8 GiB for a thousand connections) and this
+ * much memory for the request line and headers (431 past it). */
+#define HTTP_THREAD_STACK (512 * 1024)
+#define HTTP_CONNECTION_MEMORY (32 * 1024)
 
 struct http {
 	struct MHD_Daemon *mhd;
 	struct zalo_in *zalo;
 	http_health_fn health;
+	http_metrics_fn metrics;
 	void *health_arg;
+	int heartbeat;
+	struct sockaddr_in sa;
 	size_t body_limit;
 	int unix_fd;
 	char unix_path[108];
 };
 
-enum route { ROUTE_OA, ROUTE_BOT, ROUTE_HEALTH };
+enum route { ROUTE_OA, ROUTE_BOT, ROUTE_HEALTH, ROUTE_METRICS };
 
 struct request {
 	enum route route;
@@ -41,16 +52,38 @@ struct request {
 };
 
 static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned int status, const char *json)
+reply_as(struct MHD_Connection *c, unsigned int status, const char *type, const char *body)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(json), (void *)json,
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
 	    MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", "application/json");
+	metrics_http_status(status);
+	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	enum MHD_Result ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned int status, const char *json)
+{
+	return reply_as(c, status, "application/json", json);
+}
+
+static enum MHD_Result
+serve_metrics(struct http *h, struct MHD_Connection *c)
+{
+	struct metrics_out o = { .buf = malloc(HTTP_METRICS_MAX), .cap = HTTP_METRICS_MAX };
+	if (!o.buf)
+		return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, "{\"error\":\"out of memory\"}");
+	o.buf[0] = '\0';
+	int ok = h->metrics(h->health_arg, &o) == 0 && !o.full;
+	enum MHD_Result ret = ok ?
+	    reply_as(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", o.buf) :
+	    reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "{\"error\":\"metrics unavailable\"}");
+	free(o.buf);
 	return ret;
 }
 
@@ -77,11 +110,15 @@ begin(struct http *h, struct MHD_Connection *c, const char *url, const char *met
 		route = ROUTE_BOT;
 	else if (strcmp(url, "/healthz") == 0)
 		route = ROUTE_HEALTH;
+	else if (strcmp(url, "/metrics") == 0)
+		route = ROUTE_METRICS;
 	else
 		return reply(c, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
-	if (route == ROUTE_HEALTH) {
+	if (route == ROUTE_HEALTH || route == ROUTE_METRICS) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 			return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"GET only\"}");
+		if (route == ROUTE_METRICS)
+			return serve_metrics(h, c);
 		char json[HTTP_RESPONSE_MAX];
 		int status = h->health(h->health_arg, json, sizeof json);
 		return reply(c, (unsigned)status, json);
@@ -180,7 +217,7 @@ listen_on(struct http *h, const char *spec, struct sockaddr_in *sa, char *err, s
 		snprintf(h->unix_path, sizeof h->unix_path, "%s", spec);
 		unlink(spec);
 		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&su, sizeof su) < 0 || listen(fd, 128) < 0) {
+		if (fd < 0 || bind(fd, (struct sockaddr *)&su, sizeof su) < 0 || listen(fd, 1024) < 0) {
 			snprintf(err, errlen, "[http] listen %s: %s", spec, strerror(errno));
 			if (fd >= 0)
 				close(fd);
@@ -209,9 +246,21 @@ listen_on(struct http *h, const char *spec, struct sockaddr_in *sa, char *err, s
 	return 0;
 }
 
+/* Called by the thread that accepts connections: it is alive. */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	(void)c;
+	(void)socket_context;
+	struct http *h = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+		heartbeat_beat(h->heartbeat);
+}
+
 struct http *
 http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health,
-    void *health_arg, char *err, size_t errlen)
+    http_metrics_fn metrics, void *health_arg, char *err, size_t errlen)
 {
 	struct http *h = calloc(1, sizeof *h);
 	if (!h) {
@@ -220,30 +269,42 @@ http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health
 	}
 	h->zalo = zalo;
 	h->health = health;
+	h->metrics = metrics;
 	h->health_arg = health_arg;
 	h->body_limit = (size_t)cfg->http_body_limit;
-	struct sockaddr_in sa;
-	if (listen_on(h, cfg->http_listen, &sa, err, errlen) < 0) {
+	if (listen_on(h, cfg->http_listen, &h->sa, err, errlen) < 0) {
 		free(h);
 		return NULL;
 	}
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+	/* A thread per connection: a webhook waits for its commit, and many
+	 * waiting together share one (see writer.h). Idle or trickling peers
+	 * are cut after [http] timeout without a byte; at most [http]
+	 * connection_limit at once, the rest are closed at accept. No per-IP
+	 * limit: behind the TLS proxy every peer is 127.0.0.1 (limit per client
+	 * in the proxy). */
+	h->heartbeat = heartbeat_register("http", 3 * (int)cfg->http_timeout + 30);
+	/* poll(), not select(): select cannot take a descriptor past 1023 */
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_POLL;
+#define HTTP_OPTIONS \
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, \
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h, \
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->http_timeout, \
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->http_connection_limit, \
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY, \
+	    MHD_OPTION_THREAD_STACK_SIZE, (size_t)HTTP_THREAD_STACK, \
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, \
+	    MHD_OPTION_END
 	if (h->unix_fd >= 0)
 		h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
-		    MHD_OPTION_LISTEN_SOCKET, h->unix_fd,
-		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->http_timeout,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->http_connection_limit,
-		    MHD_OPTION_END);
+		    MHD_OPTION_LISTEN_SOCKET, h->unix_fd, HTTP_OPTIONS);
 	else
 		h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
-		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->http_timeout,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->http_connection_limit,
-		    MHD_OPTION_END);
+		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&h->sa, HTTP_OPTIONS);
+#undef HTTP_OPTIONS
 	if (!h->mhd) {
 		snprintf(err, errlen, "cannot listen on %s (in use?)", cfg->http_listen);
+		heartbeat_unregister(h->heartbeat);
 		if (h->unix_fd >= 0)
 			close(h->unix_fd);
 		free(h);
@@ -254,11 +315,31 @@ http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health
 }
 
 void
+http_probe(struct http *h)
+{
+	if (!h)
+		return;
+	struct sockaddr_un su = { .sun_family = AF_UNIX };
+	int unix_socket = h->unix_path[0] != '\0';
+	int fd = socket(unix_socket ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (unix_socket) {
+		snprintf(su.sun_path, sizeof su.sun_path, "%s", h->unix_path);
+		(void)connect(fd, (struct sockaddr *)&su, sizeof su);
+	} else {
+		(void)connect(fd, (struct sockaddr *)&h->sa, sizeof h->sa);
+	}
+	close(fd);      /* accepted or not, the listener's thread sees it */
+}
+
+void
 http_stop(struct http *h)
 {
 	if (!h)
 		return;
 	MHD_stop_daemon(h->mhd);
+	heartbeat_unregister(h->heartbeat);
 	if (h->unix_fd >= 0) {
 		close(h->unix_fd);
 		unlink(h->unix_path);

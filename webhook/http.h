@@ -1,5 +1,5 @@
 /* http — the HTTP side over libmicrohttpd (the only module that includes
- * <microhttpd.h>): POST /zalo/oa, POST /zalo/bot and GET /healthz.
+ * <microhttpd.h>): POST /zalo/oa, POST /zalo/bot, GET /healthz and GET /metrics.
  *
  * One thread per connection, at most [http] connection_limit of them, each
  * with a timeout; bodies are capped at [http] body_limit (413 past it,
@@ -21,9 +21,16 @@ struct http;
 /* Fills json (a JSON document) and returns 200, or 503 when the database
  * cannot be written. */
 typedef int (*http_health_fn)(void *arg, char *json, size_t jsonsz);
+/* Fills the Prometheus text of GET /metrics; 0, or -1 to answer 500. */
+struct metrics_out;
+typedef int (*http_metrics_fn)(void *arg, struct metrics_out *out);
 
+/* health and metrics are called with health_arg on connection threads. */
 struct http *http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health,
-    void *health_arg, char *err, size_t errlen);
+    http_metrics_fn metrics, void *health_arg, char *err, size_t errlen);
+/* Main thread: touch the listener so that its thread reports in to the
+ * heartbeat table even when nobody calls (a connect and a close). */
+void http_probe(struct http *h);
 void http_stop(struct http *h);
 
 #endif

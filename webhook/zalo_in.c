@@ -32,7 +32,20 @@ struct zalo_in {
 	const struct identity *id;
 	char oa_secret[SECRET_MAX];
 	char bot_secret[SECRET_MAX];
+	struct log_limit refusals;    /* an attacker must not flood the log */
 };
+
+#define REFUSAL_LOG_EVERY_S 10
+/* A refused webhook: warned about once per REFUSAL_LOG_EVERY_S, with how
+ * many more were refused in between (each is counted in /metrics too). */
+#define log_refusal(z, ...) do { \
+		unsigned long held_ = 0; \
+		if (log_limit_pass(&(z)->refusals, REFUSAL_LOG_EVERY_S, &held_)) { \
+			if (held_) \
+				log_warn(TAG, "%lu more webhooks refused in the meantime", held_); \
+			log_warn(TAG, __VA_ARGS__); \
+		} \
+	} while (0)
 
 static int
 read_secret(const char *path, char *out, size_t outsz, char *err, size_t errlen)
@@ -135,7 +148,8 @@ admit(struct zalo_in *z, const char *channel, const char *msg_id, const char *ad
 	int rc = writer_admit(z->writer, &a);
 	free(clean);
 	if (rc < 0) {
-		log_error(TAG, "%s message from sender %.8s not admitted (database); answered 503 "
+		/* the writer logs the database's failure once, and its recovery */
+		log_debug(TAG, "%s message from sender %.8s not admitted (database); answered 503 "
 		    "so Zalo sends it again", channel, pseudonym);
 		return answer(resp, respsz, 503, "not stored, try again");
 	}
@@ -152,7 +166,7 @@ zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signatur
 	struct oa_event ev;
 	char err[160];
 	if (oa_event_parse(body, len, &ev, err, sizeof err) < 0) {
-		log_warn(TAG, "OA webhook refused: %s", err);
+		log_refusal(z, "OA webhook refused: %s", err);
 		return answer(resp, respsz, 400, "malformed event");
 	}
 	int status;
@@ -162,14 +176,14 @@ zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signatur
 	}
 	int variant = oa_verify(&ev, body, len, signature, z->oa_secret, z->cfg->oa_id);
 	if (!variant) {
-		log_warn(TAG, "OA webhook with a %s signature refused (%s)",
+		log_refusal(z, "OA webhook with a %s signature refused (%s)",
 		    signature ? "wrong" : "missing", ev.event_name);
 		status = answer(resp, respsz, 401, "bad signature");
 		goto out;
 	}
 	long long when = oa_event_time(&ev), now = (long long)time(NULL);
 	if (when && (when < now - z->cfg->oa_replay_window || when > now + z->cfg->oa_replay_window)) {
-		log_warn(TAG, "OA event %s refused: its timestamp is %llds from now (replay?)",
+		log_refusal(z, "OA event %s refused: its timestamp is %llds from now (replay?)",
 		    ev.event_name, when - now);
 		status = answer(resp, respsz, 401, "stale timestamp");
 		goto out;
@@ -288,7 +302,7 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 	struct bot_update u;
 	char err[160];
 	if (bot_update_parse(body, len, &u, err, sizeof err) < 0) {
-		log_warn(TAG, "bot webhook refused: %s", err);
+		log_refusal(z, "bot webhook refused: %s", err);
 		return answer(resp, respsz, 400, "malformed update");
 	}
 	int status;
@@ -298,7 +312,7 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 	}
 	size_t want = strlen(z->bot_secret);
 	if (!secret || strlen(secret) != want || !identity_equal(secret, z->bot_secret, want)) {
-		log_warn(TAG, "bot webhook with a %s secret refused", secret ? "wrong" : "missing");
+		log_refusal(z, "bot webhook with a %s secret refused", secret ? "wrong" : "missing");
 		status = answer(resp, respsz, 401, "bad secret");
 		goto out;
 	}

@@ -14,6 +14,7 @@
 #include "db/db.h"
 #include "gateway/config.h"
 #include "gateway/identity.h"
+#include "gateway/heartbeat.h"
 #include "gateway/log.h"
 #include "gateway/notify.h"
 
@@ -58,6 +59,7 @@ struct zalo_out {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	int stop;
+	int heartbeat;
 	time_t paused_until;              /* the bot channel rests after a 401 */
 	struct transfer slots[ZO_INFLIGHT];
 
@@ -636,7 +638,9 @@ static void *
 zalo_out_main(void *arg)
 {
 	struct zalo_out *z = arg;
+	pthread_setname_np(pthread_self(), "tb-dispatch");
 	while (!stopping(z)) {
+		heartbeat_beat(z->heartbeat);
 		time_t now = time(NULL);
 		if (z->token[0] && now >= z->paused_until)
 			fill(z, "zalo_bot", SEND_BOT, now);
@@ -764,8 +768,10 @@ zalo_out_start(const struct config *cfg, const struct identity *id, char *err, s
 	if (!z->db || (oa && seed_oa_token(z, err, errlen) < 0))
 		goto fail;
 	z->multi = curl_multi_init();
+	z->heartbeat = heartbeat_register("dispatcher", HEARTBEAT_DISPATCH_S);
 	if (!z->multi || pthread_create(&z->thread, NULL, zalo_out_main, z) != 0) {
 		snprintf(err, errlen, "cannot start the Zalo sender");
+		heartbeat_unregister(z->heartbeat);
 		goto fail;
 	}
 	log_info("zalo", "Zalo sender started (%s%sattachments)", bot ? "bot, " : "",
@@ -811,6 +817,7 @@ zalo_out_stop(struct zalo_out *z)
 	pthread_mutex_unlock(&z->lock);
 	curl_multi_wakeup(z->multi);
 	pthread_join(z->thread, NULL);
+	heartbeat_unregister(z->heartbeat);
 	curl_multi_cleanup(z->multi);
 	db_close(z->db);
 	pthread_mutex_destroy(&z->lock);

@@ -21,6 +21,8 @@ import smslib
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 BUILD = os.environ.get("TINBAO_BUILD", os.path.join(TOP, "build"))
+# A command every tinbaod is started under (make valgrind sets it).
+WRAP = os.environ.get("TINBAO_WRAP", "").split()
 
 _lock = threading.Lock()
 _citizen_seq = [0]
@@ -194,11 +196,14 @@ class Tinbao:
     def cli_json(self, *args):
         return json.loads(self.cli(*args, "--json").stdout)
 
-    def start(self):
+    def start(self, env=None, wrap=None):
+        """env: extra environment; wrap: a command prefix (e.g. valgrind)."""
         self.log_fh = open(self.logfile, "a")
-        self.proc = subprocess.Popen([os.path.join(BUILD, "tinbaod"), "-c", self.conf],
-                                     stdout=self.log_fh, stderr=subprocess.STDOUT)
-        wait_for(lambda: "started" in self.log() or self.proc.poll() is not None,
+        self.proc = subprocess.Popen((wrap or WRAP) + [os.path.join(BUILD, "tinbaod"), "-c",
+                                                     self.conf],
+                                     stdout=self.log_fh, stderr=subprocess.STDOUT,
+                                     env=dict(os.environ, **(env or {})))
+        wait_for(lambda: " started: database" in self.log() or self.proc.poll() is not None,
                  timeout=20, what="tinbaod to start")
         check(self.proc.poll() is None, "tinbaod exited at start:\n" + self.log())
         return self
@@ -221,7 +226,7 @@ class Tinbao:
         for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
             check(marker not in log, "sanitizer report in the tinbaod log of %s:\n%s" % (
                 self.name, log[log.find(marker) - 200:][:3000]))
-        check(rc == 0, "tinbaod exited with status %d on SIGTERM" % rc)
+        check(rc == 0, "tinbaod exited with status %d on SIGTERM:\n%s" % (rc, log[-4000:]))
         return rc
 
     def kill9(self):

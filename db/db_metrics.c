@@ -1,0 +1,47 @@
+/* db_metrics — the counts /metrics reads from the database (see db.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "db/db_internal.h"
+
+static const char *const metric_sql[] = {
+	[DB_METRIC_TIPS] = "SELECT channel, count(*) FROM tips GROUP BY channel",
+	[DB_METRIC_ACKS] = "SELECT '', count(*) FROM tips WHERE acked_at IS NOT NULL",
+	[DB_METRIC_ESCALATIONS] = "SELECT CAST(to_level AS TEXT), count(*) FROM escalations "
+	    "GROUP BY to_level",
+	[DB_METRIC_OUTBOX_QUEUED] = "SELECT channel, count(*) FROM outbox "
+	    "WHERE state IN ('queued','sending') GROUP BY channel",
+	[DB_METRIC_OUTBOX_FAILED] = "SELECT channel, count(*) FROM outbox WHERE state = 'failed' "
+	    "GROUP BY channel",
+	/* every claim counts an attempt; those that did not end in "sent" (and
+	 * are not in flight) failed */
+	[DB_METRIC_SEND_ERRORS] = "SELECT channel, sum(attempts - (state IN ('sent','sending'))) "
+	    "FROM outbox GROUP BY channel",
+	[DB_METRIC_INBOUND_TODO] = "SELECT '', count(*) FROM inbound WHERE processed_at IS NULL",
+};
+
+int
+db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max, size_t *n)
+{
+	*n = 0;
+	if ((int)which < 0 || which >= DB_METRIC_COUNT)
+		return -1;
+	/* the statement cache is keyed by address: one literal per metric */
+	sqlite3_stmt *st = db_stmt(db, metric_sql[which]);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		const unsigned char *label = sqlite3_column_text(st, 0);
+		snprintf(out[*n].label, sizeof out[*n].label, "%s", label ? (const char *)label : "");
+		out[*n].n = sqlite3_column_int64(st, 1);
+		(*n)++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, "metrics");
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
