@@ -25,6 +25,7 @@
 #define ADMIN_ID_MAX 48
 #define ADMIN_AUDIT_DETAIL_MAX 400     /* bytes of tracking IDs named in one read event */
 #define ADMIN_PAGE_ROWS 500            /* open tips on the desk page, at most */
+#define ADMIN_LIST_MAX 20000           /* tips in one /api/tips answer; past it 413 */
 
 struct admin_api {
 	const struct config *cfg;
@@ -221,7 +222,10 @@ list_tips(const struct config *cfg, struct db *db, int open_only, struct admin_r
 		db_failed(db, out);
 		return;
 	}
-	if (tipclock_holidays_load(db, &hol) < 0) {
+	if (n > ADMIN_LIST_MAX) {
+		respond_error(out, 413, "too many tips for one answer: ask for the open ones "
+		    "(?open=1), or use tinbao book for the history");
+	} else if (tipclock_holidays_load(db, &hol) < 0) {
 		db_failed(db, out);
 	} else if (audit_reads(cfg, db, open_only ? "GET /api/tips?open=1" : "GET /api/tips", v,
 	    n) < 0) {

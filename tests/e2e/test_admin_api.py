@@ -242,3 +242,10 @@ def test_admin_token_too_short_is_refused():
         ARTIFACTS.append(("tinbaod short token", r.stdout + r.stderr))
     check(r.returncode != 0 and "admin_token_file" in r.stdout + r.stderr,
           "a 5-character token was accepted: %d %s %s" % (r.returncode, r.stdout, r.stderr))
+    r = subprocess.run([os.path.join(BUILD, "tinbaod"), "-c", h.conf, "--check-config"],
+                       capture_output=True, text=True, timeout=30)
+    with _lock:
+        ARTIFACTS.append(("tinbaod --check-config short token", r.stdout + r.stderr))
+    check(r.returncode == 1 and "admin_token_file" in r.stderr,
+          "--check-config passed a 5-character token: %d %s %s" % (r.returncode, r.stdout,
+                                                                 r.stderr))
