@@ -84,6 +84,7 @@ bench: deps all
 	  $(LDFLAGS_ALL) $(PKG_LIBS)
 	$(BUILD)/bench_admit $(BUILD)/bench.db | tee $(BUILD)/bench_admit.out
 	python3 tests/bench/latency.py --build $(BUILD)
+	python3 tests/bench/admin_api.py --build $(BUILD)
 	python3 tests/bench/webhook.py --build $(BUILD) --writer-rate \
 	  $$(sed -n 's/^writer, .*: *\([0-9]*\) admissions.*/\1/p' $(BUILD)/bench_admit.out)
 

@@ -28,6 +28,7 @@
 #include "gateway/timeutil.h"
 #include "gateway/writer.h"
 #include "modem/modem.h"
+#include "webhook/admin_api.h"
 #include "webhook/http.h"
 #include "webhook/zalo_in.h"
 #include "webhook/zalo_out.h"
@@ -382,6 +383,12 @@ run(struct daemon *d, const char *path, int check_only)
 			return 1;
 		}
 		identity_close(id);
+		struct admin_api *admin = admin_api_new(d->cfg, err, sizeof err);   /* the token */
+		if (!admin) {
+			fprintf(stderr, "tinbaod: %s\n", err);
+			return 1;
+		}
+		admin_api_free(admin);
 		printf("%s: configuration is good (%zu modem%s)\n", path, d->cfg->n_modems,
 		    d->cfg->n_modems == 1 ? "" : "s");
 		return 0;

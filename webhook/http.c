@@ -18,6 +18,7 @@
 #include "gateway/heartbeat.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
+#include "webhook/admin_api.h"
 #include "webhook/zalo_in.h"
 
 #define TAG "http"
@@ -32,6 +33,7 @@
 struct http {
 	struct MHD_Daemon *mhd;
 	struct zalo_in *zalo;
+	struct admin_api *admin;
 	http_health_fn health;
 	http_metrics_fn metrics;
 	void *health_arg;
@@ -42,7 +44,7 @@ struct http {
 	char unix_path[108];
 };
 
-enum route { ROUTE_OA, ROUTE_BOT, ROUTE_HEALTH, ROUTE_METRICS };
+enum route { ROUTE_OA, ROUTE_BOT, ROUTE_HEALTH, ROUTE_METRICS, ROUTE_ADMIN };
 
 struct request {
 	enum route route;
@@ -98,6 +100,38 @@ is_json(struct MHD_Connection *c)
 	    ct[n] == ' ');
 }
 
+/* The admin API and the duty-desk page (admin_api.c decides). */
+static enum MHD_Result
+admin_reply(struct http *h, struct MHD_Connection *c, const char *url, const char *method,
+    const char *body, size_t len)
+{
+	struct admin_request rq = { method, url,
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
+		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "open"), body, len };
+	struct admin_response out;
+	admin_api_handle(h->admin, &rq, &out);
+	if (!out.body)
+		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "{\"error\":\"out of memory\"}");
+	struct MHD_Response *r = MHD_create_response_from_buffer(out.body_len, out.body,
+	    MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(out.body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", out.content_type);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Content-Security-Policy",
+	    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+	if (out.authenticate)
+		MHD_add_response_header(r, "WWW-Authenticate", out.authenticate);
+	enum MHD_Result ret = MHD_queue_response(c, out.status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 /* First call for a request: route it, or answer at once. */
 static enum MHD_Result
 begin(struct http *h, struct MHD_Connection *c, const char *url, const char *method,
@@ -112,6 +146,10 @@ begin(struct http *h, struct MHD_Connection *c, const char *url, const char *met
 		route = ROUTE_HEALTH;
 	else if (strcmp(url, "/metrics") == 0)
 		route = ROUTE_METRICS;
+	else if (admin_api_path(url) && strcmp(method, "POST") != 0)
+		return admin_reply(h, c, url, method, NULL, 0);
+	else if (admin_api_path(url))
+		route = ROUTE_ADMIN;
 	else
 		return reply(c, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
 	if (route == ROUTE_HEALTH || route == ROUTE_METRICS) {
@@ -176,6 +214,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	char resp[HTTP_RESPONSE_MAX];
 	int status;
 	const char *body = rq->body ? rq->body : "";
+	if (rq->route == ROUTE_ADMIN)
+		return admin_reply(h, c, url, method, body, rq->len);
 	if (rq->route == ROUTE_OA)
 		status = zalo_in_oa(h->zalo, body, rq->len,
 		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-ZEvent-Signature"),
@@ -272,7 +312,9 @@ http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health
 	h->metrics = metrics;
 	h->health_arg = health_arg;
 	h->body_limit = (size_t)cfg->http_body_limit;
-	if (listen_on(h, cfg->http_listen, &h->sa, err, errlen) < 0) {
+	h->admin = admin_api_new(cfg, err, errlen);
+	if (!h->admin || listen_on(h, cfg->http_listen, &h->sa, err, errlen) < 0) {
+		admin_api_free(h->admin);
 		free(h);
 		return NULL;
 	}
@@ -307,6 +349,7 @@ http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health
 		heartbeat_unregister(h->heartbeat);
 		if (h->unix_fd >= 0)
 			close(h->unix_fd);
+		admin_api_free(h->admin);
 		free(h);
 		return NULL;
 	}
@@ -344,5 +387,6 @@ http_stop(struct http *h)
 		close(h->unix_fd);
 		unlink(h->unix_path);
 	}
+	admin_api_free(h->admin);
 	free(h);
 }

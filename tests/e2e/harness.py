@@ -102,7 +102,7 @@ class Tinbao:
 
     def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s", http=False,
                  bot_api=None, oa_api=None, outbox=None, duty_group=None, sections=None,
-                 modem_extra=None):
+                 modem_extra=None, admin_token=None):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix="tinbao-%s-" % name)
         self.db = os.path.join(self.dir, "tinbao.db")
@@ -164,7 +164,14 @@ class Tinbao:
                 oa_lines = ["app_secret_key_file = " + app_secret,
                             "refresh_token_file = " + refresh,
                             "api_base = " + oa_api.base, "oauth_base = " + oa_api.base]
-            lines += ["", "[http]", "listen = 127.0.0.1:%d" % self.port, "body_limit = 65536",
+            self.admin_token_file = os.path.join(self.dir, "admin.token")
+            http_lines = []
+            if admin_token:
+                with open(self.admin_token_file, "w") as f:
+                    f.write(admin_token + "\n")
+                http_lines = ["admin_token_file = " + self.admin_token_file]
+            lines += ["", "[http]", "listen = 127.0.0.1:%d" % self.port, "body_limit = 65536"
+                      ] + http_lines + [
                       "", "[zalo_oa]", "app_id = " + OA_APP_ID, "oa_id = " + OA_ID,
                       "oa_secret_key_file = " + oa_secret] + oa_lines + [
                       "", "[zalo_bot]", "webhook_secret_file = " + bot_secret]

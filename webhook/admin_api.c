@@ -1,0 +1,566 @@
+/* admin_api — see admin_api.h. */
+#include "webhook/admin_api.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "gateway/cli.h"
+#include "gateway/config.h"
+#include "gateway/identity.h"
+#include "gateway/log.h"
+#include "gateway/messages.h"
+#include "gateway/timeutil.h"
+#include "gateway/tipclock.h"
+#include "gateway/tipops.h"
+#include "gateway/trackid.h"
+#include "webhook/admin_req.h"
+#include "webhook/desk_page.h"
+
+#define TAG "api"
+#define ACTOR "api"
+#define ADMIN_ID_MAX 48
+#define ADMIN_AUDIT_DETAIL_MAX 400     /* bytes of tracking IDs named in one read event */
+#define ADMIN_PAGE_ROWS 500            /* open tips on the desk page, at most */
+#define ADMIN_LIST_MAX 20000           /* tips in one /api/tips answer; past it 413 */
+
+struct admin_api {
+	const struct config *cfg;
+	int enabled;
+	char token_hash[65];               /* SHA-256 of the token: compared, never the token */
+};
+
+static const char type_json[] = "application/json";
+static const char type_html[] = "text/html; charset=utf-8";
+
+int
+admin_api_path(const char *path)
+{
+	return strcmp(path, "/") == 0 || strcmp(path, "/api") == 0 ||
+	    strncmp(path, "/api/", 5) == 0;
+}
+
+static void
+sha256_hex(const char *s, size_t len, char out[65])
+{
+	const void *parts[1] = { s };
+	size_t lens[1] = { len };
+	identity_sha256_hex(parts, lens, 1, out);
+}
+
+struct admin_api *
+admin_api_new(const struct config *cfg, char *err, size_t errlen)
+{
+	struct admin_api *a = calloc(1, sizeof *a);
+	if (!a) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	a->cfg = cfg;
+	const char *path = cfg->http_admin_token_file;
+	if (!path || !*path)
+		return a;                   /* disabled: 404 everywhere */
+	char tok[ADMIN_TOKEN_MAX + 2];
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "[http] admin_token_file %s: %s", path, strerror(errno));
+		free(a);
+		return NULL;
+	}
+	size_t n = fread(tok, 1, sizeof tok - 1, f);
+	fclose(f);
+	tok[n] = '\0';
+	while (n && (tok[n - 1] == '\n' || tok[n - 1] == '\r' || tok[n - 1] == ' ' ||
+	    tok[n - 1] == '\t'))
+		tok[--n] = '\0';
+	int printable = 1;
+	for (size_t i = 0; i < n; i++)
+		if (tok[i] <= ' ' || tok[i] > '~')
+			printable = 0;
+	if (n < ADMIN_TOKEN_MIN || n > ADMIN_TOKEN_MAX || !printable) {
+		snprintf(err, errlen, "[http] admin_token_file %s: the token must be %d to %d "
+		    "printable characters without spaces (e.g. openssl rand -hex 32)", path,
+		    ADMIN_TOKEN_MIN, ADMIN_TOKEN_MAX);
+		identity_wipe(tok, sizeof tok);
+		free(a);
+		return NULL;
+	}
+	sha256_hex(tok, n, a->token_hash);
+	identity_wipe(tok, sizeof tok);
+	a->enabled = 1;
+	return a;
+}
+
+void
+admin_api_free(struct admin_api *a)
+{
+	if (!a)
+		return;
+	identity_wipe(a->token_hash, sizeof a->token_hash);
+	free(a);
+}
+
+/* ------------------------------------------------------------ responses */
+
+static void
+respond_json(struct admin_response *out, unsigned int status, json_t *doc)
+{
+	out->status = status;
+	out->content_type = type_json;
+	out->body = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (!out->body) {
+		out->status = 500;
+		out->body = strdup("{\"error\":\"out of memory\"}");
+	}
+	out->body_len = out->body ? strlen(out->body) : 0;
+}
+
+static void
+respond_error(struct admin_response *out, unsigned int status, const char *msg)
+{
+	respond_json(out, status, json_pack("{s:s}", "error", msg));
+}
+
+/* 1 when the request carries the token in a scheme this path takes. */
+static int
+authorised(const struct admin_api *a, const char *header, int page)
+{
+	char cred[ADMIN_TOKEN_MAX + 1], hash[65];
+	enum admin_scheme s = admin_req_credential(header, cred, sizeof cred);
+	int ok = 0;
+	if (s == ADMIN_SCHEME_BEARER || (page && s == ADMIN_SCHEME_BASIC)) {
+		sha256_hex(cred, strlen(cred), hash);
+		ok = identity_equal(hash, a->token_hash, sizeof hash);
+	}
+	identity_wipe(cred, sizeof cred);
+	return ok;
+}
+
+/* ------------------------------------------------------------ tips as JSON */
+
+static json_t *
+tip_json(const struct config *cfg, const struct tip *t)
+{
+	char id[ADMIN_ID_MAX];
+	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "status", json_string(tip_status_name(t->status)));
+	json_object_set_new(o, "level", json_integer(t->level));
+	json_object_set_new(o, "created_at", cli_json_time(t->created_at));
+	json_object_set_new(o, "acked_at", cli_json_time(t->acked_at));
+	json_object_set_new(o, "acked_by", cli_json_str(t->acked_by_name));
+	json_object_set_new(o, "channel", cli_json_str(t->channel));
+	json_object_set_new(o, "category", cli_json_str(t->category));
+	json_object_set_new(o, "text", cli_json_str(t->text));
+	json_object_set_new(o, "urgent", json_boolean(t->urgent));
+	json_object_set_new(o, "partial", json_boolean(t->partial));
+	json_object_set_new(o, "closed_at", cli_json_time(t->closed_at));
+	json_object_set_new(o, "closed_by", cli_json_str(t->closed_by_name));
+	json_object_set_new(o, "next_deadline", cli_json_time(t->status == TIP_NEW ?
+	    t->next_deadline : 0));
+	json_object_set_new(o, "waiting", json_boolean(t->waiting));
+	return o;
+}
+
+/* The legal clocks of a tip (see tipclock.h). */
+static json_t *
+legal_json(const struct tipclock *clk, int64_t notice_at)
+{
+	return json_pack("{s:o, s:o, s:o, s:o}", "pass_on_by", cli_json_time(clk->pass_on),
+	    "notice_by", cli_json_time(clk->notice_by), "notice_sent_at", cli_json_time(notice_at),
+	    "settle_by", cli_json_time(clk->settle));
+}
+
+/* One audit event naming every tip about to be shown. 0 / -1. */
+static int
+audit_reads(const struct config *cfg, struct db *db, const char *what, const struct tip *v,
+    size_t n)
+{
+	char detail[ADMIN_AUDIT_DETAIL_MAX + 64];
+	size_t len = (size_t)snprintf(detail, sizeof detail, "%s: %zu tip%s", what, n,
+	    n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		char id[ADMIN_ID_MAX];
+		trackid_format(cfg->tracking_prefix, v[i].code, id, sizeof id);
+		if (len + strlen(id) + 2 > ADMIN_AUDIT_DETAIL_MAX) {
+			snprintf(detail + len, sizeof detail - len, " and %zu more", n - i);
+			break;
+		}
+		len += (size_t)snprintf(detail + len, sizeof detail - len, "%s%s", i ? ", " : " ", id);
+	}
+	return db_audit(db, timeutil_now(), ACTOR, "tip.read", 0, detail);
+}
+
+static void
+audit_failed(struct db *db, struct admin_response *out)
+{
+	log_error(TAG, "cannot record a read in the audit trail, nothing shown: %s",
+	    db_errmsg(db));
+	respond_error(out, 503, "cannot record this read in the audit trail; nothing shown");
+}
+
+static void
+db_failed(struct db *db, struct admin_response *out)
+{
+	log_error(TAG, "database: %s", db_errmsg(db));
+	respond_error(out, 500, "database error");
+}
+
+/* GET /api/tips[?open=1] */
+static void
+list_tips(const struct config *cfg, struct db *db, int open_only, struct admin_response *out)
+{
+	struct tip *v;
+	size_t n;
+	struct tipclock_holidays hol = { 0 };
+	if (db_tip_list(db, open_only, &v, &n) < 0) {
+		db_failed(db, out);
+		return;
+	}
+	if (n > ADMIN_LIST_MAX) {
+		respond_error(out, 413, "too many tips for one answer: ask for the open ones "
+		    "(?open=1), or use tinbao book for the history");
+	} else if (tipclock_holidays_load(db, &hol) < 0) {
+		db_failed(db, out);
+	} else if (audit_reads(cfg, db, open_only ? "GET /api/tips?open=1" : "GET /api/tips", v,
+	    n) < 0) {
+		audit_failed(db, out);
+	} else {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++) {
+			int64_t notice_at = 0;
+			struct tipclock clk;
+			if (db_tip_notice_get(db, v[i].id, &notice_at) < 0) {
+				json_decref(arr);
+				arr = NULL;
+				db_failed(db, out);
+				break;
+			}
+			tipclock_of(v[i].created_at, &hol, &clk);
+			json_t *o = tip_json(cfg, &v[i]);
+			json_object_set_new(o, "legal", legal_json(&clk, notice_at));
+			json_array_append_new(arr, o);
+		}
+		if (arr)
+			respond_json(out, 200, arr);
+	}
+	tipclock_holidays_free(&hol);
+	tips_free(v, n);
+}
+
+/* GET /api/tips/ID: the tip, its messages, escalations and attachments. */
+static void
+show_tip(const struct config *cfg, struct db *db, const char *code, struct admin_response *out)
+{
+	struct tip t;
+	char id[ADMIN_ID_MAX], detail[ADMIN_ID_MAX + 32];
+	int found = db_tip_by_code(db, code, &t);
+	if (found < 0) {
+		db_failed(db, out);
+		return;
+	}
+	trackid_format(cfg->tracking_prefix, code, id, sizeof id);
+	if (found == 0) {
+		respond_error(out, 404, "no such tip");
+		return;
+	}
+	snprintf(detail, sizeof detail, "GET /api/tips/%s", id);
+	if (db_audit(db, timeutil_now(), ACTOR, "tip.read", t.id, detail) < 0) {
+		audit_failed(db, out);
+		tip_clear(&t);
+		return;
+	}
+	struct tip_message *m = NULL;
+	struct escalation *e = NULL;
+	struct attachment *at = NULL;
+	size_t nm = 0, ne = 0, na = 0;
+	struct tipclock_holidays hol = { 0 };
+	int64_t notice_at = 0;
+	if (db_tip_messages(db, t.id, &m, &nm) < 0 || db_escalations(db, t.id, &e, &ne) < 0 ||
+	    db_tip_attachments(db, t.id, &at, &na) < 0 || tipclock_holidays_load(db, &hol) < 0 ||
+	    db_tip_notice_get(db, t.id, &notice_at) < 0) {
+		db_failed(db, out);
+	} else {
+		json_t *o = tip_json(cfg, &t), *ms = json_array(), *es = json_array(),
+		    *as = json_array();
+		struct tipclock clk;
+		tipclock_of(t.created_at, &hol, &clk);
+		json_object_set_new(o, "close_note", cli_json_str(t.close_note));
+		json_object_set_new(o, "legal", legal_json(&clk, notice_at));
+		for (size_t i = 0; i < nm; i++)
+			json_array_append_new(ms, json_pack("{s:o, s:o, s:o, s:o}",
+			    "direction", cli_json_str(m[i].direction), "at", cli_json_time(m[i].at),
+			    "text", cli_json_str(m[i].text), "officer", cli_json_str(m[i].officer_name)));
+		for (size_t i = 0; i < ne; i++)
+			json_array_append_new(es, json_pack("{s:i, s:i, s:o, s:o}",
+			    "from_level", e[i].from_level, "to_level", e[i].to_level,
+			    "at", cli_json_time(e[i].at), "reason", cli_json_str(e[i].reason)));
+		for (size_t i = 0; i < na; i++)
+			json_array_append_new(as, json_pack("{s:o, s:o, s:o, s:I, s:o}",
+			    "kind", cli_json_str(at[i].kind), "state", cli_json_str(at[i].state),
+			    "content_type", cli_json_str(at[i].content_type),
+			    "size", (json_int_t)at[i].size, "error", cli_json_str(at[i].error)));
+		json_object_set_new(o, "messages", ms);
+		json_object_set_new(o, "escalations", es);
+		json_object_set_new(o, "attachments", as);
+		respond_json(out, 200, o);
+	}
+	tipclock_holidays_free(&hol);
+	tip_messages_free(m, nm);
+	escalations_free(e, ne);
+	attachments_free(at, na);
+	tip_clear(&t);
+}
+
+/* POST /api/tips/ID/ack and /close, body {"officer": PHONE, "note": TEXT}:
+ * the same decision as the officer's OK/XONG by SMS (tipops), on record as
+ * made through the API. */
+static void
+ack_or_close(const struct config *cfg, struct db *db, const char *code, int closing,
+    const char *body, size_t body_len, struct admin_response *out)
+{
+	json_error_t jerr;
+	json_t *doc = body ? json_loadb(body, body_len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	const char *phone = NULL, *note = NULL;
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		respond_error(out, 400, "the body must be a JSON object {\"officer\": PHONE"
+		    "[, \"note\": TEXT]}");
+		return;
+	}
+	json_t *jo = json_object_get(doc, "officer"), *jn = json_object_get(doc, "note");
+	const char *key;
+	json_t *val;
+	json_object_foreach(doc, key, val) {
+		if (strcmp(key, "officer") != 0 && strcmp(key, "note") != 0) {
+			json_decref(doc);
+			respond_error(out, 400, "unknown field in the body (officer, note)");
+			return;
+		}
+	}
+	phone = json_string_value(jo);
+	note = json_string_value(jn);
+	char norm[CLI_PHONE_MAX];
+	if (!phone || cli_phone_norm(phone, norm) < 0) {
+		json_decref(doc);
+		respond_error(out, 400, "\"officer\" must be the phone number of an officer in the "
+		    "roster");
+		return;
+	}
+	if ((jn && !json_is_null(jn) && !note) || (note && !closing && *note)) {
+		json_decref(doc);
+		respond_error(out, 400, closing ? "\"note\" must be a string" :
+		    "\"note\" is for close");
+		return;
+	}
+	if (note && *note == '\0')
+		note = NULL;
+	if (note && !cli_text_ok(note, CLI_NOTE_MAX, 1)) {
+		json_decref(doc);
+		respond_error(out, 400, "\"note\" must be 1-1000 bytes of text");
+		return;
+	}
+	struct officer o;
+	int found = db_officer_by_phone(db, norm, &o);
+	if (found < 0) {
+		json_decref(doc);
+		db_failed(db, out);
+		return;
+	}
+	if (found == 0) {
+		json_decref(doc);
+		respond_error(out, 422, "no officer with that phone number in the roster");
+		return;
+	}
+	char reply[MSG_MAX] = "", id[ADMIN_ID_MAX];
+	int64_t now = timeutil_now();
+	enum tipops_result r = closing ?
+	    tipops_close(db, cfg, code, o.id, note, now, 0, reply, sizeof reply) :
+	    tipops_ack(db, cfg, code, o.id, now, 0, reply, sizeof reply);
+	json_decref(doc);
+	trackid_format(cfg->tracking_prefix, code, id, sizeof id);
+	if (r == TIPOPS_DONE) {
+		/* tipops recorded the officer; that it came through the API is on
+		 * record too */
+		char detail[200];
+		struct tip t;
+		snprintf(detail, sizeof detail, "through the admin API, for %s", o.name ? o.name : "?");
+		if (db_tip_by_code(db, code, &t) > 0) {
+			if (db_audit(db, now, ACTOR, closing ? "api.close" : "api.ack", t.id, detail) < 0)
+				log_error(TAG, "%s: done, but the API's audit event failed: %s", id,
+				    db_errmsg(db));
+			tip_clear(&t);
+		}
+		log_notice(TAG, "%s %s through the admin API for officer %lld", id,
+		    closing ? "closed" : "acknowledged", (long long)o.id);
+	}
+	officer_clear(&o);
+	if (r == TIPOPS_ERROR) {
+		db_failed(db, out);
+	} else if (r == TIPOPS_UNKNOWN) {
+		respond_error(out, 404, "no such tip");
+	} else {
+		respond_json(out, 200, json_pack("{s:s, s:s, s:s}", "id", id, "result",
+		    r == TIPOPS_DONE ? (closing ? "closed" : "acknowledged") : "unchanged",
+		    "message", reply));
+	}
+}
+
+static void
+list_officers(struct db *db, struct admin_response *out)
+{
+	struct officer *v;
+	size_t n;
+	if (db_officer_list(db, &v, &n) < 0) {
+		db_failed(db, out);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}",
+		    "id", (json_int_t)v[i].id, "name", cli_json_str(v[i].name),
+		    "phone", cli_json_str(v[i].phone), "zalo_oa", cli_json_str(v[i].zalo_oa),
+		    "zalo_bot", cli_json_str(v[i].zalo_bot), "channel", cli_json_str(v[i].channel),
+		    "role", cli_json_str(v[i].role)));
+	officers_free(v, n);
+	respond_json(out, 200, arr);
+}
+
+static void
+list_shifts(struct db *db, struct admin_response *out)
+{
+	struct shift *v;
+	size_t n;
+	if (db_shift_list(db, -1, &v, &n) < 0) {
+		db_failed(db, out);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:i, s:b, s:o, s:o}",
+		    "id", (json_int_t)v[i].id, "officer_phone", cli_json_str(v[i].officer_phone),
+		    "officer_name", cli_json_str(v[i].officer_name), "level", v[i].level,
+		    "always", v[i].always, "from", cli_json_time(v[i].always ? 0 : v[i].starts_at),
+		    "to", cli_json_time(v[i].always ? 0 : v[i].ends_at)));
+	shifts_free(v, n);
+	respond_json(out, 200, arr);
+}
+
+/* GET /: the open tips as the duty-desk page. */
+static void
+desk(const struct config *cfg, struct db *db, struct admin_response *out)
+{
+	struct tip *v;
+	size_t n;
+	struct tipclock_holidays hol = { 0 };
+	struct desk_row *rows = NULL;
+	if (db_tip_list(db, 1, &v, &n) < 0) {
+		db_failed(db, out);
+		return;
+	}
+	size_t shown = n < ADMIN_PAGE_ROWS ? n : ADMIN_PAGE_ROWS;
+	rows = calloc(shown ? shown : 1, sizeof *rows);
+	int64_t now = timeutil_now();
+	if (!rows) {
+		respond_error(out, 500, "out of memory");
+	} else if (tipclock_holidays_load(db, &hol) < 0) {
+		db_failed(db, out);
+	} else if (audit_reads(cfg, db, "GET / (duty-desk page)", v, shown) < 0) {
+		audit_failed(db, out);
+	} else {
+		size_t i;
+		for (i = 0; i < shown; i++) {
+			rows[i].t = &v[i];
+			tipclock_of(v[i].created_at, &hol, &rows[i].clk);
+			if (db_tip_notice_get(db, v[i].id, &rows[i].notice_at) < 0)
+				break;
+		}
+		char *page = i == shown ? desk_page_render(cfg, rows, shown, n - shown, now) : NULL;
+		if (i != shown) {
+			db_failed(db, out);
+		} else if (!page) {
+			respond_error(out, 500, "the page could not be made (out of memory or too large)");
+		} else {
+			out->status = 200;
+			out->content_type = type_html;
+			out->body = page;
+			out->body_len = strlen(page);
+		}
+	}
+	free(rows);
+	tipclock_holidays_free(&hol);
+	tips_free(v, n);
+}
+
+void
+admin_api_handle(struct admin_api *a, const struct admin_request *rq,
+    struct admin_response *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!a->enabled) {
+		respond_error(out, 404, "not found");
+		return;
+	}
+	int page = strcmp(rq->path, "/") == 0;
+	char code[TRACKID_CODE_LEN + 1] = "";
+	enum admin_path p = page ? ADMIN_PATH_UNKNOWN :
+	    admin_req_path(a->cfg->tracking_prefix, rq->path, code);
+	if (!authorised(a, rq->authorization, page)) {
+		log_warn(TAG, "%s %s refused: %s token", rq->method, page ? "/" : "/api",
+		    rq->authorization ? "wrong or malformed" : "no");
+		if (page) {
+			out->status = 401;
+			out->content_type = type_html;
+			out->authenticate = "Basic realm=\"tinbao\", charset=\"UTF-8\"";
+			out->body = strdup("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+			    "<title>Cần đăng nhập</title></head><body><p>Cần mã truy cập của bàn trực "
+			    "(nhập vào ô mật khẩu; tên đăng nhập tuỳ ý).</p></body></html>\n");
+			out->body_len = out->body ? strlen(out->body) : 0;
+		} else {
+			respond_error(out, 401, "a valid bearer token is required");
+			out->authenticate = "Bearer realm=\"tinbao\"";
+		}
+		return;
+	}
+	int get = strcmp(rq->method, "GET") == 0;
+	int post = strcmp(rq->method, "POST") == 0;
+	int want_post = p == ADMIN_PATH_ACK || p == ADMIN_PATH_CLOSE;
+	if (!page && (p == ADMIN_PATH_UNKNOWN || p == ADMIN_PATH_BAD_ID)) {
+		respond_error(out, 404, p == ADMIN_PATH_BAD_ID ? "not a tracking ID" : "not found");
+		return;
+	}
+	if (want_post ? !post : !get) {
+		respond_error(out, 405, want_post ? "POST only" : "GET only");
+		return;
+	}
+	int open_only = admin_req_flag(rq->open);
+	if (p == ADMIN_PATH_TIPS && open_only < 0) {
+		respond_error(out, 400, "open must be 1 or 0");
+		return;
+	}
+	char err[256];
+	struct db *db = db_open(a->cfg->database, 0, err, sizeof err);
+	if (!db) {
+		log_error(TAG, "database: %s", err);
+		respond_error(out, 503, "database unavailable");
+		return;
+	}
+	if (page)
+		desk(a->cfg, db, out);
+	else if (p == ADMIN_PATH_TIPS)
+		list_tips(a->cfg, db, open_only, out);
+	else if (p == ADMIN_PATH_TIP)
+		show_tip(a->cfg, db, code, out);
+	else if (p == ADMIN_PATH_ACK || p == ADMIN_PATH_CLOSE)
+		ack_or_close(a->cfg, db, code, p == ADMIN_PATH_CLOSE, rq->body, rq->body_len, out);
+	else if (p == ADMIN_PATH_OFFICERS)
+		list_officers(db, out);
+	else
+		list_shifts(db, out);
+	db_close(db);
+}
