@@ -97,5 +97,6 @@ int cli_tips(struct cli *c, int argc, char **argv);
 int cli_tip(struct cli *c, int argc, char **argv);
 int cli_ack(struct cli *c, int argc, char **argv);
 int cli_close(struct cli *c, int argc, char **argv);
+int cli_retention(struct cli *c, int argc, char **argv);     /* cli_retention.c */
 
 #endif

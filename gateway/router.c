@@ -12,12 +12,14 @@
 #include "gateway/config.h"
 #include "gateway/escalate.h"
 #include "gateway/log.h"
+#include "gateway/retention.h"
 #include "gateway/route.h"
 
 #define TAG "router"
 #define ROUTER_TICK_S 1           /* check for roster changes made by `tinbao` */
 #define ROUTER_DUE_BATCH 64
 #define ROUTER_MAX_TRIES 5        /* a message that fails this often is set aside */
+#define ROUTER_RETENTION_CHECK_S 300   /* how often to see whether today's run is done */
 
 struct router {
 	const struct config *cfg;
@@ -34,6 +36,7 @@ struct router {
 	int64_t failing_id;          /* inbound id that failed last */
 	int failing_count;
 	int64_t data_version;
+	int64_t retention_next;      /* when to look at the daily retention run again */
 };
 
 /* Stats are read by the main thread: update them under the lock. */
@@ -141,6 +144,30 @@ run_due(struct router *r, int roster_changed)
 	return failed ? -1 : 0;
 }
 
+/* Once a day (remembered in the database, so across restarts too). */
+static void
+run_retention(struct router *r)
+{
+	int64_t now = (int64_t)time(NULL);
+	if (now < r->retention_next)
+		return;
+	struct retention_report rep;
+	char err[300];
+	int rc = retention_daily(r->db, r->cfg, now, &rep, err, sizeof err);
+	if (rc < 0) {
+		log_warn(TAG, "retention: %s (will retry)", err);
+		r->retention_next = now + 60;
+		return;
+	}
+	if (rc > 0)
+		log_notice(TAG, "retention: reply addresses of %zu tips closed before %lld destroyed "
+		    "(%lld inbound, %lld outbox, %lld SMS parts, %lld other messages)", rep.ntips,
+		    (long long)rep.cutoff, (long long)rep.counts.inbound, (long long)rep.counts.outbox,
+		    (long long)rep.counts.parts, (long long)rep.counts.loose);
+	retention_report_clear(&rep);
+	r->retention_next = now + ROUTER_RETENTION_CHECK_S;
+}
+
 static void *
 router_main(void *arg)
 {
@@ -164,6 +191,7 @@ router_main(void *arg)
 		int changed = v != r->data_version;
 		r->data_version = v;
 		failed |= run_due(r, changed) < 0;
+		run_retention(r);
 
 		/* Sleep until the earliest deadline, a wake-up, or the tick. */
 		int64_t now = (int64_t)time(NULL), next = 0;

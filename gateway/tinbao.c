@@ -39,6 +39,7 @@ usage(FILE *f)
 	    "  roster import FILE.csv        header: officer_phone,level,from,to\n"
 	    "  tips [--open] [--json]        tip show ID [--json]\n"
 	    "  ack ID --officer PHONE        close ID --officer PHONE [--note TEXT]\n"
+	    "  retention run [--dry-run] [--json]   destroy reply addresses of old closed tips\n"
 	    "\n"
 	    "Levels: 1 duty officer, 2 backup, 3 shift leader, 4 station chief.\n"
 	    "Times are local to [gateway] timezone. The configuration is -c FILE,\n"
@@ -130,6 +131,7 @@ main(int argc, char **argv)
 		{ "shift", cli_shift },
 		{ "roster", cli_roster }, { "tips", cli_tips }, { "tip", cli_tip },
 		{ "ack", cli_ack }, { "close", cli_close },
+		{ "retention", cli_retention },
 	};
 	const char *path = getenv("TINBAO_CONFIG");
 	int ch;
