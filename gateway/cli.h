@@ -98,5 +98,6 @@ int cli_tip(struct cli *c, int argc, char **argv);
 int cli_ack(struct cli *c, int argc, char **argv);
 int cli_close(struct cli *c, int argc, char **argv);
 int cli_retention(struct cli *c, int argc, char **argv);     /* cli_retention.c */
+int cli_key_rotate(struct cli *c, int argc, char **argv);    /* cli_key.c */
 
 #endif
