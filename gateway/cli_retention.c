@@ -51,7 +51,7 @@ retention_cmd(struct cli *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_error(CLI_USAGE, what, "unexpected argument \"%s\"", argv[optind]);
-	if (cli_open(c, 0, what) < 0)
+	if (cli_open(c, dry, what) < 0)      /* a dry run only reads */
 		return CLI_FAIL;
 	struct retention_report rep;
 	char err[300];
