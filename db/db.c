@@ -383,6 +383,8 @@ db_open(const char *path, int readonly, char *err, size_t errlen)
 	if ((!readonly && exec(db, "PRAGMA journal_mode = WAL", "journal_mode") < 0) ||
 	    exec(db, "PRAGMA synchronous = FULL", "synchronous") < 0 ||
 	    exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") < 0 ||
+	    /* destroyed addresses must not linger in free space (retention) */
+	    exec(db, "PRAGMA secure_delete = ON", "secure_delete") < 0 ||
 	    (!readonly && migrate(db) < 0)) {
 		snprintf(err, errlen, "%s: %s", path, db->err);
 		db_close(db);

@@ -405,4 +405,50 @@ int db_outbox_drop(struct db *db, int64_t id, const char *why);
  * Returns how many, -1. */
 int db_outbox_drop_settled(struct db *db);
 
+/* -------------------------------------------------------------- retention */
+
+/* A tip named by id and tracking code, for lists that must not carry more. */
+struct tip_ref {
+	int64_t id;
+	char code[16];
+	int64_t closed_at;
+};
+/* Closed tips that still keep a sealed reply address and were closed at or
+ * before `before`, ordered by (closed_at, id), after `after` (NULL: from the
+ * start), at most max. *out is the caller's (free()). */
+int db_retention_due(struct db *db, int64_t before, const struct tip_ref *after, size_t max,
+    struct tip_ref **out, size_t *n);
+struct retention_counts {
+	int64_t tips, inbound, outbox;      /* copies of tips' addresses */
+	int64_t parts, loose;               /* sms_parts; inbound rows with no tip */
+};
+/* Destroy every copy of the tip's reply address (tips, its inbound rows, its
+ * outbox rows: a message still queued fails), or with dry_run only count them.
+ * Adds to *c. Inside a transaction. */
+int db_retention_destroy_tip(struct db *db, int64_t tip_id, int64_t now, int dry_run,
+    struct retention_counts *c);
+/* The same for addresses not tied to a tip: SMS parts already joined and
+ * inbound rows routed to no tip, received/processed at or before `before`. */
+int db_retention_destroy_loose(struct db *db, int64_t before, int dry_run,
+    struct retention_counts *c);
+int db_counter_set(struct db *db, const char *name, int64_t value);
+/* PRAGMA wal_checkpoint(TRUNCATE): 0 done, 1 readers kept part of the WAL, -1. */
+int db_checkpoint(struct db *db);
+
+/* Key rotation: the columns holding sealed values, 0..n-1 (NULL past the end). */
+const char *db_sealed_column(size_t i);
+#define DB_RESEAL_MAX 4096
+/* Given a sealed value, write it resealed under the current key into out
+ * (outsz bytes): 1 resealed, 0 already current, -1 unreadable (left alone). */
+typedef int (*db_reseal_fn)(void *arg, const unsigned char *in, size_t inlen,
+    unsigned char *out, size_t outsz, size_t *outlen);
+struct reseal_counts {
+	int64_t seen, resealed, unreadable;
+};
+/* One short transaction: the next max rows of column `col` after *after
+ * (advanced), each passed to fn and updated when it resealed. 1 more rows
+ * may follow, 0 the column is done, -1 error. */
+int db_reseal_batch(struct db *db, size_t col, int64_t *after, size_t max,
+    db_reseal_fn fn, void *arg, struct reseal_counts *c);
+
 #endif

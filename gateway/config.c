@@ -35,7 +35,10 @@ static const struct ckey config_table[] = {
 	{ "gateway", "timezone",        C_STR,  O(timezone), 0, 0, "Asia/Ho_Chi_Minh" },
 	{ "gateway", "tracking_prefix", C_STR,  O(tracking_prefix), 0, 0, "TB" },
 	{ "gateway", "followup_window", C_DUR,  O(followup_window), 0, 7 * DAY, "30m" },
-	{ "gateway", "retention",       C_DUR,  O(retention), 0, 3650 * DAY, "180d" },
+	/* the floor is legal (docs/domain.md §2, §5): a tip may be settled up to
+	 * 4 months after receipt, so its reply address must outlive that */
+	{ "gateway", "retention",       C_DUR,  O(retention), CONFIG_RETENTION_MIN, 3650 * DAY,
+	  "180d" },
 	{ "gateway", "unaccented_sms",  C_BOOL, O(unaccented_sms), 0, 1, "no" },
 	{ "gateway", "multipart_timeout", C_DUR, O(multipart_timeout), 1, DAY, "10m" },
 	{ "gateway", "log_level",       C_STR,  O(log_level), 0, 0, "info" },
@@ -228,6 +231,11 @@ set_value(struct parse_state *st, const struct ckey *k, const char *value, int l
 		if (config_parse_duration(value, &v) < 0) {
 			fail(st, line, "[%s] %s: \"%s\" is not a duration (90s, 10m, 2h, 7d)",
 			    k->section, k->key, value);
+			return -1;
+		}
+		if (k->off == O(retention) && v < k->min) {
+			fail(st, line, "[gateway] retention: %s is shorter than the legal settling "
+			    "period: a tip may take up to 4 months to settle, so at least 120d", value);
 			return -1;
 		}
 		if (v < k->min || v > k->max) {

@@ -14,6 +14,9 @@
 #define CONFIG_MAX_MODEMS    8
 #define CONFIG_MAX_KEYWORDS  32
 #define CONFIG_MAX_GAMMU_KEYS 32
+/* The shortest [gateway] retention allowed: the 4-month settlement maximum
+ * (docs/domain.md §2) rounded to 120 days. */
+#define CONFIG_RETENTION_MIN (120 * 86400LL)
 
 /* One [modem NAME] section: gammu's own keys, handed to libgammu as they are,
  * plus tinbao's `poll` interval. */
@@ -37,7 +40,7 @@ struct config {
 	char *timezone;
 	char *tracking_prefix;
 	int64_t followup_window;
-	int64_t retention;
+	int64_t retention;             /* >= CONFIG_RETENTION_MIN */
 	int unaccented_sms;
 	int64_t multipart_timeout;    /* incomplete SMS parts wait this long */
 	char *log_level;

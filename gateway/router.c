@@ -14,13 +14,18 @@
 #include "gateway/escalate.h"
 #include "gateway/floodguard.h"
 #include "gateway/heartbeat.h"
+#include "gateway/identity.h"
+#include "gateway/keyrotate.h"
 #include "gateway/log.h"
+#include "gateway/retention.h"
 #include "gateway/route.h"
 
 #define TAG "router"
 #define ROUTER_TICK_S 1           /* check for roster changes made by `tinbao` */
 #define ROUTER_DUE_BATCH 64
 #define ROUTER_MAX_TRIES 5        /* a message that fails this often is set aside */
+#define ROUTER_RETENTION_CHECK_S 300
+#define KEYROTATE_COUNTER "key_in_use"   /* identity_key_fingerprint() of tinbaod's key */   /* how often to see whether today's run is done */
 
 struct router {
 	const struct config *cfg;
@@ -39,6 +44,8 @@ struct router {
 	int64_t data_version;
 	int64_t flood_checked;       /* when the flood guard last ran */
 	int heartbeat;
+	int64_t retention_next;      /* when to look at the daily retention run again */
+	int64_t key_told;            /* fingerprint last written to counters */
 };
 
 /* Stats are read by the main thread: update them under the lock. */
@@ -146,6 +153,55 @@ run_due(struct router *r, int roster_changed)
 	return failed ? -1 : 0;
 }
 
+/* Once a day (remembered in the database, so across restarts too). */
+static void
+run_retention(struct router *r)
+{
+	int64_t now = (int64_t)time(NULL);
+	if (now < r->retention_next)
+		return;
+	struct retention_report rep;
+	char err[300];
+	int rc = retention_daily(r->db, r->cfg, now, &rep, err, sizeof err);
+	if (rc < 0) {
+		log_warn(TAG, "retention: %s (will retry)", err);
+		r->retention_next = now + 60;
+		return;
+	}
+	if (rc > 0)
+		log_notice(TAG, "retention: reply addresses of %zu tips closed before %lld destroyed "
+		    "(%lld inbound, %lld outbox, %lld SMS parts, %lld other messages)", rep.ntips,
+		    (long long)rep.cutoff, (long long)rep.counts.inbound, (long long)rep.counts.outbox,
+		    (long long)rep.counts.parts, (long long)rep.counts.loose);
+	retention_report_clear(&rep);
+	r->retention_next = now + ROUTER_RETENTION_CHECK_S;
+}
+
+/* `tinbao key rotate` replaced the key file: seal with the new key from now
+ * on (every thread: identity swaps the key set atomically), and say so in
+ * the database so the rotation knows when nothing new is sealed with the old
+ * key. */
+static void
+refresh_key(struct router *r)
+{
+	char err[300];
+	int rc = identity_refresh(r->id, err, sizeof err);
+	if (rc < 0) {
+		log_warn(TAG, "%s", err);
+		return;
+	}
+	if (rc > 0)
+		log_notice(TAG, "key file changed: sealing with the new key (%zu sealing keys)",
+		    identity_key_count(r->id));
+	int64_t fp = identity_key_fingerprint(r->id);
+	if (fp != r->key_told) {
+		if (db_counter_set(r->db, KEYROTATE_COUNTER, fp) == 0)
+			r->key_told = fp;
+		else
+			log_warn(TAG, "cannot record the key in use: %s", db_errmsg(r->db));
+	}
+}
+
 static void *
 router_main(void *arg)
 {
@@ -189,6 +245,8 @@ router_main(void *arg)
 		} else if (collapsed > 0 && r->wake_senders) {
 			r->wake_senders(r->arg);
 		}
+		run_retention(r);
+		refresh_key(r);
 
 		/* Sleep until the earliest deadline, a wake-up, or the tick. */
 		int64_t now = (int64_t)time(NULL), next = 0;

@@ -31,6 +31,7 @@ usage(FILE *f)
 	    "The duty desk's tool for the tinbao tip line. Every listing takes --json.\n"
 	    "\n"
 	    "  key init                      create the key that seals citizens' numbers\n"
+	    "  key rotate [--json]           new sealing key; reseal everything (daemon may run)\n"
 	    "  officer add --name NAME --phone +84... [--zalo-oa ID] [--zalo-bot ID]\n"
 	    "              [--channel sms|zalo_oa|zalo_bot] [--role officer|leader|chief]\n"
 	    "              [--short-code CODE]\n"
@@ -48,6 +49,7 @@ usage(FILE *f)
 	    "  book --from YYYY-MM-DD --to YYYY-MM-DD [--csv]    the receipt book\n"
 	    "  audit verify [--json] [--anchor ID:HASH] | audit list [--tip ID] [--json]\n"
 	    "  sender mute ID [--officer PHONE]    sender unmute ID [--officer PHONE]\n"
+	    "  retention run [--dry-run] [--json]   destroy reply addresses of old closed tips\n"
 	    "\n"
 	    "Levels: 1 duty officer, 2 backup, 3 shift leader, 4 station chief.\n"
 	    "Times are local to [gateway] timezone. The configuration is -c FILE,\n"
@@ -63,15 +65,24 @@ static int
 cli_key(struct cli *c, int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
-		printf("usage: tinbao key init\n\n"
-		    "Creates [gateway] key_file: 32 random bytes, mode 0600. It seals the\n"
+		printf("usage: tinbao key init\n"
+		    "       tinbao key rotate [--json]\n\n"
+		    "init creates [gateway] key_file: 32 random bytes, mode 0600. It seals the\n"
 		    "citizens' phone numbers and Zalo ids. It refuses to overwrite a key:\n"
 		    "addresses sealed with the old key could never be read again.\n"
-		    "Keep a copy apart from the database backups.\n");
+		    "Keep a copy apart from the database backups.\n\n"
+		    "rotate adds a new sealing key to the key file and reseals every sealed\n"
+		    "value in the database under it, in small transactions, while tinbaod\n"
+		    "runs (it picks up the new key within a second). Pseudonyms do not change.\n"
+		    "The previous key stays in the file, retired (it opens, never seals), until\n"
+		    "the next rotation; rotate twice to be rid of it at once. Back up the key\n"
+		    "file again afterwards.\n");
 		return CLI_OK;
 	}
+	if (argc >= 2 && strcmp(argv[1], "rotate") == 0)
+		return cli_key_rotate(c, argc - 1, argv + 1);
 	if (argc != 2 || strcmp(argv[1], "init") != 0)
-		return cli_error(CLI_USAGE, "key", "usage: tinbao key init");
+		return cli_error(CLI_USAGE, "key", "usage: tinbao key init | tinbao key rotate [--json]");
 	char err[512];
 	if (identity_key_init(c->cfg->key_file, err, sizeof err) < 0)
 		return cli_error(CLI_FAIL, "key init", "%s", err);
@@ -142,6 +153,7 @@ main(int argc, char **argv)
 		{ "due", cli_due }, { "notice", cli_notice }, { "holiday", cli_holiday },
 		{ "book", cli_book },
 		{ "sender", cli_sender },
+		{ "retention", cli_retention },
 	};
 	const char *path = getenv("TINBAO_CONFIG");
 	int ch;
