@@ -31,6 +31,13 @@ int db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
 int db_collect(struct db *db, sqlite3_stmt *st, size_t size,
     void (*read)(sqlite3_stmt *st, void *elem), void **out, size_t *n, const char *what);
 
+/* Outbox rows as struct outbox_item: select DB_OUTBOX_ITEM_COLS, then
+ * db_outbox_items() collects them (0, or -1 with *out freed and NULL). */
+#define DB_OUTBOX_ITEM_COLS "id, channel, dest, text, kind, tip_id, attempts, officer_id"
+struct outbox_item;
+int db_outbox_items(struct db *db, sqlite3_stmt *st, struct outbox_item **out, size_t *n,
+    const char *what);
+
 char *db_col_text(sqlite3_stmt *st, int col);           /* strdup or NULL */
 unsigned char *db_col_blob(sqlite3_stmt *st, int col, size_t *len);
 void db_bind_text(sqlite3_stmt *st, int idx, const char *s);  /* NULL binds NULL */

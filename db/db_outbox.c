@@ -125,24 +125,30 @@ read_item(sqlite3_stmt *st, void *elem)
 }
 
 int
-db_outbox_stale_officer(struct db *db, const char *channel, int64_t before,
-    struct outbox_item **out, size_t *n, size_t max)
+db_outbox_items(struct db *db, sqlite3_stmt *st, struct outbox_item **out, size_t *n,
+    const char *what)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id, channel, dest, text, kind, tip_id, attempts, "
-	    "officer_id FROM outbox WHERE channel = ?1 AND officer_id IS NOT NULL AND "
-	    "state IN ('queued','sending') AND created_at < ?2 ORDER BY id LIMIT ?3");
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, channel);
-	sqlite3_bind_int64(st, 2, before);
-	sqlite3_bind_int64(st, 3, (int64_t)max);
-	if (db_collect(db, st, sizeof **out, read_item, (void **)out, n, "stale messages") < 0) {
+	if (db_collect(db, st, sizeof **out, read_item, (void **)out, n, what) < 0) {
 		outbox_items_free(*out, *n);
 		*out = NULL;
 		*n = 0;
 		return -1;
 	}
 	return 0;
+}
+
+int
+db_outbox_stale_officer(struct db *db, const char *channel, int64_t before,
+    struct outbox_item **out, size_t *n, size_t max)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " DB_OUTBOX_ITEM_COLS " FROM outbox WHERE channel = ?1 AND officer_id IS NOT NULL AND "
+	    "state IN ('queued','sending') AND created_at < ?2 ORDER BY id LIMIT ?3");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, channel);
+	sqlite3_bind_int64(st, 2, before);
+	sqlite3_bind_int64(st, 3, (int64_t)max);
+	return db_outbox_items(db, st, out, n, "stale messages");
 }
 
 void

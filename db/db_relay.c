@@ -218,26 +218,11 @@ db_outbox_flooded_officers(struct db *db, int64_t before, int min, int64_t *ids,
 	return (rc == SQLITE_DONE || rc == SQLITE_ROW) ? 0 : db_fail(db, "flooded officers");
 }
 
-static void
-read_queued(sqlite3_stmt *st, void *elem)
-{
-	struct outbox_item *it = elem;
-	it->id = sqlite3_column_int64(st, 0);
-	it->channel = db_col_text(st, 1);
-	it->dest = db_col_text(st, 2);
-	it->text = db_col_text(st, 3);
-	it->kind = db_col_text(st, 4);
-	it->tip_id = sqlite3_column_int64(st, 5);
-	it->attempts = sqlite3_column_int(st, 6);
-	it->officer_id = sqlite3_column_int64(st, 7);
-}
-
 int
 db_outbox_officer_queued(struct db *db, int64_t officer_id, int64_t before,
     struct outbox_item **out, size_t *n, size_t max)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id, channel, dest, text, kind, tip_id, attempts, "
-	    "officer_id FROM outbox WHERE officer_id = ?1 AND " DB_UNSENT " AND "
+	sqlite3_stmt *st = db_stmt(db, "SELECT " DB_OUTBOX_ITEM_COLS " FROM outbox WHERE officer_id = ?1 AND " DB_UNSENT " AND "
 	    "(kind = 'summary' OR (created_at < ?2 AND kind IN " DB_ACK_KINDS ")) "
 	    "ORDER BY id LIMIT ?3");
 	if (!st)
@@ -245,13 +230,7 @@ db_outbox_officer_queued(struct db *db, int64_t officer_id, int64_t before,
 	sqlite3_bind_int64(st, 1, officer_id);
 	sqlite3_bind_int64(st, 2, before);
 	sqlite3_bind_int64(st, 3, (int64_t)max);
-	if (db_collect(db, st, sizeof **out, read_queued, (void **)out, n, "queued") < 0) {
-		outbox_items_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return db_outbox_items(db, st, out, n, "queued");
 }
 
 int

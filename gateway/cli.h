@@ -86,6 +86,10 @@ int cli_print_json(json_t *v);
 json_t *cli_json_time(int64_t t);
 /* A string (invalid UTF-8 replaced), or null for NULL. Never NULL. */
 json_t *cli_json_str(const char *s);
+/* A tip with the stable field names of `tips --json` (DESIGN.md); never who
+ * sent it. Shared by the CLI and the admin API. */
+struct tip;
+json_t *cli_tip_json(const struct config *cfg, const struct tip *t);
 
 /* 1 "duty", 2 "backup", 3 "leader", 4 "chief"; "?" otherwise. */
 const char *cli_level_name(int level);

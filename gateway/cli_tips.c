@@ -43,8 +43,8 @@ format_id(const struct config *cfg, const char *code, char *out)
 	trackid_format(cfg->tracking_prefix, code, out, TIP_ID_MAX);
 }
 
-static json_t *
-tip_json(const struct config *cfg, const struct tip *t)
+json_t *
+cli_tip_json(const struct config *cfg, const struct tip *t)
 {
 	char id[TIP_ID_MAX];
 	format_id(cfg, t->code, id);
@@ -160,7 +160,7 @@ cli_tips(struct cli *c, int argc, char **argv)
 	} else if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, tip_json(c->cfg, &v[i]));
+			json_array_append_new(arr, cli_tip_json(c->cfg, &v[i]));
 		rc = cli_print_json(arr);
 	} else {
 		rc = tips_plain(c->cfg, v, n, open_only);
@@ -268,7 +268,7 @@ static json_t *
 show_json(const struct config *cfg, const struct tip *t, const struct tip_message *m, size_t nm,
     const struct escalation *e, size_t ne)
 {
-	json_t *o = tip_json(cfg, t);
+	json_t *o = cli_tip_json(cfg, t);
 	json_t *ms = json_array(), *es = json_array();
 	json_object_set_new(o, "close_note", cli_json_str(t->close_note));
 	for (size_t i = 0; i < nm; i++) {

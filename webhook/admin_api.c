@@ -142,31 +142,6 @@ authorised(const struct admin_api *a, const char *header, int page)
 
 /* ------------------------------------------------------------ tips as JSON */
 
-static json_t *
-tip_json(const struct config *cfg, const struct tip *t)
-{
-	char id[ADMIN_ID_MAX];
-	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(id));
-	json_object_set_new(o, "status", json_string(tip_status_name(t->status)));
-	json_object_set_new(o, "level", json_integer(t->level));
-	json_object_set_new(o, "created_at", cli_json_time(t->created_at));
-	json_object_set_new(o, "acked_at", cli_json_time(t->acked_at));
-	json_object_set_new(o, "acked_by", cli_json_str(t->acked_by_name));
-	json_object_set_new(o, "channel", cli_json_str(t->channel));
-	json_object_set_new(o, "category", cli_json_str(t->category));
-	json_object_set_new(o, "text", cli_json_str(t->text));
-	json_object_set_new(o, "urgent", json_boolean(t->urgent));
-	json_object_set_new(o, "partial", json_boolean(t->partial));
-	json_object_set_new(o, "closed_at", cli_json_time(t->closed_at));
-	json_object_set_new(o, "closed_by", cli_json_str(t->closed_by_name));
-	json_object_set_new(o, "next_deadline", cli_json_time(t->status == TIP_NEW ?
-	    t->next_deadline : 0));
-	json_object_set_new(o, "waiting", json_boolean(t->waiting));
-	return o;
-}
-
 /* The legal clocks of a tip (see tipclock.h). */
 static json_t *
 legal_json(const struct tipclock *clk, int64_t notice_at)
@@ -242,7 +217,7 @@ list_tips(const struct config *cfg, struct db *db, int open_only, struct admin_r
 				break;
 			}
 			tipclock_of(v[i].created_at, &hol, &clk);
-			json_t *o = tip_json(cfg, &v[i]);
+			json_t *o = cli_tip_json(cfg, &v[i]);
 			json_object_set_new(o, "legal", legal_json(&clk, notice_at));
 			json_array_append_new(arr, o);
 		}
@@ -286,7 +261,7 @@ show_tip(const struct config *cfg, struct db *db, const char *code, struct admin
 	    db_tip_notice_get(db, t.id, &notice_at) < 0) {
 		db_failed(db, out);
 	} else {
-		json_t *o = tip_json(cfg, &t), *ms = json_array(), *es = json_array(),
+		json_t *o = cli_tip_json(cfg, &t), *ms = json_array(), *es = json_array(),
 		    *as = json_array();
 		struct tipclock clk;
 		tipclock_of(t.created_at, &hol, &clk);
