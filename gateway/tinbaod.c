@@ -106,8 +106,9 @@ health(void *arg, char *json, size_t jsonsz)
 	for (size_t i = 0; i < d->n_modems; i++) {
 		struct modem_health h;
 		modem_health(d->modems[i], &h);
-		json_array_append_new(modems, json_pack("{s:s, s:b, s:i, s:s, s:s, s:I, s:I, s:I, s:I}",
-		    "name", d->cfg->modems[i].name, "connected", h.connected,
+		json_array_append_new(modems, json_pack("{s:s, s:b, s:I, s:I, s:i, s:s, s:s, s:I, s:I, "
+		    "s:I, s:I}", "name", d->cfg->modems[i].name, "connected", h.connected,
+		    "down_since", (json_int_t)h.down_since, "next_connect", (json_int_t)h.next_connect,
 		    "signal_percent", h.signal_percent, "network", h.network,
 		    "last_error", h.last_error, "received", (json_int_t)h.received,
 		    "sent", (json_int_t)h.sent, "send_failures", (json_int_t)h.send_failures,

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "db/db.h"
@@ -107,9 +108,13 @@ set_connected(struct modem *m, int up)
 	m->health.connected = up;
 	if (up) {
 		m->health.last_error[0] = '\0';
+		m->health.down_since = 0;
 		if (m->connects > 1)
 			m->health.reconnects++;
+	} else if (!m->health.down_since) {
+		m->health.down_since = (int64_t)time(NULL);
 	}
+	m->health.next_connect = up ? 0 : (int64_t)m->next_connect;
 	pthread_mutex_unlock(&m->lock);
 }
 
@@ -212,10 +217,28 @@ schedule_connect(struct modem *m, time_t now)
 {
 	m->next_connect = now + m->backoff;
 	m->backoff = m->backoff * 2 > MODEM_BACKOFF_MAX ? MODEM_BACKOFF_MAX : m->backoff * 2;
+	pthread_mutex_lock(&m->lock);
+	m->health.next_connect = (int64_t)m->next_connect;
+	if (!m->health.down_since)
+		m->health.down_since = (int64_t)now;
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* A device given as a path (a serial port, a USB modem's tty, the dummy
+ * driver's directory) that no longer exists means the modem was unplugged:
+ * the kernel removes the node, and some drivers (gammu's dummy, an AT port
+ * between writes) would not report it until much later or never. */
+static int
+device_gone(struct modem *m)
+{
+	const GSM_Config *c = GSM_GetConfig(m->s, 0);
+	const char *dev = c ? c->Device : NULL;
+	struct stat st;
+	return dev && dev[0] == '/' && stat(dev, &st) < 0 && errno == ENOENT;
 }
 
 static void
-drop_connection(struct modem *m, const char *why, GSM_Error e)
+drop_connection(struct modem *m, const char *why)
 {
 	time_t now = time(NULL);
 	if (m->connected && stopping(m)) {
@@ -233,8 +256,11 @@ drop_connection(struct modem *m, const char *why, GSM_Error e)
 	set_connected(m, 0);
 	set_error(m, "%s", why);
 	close_device(m);
-	if (e == ERR_ABORTED && !stopping(m))
-		free_state_machine(m);            /* an aborted state machine stays poisoned */
+	/* a fresh state machine for the next connection: an aborted one stays
+	 * poisoned, and drivers keep stale handles across a failed init (the
+	 * dummy driver closes its log again: a double free) */
+	if (!stopping(m))
+		free_state_machine(m);
 	schedule_connect(m, now);
 }
 
@@ -276,7 +302,7 @@ verdict(struct modem *m, const char *what, GSM_Error e)
 		return GM_SOFT;
 	}
 	snprintf(msg, sizeof msg, "%s: %s", what, GSM_ErrorString(e));
-	drop_connection(m, msg, e);
+	drop_connection(m, msg);
 	return GM_LOST;
 }
 
@@ -347,8 +373,8 @@ connect_modem(struct modem *m)
 			    GSM_ErrorName(e), m->backoff);
 		m->down_logged = 1;
 		close_device(m);
-		if (e == ERR_ABORTED && !stopping(m))
-			free_state_machine(m);
+		if (!stopping(m))
+			free_state_machine(m);    /* as in drop_connection() */
 		schedule_connect(m, now);
 		return;
 	}
@@ -804,6 +830,8 @@ run(struct modem *m)
 		time_t now = time(NULL);
 		if (!m->connected && now >= m->next_connect)
 			connect_modem(m);
+		if (m->connected && device_gone(m))
+			drop_connection(m, "the device is gone (unplugged?)");
 		if (m->incoming || now - m->last_poll >= m->mc->poll) {
 			m->last_poll = now;
 			expire_parts(m, now);      /* also while the modem is away */
@@ -814,7 +842,7 @@ run(struct modem *m)
 			read_status(m, now - m->last_status_log >= MODEM_STATUS_LOG_EVERY);
 		int more = m->connected ? send_due(m) : 0;
 		if (m->connected && GSM_ReadDevice(m->s, FALSE) < 0)
-			drop_connection(m, "the device closed", ERR_NOTCONNECTED);
+			drop_connection(m, "the device closed");
 		if (!more && !m->incoming)
 			wait_tick(m, MODEM_TICK_MS);
 	}

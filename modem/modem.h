@@ -33,6 +33,8 @@ struct modem_health {
 	char network[64];             /* "code name (home|roaming|...)" or "" */
 	char last_error[128];         /* "" after a good (re)connect */
 	int64_t last_poll;            /* unix seconds of the last inbox poll */
+	int64_t down_since;           /* unix seconds the modem went down; 0 while connected */
+	int64_t next_connect;         /* the next connection attempt; 0 while connected */
 	uint64_t received, sent, send_failures, reconnects;
 };
 

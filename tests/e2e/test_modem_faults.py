@@ -1,0 +1,71 @@
+"""The modem disappears and returns: gammu's dummy device directory is removed
+(as the kernel removes /dev/ttyUSB0 when a USB modem is pulled) and restored.
+Zalo keeps working meanwhile, /healthz shows the modem down, the daemon
+reconnects with back-off and then sends, once each, the SMS that queued."""
+import os
+import shutil
+import time
+
+from harness import OFFICERS, Tinbao, check, wait_for, zalo_user
+from test_zalo_in import bot_message, fake_api
+
+
+def modem_state(h):
+    return h.http("GET", "/healthz")[1]["modems"][0]
+
+
+def test_dummy_modem_removed_and_restored():
+    fake = fake_api("4242:modem-fault")
+    h = Tinbao("modemgone", http=True, bot_api=fake)
+    h.full_roster()
+    dev = h.modems["sim1"]["device"]
+    h.start()
+    try:
+        wait_for(lambda: modem_state(h)["connected"], what="modem connected")
+        shutil.rmtree(dev)
+        gone = time.time()
+        st = wait_for(lambda: (lambda s: s if not s["connected"] else None)(modem_state(h)),
+                      timeout=15, what="/healthz shows the modem down")
+        print("  modem loss noticed after %.1fs" % (time.time() - gone))
+        check(st["down_since"] > 0 and st["next_connect"] > 0 and "gone" in st["last_error"],
+              repr(st))
+        check("modem lost" in h.log(), "the loss is logged")
+        # Zalo keeps working: a tip is admitted, answered and sent to officers' queue
+        who = zalo_user()
+        check(h.post_bot(bot_message(who, "Có trộm vào nhà số 5 khi modem hỏng", "mf1"))[0] == 200,
+              "webhook admitted while the modem is away")
+        t = h.wait_tips(1)[0]
+        wait_for(lambda: [m for m in fake.sent if m["chat_id"] == who], timeout=20,
+                 what="the Zalo receipt while the modem is away")
+        notify = wait_for(lambda: h.to_officer("duty", "notify"), what="officer SMS queued")
+        h.cli("ack", t["id"], "--officer", OFFICERS["duty"][1])
+        time.sleep(3)
+        queued = h.outbox("o.channel = 'sms'")
+        check(queued and all(r["state"] == "queued" for r in queued),
+              "nothing leaves while the modem is away: %r" % [(r["kind"], r["state"])
+                                                               for r in queued])
+        check(not modem_state(h)["connected"], "still down")
+        # the modem comes back
+        for f in range(1, 6):
+            os.makedirs(os.path.join(dev, "sms", str(f)))
+        back = time.time()
+        wait_for(lambda: modem_state(h)["connected"], timeout=70, what="reconnected")
+        print("  reconnected %.1fs after the device returned (down %.1fs)" % (
+            time.time() - back, back - gone))
+        st = modem_state(h)
+        check(st["reconnects"] >= 1 and st["down_since"] == 0 and st["last_error"] == "",
+              repr(st))
+        wait_for(lambda: all(r["state"] == "sent" for r in h.outbox("o.channel = 'sms'")),
+                 timeout=30, what="the queued SMS sent after the return")
+        time.sleep(2)
+        rows = h.outbox("o.channel = 'sms'")
+        sent = h.sent()
+        for r in rows:
+            same = [m for m in sent if m["number"] == r["dest"] and m["text"] == r["text"]]
+            check(len(same) == 1, "%s to %s delivered %d times" % (r["kind"], r["dest"],
+                                                                  len(same)))
+        check(len(sent) == len(rows), "%d SMS sent for %d rows" % (len(sent), len(rows)))
+        check(notify[0]["id"] in [r["id"] for r in rows], "the officer's notice went by SMS")
+    finally:
+        h.stop()
+        fake.stop()
