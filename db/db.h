@@ -284,6 +284,9 @@ int db_outbox_sent(struct db *db, int64_t id, const char *via, int64_t now);
  * `before` (at most max): candidates for the SMS fallback. */
 int db_outbox_stale_officer(struct db *db, const char *channel, int64_t before,
     struct outbox_item **out, size_t *n, size_t max);
+/* Every message on `channel` left 'sending' (by a sender that died). */
+int db_outbox_interrupted(struct db *db, const char *channel, struct outbox_item **out,
+    size_t *n);
 void outbox_items_free(struct outbox_item *v, size_t n);
 /* next_attempt == 0: give up (state failed). */
 int db_outbox_retry(struct db *db, int64_t id, const char *error, int64_t next_attempt);

@@ -197,3 +197,22 @@ db_outbox_count(struct db *db, const char *state, int64_t *n)
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : db_fail(db, "count");
 }
+
+int
+db_outbox_interrupted(struct db *db, const char *channel, struct outbox_item **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, channel, dest, text, kind, tip_id, attempts, "
+	    "officer_id FROM outbox WHERE channel = ?1 AND state = 'sending' ORDER BY id");
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, channel);
+	if (db_collect(db, st, sizeof **out, read_item, (void **)out, n, "interrupted sends") < 0) {
+		outbox_items_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}

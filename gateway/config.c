@@ -62,10 +62,14 @@ static const struct ckey config_table[] = {
 	{ "zalo_oa", "refresh_token_file",    C_STR, O(oa_refresh_token_file), 0, 0, NULL },
 	{ "zalo_oa", "api_base",              C_STR, O(oa_api_base), 0, 0, "https://openapi.zalo.me" },
 	{ "zalo_oa", "oauth_base",            C_STR, O(oa_oauth_base), 0, 0, "https://oauth.zaloapp.com" },
+	{ "zalo_oa", "timeout",               C_DUR, O(oa_timeout), 1, 300, "15s" },
+	{ "zalo_oa", "connect_timeout",       C_DUR, O(oa_connect_timeout), 1, 60, "5s" },
 	{ "zalo_bot", "token_file",           C_STR, O(bot_token_file), 0, 0, NULL },
 	{ "zalo_bot", "webhook_secret_file",  C_STR, O(bot_webhook_secret_file), 0, 0, NULL },
 	{ "zalo_bot", "api_base",             C_STR, O(bot_api_base), 0, 0, "https://bot-api.zaloplatforms.com" },
 	{ "zalo_bot", "duty_group",           C_STR, O(bot_duty_group), 0, 0, NULL },
+	{ "zalo_bot", "timeout",              C_DUR, O(bot_timeout), 1, 300, "15s" },
+	{ "zalo_bot", "connect_timeout",      C_DUR, O(bot_connect_timeout), 1, 60, "5s" },
 };
 #define NKEYS (sizeof config_table / sizeof config_table[0])
 
