@@ -5,6 +5,7 @@
 #   make demo       watch a tip travel the whole path on a dummy modem
 #   make lint       cppcheck, banned functions, header boundaries
 #   make fuzz       libFuzzer targets (clang)
+#   make crashtest  SIGKILL tinbaod under load CRASH_KILLS times (CRASH_SEED=N replays)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX  ?= /usr/local
@@ -32,7 +33,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
 UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit e2e check lint fuzz demo install clean bench
+.PHONY: all deps test unit e2e check lint fuzz demo install clean bench crashtest
 
 all: $(BUILD)/tinbaod $(BUILD)/tinbao
 
@@ -84,6 +85,13 @@ bench: deps all
 	python3 tests/bench/latency.py --build $(BUILD)
 	python3 tests/bench/webhook.py --build $(BUILD) --writer-rate \
 	  $$(sed -n 's/^writer, .*: *\([0-9]*\) admissions.*/\1/p' $(BUILD)/bench_admit.out)
+
+# The long crash test: webhooks and SMS under load, tinbaod killed with SIGKILL
+# CRASH_KILLS times at random moments (seed printed); `make test` runs 4 kills.
+CRASH_KILLS ?= 25
+crashtest: deps all
+	TINBAO_CRASH_KILLS=$(CRASH_KILLS) $(if $(CRASH_SEED),TINBAO_CRASH_SEED=$(CRASH_SEED)) \
+	  python3 tests/e2e/run.py --build $(BUILD) -k test_crashtest
 
 # libFuzzer targets for every parser; each runs FUZZ_TIME seconds on its corpus
 # (tests/fuzz/corpus/NAME, which grows as the fuzzer finds new paths).
