@@ -69,3 +69,55 @@ def test_dummy_modem_removed_and_restored():
     finally:
         h.stop()
         fake.stop()
+
+
+def test_serial_modem_hangs_up_and_returns():
+    """gammu's AT driver over the fake modem on a pty: the far end hangs up
+    (the pty closes, its link goes) and comes back on the same path."""
+    import tempfile
+    import smslib
+    from test_atmodem import fake_modem
+    spool = tempfile.mkdtemp(prefix="tinbao-atspool-")
+    link = os.path.join(spool, "ttyFAKE")
+    fake = fake_api("4343:serial-fault")
+    h = Tinbao("serialgone", http=True, bot_api=fake,
+               modems={"at1": {"device": link, "connection": "at"}})
+    h.full_roster()
+    modem = fake_modem(spool, link)
+    h.start()
+    try:
+        wait_for(lambda: modem_state(h)["connected"], timeout=30, what="AT modem connected")
+        modem.kill()
+        modem.wait()
+        os.unlink(link)
+        gone = time.time()
+        st = wait_for(lambda: (lambda s: s if not s["connected"] else None)(modem_state(h)),
+                      timeout=30, what="/healthz shows the AT modem down")
+        print("  hang-up noticed after %.1fs (%s)" % (time.time() - gone, st["last_error"]))
+        who = zalo_user()
+        check(h.post_bot(bot_message(who, "Có cháy ở chợ khi modem mất", "sf1"))[0] == 200,
+              "webhook admitted while the modem is away")
+        t = h.wait_tips(1)[0]
+        wait_for(lambda: [m for m in fake.sent if m["chat_id"] == who], timeout=20,
+                 what="the Zalo receipt while the modem is away")
+        wait_for(lambda: h.to_officer("duty", "notify"), what="officer SMS queued")
+        time.sleep(2)
+        check(all(r["state"] == "queued" for r in h.outbox("o.channel = 'sms'")),
+              "nothing leaves while the modem is away")
+        modem = fake_modem(spool, link)
+        back = time.time()
+        wait_for(lambda: modem_state(h)["connected"], timeout=70, what="reconnected")
+        print("  AT modem reconnected %.1fs after it returned (down %.1fs)" % (
+            time.time() - back, back - gone))
+        wait_for(lambda: all(r["state"] == "sent" for r in h.outbox("o.channel = 'sms'")),
+                 timeout=60, what="the queued SMS sent after the return")
+        time.sleep(2)
+        sent = [m for m in smslib.fake_at_sent(spool) if not m.get("incomplete")]
+        rows = h.outbox("o.channel = 'sms'")
+        check(len(sent) == len(rows), "%d SMS sent for %d rows" % (len(sent), len(rows)))
+        notify = [m for m in sent if m["number"] == OFFICERS["duty"][1] and t["id"] in m["text"]]
+        check(len(notify) == 1, "the officer's notice once: %d" % len(notify))
+    finally:
+        h.stop()
+        modem.kill()
+        fake.stop()
