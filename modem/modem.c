@@ -57,6 +57,11 @@ struct modem {
 	char start_err[256];
 	struct modem_health health;
 	GSM_StateMachine *s;           /* written under lock, by the thread only */
+	char device[256];              /* the configured device path, under lock */
+	int aborted_gone;              /* the watcher aborted a call: device gone */
+	pthread_t watch;
+	pthread_cond_t watch_cond;
+	int watching;
 
 	/* thread only */
 	struct db *db;
@@ -106,6 +111,7 @@ set_connected(struct modem *m, int up)
 {
 	pthread_mutex_lock(&m->lock);
 	m->health.connected = up;
+	m->aborted_gone = 0;
 	if (up) {
 		m->health.last_error[0] = '\0';
 		m->health.down_since = 0;
@@ -186,8 +192,10 @@ new_state_machine(struct modem *m, char *err, size_t errlen)
 		GSM_FreeStateMachine(s);
 		return -1;
 	}
+	const GSM_Config *c = GSM_GetConfig(s, 0);
 	pthread_mutex_lock(&m->lock);
 	m->s = s;
+	snprintf(m->device, sizeof m->device, "%s", c && c->Device ? c->Device : "");
 	pthread_mutex_unlock(&m->lock);
 	return 0;
 }
@@ -241,6 +249,10 @@ static void
 drop_connection(struct modem *m, const char *why)
 {
 	time_t now = time(NULL);
+	pthread_mutex_lock(&m->lock);
+	if (m->aborted_gone)
+		why = "the device is gone (unplugged?)";
+	pthread_mutex_unlock(&m->lock);
 	if (m->connected && stopping(m)) {
 		log_notice(m->tag, "modem disconnected (stopping: %s)", why);
 	} else if (m->connected) {
@@ -875,6 +887,31 @@ modem_main(void *arg)
 	return NULL;
 }
 
+/* A second thread watches the device path: a gammu call on a serial port
+ * that hung up can block for a long time (the AT driver's retries), and the
+ * modem thread cannot look while it is inside. When the node goes, the call
+ * is aborted; the thread then drops the connection and its state machine. */
+static void *
+modem_watch(void *arg)
+{
+	struct modem *m = arg;
+	pthread_mutex_lock(&m->lock);
+	while (!m->stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&m->watch_cond, &m->lock, &ts);
+		struct stat st;
+		if (!m->stop && m->health.connected && m->s && !m->aborted_gone &&
+		    m->device[0] == '/' && stat(m->device, &st) < 0 && errno == ENOENT) {
+			GSM_AbortOperation(m->s);
+			m->aborted_gone = 1;
+		}
+	}
+	pthread_mutex_unlock(&m->lock);
+	return NULL;
+}
+
 struct modem *
 modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer *w,
     const struct identity *id, char *err, size_t errlen)
@@ -893,10 +930,12 @@ modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer
 	m->health.signal_percent = -1;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
+	pthread_cond_init(&m->watch_cond, NULL);
 	if (pthread_create(&m->thread, NULL, modem_main, m) != 0) {
 		snprintf(err, errlen, "cannot start the modem thread");
 		pthread_mutex_destroy(&m->lock);
 		pthread_cond_destroy(&m->cond);
+		pthread_cond_destroy(&m->watch_cond);
 		free(m);
 		return NULL;
 	}
@@ -911,9 +950,13 @@ modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer
 		pthread_join(m->thread, NULL);
 		pthread_mutex_destroy(&m->lock);
 		pthread_cond_destroy(&m->cond);
+		pthread_cond_destroy(&m->watch_cond);
 		free(m);
 		return NULL;
 	}
+	m->watching = pthread_create(&m->watch, NULL, modem_watch, m) == 0;
+	if (!m->watching)
+		log_warn(m->tag, "no device watcher thread: an unplugged modem is noticed later");
 	return m;
 }
 
@@ -936,7 +979,10 @@ modem_stop(struct modem *m)
 	pthread_mutex_lock(&m->lock);
 	m->stop = 1;
 	pthread_cond_broadcast(&m->cond);
+	pthread_cond_broadcast(&m->watch_cond);
 	pthread_mutex_unlock(&m->lock);
+	if (m->watching)
+		pthread_join(m->watch, NULL);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += MODEM_STOP_GRACE;
@@ -952,5 +998,6 @@ modem_stop(struct modem *m)
 	}
 	pthread_mutex_destroy(&m->lock);
 	pthread_cond_destroy(&m->cond);
+	pthread_cond_destroy(&m->watch_cond);
 	free(m);
 }
