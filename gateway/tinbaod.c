@@ -331,6 +331,14 @@ run(struct daemon *d, const char *path, int check_only)
 		log_error(TAG, "database %s", err);
 		return 1;
 	}
+	/* SMS a killed daemon left half-sent: queued again, or, if the modem
+	 * already had them, closed (at most once; see README "Crash test") */
+	int requeued = 0, unknown = 0;
+	if (db_outbox_recover(db, "sms", (int64_t)time(NULL), &requeued, &unknown) < 0)
+		log_error(TAG, "outbox recovery: %s", db_errmsg(db));
+	else if (requeued || unknown)
+		log_warn(TAG, "after a crash: %d SMS queued again, %d closed as outcome unknown "
+		    "(the modem had them)", requeued, unknown);
 	db_close(db);
 	d->writer = writer_start(d->cfg->database, on_admitted, d, err, sizeof err);
 	if (!d->writer) {

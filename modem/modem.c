@@ -767,7 +767,11 @@ send_one(struct modem *m)
 			} else {
 				if (parts > 1)
 					m->ref++;
-				ok = send_parts(m, multi, why, sizeof why) == 0;
+				/* from here a crash must not send it again */
+				if (db_outbox_handed(m->db, it.id, m->mc->name) < 0)
+					snprintf(why, sizeof why, "outbox: %s", db_errmsg(m->db));
+				else
+					ok = send_parts(m, multi, why, sizeof why) == 0;
 			}
 			memset(multi, 0, sizeof *multi);
 			free(multi);

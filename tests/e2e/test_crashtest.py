@@ -5,9 +5,9 @@ At the end:
   * every webhook that got a 200 and every SMS taken off the modem is exactly
     one inbound row, and each made exactly one tip (distinct senders);
   * every tip escalated exactly once per level, up to the top level;
-  * every outbox row was sent, except Zalo rows whose request was under way
+  * every outbox row was sent, except rows that were with Zalo or the modem
     at a kill: those are closed "outcome unknown" and delivered at most once
-    (README, "Zalo outages"); an officer's goes by SMS instead;
+    (README, "Crash test"); an officer's Zalo message goes by SMS instead;
   * what the fake Zalo and the dummy modem received: no destination got the
     same text twice, and each got what the outbox says was sent.
 
@@ -114,8 +114,9 @@ def test_crashtest_sigkill_under_load():
         wait_for(lambda: not h.inbox_files(), timeout=60, what="the modem inbox emptied")
         wait_for(lambda: len(h.query("SELECT id FROM tips")) >= total, timeout=60,
                  what="%d tips" % total)
-        wait_for(lambda: not h.query("SELECT id FROM tips WHERE level < 4"), timeout=90,
-                 what="every tip escalated to level 4")
+        wait_for(lambda: not h.query("SELECT id FROM tips WHERE id NOT IN (SELECT tip_id FROM "
+                                     "escalations WHERE from_level = 4 AND to_level = 4)"),
+                 timeout=120, what="every tip escalated to level 4 and its deadline there passed")
         wait_for(lambda: not h.query("SELECT id FROM outbox WHERE state IN "
                                      "('queued','sending')"), timeout=120,
                  what="every message settled")
@@ -138,15 +139,15 @@ def test_crashtest_sigkill_under_load():
         check(len(tips) == total and len({r["tip_id"] for r in inbound}) == total,
               "%d tips for %d messages" % (len(tips), total))
         # escalations: exactly once per level
-        # (at the top level the deadline repeats every [escalation] repeat, 1h here:
-        #  at most one 4 -> 4 "repeat" so far)
+        # (at the top level the deadline then repeats every [escalation] repeat, 1h
+        #  here: one 4 -> 4 "repeat" each)
         esc = h.query("SELECT tip_id, from_level, to_level, COUNT(*) AS n FROM escalations "
                       "GROUP BY tip_id, from_level, to_level")
         dup = [e for e in esc if e["n"] != 1]
         check(not dup, "escalated twice: %r" % dup[:5])
         steps = collections.Counter((e["from_level"], e["to_level"]) for e in esc)
-        check(all(steps[(l, l + 1)] == total for l in (1, 2, 3)) and
-              set(steps) <= {(1, 2), (2, 3), (3, 4), (4, 4)},
+        check(all(steps[(l, min(l + 1, 4))] == total for l in (1, 2, 3, 4)) and
+              set(steps) == {(1, 2), (2, 3), (3, 4), (4, 4)},
               "escalation steps for %d tips: %r" % (total, dict(steps)))
         # the outbox: no event twice to the same destination
         rows = h.query("SELECT id, channel, dest, hex(dest_sealed) AS sealed, tip_id, kind, "
@@ -156,7 +157,7 @@ def test_crashtest_sigkill_under_load():
         twice = [e for e, n in events.items() if n > 1]
         check(not twice, "queued twice: %r" % twice[:3])
         unknown = [r for r in rows if r["state"] == "failed"
-                   and r["channel"].startswith("zalo") and "outcome unknown" in r["last_error"]]
+                   and "outcome unknown" in (r["last_error"] or "")]
         other = [r for r in rows if r["state"] != "sent" and r not in unknown]
         check(not other, "not sent: %r" % [(r["channel"], r["kind"], r["state"],
                                             r["last_error"]) for r in other][:5])
@@ -178,7 +179,7 @@ def test_crashtest_sigkill_under_load():
             check(sum(1 for k in got_sms if k[0] == who) == 1, "SMS citizen receipts: 1 each")
         retries = sum(p.retries for p in producers)
         print("  crash test: %d kills survived; %d messages checked (%d OA, %d bot, %d SMS; "
-              "%d webhook retries), %d tips, %d escalations, %d outbox rows (%d Zalo outcome "
+              "%d webhook retries), %d tips, %d escalations, %d outbox rows (%d outcome "
               "unknown), %d deliveries" % (kills, total, len(oa), len(bot), len(sms), retries,
                                            len(tips), len(esc), len(rows), len(unknown),
                                            sum(got_oa.values()) + sum(got_bot.values())

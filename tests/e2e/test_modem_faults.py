@@ -127,3 +127,48 @@ def test_serial_modem_hangs_up_and_returns():
         h.stop()
         modem.kill()
         fake.stop()
+        shutil.rmtree(spool, ignore_errors=True)
+
+
+def test_sms_the_modem_had_at_a_crash_is_not_sent_twice():
+    """tinbaod is killed while the modem holds an SMS (the modem is slow to
+    answer AT+CMGS): after the restart the row is closed "outcome unknown"
+    and the SMS is not sent again; it went once, when the modem resumed."""
+    import signal
+    import tempfile
+    import smslib
+    from test_atmodem import fake_modem
+    spool = tempfile.mkdtemp(prefix="tinbao-atspool-")
+    link = os.path.join(spool, "ttyFAKE")
+    # a long poll: once connected the modem thread only sends, so the stopped
+    # modem catches it in AT+CMGS rather than in an inbox poll
+    h = Tinbao("smshanded", http=True, poll="60s",
+               modems={"at1": {"device": link, "connection": "at"}})
+    h.full_roster()
+    modem = fake_modem(spool, link)
+    h.start()
+    try:
+        wait_for(lambda: modem_state(h)["connected"], timeout=30, what="AT modem connected")
+        time.sleep(3)                              # the first poll and status read done
+        modem.send_signal(signal.SIGSTOP)
+        check(h.post_bot(bot_message(zalo_user(), "Có trộm xe máy ở hẻm 7", "hd1"))[0] == 200,
+              "admitted")
+        row = wait_for(lambda: h.query("SELECT id FROM outbox WHERE channel = 'sms' AND "
+                                       "state = 'sending' AND via IS NOT NULL"),
+                       timeout=20, what="an SMS handed to the modem")[0]
+        h.kill9()
+        modem.send_signal(signal.SIGCONT)          # the modem sends what it was given
+        h.start()
+        wait_for(lambda: h.log().count(" started: ") >= 2, what="tinbaod restarted")
+        wait_for(lambda: modem_state(h)["connected"], timeout=30, what="reconnected")
+        r = h.query("SELECT state, last_error FROM outbox WHERE id = ?", row["id"])[0]
+        check(r["state"] == "failed" and "outcome unknown" in r["last_error"], repr(r))
+        check("closed as outcome unknown" in h.log(), "the recovery is logged")
+        time.sleep(4)
+        phone = OFFICERS["duty"][1]
+        sent = [m for m in smslib.fake_at_sent(spool) if m["number"] == phone]
+        check(len(sent) <= 1, "the SMS the modem had went %d times" % len(sent))
+    finally:
+        h.close()
+        modem.kill()
+        shutil.rmtree(spool, ignore_errors=True)
