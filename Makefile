@@ -6,6 +6,7 @@
 #   make lint       cppcheck, banned functions, header boundaries
 #   make fuzz       libFuzzer targets (clang)
 #   make valgrind   end-to-end tests with tinbaod under valgrind (definite leaks fail)
+#   make crashtest  SIGKILL tinbaod under load CRASH_KILLS times (CRASH_SEED=N replays)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX  ?= /usr/local
@@ -34,7 +35,7 @@ LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
 UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit e2e check lint fuzz demo install clean bench valgrind
+.PHONY: all deps test unit e2e check lint fuzz demo install clean bench valgrind crashtest
 
 all: $(BUILD)/tinbaod $(BUILD)/tinbao
 
@@ -98,6 +99,13 @@ valgrind: deps all
 	    --show-leak-kinds=definite --error-exitcode=99 --num-callers=30" \
 	  python3 tests/e2e/run.py --build $(BUILD) -j 1 -k $$k || exit 1; \
 	done
+
+# The long crash test: webhooks and SMS under load, tinbaod killed with SIGKILL
+# CRASH_KILLS times at random moments (seed printed); `make test` runs 4 kills.
+CRASH_KILLS ?= 25
+crashtest: deps all
+	TINBAO_CRASH_KILLS=$(CRASH_KILLS) $(if $(CRASH_SEED),TINBAO_CRASH_SEED=$(CRASH_SEED)) \
+	  python3 tests/e2e/run.py --build $(BUILD) -k test_crashtest
 
 # libFuzzer targets for every parser; each runs FUZZ_TIME seconds on its corpus
 # (tests/fuzz/corpus/NAME, which grows as the fuzzer finds new paths).

@@ -347,6 +347,17 @@ int db_outbox_sent(struct db *db, int64_t id, const char *via, int64_t now);
  * `before` (at most max): candidates for the SMS fallback. */
 int db_outbox_stale_officer(struct db *db, const char *channel, int64_t before,
     struct outbox_item **out, size_t *n, size_t max);
+/* The claimed message is being handed to the device (`via`): a crash from
+ * here on leaves its outcome unknown. */
+int db_outbox_handed(struct db *db, int64_t id, const char *via);
+/* At start, before any sender runs: messages on `channel` a killed daemon
+ * left 'sending' go back to the queue if they never reached the device, and
+ * are closed failed ("outcome unknown", never sent twice) if they did. */
+int db_outbox_recover(struct db *db, const char *channel, int64_t now, int *requeued,
+    int *unknown);
+/* Every message on `channel` left 'sending' (by a sender that died). */
+int db_outbox_interrupted(struct db *db, const char *channel, struct outbox_item **out,
+    size_t *n);
 void outbox_items_free(struct outbox_item *v, size_t n);
 /* next_attempt == 0: give up (state failed). */
 int db_outbox_retry(struct db *db, int64_t id, const char *error, int64_t next_attempt);

@@ -57,7 +57,7 @@ db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t
 	/* A 'sending' row whose lease (next_attempt) ran out belongs to a sender
 	 * that died mid-send; it is claimable again. */
 	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'sending', claimed_by = ?3, "
-	    "attempts = attempts + 1, next_attempt = ?2 + ?4 WHERE id = (SELECT id FROM outbox "
+	    "via = NULL, attempts = attempts + 1, next_attempt = ?2 + ?4 WHERE id = (SELECT id FROM outbox "
 	    "WHERE channel = ?1 AND state IN ('queued','sending') AND next_attempt <= ?2 "
 	    "ORDER BY next_attempt, id LIMIT 1) RETURNING id, channel, dest, dest_sealed, text, "
 	    "kind, tip_id, attempts, officer_id");
@@ -202,4 +202,63 @@ db_outbox_count(struct db *db, const char *state, int64_t *n)
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : db_fail(db, "count");
+}
+
+int
+db_outbox_interrupted(struct db *db, const char *channel, struct outbox_item **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, channel, dest, text, kind, tip_id, attempts, "
+	    "officer_id FROM outbox WHERE channel = ?1 AND state = 'sending' ORDER BY id");
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, channel);
+	if (db_collect(db, st, sizeof **out, read_item, (void **)out, n, "interrupted sends") < 0) {
+		outbox_items_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_outbox_handed(struct db *db, int64_t id, const char *via)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET via = ?2 WHERE id = ?1 AND "
+	    "state = 'sending'");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, via);
+	return db_step_done(db, st, "handed");
+}
+
+int
+db_outbox_recover(struct db *db, const char *channel, int64_t now, int *requeued,
+    int *unknown)
+{
+	*requeued = *unknown = 0;
+	if (db_begin(db) < 0)
+		return -1;
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'failed', last_error = "
+	    "'interrupted by a restart while the device had it: outcome unknown, not resent' "
+	    "WHERE channel = ?1 AND state = 'sending' AND via IS NOT NULL");
+	if (!st || (db_bind_text(st, 1, channel), db_step_done(db, st, "recover")) < 0)
+		goto fail;
+	*unknown = sqlite3_changes(db->h);
+	st = db_stmt(db, "UPDATE outbox SET state = 'queued', next_attempt = ?2 "
+	    "WHERE channel = ?1 AND state = 'sending'");
+	if (!st)
+		goto fail;
+	db_bind_text(st, 1, channel);
+	sqlite3_bind_int64(st, 2, now);
+	if (db_step_done(db, st, "recover") < 0)
+		goto fail;
+	*requeued = sqlite3_changes(db->h);
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
 }

@@ -66,6 +66,8 @@ static const struct ckey config_table[] = {
 	{ "zalo_oa", "refresh_token_file",    C_STR, O(oa_refresh_token_file), 0, 0, NULL },
 	{ "zalo_oa", "api_base",              C_STR, O(oa_api_base), 0, 0, "https://openapi.zalo.me" },
 	{ "zalo_oa", "oauth_base",            C_STR, O(oa_oauth_base), 0, 0, "https://oauth.zaloapp.com" },
+	{ "zalo_oa", "timeout",               C_DUR, O(oa_timeout), 1, 300, "15s" },
+	{ "zalo_oa", "connect_timeout",       C_DUR, O(oa_connect_timeout), 1, 60, "5s" },
 	{ "zalo_bot", "token_file",           C_STR, O(bot_token_file), 0, 0, NULL },
 	{ "zalo_bot", "webhook_secret_file",  C_STR, O(bot_webhook_secret_file), 0, 0, NULL },
 	{ "zalo_bot", "api_base",             C_STR, O(bot_api_base), 0, 0, "https://bot-api.zaloplatforms.com" },
@@ -75,6 +77,8 @@ static const struct ckey config_table[] = {
 	{ "abuse", "replies_per_day", C_INT, O(replies_per_day), 1, 10000, "10" },
 	{ "abuse", "flood_after",     C_DUR, O(flood_after), 1, DAY, "2m" },
 	{ "abuse", "flood_min",       C_INT, O(flood_min), 2, 1000, "3" },
+	{ "zalo_bot", "timeout",              C_DUR, O(bot_timeout), 1, 300, "15s" },
+	{ "zalo_bot", "connect_timeout",      C_DUR, O(bot_connect_timeout), 1, 60, "5s" },
 };
 #define NKEYS (sizeof config_table / sizeof config_table[0])
 

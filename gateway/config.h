@@ -73,6 +73,8 @@ struct config {
 	     *oa_refresh_token_file, *oa_api_base, *oa_oauth_base;
 	int64_t oa_replay_window;     /* events older or newer than this are refused */
 	char *bot_token_file, *bot_webhook_secret_file, *bot_api_base, *bot_duty_group;
+	int64_t oa_timeout, oa_connect_timeout;     /* seconds a Zalo API call may take */
+	int64_t bot_timeout, bot_connect_timeout;
 
 	/* [abuse]: limits per sender (pseudonym) */
 	int tips_per_hour;

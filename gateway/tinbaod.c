@@ -115,8 +115,9 @@ health(void *arg, char *json, size_t jsonsz)
 	for (size_t i = 0; i < d->n_modems; i++) {
 		struct modem_health h;
 		modem_health(d->modems[i], &h);
-		json_array_append_new(modems, json_pack("{s:s, s:b, s:i, s:s, s:s, s:I, s:I, s:I, s:I}",
-		    "name", d->cfg->modems[i].name, "connected", h.connected,
+		json_array_append_new(modems, json_pack("{s:s, s:b, s:I, s:I, s:i, s:s, s:s, s:I, s:I, "
+		    "s:I, s:I}", "name", d->cfg->modems[i].name, "connected", h.connected,
+		    "down_since", (json_int_t)h.down_since, "next_connect", (json_int_t)h.next_connect,
 		    "signal_percent", h.signal_percent, "network", h.network,
 		    "last_error", h.last_error, "received", (json_int_t)h.received,
 		    "sent", (json_int_t)h.sent, "send_failures", (json_int_t)h.send_failures,
@@ -414,6 +415,14 @@ run(struct daemon *d, const char *path, int check_only)
 		log_error(TAG, "database %s", err);
 		return 1;
 	}
+	/* SMS a killed daemon left half-sent: queued again, or, if the modem
+	 * already had them, closed (at most once; see README "Crash test") */
+	int requeued = 0, unknown = 0;
+	if (db_outbox_recover(db, "sms", (int64_t)time(NULL), &requeued, &unknown) < 0)
+		log_error(TAG, "outbox recovery: %s", db_errmsg(db));
+	else if (requeued || unknown)
+		log_warn(TAG, "after a crash: %d SMS queued again, %d closed as outcome unknown "
+		    "(the modem had them)", requeued, unknown);
 	db_close(db);
 	d->writer = writer_start(d->cfg->database, on_admitted, d, err, sizeof err);
 	if (!d->writer) {

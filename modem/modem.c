@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "db/db.h"
@@ -58,6 +59,11 @@ struct modem {
 	char start_err[256];
 	struct modem_health health;
 	GSM_StateMachine *s;           /* written under lock, by the thread only */
+	char device[256];              /* the configured device path, under lock */
+	int aborted_gone;              /* the watcher aborted a call: device gone */
+	pthread_t watch;
+	pthread_cond_t watch_cond;
+	int watching;
 
 	/* thread only */
 	struct db *db;
@@ -107,11 +113,16 @@ set_connected(struct modem *m, int up)
 {
 	pthread_mutex_lock(&m->lock);
 	m->health.connected = up;
+	m->aborted_gone = 0;
 	if (up) {
 		m->health.last_error[0] = '\0';
+		m->health.down_since = 0;
 		if (m->connects > 1)
 			m->health.reconnects++;
+	} else if (!m->health.down_since) {
+		m->health.down_since = (int64_t)time(NULL);
 	}
+	m->health.next_connect = up ? 0 : (int64_t)m->next_connect;
 	pthread_mutex_unlock(&m->lock);
 }
 
@@ -183,8 +194,10 @@ new_state_machine(struct modem *m, char *err, size_t errlen)
 		GSM_FreeStateMachine(s);
 		return -1;
 	}
+	const GSM_Config *c = GSM_GetConfig(s, 0);
 	pthread_mutex_lock(&m->lock);
 	m->s = s;
+	snprintf(m->device, sizeof m->device, "%s", c && c->Device ? c->Device : "");
 	pthread_mutex_unlock(&m->lock);
 	return 0;
 }
@@ -214,12 +227,34 @@ schedule_connect(struct modem *m, time_t now)
 {
 	m->next_connect = now + m->backoff;
 	m->backoff = m->backoff * 2 > MODEM_BACKOFF_MAX ? MODEM_BACKOFF_MAX : m->backoff * 2;
+	pthread_mutex_lock(&m->lock);
+	m->health.next_connect = (int64_t)m->next_connect;
+	if (!m->health.down_since)
+		m->health.down_since = (int64_t)now;
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* A device given as a path (a serial port, a USB modem's tty, the dummy
+ * driver's directory) that no longer exists means the modem was unplugged:
+ * the kernel removes the node, and some drivers (gammu's dummy, an AT port
+ * between writes) would not report it until much later or never. */
+static int
+device_gone(struct modem *m)
+{
+	const GSM_Config *c = GSM_GetConfig(m->s, 0);
+	const char *dev = c ? c->Device : NULL;
+	struct stat st;
+	return dev && dev[0] == '/' && stat(dev, &st) < 0 && errno == ENOENT;
 }
 
 static void
-drop_connection(struct modem *m, const char *why, GSM_Error e)
+drop_connection(struct modem *m, const char *why)
 {
 	time_t now = time(NULL);
+	pthread_mutex_lock(&m->lock);
+	if (m->aborted_gone)
+		why = "the device is gone (unplugged?)";
+	pthread_mutex_unlock(&m->lock);
 	if (m->connected && stopping(m)) {
 		log_notice(m->tag, "modem disconnected (stopping: %s)", why);
 	} else if (m->connected) {
@@ -235,8 +270,11 @@ drop_connection(struct modem *m, const char *why, GSM_Error e)
 	set_connected(m, 0);
 	set_error(m, "%s", why);
 	close_device(m);
-	if (e == ERR_ABORTED && !stopping(m))
-		free_state_machine(m);            /* an aborted state machine stays poisoned */
+	/* a fresh state machine for the next connection: an aborted one stays
+	 * poisoned, and drivers keep stale handles across a failed init (the
+	 * dummy driver closes its log again: a double free) */
+	if (!stopping(m))
+		free_state_machine(m);
 	schedule_connect(m, now);
 }
 
@@ -278,7 +316,7 @@ verdict(struct modem *m, const char *what, GSM_Error e)
 		return GM_SOFT;
 	}
 	snprintf(msg, sizeof msg, "%s: %s", what, GSM_ErrorString(e));
-	drop_connection(m, msg, e);
+	drop_connection(m, msg);
 	return GM_LOST;
 }
 
@@ -349,8 +387,8 @@ connect_modem(struct modem *m)
 			    GSM_ErrorName(e), m->backoff);
 		m->down_logged = 1;
 		close_device(m);
-		if (e == ERR_ABORTED && !stopping(m))
-			free_state_machine(m);
+		if (!stopping(m))
+			free_state_machine(m);    /* as in drop_connection() */
 		schedule_connect(m, now);
 		return;
 	}
@@ -731,7 +769,11 @@ send_one(struct modem *m)
 			} else {
 				if (parts > 1)
 					m->ref++;
-				ok = send_parts(m, multi, why, sizeof why) == 0;
+				/* from here a crash must not send it again */
+				if (db_outbox_handed(m->db, it.id, m->mc->name) < 0)
+					snprintf(why, sizeof why, "outbox: %s", db_errmsg(m->db));
+				else
+					ok = send_parts(m, multi, why, sizeof why) == 0;
 			}
 			memset(multi, 0, sizeof *multi);
 			free(multi);
@@ -808,6 +850,8 @@ run(struct modem *m)
 		time_t now = time(NULL);
 		if (!m->connected && now >= m->next_connect)
 			connect_modem(m);
+		if (m->connected && device_gone(m))
+			drop_connection(m, "the device is gone (unplugged?)");
 		if (m->incoming || now - m->last_poll >= m->mc->poll) {
 			m->last_poll = now;
 			expire_parts(m, now);      /* also while the modem is away */
@@ -818,7 +862,7 @@ run(struct modem *m)
 			read_status(m, now - m->last_status_log >= MODEM_STATUS_LOG_EVERY);
 		int more = m->connected ? send_due(m) : 0;
 		if (m->connected && GSM_ReadDevice(m->s, FALSE) < 0)
-			drop_connection(m, "the device closed", ERR_NOTCONNECTED);
+			drop_connection(m, "the device closed");
 		if (!more && !m->incoming)
 			wait_tick(m, MODEM_TICK_MS);
 	}
@@ -854,6 +898,31 @@ modem_main(void *arg)
 	return NULL;
 }
 
+/* A second thread watches the device path: a gammu call on a serial port
+ * that hung up can block for a long time (the AT driver's retries), and the
+ * modem thread cannot look while it is inside. When the node goes, the call
+ * is aborted; the thread then drops the connection and its state machine. */
+static void *
+modem_watch(void *arg)
+{
+	struct modem *m = arg;
+	pthread_mutex_lock(&m->lock);
+	while (!m->stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&m->watch_cond, &m->lock, &ts);
+		struct stat st;
+		if (!m->stop && m->health.connected && m->s && !m->aborted_gone &&
+		    m->device[0] == '/' && stat(m->device, &st) < 0 && errno == ENOENT) {
+			GSM_AbortOperation(m->s);
+			m->aborted_gone = 1;
+		}
+	}
+	pthread_mutex_unlock(&m->lock);
+	return NULL;
+}
+
 struct modem *
 modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer *w,
     const struct identity *id, char *err, size_t errlen)
@@ -872,10 +941,12 @@ modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer
 	m->health.signal_percent = -1;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
+	pthread_cond_init(&m->watch_cond, NULL);
 	if (pthread_create(&m->thread, NULL, modem_main, m) != 0) {
 		snprintf(err, errlen, "cannot start the modem thread");
 		pthread_mutex_destroy(&m->lock);
 		pthread_cond_destroy(&m->cond);
+		pthread_cond_destroy(&m->watch_cond);
 		free(m);
 		return NULL;
 	}
@@ -890,9 +961,13 @@ modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer
 		pthread_join(m->thread, NULL);
 		pthread_mutex_destroy(&m->lock);
 		pthread_cond_destroy(&m->cond);
+		pthread_cond_destroy(&m->watch_cond);
 		free(m);
 		return NULL;
 	}
+	m->watching = pthread_create(&m->watch, NULL, modem_watch, m) == 0;
+	if (!m->watching)
+		log_warn(m->tag, "no device watcher thread: an unplugged modem is noticed later");
 	return m;
 }
 
@@ -915,7 +990,10 @@ modem_stop(struct modem *m)
 	pthread_mutex_lock(&m->lock);
 	m->stop = 1;
 	pthread_cond_broadcast(&m->cond);
+	pthread_cond_broadcast(&m->watch_cond);
 	pthread_mutex_unlock(&m->lock);
+	if (m->watching)
+		pthread_join(m->watch, NULL);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += MODEM_STOP_GRACE;
@@ -931,5 +1009,6 @@ modem_stop(struct modem *m)
 	}
 	pthread_mutex_destroy(&m->lock);
 	pthread_cond_destroy(&m->cond);
+	pthread_cond_destroy(&m->watch_cond);
 	free(m);
 }

@@ -1,6 +1,11 @@
 /* modem — the SMS channel: one thread per [modem NAME] section, each owning
  * its libgammu state machine and its own database connection.
  *
+ * A device given as a path (serial port, USB tty, the dummy driver's
+ * directory) that disappears means the modem is gone: the thread drops the
+ * connection, and a small watcher thread aborts a gammu call that is blocked
+ * on it. Each connection gets a fresh gammu state machine.
+ *
  * The thread connects (and reconnects with back-off, never giving up), polls
  * the inbox, admits every message through the writer and deletes it from the
  * modem only after the commit; parts of a long SMS are admitted one by one
@@ -33,6 +38,8 @@ struct modem_health {
 	char network[64];             /* "code name (home|roaming|...)" or "" */
 	char last_error[128];         /* "" after a good (re)connect */
 	int64_t last_poll;            /* unix seconds of the last inbox poll */
+	int64_t down_since;           /* unix seconds the modem went down; 0 while connected */
+	int64_t next_connect;         /* the next connection attempt; 0 while connected */
 	uint64_t received, sent, send_failures, reconnects;
 };
 

@@ -20,8 +20,8 @@
 
 #define ZO_INFLIGHT 8                 /* transfers at once */
 #define ZO_RESPONSE_MAX 65536         /* bytes of an answer we read */
-#define ZO_CONNECT_TIMEOUT 5L
-#define ZO_TOTAL_TIMEOUT 15L
+#define ZO_DRAIN 5                     /* seconds calls under way may finish at stop */
+#define ZO_CONNECT_TIMEOUT 5L          /* attachments; sends use [zalo_*] connect_timeout */
 #define ZO_PAUSE_ON_401 300           /* seconds the channel rests after a token error */
 #define ZO_RATE_BACKOFF 60            /* seconds after a 429 or -32 (or retry_max if shorter) */
 #define ZO_TOKEN_MAX 256
@@ -136,6 +136,13 @@ backoff(struct zalo_out *z, int attempts, time_t now)
 	return (int64_t)now + (d > z->cfg->retry_max ? z->cfg->retry_max : d);
 }
 
+/* Seconds one call of this kind may take, from [zalo_bot]/[zalo_oa] timeout. */
+static int64_t
+call_timeout(const struct zalo_out *z, enum transfer_kind kind)
+{
+	return kind == SEND_BOT ? z->cfg->bot_timeout : z->cfg->oa_timeout;
+}
+
 /* Common options; the URL may hold the bot token, so it is wiped after use. */
 static int
 setup(struct zalo_out *z, struct transfer *t, const char *url, const char *body,
@@ -160,8 +167,9 @@ setup(struct zalo_out *z, struct transfer *t, const char *url, const char *body,
 	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
 	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT, ZO_CONNECT_TIMEOUT);
-	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT, ZO_TOTAL_TIMEOUT);
+	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT, (long)(t->kind == SEND_BOT ?
+	    z->cfg->bot_connect_timeout : z->cfg->oa_connect_timeout));
+	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT, (long)call_timeout(z, t->kind));
 	curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -342,6 +350,57 @@ fall_back(struct zalo_out *z, const struct outbox_item *it, const char *why)
 	    it->channel, reason);
 }
 
+/* 1 once curl had connected and began sending the request. */
+static int
+request_sent(struct transfer *t)
+{
+	curl_off_t pre = 0;
+	return t->easy && curl_easy_getinfo(t->easy, CURLINFO_PRETRANSFER_TIME_T, &pre) ==
+	    CURLE_OK && pre > 0;
+}
+
+/* The request may have reached Zalo but no complete answer came back (a
+ * timeout, a connection closed mid-answer, the daemon stopped or killed
+ * while it was out). Zalo's send APIs take no idempotency key, so a resend
+ * could deliver it twice: on Zalo a message is sent at most once. It is
+ * closed as failed with the reason; an officer's goes by SMS instead. */
+static void
+settle_unknown(struct zalo_out *z, const struct outbox_item *it, const char *why)
+{
+	char reason[200];
+	snprintf(reason, sizeof reason, "%s: outcome unknown, not resent on Zalo", why);
+	pthread_mutex_lock(&z->lock);
+	snprintf(z->last_error, sizeof z->last_error, "%s: %s", it->channel, reason);
+	pthread_mutex_unlock(&z->lock);
+	if (it->officer_id) {
+		fall_back(z, it, reason);
+		return;
+	}
+	if (db_outbox_retry(z->db, it->id, reason, 0) < 0)
+		log_error("zalo", "message %lld: %s", (long long)it->id, db_errmsg(z->db));
+	else
+		log_error("zalo", "%s message %lld for a citizen on %s: %s", it->kind,
+		    (long long)it->id, it->channel, reason);
+}
+
+/* Rows a killed daemon left 'sending' on Zalo: they may have gone out. */
+static void
+settle_interrupted(struct zalo_out *z)
+{
+	static const char *const channels[] = { "zalo_oa", "zalo_bot" };
+	for (size_t c = 0; c < 2; c++) {
+		struct outbox_item *v = NULL;
+		size_t n = 0;
+		if (db_outbox_interrupted(z->db, channels[c], &v, &n) < 0) {
+			log_error("zalo", "cannot read interrupted sends: %s", db_errmsg(z->db));
+			continue;
+		}
+		for (size_t i = 0; i < n; i++)
+			settle_unknown(z, &v[i], "interrupted by a restart while being sent");
+		outbox_items_free(v, n);
+	}
+}
+
 /* Officers' messages still unsent after [outbox] fallback_after go by SMS;
  * the escalation clock never waited for them. */
 static void
@@ -413,6 +472,13 @@ finish(struct zalo_out *z, struct transfer *t, CURLcode cc)
 		return;
 	}
 	int give_up = t->it.attempts >= z->cfg->max_attempts;
+	if (cc != CURLE_OK && request_sent(t)) {
+		snprintf(why, sizeof why, "%s%s", t->overflow ? "answer too large: " : "",
+		    curl_easy_strerror(cc));
+		json_decref(answer);
+		settle_unknown(z, &t->it, why);
+		return;
+	}
 	if (cc != CURLE_OK) {
 		/* curl's own text names no URL, so no token */
 		snprintf(why, sizeof why, "%s%s", t->overflow ? "answer too large: " : "",
@@ -580,7 +646,8 @@ fill(struct zalo_out *z, const char *channel, enum transfer_kind kind, time_t no
 		/* an indexed look before the claim (a write transaction) */
 		if (db_outbox_next_due(z->db, channel, &due) <= 0 || due > (int64_t)now)
 			return;
-		if (db_outbox_claim(z->db, channel, channel, now, ZO_TOTAL_TIMEOUT + 30, &t->it) <= 0)
+		if (db_outbox_claim(z->db, channel, channel, now, call_timeout(z, kind) + 30,
+		    &t->it) <= 0)
 			return;
 		t->kind = kind;
 		if (start_send(z, t) < 0)
@@ -634,11 +701,47 @@ tend_token(struct zalo_out *z, time_t now)
 	}
 }
 
+/* Stopping: let the calls under way finish for a moment, then settle the
+ * rest (one not yet sent goes back to the queue). */
+static void
+drain(struct zalo_out *z)
+{
+	time_t until = time(NULL) + ZO_DRAIN;
+	int running = 1;
+	while (running && time(NULL) < until) {
+		curl_multi_perform(z->multi, &running);
+		CURLMsg *msg;
+		int left;
+		while ((msg = curl_multi_info_read(z->multi, &left))) {
+			struct transfer *t = NULL;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+			if (msg->msg == CURLMSG_DONE && t) {
+				finish(z, t, msg->data.result);
+				slot_clear(z, t);
+			}
+		}
+		if (running)
+			curl_multi_poll(z->multi, NULL, 0, 200, NULL);
+	}
+	for (int i = 0; i < ZO_INFLIGHT; i++) {
+		struct transfer *t = &z->slots[i];
+		if (t->easy && (t->kind == SEND_BOT || t->kind == SEND_OA)) {
+			if (request_sent(t))
+				settle_unknown(z, &t->it, "the daemon stopped before Zalo answered");
+			else
+				db_outbox_retry(z->db, t->it.id, "the daemon stopped before sending",
+				    (int64_t)time(NULL));
+		}
+		slot_clear(z, t);
+	}
+}
+
 static void *
 zalo_out_main(void *arg)
 {
 	struct zalo_out *z = arg;
 	pthread_setname_np(pthread_self(), "tb-dispatch");
+	settle_interrupted(z);
 	while (!stopping(z)) {
 		heartbeat_beat(z->heartbeat);
 		time_t now = time(NULL);
@@ -676,8 +779,7 @@ zalo_out_main(void *arg)
 		/* sleep until a socket is ready, a wake-up, or a moment passes */
 		curl_multi_poll(z->multi, NULL, 0, running ? 200 : 1000, NULL);
 	}
-	for (int i = 0; i < ZO_INFLIGHT; i++)
-		slot_clear(z, &z->slots[i]);   /* leased rows are sent again after restart */
+	drain(z);
 	return NULL;
 }
 

@@ -102,7 +102,8 @@ class Tinbao:
 
     def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s", http=False,
                  bot_api=None, oa_api=None, outbox=None, duty_group=None, sections=None,
-                 modem_extra=None, admin_token=None):
+                 modem_extra=None, admin_token=None,
+                 zalo_extra=None):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix="tinbao-%s-" % name)
         self.db = os.path.join(self.dir, "tinbao.db")
@@ -174,7 +175,9 @@ class Tinbao:
                       ] + http_lines + [
                       "", "[zalo_oa]", "app_id = " + OA_APP_ID, "oa_id = " + OA_ID,
                       "oa_secret_key_file = " + oa_secret] + oa_lines + [
-                      "", "[zalo_bot]", "webhook_secret_file = " + bot_secret]
+                      "%s = %s" % kv for kv in (zalo_extra or {}).items()] + [
+                      "", "[zalo_bot]", "webhook_secret_file = " + bot_secret] + [
+                      "%s = %s" % kv for kv in (zalo_extra or {}).items()]
             if bot_api:
                 token = os.path.join(self.dir, "bot.token")
                 with open(token, "w") as f:

@@ -10,7 +10,11 @@ for end-to-end tests of the real libcurl client.
   POST /bot<TOKEN>/sendMessage   {"chat_id", "text" 1-2000 chars}
   POST /bot<TOKEN>/getMe
   POST /_fake/script             {"match": "/sendMessage", "times": N, "status": S,
-                                  "body": {...} | "raw_body": "...", "delay_ms": D}
+                                  "body": {...} | "raw_body": "...", "delay_ms": D,
+                                  "process": false}
+                                 process: wait delay_ms, then handle the request as
+                                 usual (a slow Zalo that delivers even when the
+                                 client gave up waiting)
   GET  /_fake/requests           every request: method, path, body, time
   POST /_fake/reset
 
@@ -43,7 +47,8 @@ class FakeZalo:
         self.port = None
 
     # -------------------------------------------------------------- control
-    def start(self):
+    def start(self, port=0):
+        """Serve on port (0: any free one; the old port after stop(): Zalo back)."""
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -56,7 +61,10 @@ class FakeZalo:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass        # the client gave up waiting (its timeout)
 
             def do_GET(self):
                 if self.path.startswith("/_fake/file/"):
@@ -82,7 +90,8 @@ class FakeZalo:
                 body = self.rfile.read(n) if n else b""
                 fake.handle(self, body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        ThreadingHTTPServer.allow_reuse_address = True
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -93,10 +102,12 @@ class FakeZalo:
             self.server.shutdown()
             self.server.server_close()
 
-    def script(self, match, times=1, status=200, body=None, raw_body=None, delay_ms=0):
+    def script(self, match, times=1, status=200, body=None, raw_body=None, delay_ms=0,
+               process=False):
         with self.lock:
             self.scripts.append({"match": match, "times": times, "status": status,
-                                 "body": body, "raw_body": raw_body, "delay_ms": delay_ms})
+                                 "body": body, "raw_body": raw_body, "delay_ms": delay_ms,
+                                 "process": process})
 
     @property
     def base(self):
@@ -133,7 +144,8 @@ class FakeZalo:
         if scripted:
             if scripted["delay_ms"]:
                 time.sleep(scripted["delay_ms"] / 1000.0)
-            return h._reply(scripted["status"], scripted["body"], scripted["raw_body"])
+            if not scripted["process"]:
+                return h._reply(scripted["status"], scripted["body"], scripted["raw_body"])
         if path == "/v4/oa/access_token":
             return self.oauth(h, body)
         if path == "/v3.0/oa/message/cs":
