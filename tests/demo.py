@@ -138,8 +138,23 @@ poll = 1s
     say("The citizen asks for the status: TT %s" % code)
     smslib.write_dummy_sms(dev, CITIZEN, "TT " + code)
     show_new(until=lambda k, dest, t: k == "status", timeout=30)
+    ask = "HOI %s Xe máy màu gì, biển số bao nhiêu?" % code
+    say("%s asks the tipster through the gateway: %s" % (ROSTER[1][0], ask),
+        "(Neither side sees the other's number.)")
+    smslib.write_dummy_sms(dev, ROSTER[1][1], ask)
+    show_new(until=lambda k, dest, t: k == "relay_question", timeout=30)
+    answer = "%s Xe Wave màu đỏ, biển 59-X1 234.56" % code
+    say("The citizen answers: %s" % answer)
+    smslib.write_dummy_sms(dev, CITIZEN, answer)
+    show_new(until=lambda k, dest, t: k == "relay_answer", timeout=30)
+    done = "XONG %s Đã bắt quả tang, bàn giao Công an phường" % code
+    say("%s closes the tip: %s" % (ROSTER[1][0], done))
+    smslib.write_dummy_sms(dev, ROSTER[1][1], done)
+    show_new(until=lambda k, dest, t: k == "closed_notice", timeout=30)
+    show_new(timeout=2)
     print()
     print(tinbao("tip", "show", tid))
+    say("Every step is on the hash-chained audit trail:", "  " + tinbao("audit", "verify").strip())
     if args.scene_only:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(timeout=30)
@@ -147,7 +162,7 @@ poll = 1s
     print("""The daemon keeps running. From another terminal:
   text as a citizen:   python3 {h}/e2e/smslib.py send {dev} +84912345678 "Có trộm ở chợ"
   text as an officer:  python3 {h}/e2e/smslib.py send {dev} +84900000001 "DS"
-                       (OK <mã>, XONG <mã> ghi chú, DS)
+                       (OK <mã>, XONG <mã> ghi chú, HOI <mã> câu hỏi, DS)
   see the tips:        {b}/tinbao -c {conf} tips
 Press Ctrl-C to stop.""".format(h=HERE, dev=dev, b=build, conf=conf))
     try:
