@@ -299,6 +299,12 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 {
 	if (!z->bot_secret[0])
 		return answer(resp, respsz, 404, "the bot is not configured");
+	/* The secret first: nothing from an unauthenticated peer is parsed. */
+	size_t want = strlen(z->bot_secret);
+	if (!secret || strlen(secret) != want || !identity_equal(secret, z->bot_secret, want)) {
+		log_refusal(z, "bot webhook with a %s secret refused", secret ? "wrong" : "missing");
+		return answer(resp, respsz, 401, "bad secret");
+	}
 	struct bot_update u;
 	char err[160];
 	if (bot_update_parse(body, len, &u, err, sizeof err) < 0) {
@@ -308,12 +314,6 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 	int status;
 	if (u.kind == BOT_NO_MESSAGE || u.kind == BOT_REFUSED) {
 		status = answer(resp, respsz, 200, "ok");
-		goto out;
-	}
-	size_t want = strlen(z->bot_secret);
-	if (!secret || strlen(secret) != want || !identity_equal(secret, z->bot_secret, want)) {
-		log_refusal(z, "bot webhook with a %s secret refused", secret ? "wrong" : "missing");
-		status = answer(resp, respsz, 401, "bad secret");
 		goto out;
 	}
 	if (u.kind == BOT_GROUP) {
