@@ -120,6 +120,10 @@ void shifts_free(struct shift *v, size_t n);
 
 int64_t db_shift_add(struct db *db, int64_t officer_id, int level, int always,
     int64_t starts_at, int64_t ends_at, int64_t now);
+/* 1 when the same shift (officer, level, always or the same times) is
+ * already in the roster, 0 not, -1. Roster imports skip those. */
+int db_shift_exists(struct db *db, int64_t officer_id, int level, int always,
+    int64_t starts_at, int64_t ends_at);
 /* at < 0: all shifts; otherwise those on duty at `at`. */
 int db_shift_list(struct db *db, int64_t at, struct shift **out, size_t *n);
 int db_shift_remove(struct db *db, int64_t id);     /* 1 removed, 0 unknown */

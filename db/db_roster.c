@@ -207,6 +207,26 @@ db_shift_add(struct db *db, int64_t officer_id, int level, int always, int64_t s
 	return sqlite3_last_insert_rowid(db->h);
 }
 
+int
+db_shift_exists(struct db *db, int64_t officer_id, int level, int always, int64_t starts_at,
+    int64_t ends_at)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM shifts WHERE officer_id = ?1 AND level = ?2 "
+	    "AND always = ?3 AND (?3 = 1 OR (starts_at = ?4 AND ends_at = ?5)) LIMIT 1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, officer_id);
+	sqlite3_bind_int(st, 2, level);
+	sqlite3_bind_int(st, 3, always ? 1 : 0);
+	sqlite3_bind_int64(st, 4, starts_at);
+	sqlite3_bind_int64(st, 5, ends_at);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "shift exists");
+}
+
 static void
 read_shift(sqlite3_stmt *st, void *elem)
 {

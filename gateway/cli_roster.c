@@ -633,16 +633,28 @@ cli_roster(struct cli *c, int argc, char **argv)
 		    bad == 1 ? "" : "s", file);
 	}
 	int64_t now = timeutil_now();
+	/* Importing the same file twice adds nothing the second time. */
+	size_t added = 0;
 	int failed = db_begin(c->db) < 0;
-	for (size_t i = 0; i < n && !failed; i++)
-		failed = db_shift_add(c->db, rows[i].officer, rows[i].level, rows[i].always,
-		    rows[i].from, rows[i].to, now) < 0;
+	for (size_t i = 0; i < n && !failed; i++) {
+		int have = db_shift_exists(c->db, rows[i].officer, rows[i].level, rows[i].always,
+		    rows[i].from, rows[i].to);
+		failed = have < 0;
+		if (have == 0) {
+			failed = db_shift_add(c->db, rows[i].officer, rows[i].level, rows[i].always,
+			    rows[i].from, rows[i].to, now) < 0;
+			added++;
+		}
+	}
 	free(rows);
 	if (failed || db_commit(c->db) < 0) {
 		cli_error(CLI_FAIL, what, "%s; nothing imported", db_errmsg(c->db));
 		db_rollback(c->db);
 		return CLI_FAIL;
 	}
-	printf("imported %zu shift%s from %s\n", n, n == 1 ? "" : "s", file);
+	printf("imported %zu shift%s from %s", added, added == 1 ? "" : "s", file);
+	if (added < n)
+		printf(" (%zu already in the roster)", n - added);
+	putchar('\n');
 	return CLI_OK;
 }

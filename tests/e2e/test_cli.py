@@ -59,6 +59,10 @@ def test_roster_import_all_or_nothing():
     h.cli("roster", "import", good)
     shifts = h.cli_json("shift", "list")
     check(sorted(s["level"] for s in shifts) == [1, 2, 3, 4], repr(shifts))
+    # the same roster again adds nothing
+    out = h.cli("roster", "import", good).stdout
+    check("imported 0 shifts" in out and "4 already in the roster" in out, out)
+    check(len(h.cli_json("shift", "list")) == 4, "a second import duplicated shifts")
 
 
 def test_help_and_usage():
