@@ -266,6 +266,8 @@ def _dump_bytes(lines, i, nbytes):
     while len(out) < nbytes and i < len(lines):
         line = lines[i]
         for j in range(min(16, nbytes - len(out))):
+            if len(line) < 4 * j + 2:
+                raise ValueError("hex dump cut short")
             out.append(int(line[4 * j:4 * j + 2], 16))
         i += 1
     if len(out) != nbytes:
@@ -289,56 +291,72 @@ def dummy_sent_parts(logfile):
         if lines[i] != "Entering GSM_SendSMS":
             i += 1
             continue
-        i += 1
-        p = {"number": None, "text": "", "coding": None, "udh": b"", "exact": True}
-        failed = submit = done = False
-        while i < len(lines) and not done:
-            line = lines[i]
-            if line == "Leaving GSM_SendSMS":
-                done = True
-            elif line.startswith("GSM_SendSMS failed with error"):
-                failed = True
-            elif line == "SMS Submit":
-                submit = True
-            elif line.startswith('Recipient number "') and line.endswith('"'):
-                p["number"] = line[len('Recipient number "'):-1]
-            elif line.startswith("UDH, length "):
-                p["udh"], i = _dump_bytes(lines, i + 1, int(line.split()[-1]))
-                continue
-            elif line.startswith("Unicode SMS, length "):
-                raw, i = _dump_bytes(lines, i + 1, 2 * int(line.split()[-1]))
-                p["coding"] = CODING_UCS2
-                p["text"] = raw.decode("utf-16-be", errors="replace")
-                # then the same text again through the locale: skip to the end
-                while i < len(lines) and not lines[i].startswith(("Leaving GSM_SendSMS",
-                                                                   "GSM_SendSMS failed")):
-                    i += 1
-                continue
-            elif line.startswith("8 bit SMS, length "):
-                raw, i = _dump_bytes(lines, i + 1, int(line.split()[-1]))
-                p["coding"], p["text"] = CODING_8BIT, raw.hex()
-                continue
-            elif line.startswith("7 bit SMS, length "):
-                septets = int(line.split()[-1])
-                udh_septets = (len(p["udh"]) * 8 + 6) // 7
-                text_lines = []
-                i += 1
-                while i < len(lines) and not lines[i].startswith(("Leaving GSM_SendSMS",
-                                                                   "GSM_SendSMS failed")):
-                    text_lines.append(lines[i])
-                    i += 1
-                # the text may hold line breaks; gammu ends it with one more
-                text = "\n".join(text_lines)
-                p["coding"], p["text"] = CODING_GSM7, text
-                p["exact"] = "?" not in text and _septet_len(text) == septets - udh_septets
-                continue
-            i += 1
-        if done and submit and not failed and p["number"] is not None:
-            c = udh_concat(p["udh"])
-            p["ref"], p["parts"], p["part"] = c if c else (None, 1, 1)
-            p["udh"] = p["udh"].hex()
+        try:
+            p, i = _sent_entry(lines, i + 1)
+        except ValueError:
+            # gammu may be writing the last entry right now: an entry cut
+            # short with nothing after it is not finished yet; anywhere
+            # else it is a log we cannot read.
+            if any(l.startswith(("Leaving GSM_SendSMS", "GSM_SendSMS failed"))
+                   for l in lines[i + 1:]):
+                raise
+            break
+        if p is not None:
             parts.append(p)
     return parts
+
+
+def _sent_entry(lines, i):
+    """One GSM_SendSMS entry from lines[i] on: (the part or None, next index)."""
+    p = {"number": None, "text": "", "coding": None, "udh": b"", "exact": True}
+    failed = submit = done = False
+    while i < len(lines) and not done:
+        line = lines[i]
+        if line == "Leaving GSM_SendSMS":
+            done = True
+        elif line.startswith("GSM_SendSMS failed with error"):
+            failed = True
+        elif line == "SMS Submit":
+            submit = True
+        elif line.startswith('Recipient number "') and line.endswith('"'):
+            p["number"] = line[len('Recipient number "'):-1]
+        elif line.startswith("UDH, length "):
+            p["udh"], i = _dump_bytes(lines, i + 1, int(line.split()[-1]))
+            continue
+        elif line.startswith("Unicode SMS, length "):
+            raw, i = _dump_bytes(lines, i + 1, 2 * int(line.split()[-1]))
+            p["coding"] = CODING_UCS2
+            p["text"] = raw.decode("utf-16-be", errors="replace")
+            # then the same text again through the locale: skip to the end
+            while i < len(lines) and not lines[i].startswith(("Leaving GSM_SendSMS",
+                                                               "GSM_SendSMS failed")):
+                i += 1
+            continue
+        elif line.startswith("8 bit SMS, length "):
+            raw, i = _dump_bytes(lines, i + 1, int(line.split()[-1]))
+            p["coding"], p["text"] = CODING_8BIT, raw.hex()
+            continue
+        elif line.startswith("7 bit SMS, length "):
+            septets = int(line.split()[-1])
+            udh_septets = (len(p["udh"]) * 8 + 6) // 7
+            text_lines = []
+            i += 1
+            while i < len(lines) and not lines[i].startswith(("Leaving GSM_SendSMS",
+                                                               "GSM_SendSMS failed")):
+                text_lines.append(lines[i])
+                i += 1
+            # the text may hold line breaks; gammu ends it with one more
+            text = "\n".join(text_lines)
+            p["coding"], p["text"] = CODING_GSM7, text
+            p["exact"] = "?" not in text and _septet_len(text) == septets - udh_septets
+            continue
+        i += 1
+    if done and submit and not failed and p["number"] is not None:
+        c = udh_concat(p["udh"])
+        p["ref"], p["parts"], p["part"] = c if c else (None, 1, 1)
+        p["udh"] = p["udh"].hex()
+        return p, i
+    return None, i
 
 
 def join_parts(parts):
