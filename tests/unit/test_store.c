@@ -14,18 +14,7 @@ static char dbpath[256];
 static struct db *
 fresh_db(void)
 {
-	char err[256];
-	snprintf(dbpath, sizeof dbpath, "/tmp/tinbao-unit-%d.db", (int)getpid());
-	static const char *const suffixes[] = { "", "-wal", "-shm" };
-	for (size_t i = 0; i < 3; i++) {
-		char p[300];
-		snprintf(p, sizeof p, "%s%s", dbpath, suffixes[i]);
-		unlink(p);
-	}
-	struct db *db = db_open(dbpath, 0, err, sizeof err);
-	if (!db)
-		fprintf(stderr, "db_open: %s\n", err);
-	return db;
+	return unit_fresh_db("store", dbpath, sizeof dbpath);
 }
 
 static void

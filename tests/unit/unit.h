@@ -41,4 +41,28 @@ int main(void) { \
 	return failed ? 1 : 0; \
 }
 
+
+/* A fresh database file /tmp/tinbao-unit-TAG-PID.db (old copies and their
+ * -wal/-shm removed) opened read-write; its path in path. NULL after printing
+ * why. Only for tests that include db/db.h before this header. */
+#ifdef TINBAO_DB_H
+#include <unistd.h>
+static inline struct db *
+unit_fresh_db(const char *tag, char *path, size_t pathsz)
+{
+	char err[256];
+	snprintf(path, pathsz, "/tmp/tinbao-unit-%s-%d.db", tag, (int)getpid());
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		char p[300];
+		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+		unlink(p);
+	}
+	struct db *db = db_open(path, 0, err, sizeof err);
+	if (!db)
+		fprintf(stderr, "db_open: %s\n", err);
+	return db;
+}
+#endif
+
 #endif
