@@ -112,6 +112,44 @@ def local_date(iso):
     return datetime.datetime.fromisoformat(iso).date()
 
 
+def weekend_holidays(received):
+    """The holidays that push the receipt notice across a weekend, whatever
+    day the tip came: every weekday after the day of receipt up to the first
+    Saturday at least two days on. Never empty; a Saturday (and Sunday)
+    always lies between the receipt and the first working day."""
+    sat = received + datetime.timedelta(days=2)
+    while sat.weekday() != 5:
+        sat += datetime.timedelta(days=1)
+    return [received + datetime.timedelta(days=k) for k in range(1, (sat - received).days)
+            if (received + datetime.timedelta(days=k)).weekday() < 5]
+
+
+def notice_day(received, holidays):
+    """The third working day after the day of receipt, counted independently
+    of tinbao (Monday to Friday, minus the holidays)."""
+    left, d = 3, received
+    while left:
+        d += datetime.timedelta(days=1)
+        if d.weekday() < 5 and d not in holidays:
+            left -= 1
+    return d
+
+
+def test_weekend_plan_holds_on_every_weekday():
+    """The date arithmetic of the test below, for a tip received on each of
+    the seven weekdays (the suite once failed on Saturdays and Sundays)."""
+    monday = datetime.date(2026, 11, 30)
+    for k in range(7):
+        r = monday + datetime.timedelta(days=k)
+        hol = weekend_holidays(r)
+        due = notice_day(r, hol)
+        check(hol, "%s (%s): no holidays planned" % (r, r.strftime("%a")))
+        check(all(x.weekday() < 5 and x > r for x in hol), "%s: %r" % (r, hol))
+        check(any((r + datetime.timedelta(days=j)).weekday() >= 5
+                  for j in range(1, (due - r).days)), "%s: no weekend before %s" % (r, due))
+        check(due > max(hol) and due.weekday() < 5, "%s: due %s after %r" % (r, due, hol))
+
+
 def test_due_across_a_weekend_and_notice():
     h = started("due")
     try:
@@ -121,33 +159,42 @@ def test_due_across_a_weekend_and_notice():
         h.stop()
     received = datetime.datetime.fromisoformat(t["created_at"])
     r = received.date()
-    # Whatever day this runs: make every weekday up to the first weekend a
-    # holiday, so the three working days come after a weekend.
-    hol = []
-    d = r + datetime.timedelta(days=1)
-    while d.weekday() < 5 or not hol and d.weekday() >= 5 and r.weekday() < 5:
-        if d.weekday() < 5:
-            hol.append(d)
-        d += datetime.timedelta(days=1)
-        if d.weekday() == 5:
-            break
-    for x in hol:
-        h.cli("holiday", "add", x.isoformat(), "Nghỉ bù (thử)")
-    h.cli("holiday", "add", hol[0].isoformat() if hol else "2030-01-01", "again", expect=1)
-    check([x["day"] for x in h.cli_json("holiday", "list")] == [x.isoformat() for x in hol]
-          or not hol, "holiday list")
-    # the expected day, counted independently
-    due, left, d = None, 3, r
-    while left:
-        d += datetime.timedelta(days=1)
-        if d.weekday() < 5 and d not in hol:
-            left -= 1
-    due = d
-    check(any((r + datetime.timedelta(days=k)).weekday() >= 5
-              for k in range(1, (due - r).days)), "the interval has a weekend")
+    code = t["id"].split("-", 1)[1]
 
     def entries(*args):
         return {e["clock"]: e for e in h.cli_json("due", *args) if e["id"] == t["id"]}
+
+    # The same tip received on each of the seven weekdays (its receipt moved
+    # back by whole days): the notice day tinbao computes is the one counted
+    # here, across the holidays that put a weekend in the way.
+    for k in range(7):
+        shifted = received - datetime.timedelta(days=k)
+        rk = shifted.date()
+        sqlite(h, "UPDATE tips SET created_at = created_at - %d WHERE code = '%s'"
+               % ((86400 if k else 0), code))
+        for x in h.cli_json("holiday", "list"):
+            h.cli("holiday", "remove", x["day"])
+        hol = weekend_holidays(rk)
+        for x in hol:
+            h.cli("holiday", "add", x.isoformat(), "Nghỉ bù (thử)")
+        e = entries("--within", "30d")
+        due = notice_day(rk, hol)
+        check(e["notice"]["notice_day"] == due.isoformat(),
+              "received %s (%s): %r, want %s" % (rk, rk.strftime("%a"), e["notice"], due))
+        check(datetime.datetime.fromisoformat(e["pass_on"]["deadline"]) ==
+              shifted + datetime.timedelta(hours=24), repr(e["pass_on"]))
+    sqlite(h, "UPDATE tips SET created_at = created_at + %d WHERE code = '%s'"
+           % (6 * 86400, code))
+    for x in h.cli_json("holiday", "list"):
+        h.cli("holiday", "remove", x["day"])
+
+    hol = weekend_holidays(r)
+    for x in hol:
+        h.cli("holiday", "add", x.isoformat(), "Nghỉ bù (thử)")
+    h.cli("holiday", "add", hol[0].isoformat(), "again", expect=1)
+    check([x["day"] for x in h.cli_json("holiday", "list")] == [x.isoformat() for x in hol],
+          "holiday list")
+    due = notice_day(r, hol)
 
     check(entries("--within", "1h") == {}, "nothing due within the hour")
     e = entries("--within", "30d")
@@ -174,8 +221,7 @@ def test_due_across_a_weekend_and_notice():
     check("tip.notice" in acts, repr(acts))
     check(any(x["action"] == "tip.read" and x["detail"].startswith("due")
               for x in h.cli_json("audit", "list", "--tip", t["id"])), "due read not audited")
-    if hol:
-        h.cli("holiday", "remove", hol[0].isoformat())
+    h.cli("holiday", "remove", hol[0].isoformat())
     h.cli("holiday", "remove", "2031-02-03", expect=1)
     h.cli("holiday", "add", "2026-02-30", "x", expect=2)
     verify(h, 0)
