@@ -276,8 +276,11 @@ void holidays_free(struct holiday *v, size_t n);
  * when not yet set: 1 set, 0 was already set. */
 int db_tip_notice_get(struct db *db, int64_t tip_id, int64_t *at);
 int db_tip_notice_set(struct db *db, int64_t tip_id, int64_t at);
+/* Named counters (table counters, db_metrics.c): add to one, read one (0
+ * when never set), set one. 0 / -1. */
 int db_counter_add(struct db *db, const char *name, int64_t delta);
 int db_counter_get(struct db *db, const char *name, int64_t *value);
+int db_counter_set(struct db *db, const char *name, int64_t value);
 
 /* Counts for /metrics (db_metrics.c): one row per label (a channel, or a
  * level for escalations; "" when the count has no label). */
@@ -446,7 +449,6 @@ int db_retention_destroy_tip(struct db *db, int64_t tip_id, int64_t now, int dry
  * inbound rows routed to no tip, received/processed at or before `before`. */
 int db_retention_destroy_loose(struct db *db, int64_t before, int dry_run,
     struct retention_counts *c);
-int db_counter_set(struct db *db, const char *name, int64_t value);
 /* PRAGMA wal_checkpoint(TRUNCATE): 0 done, 1 readers kept part of the WAL, -1. */
 int db_checkpoint(struct db *db);
 

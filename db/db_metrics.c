@@ -1,4 +1,5 @@
-/* db_metrics — the counts /metrics reads from the database (see db.h). */
+/* db_metrics — the counts /metrics reads from the database, and the named
+ * counters (table counters) the daemon keeps there (see db.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -44,4 +45,43 @@ db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max,
 	}
 	sqlite3_reset(st);
 	return 0;
+}
+
+/* ------------------------------------------------------------ counters */
+
+int
+db_counter_add(struct db *db, const char *name, int64_t delta)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO counters(name, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(name) DO UPDATE SET value = value + ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, delta);
+	return db_step_done(db, st, "counter");
+}
+
+int
+db_counter_get(struct db *db, const char *name, int64_t *value)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT value FROM counters WHERE name = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*value = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : db_fail(db, "counter");
+}
+
+int
+db_counter_set(struct db *db, const char *name, int64_t value)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO counters(name, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(name) DO UPDATE SET value = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, value);
+	return db_step_done(db, st, "counter");
 }

@@ -119,17 +119,6 @@ db_retention_destroy_loose(struct db *db, int64_t before, int dry_run,
 	return 0;
 }
 
-int
-db_counter_set(struct db *db, const char *name, int64_t value)
-{
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO counters(name, value) VALUES (?1, ?2) "
-	    "ON CONFLICT(name) DO UPDATE SET value = ?2");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, value);
-	return db_step_done(db, st, "counter");
-}
 
 int
 db_checkpoint(struct db *db)

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "gateway/backoff.h"
 #include "gateway/config.h"
 #include "gateway/identity.h"
 #include "gateway/heartbeat.h"
@@ -70,7 +71,7 @@ struct modem {
 	int connected;
 	int connects;
 	time_t connected_at, next_connect;
-	int backoff;
+	int connect_failures;             /* in a row: the reconnect back-off */
 	int down_logged;               /* "cannot connect" said for this outage */
 	int incoming;                  /* set by the +CMTI callback: poll now */
 	int send_status, send_mr;      /* set by the send-status callback */
@@ -225,8 +226,8 @@ close_device(struct modem *m)
 static void
 schedule_connect(struct modem *m, time_t now)
 {
-	m->next_connect = now + m->backoff;
-	m->backoff = m->backoff * 2 > MODEM_BACKOFF_MAX ? MODEM_BACKOFF_MAX : m->backoff * 2;
+	m->connect_failures++;
+	m->next_connect = now + backoff_delay(1, MODEM_BACKOFF_MAX, m->connect_failures);
 	pthread_mutex_lock(&m->lock);
 	m->health.next_connect = (int64_t)m->next_connect;
 	if (!m->health.down_since)
@@ -262,7 +263,7 @@ drop_connection(struct modem *m, const char *why)
 		    "the database", why);
 		m->down_logged = 1;
 		if (now - m->connected_at >= MODEM_STABLE)
-			m->backoff = 1;           /* a flapping modem keeps backing off */
+			m->connect_failures = 0;  /* a flapping modem keeps backing off */
 	}
 	m->connected = 0;
 	m->smsc_state = 0;
@@ -383,8 +384,8 @@ connect_modem(struct modem *m)
 			log_error(m->tag, "cannot connect to the modem: %s; retrying with back-off "
 			    "up to %ds", GSM_ErrorString(e), MODEM_BACKOFF_MAX);
 		else
-			log_debug(m->tag, "still cannot connect: %s (next try in %ds)",
-			    GSM_ErrorName(e), m->backoff);
+			log_debug(m->tag, "still cannot connect: %s (try %d)", GSM_ErrorName(e),
+			    m->connect_failures + 1);
 		m->down_logged = 1;
 		close_device(m);
 		if (!stopping(m))
@@ -643,12 +644,7 @@ retry_at(const struct modem *m, int attempts, time_t now)
 {
 	if (attempts >= m->cfg->max_attempts)
 		return 0;
-	int64_t delay = m->cfg->retry_base;
-	for (int i = 1; i < attempts && delay < m->cfg->retry_max; i++)
-		delay *= 2;
-	if (delay > m->cfg->retry_max)
-		delay = m->cfg->retry_max;
-	return (int64_t)now + delay;
+	return (int64_t)now + backoff_delay(m->cfg->retry_base, m->cfg->retry_max, attempts);
 }
 
 /* Send every part. 0 sent; -1 failed with the reason in why. */
@@ -844,7 +840,7 @@ expire_parts(struct modem *m, time_t now)
 static void
 run(struct modem *m)
 {
-	m->backoff = 1;
+	m->connect_failures = 0;
 	while (!stopping(m)) {
 		heartbeat_beat(m->heartbeat);
 		time_t now = time(NULL);

@@ -13,6 +13,7 @@
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/messages.h"
+#include "gateway/secretfile.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
 #include "gateway/tipops.h"
@@ -63,28 +64,10 @@ admin_api_new(const struct config *cfg, char *err, size_t errlen)
 	const char *path = cfg->http_admin_token_file;
 	if (!path || !*path)
 		return a;                   /* disabled: 404 everywhere */
-	char tok[ADMIN_TOKEN_MAX + 2];
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "[http] admin_token_file %s: %s", path, strerror(errno));
-		free(a);
-		return NULL;
-	}
-	size_t n = fread(tok, 1, sizeof tok - 1, f);
-	fclose(f);
-	tok[n] = '\0';
-	while (n && (tok[n - 1] == '\n' || tok[n - 1] == '\r' || tok[n - 1] == ' ' ||
-	    tok[n - 1] == '\t'))
-		tok[--n] = '\0';
-	int printable = 1;
-	for (size_t i = 0; i < n; i++)
-		if (tok[i] <= ' ' || tok[i] > '~')
-			printable = 0;
-	if (n < ADMIN_TOKEN_MIN || n > ADMIN_TOKEN_MAX || !printable) {
-		snprintf(err, errlen, "[http] admin_token_file %s: the token must be %d to %d "
-		    "printable characters without spaces (e.g. openssl rand -hex 32)", path,
-		    ADMIN_TOKEN_MIN, ADMIN_TOKEN_MAX);
-		identity_wipe(tok, sizeof tok);
+	char tok[ADMIN_TOKEN_MAX + 1];
+	size_t n = 0;
+	if (secretfile_read("[http] admin_token_file", path, 0, ADMIN_TOKEN_MIN, tok, sizeof tok,
+	    &n, NULL, err, errlen) < 0) {
 		free(a);
 		return NULL;
 	}

@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "gateway/buf.h"
 #include "gateway/config.h"
 #include "gateway/heartbeat.h"
 #include "gateway/log.h"
@@ -48,9 +49,7 @@ enum route { ROUTE_OA, ROUTE_BOT, ROUTE_HEALTH, ROUTE_METRICS, ROUTE_ADMIN };
 
 struct request {
 	enum route route;
-	char *body;
-	size_t len;
-	int too_large;
+	struct buf body;      /* at most [http] body_limit bytes */
 };
 
 static enum MHD_Result
@@ -180,6 +179,7 @@ begin(struct http *h, struct MHD_Connection *c, const char *url, const char *met
 	if (!rq)
 		return MHD_NO;
 	rq->route = route;
+	buf_init(&rq->body, h->body_limit);
 	*con_cls = rq;
 	return MHD_YES;
 }
@@ -194,34 +194,26 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (!rq)
 		return begin(h, c, url, method, con_cls);
 	if (*upload_size) {
-		/* keep reading a body that is too large, but store none of it */
-		if (!rq->too_large && rq->len + *upload_size <= h->body_limit) {
-			char *grown = realloc(rq->body, rq->len + *upload_size + 1);
-			if (!grown)
-				return MHD_NO;
-			rq->body = grown;
-			memcpy(rq->body + rq->len, upload, *upload_size);
-			rq->len += *upload_size;
-			rq->body[rq->len] = '\0';
-		} else {
-			rq->too_large = 1;
-		}
+		/* keep reading a body that is too large, but store no more of it */
+		if (!rq->body.overflow && buf_append(&rq->body, upload, *upload_size) < 0 &&
+		    !rq->body.overflow)
+			return MHD_NO;                 /* out of memory */
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (rq->too_large)
+	if (rq->body.overflow)
 		return reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "{\"error\":\"body too large\"}");
 	char resp[HTTP_RESPONSE_MAX];
 	int status;
-	const char *body = rq->body ? rq->body : "";
+	const char *body = rq->body.data ? rq->body.data : "";
 	if (rq->route == ROUTE_ADMIN)
-		return admin_reply(h, c, url, method, body, rq->len);
+		return admin_reply(h, c, url, method, body, rq->body.len);
 	if (rq->route == ROUTE_OA)
-		status = zalo_in_oa(h->zalo, body, rq->len,
+		status = zalo_in_oa(h->zalo, body, rq->body.len,
 		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-ZEvent-Signature"),
 		    resp, sizeof resp);
 	else
-		status = zalo_in_bot(h->zalo, body, rq->len,
+		status = zalo_in_bot(h->zalo, body, rq->body.len,
 		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Bot-Api-Secret-Token"),
 		    resp, sizeof resp);
 	return reply(c, (unsigned)status, resp);
@@ -236,7 +228,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)toe;
 	struct request *rq = *con_cls;
 	if (rq) {
-		free(rq->body);
+		buf_free(&rq->body);
 		free(rq);
 		*con_cls = NULL;
 	}

@@ -14,6 +14,7 @@
 #include "gateway/messages.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
+#include "gateway/secretfile.h"
 #include "gateway/text.h"
 #include "gateway/writer.h"
 #include "webhook/bot_update.h"
@@ -21,6 +22,7 @@
 
 #define TAG "zalo"
 #define SECRET_MAX 512
+#define BOT_SECRET_MIN 8       /* Zalo: setWebhook secret_token is 8-256 characters */
 #define NO_CONTENT "[tin nhắn không có nội dung đọc được]"
 #define UNSUPPORTED "[Zalo không cho xem nội dung tin nhắn này]"
 
@@ -47,27 +49,15 @@ struct zalo_in {
 		} \
 	} while (0)
 
+/* A secret from its *_file key; an unset key leaves out empty. */
 static int
-read_secret(const char *path, char *out, size_t outsz, char *err, size_t errlen)
+read_secret(const char *what, const char *path, size_t min, char *out, size_t outsz, char *err,
+    size_t errlen)
 {
 	out[0] = '\0';
 	if (!path)
 		return 0;
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	size_t n = fread(out, 1, outsz - 1, f);
-	fclose(f);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' '))
-		out[--n] = '\0';
-	if (n == 0) {
-		snprintf(err, errlen, "%s: empty", path);
-		return -1;
-	}
-	return 0;
+	return secretfile_read(what, path, 0, min, out, outsz, NULL, NULL, err, errlen);
 }
 
 struct zalo_in *
@@ -82,14 +72,10 @@ zalo_in_new(const struct config *cfg, struct writer *w, const struct identity *i
 	z->cfg = cfg;
 	z->writer = w;
 	z->id = id;
-	if (read_secret(cfg->oa_secret_key_file, z->oa_secret, sizeof z->oa_secret, err, errlen) < 0 ||
-	    read_secret(cfg->bot_webhook_secret_file, z->bot_secret, sizeof z->bot_secret, err,
-	    errlen) < 0) {
-		zalo_in_free(z);
-		return NULL;
-	}
-	if (z->bot_secret[0] && strlen(z->bot_secret) < 8) {
-		snprintf(err, errlen, "[zalo_bot] webhook secret: at least 8 characters");
+	if (read_secret("[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file, 1, z->oa_secret,
+	    sizeof z->oa_secret, err, errlen) < 0 ||
+	    read_secret("[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file,
+	    BOT_SECRET_MIN, z->bot_secret, sizeof z->bot_secret, err, errlen) < 0) {
 		zalo_in_free(z);
 		return NULL;
 	}

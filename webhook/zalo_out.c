@@ -12,11 +12,13 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "gateway/backoff.h"
 #include "gateway/config.h"
 #include "gateway/identity.h"
 #include "gateway/heartbeat.h"
 #include "gateway/log.h"
 #include "gateway/notify.h"
+#include "gateway/secretfile.h"
 
 #define ZO_INFLIGHT 8                 /* transfers at once */
 #define ZO_RESPONSE_MAX 65536         /* bytes of an answer we read */
@@ -130,10 +132,7 @@ backoff(struct zalo_out *z, int attempts, time_t now)
 {
 	if (attempts >= z->cfg->max_attempts)
 		return 0;
-	int64_t d = z->cfg->retry_base;
-	for (int i = 1; i < attempts && d < z->cfg->retry_max; i++)
-		d *= 2;
-	return (int64_t)now + (d > z->cfg->retry_max ? z->cfg->retry_max : d);
+	return (int64_t)now + backoff_delay(z->cfg->retry_base, z->cfg->retry_max, attempts);
 }
 
 /* Seconds one call of this kind may take, from [zalo_bot]/[zalo_oa] timeout. */
@@ -783,30 +782,13 @@ zalo_out_main(void *arg)
 	return NULL;
 }
 
-/* Read a secret file, trimmed; refuses characters that would break a URL or
- * a header. 0 / -1 with err. */
+/* A token for a URL or a header, from its *_file key. 0 / -1 with err. */
 static int
 read_secret(const char *what, const char *path, char *out, size_t outsz, char *err,
     size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(out, 1, outsz - 1, f) : 0;
-	int e = errno;
-	if (f)
-		fclose(f);
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' '))
-		n--;
-	out[n] = '\0';
-	int bad = 0;
-	for (size_t i = 0; i < n; i++)
-		bad |= out[i] == '/' || out[i] == '?' || out[i] == '#' || (unsigned char)out[i] <= ' ';
-	if (!f || n == 0 || bad) {
-		snprintf(err, errlen, "%s %s: %s", what, path, !f ? strerror(e) :
-		    "empty or not a token");
-		identity_wipe(out, outsz);
-		return -1;
-	}
-	return 0;
+	return secretfile_read(what, path, SECRETFILE_URL_SAFE, 1, out, outsz, NULL, NULL, err,
+	    errlen);
 }
 
 /* The first refresh token comes from [zalo_oa] refresh_token_file; later
