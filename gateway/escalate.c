@@ -1,6 +1,7 @@
 /* escalate — see escalate.h. */
 #include "gateway/escalate.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -163,6 +164,9 @@ escalate_due(struct db *db, const struct config *cfg, const struct tip *t, int64
 		return 0;
 	if (t->waiting)
 		return escalate_start(db, cfg, t, now);
+	/* a tip in `new` that is not waiting for a shift always has a deadline:
+	 * escalate_start() and every step below set one */
+	assert(t->next_deadline > 0);
 	char id[24];
 	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
 	struct duty d = { 0 };

@@ -110,3 +110,10 @@ notify_tip_citizen(struct db *db, const struct config *cfg, const struct tip *t,
 	return notify_citizen(db, cfg, t->channel, t->sender_sealed, t->sender_sealed_len, t->id,
 	    kind, text, now);
 }
+
+int
+notify_officer_reply(struct db *db, const struct config *cfg, int64_t officer_id,
+    int64_t tip_id, const char *text, int64_t now)
+{
+	return notify_officer(db, cfg, officer_id, tip_id, "reply", text, now);
+}

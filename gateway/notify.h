@@ -20,6 +20,10 @@ struct tip;
  * bot, with diacritics), by SMS otherwise. 0 / -1 (database error). */
 int notify_officer(struct db *db, const struct config *cfg, int64_t officer_id,
     int64_t tip_id, const char *kind, const char *text, int64_t now);
+/* The gateway's answer to an officer's command (kind "reply"): the same
+ * channel rule as notify_officer(). tip_id is 0 when no tip is concerned. */
+int notify_officer_reply(struct db *db, const struct config *cfg, int64_t officer_id,
+    int64_t tip_id, const char *text, int64_t now);
 /* By SMS whatever the preference: the fallback when Zalo fails. */
 int notify_officer_sms(struct db *db, const struct config *cfg, int64_t officer_id,
     int64_t tip_id, const char *kind, const char *text, int64_t now);

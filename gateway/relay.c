@@ -18,13 +18,6 @@
 #define TAG "relay"
 #define RELAY_TARGET_MAX 40
 
-static int
-answer(struct db *db, const struct config *cfg, const struct officer *o, int64_t tip_id,
-    const char *text, int64_t now)
-{
-	return notify_officer(db, cfg, o->id, tip_id, "reply", text, now);
-}
-
 /* Load the tip named by c, answering the officer when it cannot be used.
  * 1 loaded, 0 answered, -1 error. */
 static int
@@ -35,11 +28,11 @@ load_tip(struct db *db, const struct config *cfg, const struct officer *o,
 	char text[MSG_MAX];
 	if (c->id_state == CMD_ID_INVALID) {
 		msg_bad_id(c->bad_token, text);
-		return answer(db, cfg, o, 0, text, now) < 0 ? -1 : 0;
+		return notify_officer_reply(db, cfg, o->id, 0, text, now) < 0 ? -1 : 0;
 	}
 	if (c->id_state == CMD_ID_NONE || c->arg_len == 0) {
 		msg_usage(usage, text);
-		return answer(db, cfg, o, 0, text, now) < 0 ? -1 : 0;
+		return notify_officer_reply(db, cfg, o->id, 0, text, now) < 0 ? -1 : 0;
 	}
 	trackid_format(cfg->tracking_prefix, c->code, fid, fidsz);
 	int found = db_tip_by_code(db, c->code, t);
@@ -47,7 +40,7 @@ load_tip(struct db *db, const struct config *cfg, const struct officer *o,
 		return -1;
 	if (!found) {
 		msg_unknown_tip(fid, text);
-		return answer(db, cfg, o, 0, text, now) < 0 ? -1 : 0;
+		return notify_officer_reply(db, cfg, o->id, 0, text, now) < 0 ? -1 : 0;
 	}
 	return 1;
 }
@@ -67,7 +60,7 @@ relay_ask(struct db *db, const struct config *cfg, const struct officer *o,
 	if (chars > RELAY_QUESTION_MAX) {
 		/* refused, never cut: the tipster must get the whole question */
 		msg_relay_too_long(chars, RELAY_QUESTION_MAX, text);
-		rc = answer(db, cfg, o, t.id, text, now);
+		rc = notify_officer_reply(db, cfg, o->id, t.id, text, now);
 		goto out;
 	}
 	int live = db_tip_address_live(db, t.id);
@@ -79,7 +72,7 @@ relay_ask(struct db *db, const struct config *cfg, const struct officer *o,
 		msg_relay_failed(fid, t.channel, live && oa_closed, text);
 		if (db_audit(db, now, o->name, "relay.failed", t.id,
 		    live ? "Zalo OA window closed" : "no reply address") < 0 ||
-		    answer(db, cfg, o, t.id, text, now) < 0)
+		    notify_officer_reply(db, cfg, o->id, t.id, text, now) < 0)
 			goto out;
 		log_info(TAG, "%s: question from officer %lld not relayed (%s)", fid,
 		    (long long)o->id, live ? "Zalo OA window closed" : "no reply address");
@@ -92,7 +85,7 @@ relay_ask(struct db *db, const struct config *cfg, const struct officer *o,
 	    db_audit(db, now, o->name, "relay.out", t.id, NULL) < 0)
 		goto out;
 	msg_relay_sent(fid, text);
-	if (answer(db, cfg, o, t.id, text, now) < 0)
+	if (notify_officer_reply(db, cfg, o->id, t.id, text, now) < 0)
 		goto out;
 	log_info(TAG, "%s: question from officer %lld relayed to the tipster via %s", fid,
 	    (long long)o->id, t.channel);
@@ -166,7 +159,7 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 	    RELAY_TARGET_MAX - 1), c->arg);
 	if (t.status == TIP_CLOSED) {
 		msg_already_closed(fid, text);
-		rc = answer(db, cfg, o, t.id, text, now);
+		rc = notify_officer_reply(db, cfg, o->id, t.id, text, now);
 		goto out;
 	}
 	int allowed = may_transfer(db, o, &t, now);
@@ -174,7 +167,7 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 		goto out;
 	if (!allowed) {
 		msg_transfer_not_allowed(fid, text);
-		rc = answer(db, cfg, o, t.id, text, now);
+		rc = notify_officer_reply(db, cfg, o->id, t.id, text, now);
 		goto out;
 	}
 	int found = find_target(db, arg, &to);
@@ -182,7 +175,7 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 		goto out;
 	if (!found || to.id == o->id) {
 		msg_transfer_unknown_officer(arg, text);
-		rc = answer(db, cfg, o, t.id, text, now);
+		rc = notify_officer_reply(db, cfg, o->id, t.id, text, now);
 		goto out;
 	}
 	int64_t old_owner = t.acked_by;
@@ -199,7 +192,7 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 	if (notify_officer(db, cfg, to.id, t.id, "transfer", text, now) < 0)
 		goto out;
 	msg_transfer_done(fid, to.name, text);
-	if (answer(db, cfg, o, t.id, text, now) < 0)
+	if (notify_officer_reply(db, cfg, o->id, t.id, text, now) < 0)
 		goto out;
 	if (old_owner && old_owner != o->id && old_owner != to.id &&
 	    notify_officer(db, cfg, old_owner, t.id, "transferred", text, now) < 0)

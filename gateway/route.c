@@ -26,13 +26,6 @@
 /* ------------------------------------------------------------ officers */
 
 static int
-reply_officer(struct db *db, const struct config *cfg, const struct officer *o, int64_t tip_id,
-    const char *text, int64_t now)
-{
-	return notify_officer(db, cfg, o->id, tip_id, "reply", text, now);
-}
-
-static int
 officer_list(struct db *db, const struct config *cfg, const struct officer *o, int64_t now)
 {
 	struct tip *waiting = NULL, *mine = NULL;
@@ -58,7 +51,7 @@ officer_list(struct db *db, const struct config *cfg, const struct officer *o, i
 	}
 	char text[MSG_MAX];
 	msg_ds(ptrs, n, text);
-	rc = reply_officer(db, cfg, o, 0, text, now);
+	rc = notify_officer_reply(db, cfg, o->id, 0, text, now);
 out:
 	tips_free(waiting, nw);
 	tips_free(mine, nm);
@@ -81,7 +74,7 @@ officer_bare_ack(struct db *db, const struct config *cfg, const struct officer *
 		    TIPOPS_ERROR ? -1 : 0;
 	} else if (n == 0) {
 		msg_none_waiting(text);
-		rc = reply_officer(db, cfg, o, 0, text, now);
+		rc = notify_officer_reply(db, cfg, o->id, 0, text, now);
 	} else {
 		char ids[WAITING_LIST_MAX][24];
 		const char *ptrs[WAITING_LIST_MAX];
@@ -91,7 +84,7 @@ officer_bare_ack(struct db *db, const struct config *cfg, const struct officer *
 			ptrs[i] = ids[i];
 		}
 		msg_several_waiting(ptrs, k, text);
-		rc = reply_officer(db, cfg, o, 0, text, now);
+		rc = notify_officer_reply(db, cfg, o->id, 0, text, now);
 	}
 	tips_free(waiting, n);
 	return rc;
@@ -115,7 +108,7 @@ officer_tipop(struct db *db, const struct config *cfg, const struct officer *o,
 		return -1;
 	if (r == TIPOPS_DONE)
 		return 0;
-	return reply_officer(db, cfg, o, 0, text, now);
+	return notify_officer_reply(db, cfg, o->id, 0, text, now);
 }
 
 static int
@@ -135,12 +128,12 @@ officer_command(struct db *db, const struct config *cfg, const struct officer *o
 			return officer_tipop(db, cfg, o, &c, now);
 		if (c.id_state == CMD_ID_INVALID) {
 			msg_bad_id(c.bad_token, text);
-			return reply_officer(db, cfg, o, 0, text, now);
+			return notify_officer_reply(db, cfg, o->id, 0, text, now);
 		}
 		if (c.kind == CMD_ACK)
 			return officer_bare_ack(db, cfg, o, now);
 		msg_usage("XONG", text);
-		return reply_officer(db, cfg, o, 0, text, now);
+		return notify_officer_reply(db, cfg, o->id, 0, text, now);
 	case CMD_LIST:
 		return officer_list(db, cfg, o, now);
 	case CMD_ASK:
@@ -149,7 +142,7 @@ officer_command(struct db *db, const struct config *cfg, const struct officer *o
 		return relay_transfer(db, cfg, o, &c, now);
 	default:
 		msg_officer_help(text);
-		return reply_officer(db, cfg, o, 0, text, now);
+		return notify_officer_reply(db, cfg, o->id, 0, text, now);
 	}
 }
 

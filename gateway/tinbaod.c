@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include "db/db.h"
 #include "gateway/audit.h"
 #include "gateway/config.h"
+#include "gateway/health.h"
 #include "gateway/heartbeat.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
@@ -95,74 +95,37 @@ wake_senders(void *arg)
 	pthread_mutex_unlock(&d->lock);
 }
 
-/* GET /healthz: the database must take a write; modems are reported. */
+/* What /healthz and /metrics report on: the parts' published health. */
+static void
+snapshot(struct daemon *d, struct health_snapshot *s)
+{
+	memset(s, 0, sizeof *s);
+	pthread_mutex_lock(&d->lock);
+	s->n_modems = d->n_modems;
+	for (size_t i = 0; i < d->n_modems; i++) {
+		s->modem_name[i] = d->cfg->modems[i].name;
+		modem_health(d->modems[i], &s->modem[i]);
+	}
+	zalo_out_health(d->zalo_out, &s->zalo);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* GET /healthz: the database must take a write; the rest is reported. */
 static int
 health(void *arg, char *json, size_t jsonsz)
 {
 	struct daemon *d = arg;
-	char err[256] = "";
-	int writable = db_writable(d->cfg->database, err, sizeof err);
-	if (writable && writer_failing(d->writer)) {
+	struct health_snapshot s;
+	snapshot(d, &s);
+	s.db_writable = db_writable(d->cfg->database, s.db_error, sizeof s.db_error);
+	if (s.db_writable && writer_failing(d->writer)) {
 		/* the lock was free, but the last commit failed (disk full, read-only) */
-		writable = 0;
-		snprintf(err, sizeof err, "the last admission could not be committed");
+		s.db_writable = 0;
+		snprintf(s.db_error, sizeof s.db_error,
+		    "the last admission could not be committed");
 	}
-	json_t *root = json_object(), *modems = json_array();
-	json_object_set_new(root, "status", json_string(writable ? "ok" : "error"));
-	json_object_set_new(root, "database", json_pack("{s:b, s:s}", "writable", writable,
-	    "error", err));
-	pthread_mutex_lock(&d->lock);
-	for (size_t i = 0; i < d->n_modems; i++) {
-		struct modem_health h;
-		modem_health(d->modems[i], &h);
-		json_array_append_new(modems, json_pack("{s:s, s:b, s:I, s:I, s:i, s:s, s:s, s:I, s:I, "
-		    "s:I, s:I}", "name", d->cfg->modems[i].name, "connected", h.connected,
-		    "down_since", (json_int_t)h.down_since, "next_connect", (json_int_t)h.next_connect,
-		    "signal_percent", h.signal_percent, "network", h.network,
-		    "last_error", h.last_error, "received", (json_int_t)h.received,
-		    "sent", (json_int_t)h.sent, "send_failures", (json_int_t)h.send_failures,
-		    "reconnects", (json_int_t)h.reconnects));
-	}
-	struct zalo_health zh;
-	zalo_out_health(d->zalo_out, &zh);
-	pthread_mutex_unlock(&d->lock);
-	json_object_set_new(root, "modems", modems);
-	json_t *zalo = json_object();
-	if (zh.bot)
-		json_object_set_new(zalo, "bot", json_pack("{s:s, s:I}", "state",
-		    zh.bot_paused_until ? "paused (token refused)" : "ok",
-		    "paused_until", (json_int_t)zh.bot_paused_until));
-	if (zh.oa)
-		json_object_set_new(zalo, "oa", json_pack("{s:s, s:I}", "state",
-		    zh.oa_reauth ? "re-authorisation needed" : zh.oa_token_expires ? "ok" :
-		    "no access token yet", "token_valid_until", (json_int_t)zh.oa_token_expires));
-	json_object_set_new(zalo, "last_error", json_string(zh.last_error));
-	json_object_set_new(root, "zalo", zalo);
-	char *s = json_dumps(root, JSON_COMPACT);
-	snprintf(json, jsonsz, "%s", s ? s : "{}");
-	free(s);
-	json_decref(root);
-	return writable ? 200 : 503;
+	return health_json(&s, json, jsonsz);
 }
-
-/* The database's counts for /metrics: name, help, type, label name, query. */
-static const struct {
-	const char *name, *help, *type, *label;
-	enum db_metric which;
-} db_metrics[] = {
-	{ "tinbao_tips_total", "Tips received, by channel.", "counter", "channel", DB_METRIC_TIPS },
-	{ "tinbao_acks_total", "Tips acknowledged by an officer.", "counter", NULL, DB_METRIC_ACKS },
-	{ "tinbao_escalations_total", "Escalations, by the level reached.", "counter", "level",
-	    DB_METRIC_ESCALATIONS },
-	{ "tinbao_outbox_queued", "Messages waiting to be sent, by channel.", "gauge", "channel",
-	    DB_METRIC_OUTBOX_QUEUED },
-	{ "tinbao_outbox_failed_total", "Messages given up after every attempt, by channel.",
-	    "counter", "channel", DB_METRIC_OUTBOX_FAILED },
-	{ "tinbao_channel_errors_total", "Send attempts that failed, by channel.", "counter",
-	    "channel", DB_METRIC_SEND_ERRORS },
-	{ "tinbao_inbound_unprocessed", "Admitted messages not yet routed.", "gauge", NULL,
-	    DB_METRIC_INBOUND_TODO },
-};
 
 /* GET /metrics: the process counters, the database's counts, the modems. */
 static int
@@ -170,46 +133,11 @@ metrics(void *arg, struct metrics_out *o)
 {
 	struct daemon *d = arg;
 	char err[256];
-	metrics_render(o);
+	struct health_snapshot s;
+	snapshot(d, &s);
 	struct db *db = db_open(d->cfg->database, 1, err, sizeof err);
-	metrics_printf(o, "# HELP tinbao_database_up 1 when the database could be read.\n"
-	    "# TYPE tinbao_database_up gauge\ntinbao_database_up %d\n", db != NULL);
-	for (size_t i = 0; db && i < sizeof db_metrics / sizeof db_metrics[0]; i++) {
-		struct db_count c[16];
-		size_t n = 0;
-		if (db_metric(db, db_metrics[i].which, c, 16, &n) < 0)
-			continue;
-		metrics_printf(o, "# HELP %s %s\n# TYPE %s %s\n", db_metrics[i].name,
-		    db_metrics[i].help, db_metrics[i].name, db_metrics[i].type);
-		for (size_t k = 0; k < n; k++) {
-			if (db_metrics[i].label)
-				metrics_printf(o, "%s{%s=\"%s\"} %lld\n", db_metrics[i].name,
-				    db_metrics[i].label, c[k].label, (long long)c[k].n);
-			else
-				metrics_printf(o, "%s %lld\n", db_metrics[i].name, (long long)c[k].n);
-		}
-	}
+	health_metrics(&s, db, o);
 	db_close(db);
-	metrics_printf(o, "# HELP tinbao_modem_up 1 while the modem is connected.\n"
-	    "# TYPE tinbao_modem_up gauge\n");
-	pthread_mutex_lock(&d->lock);
-	struct modem_health h[CONFIG_MAX_MODEMS];
-	for (size_t i = 0; i < d->n_modems; i++) {
-		modem_health(d->modems[i], &h[i]);
-		metrics_printf(o, "tinbao_modem_up{modem=\"%s\"} %d\n", d->cfg->modems[i].name,
-		    h[i].connected ? 1 : 0);
-	}
-	metrics_printf(o, "# HELP tinbao_modem_send_failures_total SMS sends that failed.\n"
-	    "# TYPE tinbao_modem_send_failures_total counter\n");
-	for (size_t i = 0; i < d->n_modems; i++)
-		metrics_printf(o, "tinbao_modem_send_failures_total{modem=\"%s\"} %llu\n",
-		    d->cfg->modems[i].name, (unsigned long long)h[i].send_failures);
-	metrics_printf(o, "# HELP tinbao_modem_reconnects_total Connections to the modem made "
-	    "again.\n# TYPE tinbao_modem_reconnects_total counter\n");
-	for (size_t i = 0; i < d->n_modems; i++)
-		metrics_printf(o, "tinbao_modem_reconnects_total{modem=\"%s\"} %llu\n",
-		    d->cfg->modems[i].name, (unsigned long long)h[i].reconnects);
-	pthread_mutex_unlock(&d->lock);
 	return 0;
 }
 

@@ -21,107 +21,130 @@ put_reply(char *reply, size_t replysz, const char *text)
 		snprintf(reply, replysz, "%s", text);
 }
 
-/* Load the tip and the officer's name; fills id. 1 found, 0 unknown, -1 error. */
-static int
-load(struct db *db, const struct config *cfg, const char *code, struct tip *t, char *id,
-    size_t idsz)
+/* What every operation holds while it runs. */
+struct op {
+	struct tip t;
+	struct officer o;
+	char id[24];
+	char text[MSG_MAX];
+};
+
+/* The preamble of every operation: load the tip named by code. TIPOPS_DONE
+ * to go on; TIPOPS_UNKNOWN with its answer in op->text; TIPOPS_ERROR. */
+static enum tipops_result
+op_begin(struct op *op, struct db *db, const struct config *cfg, const char *code)
 {
-	trackid_format(cfg->tracking_prefix, code, id, idsz);
-	return db_tip_by_code(db, code, t);
+	memset(op, 0, sizeof *op);
+	trackid_format(cfg->tracking_prefix, code, op->id, sizeof op->id);
+	int found = db_tip_by_code(db, code, &op->t);
+	if (found < 0)
+		return TIPOPS_ERROR;
+	if (found == 0) {
+		msg_unknown_tip(op->id, op->text);
+		return TIPOPS_UNKNOWN;
+	}
+	return TIPOPS_DONE;
+}
+
+/* The end of every operation: the answer goes to reply unless the database
+ * failed; what op holds is freed. Returns res. */
+static enum tipops_result
+op_end(struct op *op, enum tipops_result res, char *reply, size_t replysz)
+{
+	if (res != TIPOPS_ERROR)
+		put_reply(reply, replysz, op->text);
+	officer_clear(&op->o);
+	tip_clear(&op->t);
+	return res;
 }
 
 enum tipops_result
 tipops_ack_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t officer_id,
     int64_t now, int via_officer_sms, char *reply, size_t replysz)
 {
-	struct tip t;
-	char id[24], text[MSG_MAX];
-	int found = load(db, cfg, code, &t, id, sizeof id);
-	if (found < 0)
-		return TIPOPS_ERROR;
-	if (found == 0) {
-		msg_unknown_tip(id, text);
-		put_reply(reply, replysz, text);
-		return TIPOPS_UNKNOWN;
-	}
-	enum tipops_result res = TIPOPS_ERROR;
-	struct officer o = { 0 };
-	if (t.status == TIP_CLOSED) {
-		msg_already_closed(id, text);
+	struct op op;
+	enum tipops_result res = op_begin(&op, db, cfg, code);
+	if (res != TIPOPS_DONE)
+		return op_end(&op, res, reply, replysz);
+	res = TIPOPS_ERROR;
+	struct tip *t = &op.t;
+	char *text = op.text;
+	if (t->status == TIP_CLOSED) {
+		msg_already_closed(op.id, text);
 		res = TIPOPS_ALREADY;
-	} else if (t.status == TIP_ACKNOWLEDGED) {
-		msg_already_acked(id, t.acked_by_name, t.acked_at, text);
+	} else if (t->status == TIP_ACKNOWLEDGED) {
+		msg_already_acked(op.id, t->acked_by_name, t->acked_at, text);
 		res = TIPOPS_ALREADY;
-	} else if (db_officer_by_id(db, officer_id, &o) > 0 &&
-	    db_tip_ack(db, t.id, officer_id, now) == 0 &&
-	    db_audit(db, now, o.name, "tip.ack", t.id, NULL) == 0) {
+	} else if (db_officer_by_id(db, officer_id, &op.o) > 0 &&
+	    db_tip_ack(db, t->id, officer_id, now) == 0 &&
+	    db_audit(db, now, op.o.name, "tip.ack", t->id, NULL) == 0) {
 		int ok = 1;
-		msg_ack_notice(cfg, id, text);
-		ok &= notify_tip_citizen(db, cfg, &t, "ack_notice", text, now) == 0;
-		ok &= db_tip_message_add(db, t.id, "out", 0, 0, text, now) == 0;
+		msg_ack_notice(cfg, op.id, text);
+		ok &= notify_tip_citizen(db, cfg, t, "ack_notice", text, now) == 0;
+		ok &= db_tip_message_add(db, t->id, "out", 0, 0, text, now) == 0;
 		int64_t told[TIPOPS_TOLD_MAX];
 		size_t n = 0;
-		ok &= db_notified_list(db, t.id, told, TIPOPS_TOLD_MAX, &n) == 0;
-		msg_stand_down(id, o.name, now, text);
+		ok &= db_notified_list(db, t->id, told, TIPOPS_TOLD_MAX, &n) == 0;
+		msg_stand_down(op.id, op.o.name, now, text);
 		for (size_t i = 0; ok && i < n; i++)
 			if (told[i] != officer_id)
-				ok &= notify_officer(db, cfg, told[i], t.id, "stand_down", text, now) == 0;
-		msg_ack_confirm(id, now, text);
+				ok &= notify_officer(db, cfg, told[i], t->id, "stand_down", text,
+				    now) == 0;
+		msg_ack_confirm(op.id, now, text);
 		if (ok && via_officer_sms)
-			ok &= notify_officer(db, cfg, officer_id, t.id, "confirm", text, now) == 0;
+			ok &= notify_officer(db, cfg, officer_id, t->id, "confirm", text, now) == 0;
 		if (ok) {
 			res = TIPOPS_DONE;
-			log_info(TAG, "%s acknowledged by officer %lld after %llds", id,
-			    (long long)officer_id, (long long)(now - t.created_at));
+			log_info(TAG, "%s acknowledged by officer %lld after %llds", op.id,
+			    (long long)officer_id, (long long)(now - t->created_at));
 		}
 	}
-	if (res != TIPOPS_ERROR)
-		put_reply(reply, replysz, text);
-	officer_clear(&o);
-	tip_clear(&t);
-	return res;
+	return op_end(&op, res, reply, replysz);
 }
 
 enum tipops_result
 tipops_close_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t officer_id,
     const char *note, int64_t now, int via_officer_sms, char *reply, size_t replysz)
 {
-	struct tip t;
-	char id[24], text[MSG_MAX];
-	int found = load(db, cfg, code, &t, id, sizeof id);
-	if (found < 0)
-		return TIPOPS_ERROR;
-	if (found == 0) {
-		msg_unknown_tip(id, text);
-		put_reply(reply, replysz, text);
-		return TIPOPS_UNKNOWN;
-	}
-	enum tipops_result res = TIPOPS_ERROR;
-	struct officer o = { 0 };
-	if (t.status == TIP_CLOSED) {
-		msg_already_closed(id, text);
+	struct op op;
+	enum tipops_result res = op_begin(&op, db, cfg, code);
+	if (res != TIPOPS_DONE)
+		return op_end(&op, res, reply, replysz);
+	res = TIPOPS_ERROR;
+	struct tip *t = &op.t;
+	char *text = op.text;
+	if (t->status == TIP_CLOSED) {
+		msg_already_closed(op.id, text);
 		res = TIPOPS_ALREADY;
-	} else if (db_officer_by_id(db, officer_id, &o) > 0 &&
-	    db_tip_close(db, t.id, officer_id, note, now) == 0 &&
-	    db_audit(db, now, o.name, "tip.close", t.id, note) == 0 &&
-	    (!note || !*note || db_tip_message_add(db, t.id, "note", 0, officer_id, note, now) == 0)) {
+	} else if (db_officer_by_id(db, officer_id, &op.o) > 0 &&
+	    db_tip_close(db, t->id, officer_id, note, now) == 0 &&
+	    db_audit(db, now, op.o.name, "tip.close", t->id, note) == 0 &&
+	    (!note || !*note || db_tip_message_add(db, t->id, "note", 0, officer_id, note,
+	    now) == 0)) {
 		int ok = 1;
-		msg_closed_notice(id, text);
-		ok &= notify_tip_citizen(db, cfg, &t, "closed_notice", text, now) == 0;
-		ok &= db_tip_message_add(db, t.id, "out", 0, 0, text, now) == 0;
-		msg_close_confirm(id, text);
+		msg_closed_notice(op.id, text);
+		ok &= notify_tip_citizen(db, cfg, t, "closed_notice", text, now) == 0;
+		ok &= db_tip_message_add(db, t->id, "out", 0, 0, text, now) == 0;
+		msg_close_confirm(op.id, text);
 		if (ok && via_officer_sms)
-			ok &= notify_officer(db, cfg, officer_id, t.id, "confirm", text, now) == 0;
+			ok &= notify_officer(db, cfg, officer_id, t->id, "confirm", text, now) == 0;
 		if (ok) {
 			res = TIPOPS_DONE;
-			log_info(TAG, "%s closed by officer %lld", id, (long long)officer_id);
+			log_info(TAG, "%s closed by officer %lld", op.id, (long long)officer_id);
 		}
 	}
-	if (res != TIPOPS_ERROR)
-		put_reply(reply, replysz, text);
-	officer_clear(&o);
-	tip_clear(&t);
-	return res;
+	return op_end(&op, res, reply, replysz);
+}
+
+/* The end of an operation in a transaction of its own. */
+static enum tipops_result
+commit_or_rollback(struct db *db, enum tipops_result r)
+{
+	if (r == TIPOPS_ERROR) {
+		db_rollback(db);
+		return r;
+	}
+	return db_commit(db) < 0 ? TIPOPS_ERROR : r;
 }
 
 enum tipops_result
@@ -130,13 +153,8 @@ tipops_ack(struct db *db, const struct config *cfg, const char *code, int64_t of
 {
 	if (db_begin(db) < 0)
 		return TIPOPS_ERROR;
-	enum tipops_result r = tipops_ack_in_tx(db, cfg, code, officer_id, now, via_officer_sms,
-	    reply, replysz);
-	if (r == TIPOPS_ERROR) {
-		db_rollback(db);
-		return r;
-	}
-	return db_commit(db) < 0 ? TIPOPS_ERROR : r;
+	return commit_or_rollback(db, tipops_ack_in_tx(db, cfg, code, officer_id, now,
+	    via_officer_sms, reply, replysz));
 }
 
 enum tipops_result
@@ -145,11 +163,6 @@ tipops_close(struct db *db, const struct config *cfg, const char *code, int64_t 
 {
 	if (db_begin(db) < 0)
 		return TIPOPS_ERROR;
-	enum tipops_result r = tipops_close_in_tx(db, cfg, code, officer_id, note, now,
-	    via_officer_sms, reply, replysz);
-	if (r == TIPOPS_ERROR) {
-		db_rollback(db);
-		return r;
-	}
-	return db_commit(db) < 0 ? TIPOPS_ERROR : r;
+	return commit_or_rollback(db, tipops_close_in_tx(db, cfg, code, officer_id, note, now,
+	    via_officer_sms, reply, replysz));
 }

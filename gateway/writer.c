@@ -1,6 +1,7 @@
 /* writer — see writer.h. */
 #include "gateway/writer.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -29,7 +30,7 @@ struct pending {
 
 struct writer {
 	struct db *db;
-	pthread_t thread;
+	pthread_t thread;          /* the one thread that writes through db */
 	pthread_mutex_t lock;
 	pthread_cond_t work;       /* writer waits: queue not empty or stop */
 	pthread_cond_t done;       /* callers wait: their admission finished */
@@ -65,6 +66,9 @@ static int
 commit_batch(struct writer *w, struct pending *batch)
 {
 	int fresh = 0;
+	/* admissions are committed by the writer's own thread only: its
+	 * connection is never used by another */
+	assert(pthread_equal(pthread_self(), w->thread));
 	if (db_begin(w->db) < 0)
 		return -1;
 	for (struct pending *p = batch; p; p = p->next) {

@@ -25,7 +25,7 @@ check_header microhttpd.h webhook/
 check_header curl/curl.h webhook/
 if command -v cppcheck >/dev/null 2>&1; then
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-	    --suppress=missingIncludeSystem -I. gateway db modem || fail=1
+	    --suppress=missingIncludeSystem -I. gateway db modem webhook || fail=1
 else
 	echo "cppcheck is not installed (apt-get install cppcheck)"
 	fail=1
