@@ -130,11 +130,12 @@ fuzz: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
-	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/tinbao
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/doc/tinbao
 	install -m 0755 $(BUILD)/tinbaod $(DESTDIR)$(PREFIX)/sbin/tinbaod
 	install -m 0755 $(BUILD)/tinbao $(DESTDIR)$(PREFIX)/bin/tinbao
 	install -m 0644 doc/tinbaod.8 $(DESTDIR)$(PREFIX)/share/man/man8/tinbaod.8
 	install -m 0644 doc/tinbao.1 $(DESTDIR)$(PREFIX)/share/man/man1/tinbao.1
+	install -m 0644 doc/tinbao.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/tinbao.conf.5
 	install -m 0644 deploy/tinbao.conf.sample README.md $(DESTDIR)$(PREFIX)/share/doc/tinbao/
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' deploy/tinbaod.service > $(DESTDIR)$(UNITDIR)/tinbaod.service

@@ -82,6 +82,10 @@ static const struct ckey config_table[] = {
 };
 #define NKEYS (sizeof config_table / sizeof config_table[0])
 
+/* tinbao's own keys of a [modem NAME] section (the rest are gammu's). */
+static const char *const modem_own_keys[] = { "poll", "send_timeout", "own_number" };
+#define NMODEMKEYS (sizeof modem_own_keys / sizeof modem_own_keys[0])
+
 /* gammu's own configuration keys (gammu's manual, config/index.rst). */
 static const char *const gammu_keys[] = {
 	"device", "port", "connection", "model", "logfile", "logformat", "use_locking",
@@ -465,6 +469,22 @@ config_parse_hhmm(const char *s, int *minutes)
 		return -1;
 	*minutes = h * 60 + m;
 	return 0;
+}
+
+const char *
+config_key_at(size_t i, const char **section, const char **def)
+{
+	if (i < NKEYS) {
+		*section = config_table[i].section;
+		*def = config_table[i].def;
+		return config_table[i].key;
+	}
+	if (i - NKEYS < NMODEMKEYS) {
+		*section = "modem";
+		*def = NULL;
+		return modem_own_keys[i - NKEYS];
+	}
+	return NULL;
 }
 
 struct config *

@@ -92,6 +92,11 @@ struct config *config_load(const char *path, char *err, size_t errlen);
 /* Everything config_load checks, plus that referenced files exist. 0 / -1. */
 int config_check_files(const struct config *cfg, char *err, size_t errlen);
 void config_free(struct config *cfg);
+/* The keys config_load() knows, one per i from 0 (NULL past the last), with
+ * their section ("modem" for tinbao's own keys of every [modem NAME]; gammu's
+ * keys there are not listed) and default as written in a file (NULL: unset).
+ * For the check that tinbao.conf(5) and the sample file list every key. */
+const char *config_key_at(size_t i, const char **section, const char **def);
 
 /* "HH:MM" -> minutes after midnight, "off" -> -1. 0 / -1. */
 int config_parse_hhmm(const char *s, int *minutes);

@@ -105,5 +105,177 @@ test_daily_summary(void)
 	config_free(c);
 }
 
+/* ------------------------------------------- the parser, the page, the sample */
+
+#define DOC_KEYS_MAX 256
+
+struct doc_key {
+	char section[32];
+	char key[48];
+	char text[512];         /* the man page's paragraph, \- unescaped */
+};
+
+/* "[modem sim1]" and "[modem NAME]" are one section, "modem". */
+static void
+section_of(const char *line, char *out, size_t outsz)
+{
+	const char *open = strchr(line, '['), *close = open ? strchr(open, ']') : NULL;
+	if (!open || !close) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(out, outsz, "%.*s", (int)(close - open - 1), open + 1);
+	if (strncmp(out, "modem", 5) == 0)
+		out[5] = '\0';
+}
+
+static FILE *
+open_doc(const char *rel)
+{
+	FILE *f = fopen(rel, "r");
+	if (!f)
+		fprintf(stderr, "  %s: cannot open (run from the top of the tree)\n", rel);
+	return f;
+}
+
+/* The keys tinbao.conf(5) documents: ".TP" then ".B key" under ".SH [section]". */
+static size_t
+page_keys(struct doc_key *v)
+{
+	FILE *f = open_doc("doc/tinbao.conf.5");
+	if (!f)
+		return 0;
+	char line[1024], section[32] = "";
+	size_t n = 0;
+	int after_tp = 0;
+	struct doc_key *cur = NULL;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, ".SH ", 4) == 0 || strncmp(line, ".PP", 3) == 0) {
+			if (strncmp(line, ".SH ", 4) == 0)
+				section_of(line, section, sizeof section);
+			cur = NULL;
+		} else if (after_tp && strncmp(line, ".B ", 3) == 0 && section[0] && n < DOC_KEYS_MAX) {
+			cur = &v[n++];
+			snprintf(cur->section, sizeof cur->section, "%s", section);
+			snprintf(cur->key, sizeof cur->key, "%s", line + 3);
+			cur->text[0] = '\0';
+		} else if (cur && strncmp(line, ".TP", 3) != 0) {
+			size_t len = strlen(cur->text);
+			for (const char *p = line; *p && len + 2 < sizeof cur->text; p++) {
+				if (p[0] == '\\' && p[1] == '-')
+					continue;
+				cur->text[len++] = *p;
+			}
+			cur->text[len++] = ' ';
+			cur->text[len] = '\0';
+		}
+		after_tp = strncmp(line, ".TP", 3) == 0;
+		if (after_tp)
+			cur = NULL;
+	}
+	fclose(f);
+	return n;
+}
+
+/* The keys the sample file shows, set or commented out: "[;] key = ...". */
+static size_t
+sample_keys(struct doc_key *v)
+{
+	FILE *f = open_doc("deploy/tinbao.conf.sample");
+	if (!f)
+		return 0;
+	char line[1024], section[32] = "";
+	size_t n = 0;
+	while (fgets(line, sizeof line, f)) {
+		const char *p = line;
+		if (*p == '[') {
+			section_of(p, section, sizeof section);
+			continue;
+		}
+		if (*p == ';')
+			p++;
+		p += strspn(p, " \t");
+		size_t k = strspn(p, "abcdefghijklmnopqrstuvwxyz_0123456789");
+		const char *q = p + k;
+		q += strspn(q, " \t");
+		if (k == 0 || k >= sizeof v[0].key || *q != '=' || n >= DOC_KEYS_MAX)
+			continue;
+		snprintf(v[n].section, sizeof v[n].section, "%s", section);
+		snprintf(v[n].key, sizeof v[n].key, "%.*s", (int)k, p);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static const struct doc_key *
+find_key(const struct doc_key *v, size_t n, const char *section, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].section, section) == 0 && strcmp(v[i].key, key) == 0)
+			return &v[i];
+	return NULL;
+}
+
+static int
+parser_knows(const char *section, const char *key)
+{
+	const char *s, *d, *k;
+	for (size_t i = 0; (k = config_key_at(i, &s, &d)) != NULL; i++)
+		if (strcmp(s, section) == 0 && strcmp(k, key) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+test_page_sample_and_parser_agree_key_for_key(void)
+{
+	static struct doc_key page[DOC_KEYS_MAX], sample[DOC_KEYS_MAX];
+	size_t np = page_keys(page), ns = sample_keys(sample);
+	CHECK(np > 40 && ns > 40);
+	const char *section, *def, *key;
+	size_t nkeys = 0;
+	for (size_t i = 0; (key = config_key_at(i, &section, &def)) != NULL; i++, nkeys++) {
+		const struct doc_key *p = find_key(page, np, section, key);
+		if (!p)
+			fprintf(stderr, "  [%s] %s: not in doc/tinbao.conf.5\n", section, key);
+		CHECK(p != NULL);
+		if (p && def && *def && !strstr(p->text, def)) {
+			fprintf(stderr, "  [%s] %s: doc/tinbao.conf.5 does not give the default \"%s\"\n",
+			    section, key, def);
+			CHECK(0);
+		}
+		if (!find_key(sample, ns, section, key)) {
+			fprintf(stderr, "  [%s] %s: not in deploy/tinbao.conf.sample\n", section, key);
+			CHECK(0);
+		}
+	}
+	CHECK(nkeys > 40);
+	for (size_t i = 0; i < np; i++)
+		if (!parser_knows(page[i].section, page[i].key)) {
+			fprintf(stderr, "  doc/tinbao.conf.5 documents [%s] %s, which the parser does not "
+			    "know\n", page[i].section, page[i].key);
+			CHECK(0);
+		}
+	/* the sample's modem section also shows some of gammu's keys */
+	for (size_t i = 0; i < ns; i++) {
+		char text[256];
+		snprintf(text, sizeof text, "[%s %s]\n%s = x\n",
+		    strcmp(sample[i].section, "modem") == 0 ? "modem" : sample[i].section,
+		    strcmp(sample[i].section, "modem") == 0 ? "m" : "", sample[i].key);
+		if (strcmp(sample[i].section, "modem") != 0)
+			snprintf(text, sizeof text, "[%s]\n%s = x\n", sample[i].section, sample[i].key);
+		char err[256] = "";
+		struct config *c = load(text, err, sizeof err);
+		int unknown = c == NULL && strstr(err, "unknown") != NULL;
+		if (unknown)
+			fprintf(stderr, "  deploy/tinbao.conf.sample shows [%s] %s: %s\n",
+			    sample[i].section, sample[i].key, err);
+		CHECK(!unknown);
+		config_free(c);
+	}
+}
+
 UNIT_MAIN(UNIT(test_defaults_and_values), UNIT(test_errors_name_the_line), UNIT(test_durations),
-    UNIT(test_daily_summary))
+    UNIT(test_daily_summary), UNIT(test_page_sample_and_parser_agree_key_for_key))
