@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "db/db.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/phone.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"

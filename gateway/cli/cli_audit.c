@@ -6,7 +6,7 @@
 
 #include "db/db.h"
 #include "gateway/audit.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/config.h"
 #include "gateway/timeutil.h"
 #include "gateway/trackid.h"

@@ -10,7 +10,7 @@
 #include "db/db.h"
 #include "gateway/audit.h"
 #include "gateway/category.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/config.h"
 #include "gateway/legalclock.h"
 #include "gateway/messages.h"

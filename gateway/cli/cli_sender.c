@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/config.h"
 #include "gateway/phone.h"
 #include "gateway/timeutil.h"
