@@ -28,10 +28,14 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(EXTRA_CFLAGS)
               -I. $(PKG_CFLAGS)
 LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(EXTRA_LDFLAGS)
 
-# Every .c under gateway/ db/ modem/ is library code except the two mains.
-MAINS   := gateway/tinbaod.c gateway/tinbao.c
+# Every .c directly under gateway/ db/ modem/ webhook/ is library code except
+# the daemon's main. The command line (gateway/cli/, main in tinbao.c) is
+# linked into tinbao only, never into libtinbao.a or tinbaod.
+MAINS   := gateway/tinbaod.c
 LIBSRC  := $(filter-out $(MAINS),$(wildcard gateway/*.c db/*.c modem/*.c webhook/*.c))
 LIBOBJ  := $(LIBSRC:%.c=$(BUILD)/%.o)
+CLISRC  := $(wildcard gateway/cli/*.c)
+CLIOBJ  := $(CLISRC:%.c=$(BUILD)/%.o)
 UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -42,7 +46,7 @@ all: $(BUILD)/tinbaod $(BUILD)/tinbao
 deps:
 	@deploy/install-deps.sh
 
-$(BUILD)/%.o: %.c $(wildcard */*.h)
+$(BUILD)/%.o: %.c $(wildcard */*.h */*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -53,7 +57,7 @@ $(BUILD)/libtinbao.a: $(LIBOBJ)
 $(BUILD)/tinbaod: $(BUILD)/gateway/tinbaod.o $(BUILD)/libtinbao.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(BUILD)/tinbao: $(BUILD)/gateway/tinbao.o $(BUILD)/libtinbao.a
+$(BUILD)/tinbao: $(CLIOBJ) $(BUILD)/libtinbao.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libtinbao.a

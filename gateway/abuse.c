@@ -8,6 +8,7 @@
 #include "gateway/config.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
+#include "gateway/phone.h"
 #include "gateway/timeutil.h"
 
 #define TAG "abuse"
@@ -29,11 +30,11 @@ abuse_address_answerable(const struct config *cfg, const char *channel, const ch
 	if (n <= ABUSE_SHORT_CODE_DIGITS)
 		return 0;             /* a short code: service numbers answer back */
 	char mine[40], theirs[40];
-	if (identity_phone_normalize(addr, theirs, sizeof theirs) < 0)
+	if (phone_normalize(addr, theirs, sizeof theirs) < 0)
 		return 0;
 	for (size_t i = 0; i < cfg->n_modems; i++) {
 		const char *own = cfg->modems[i].own_number;
-		if (own && identity_phone_normalize(own, mine, sizeof mine) == 0 &&
+		if (own && phone_normalize(own, mine, sizeof mine) == 0 &&
 		    strcmp(mine, theirs) == 0)
 			return 0;     /* one of our own modems: a loop */
 	}

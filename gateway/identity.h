@@ -80,11 +80,6 @@ void identity_pseudonym(const struct identity *id, const char *addr,
 void identity_digest(const struct identity *id, const void *data, size_t len,
     char *out, size_t outbytes);
 
-/* Normalise a phone number to +84... form: strips spaces, dots and dashes;
- * 0xxxxxxxxx -> +84xxxxxxxxx; 84xxxxxxxxx -> +84xxxxxxxxx. Other inputs that
- * are all digits with an optional leading '+' are kept. 0 / -1 (not a number). */
-int identity_phone_normalize(const char *in, char *out, size_t outsz);
-
 /* SHA-256 over the concatenation of n byte strings, as 64 lowercase hex
  * digits and a NUL (Zalo OA webhook signatures). */
 void identity_sha256_hex(const void *const *parts, const size_t *lens, size_t n,

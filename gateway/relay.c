@@ -8,8 +8,8 @@
 #include "gateway/command.h"
 #include "gateway/config.h"
 #include "gateway/escalate.h"
-#include "gateway/identity.h"
 #include "gateway/log.h"
+#include "gateway/phone.h"
 #include "gateway/messages.h"
 #include "gateway/notify.h"
 #include "gateway/text.h"
@@ -118,7 +118,7 @@ static int
 find_target(struct db *db, const char *arg, struct officer *to)
 {
 	char phone[RELAY_TARGET_MAX];
-	if (identity_phone_normalize(arg, phone, sizeof phone) == 0) {
+	if (phone_normalize(arg, phone, sizeof phone) == 0) {
 		int found = db_officer_by_phone(db, phone, to);
 		if (found)
 			return found;

@@ -13,6 +13,7 @@
 #include "gateway/escalate.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
+#include "gateway/phone.h"
 #include "gateway/messages.h"
 #include "gateway/notify.h"
 #include "gateway/relay.h"
@@ -411,7 +412,7 @@ find_officer(struct db *db, const struct identity *id, const struct inbound *m,
 	}
 	int found = 0;
 	if (strcmp(m->channel, "sms") == 0) {
-		if (identity_phone_normalize(addr, phone, sizeof phone) == 0)
+		if (phone_normalize(addr, phone, sizeof phone) == 0)
 			found = db_officer_by_phone(db, phone, o);
 		identity_wipe(phone, sizeof phone);
 	} else {

@@ -93,6 +93,61 @@ text_clean(const char *s, size_t len)
 	return norm ? terminate(norm, nlen) : NULL;
 }
 
+/* ------------------------------------------------- typed in, shown back */
+
+/* Controls, and the direction marks and bidi overrides that can make a
+ * terminal line lie. */
+static int
+is_unsafe(ucs4_t c)
+{
+	return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0x200E ||
+	    c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+int
+text_valid(const char *s, size_t max, int allow_newline)
+{
+	size_t len = s ? strlen(s) : 0;
+	int visible = 0;
+	if (len == 0 || len > max || u8_check((const uint8_t *)s, len) != NULL)
+		return 0;
+	const uint8_t *p = (const uint8_t *)s, *end = p + len;
+	while (p < end) {
+		ucs4_t c;
+		int n = u8_mbtouc(&c, p, (size_t)(end - p));
+		if (n <= 0 || (is_unsafe(c) && !(allow_newline && c == '\n')))
+			return 0;
+		if (c != ' ' && c != '\n' && c != 0xA0)
+			visible = 1;
+		p += n;
+	}
+	return visible;
+}
+
+char *
+text_for_terminal(const char *s, int oneline)
+{
+	char *t = text_clean(s, s ? strlen(s) : 0);
+	if (!t)
+		return NULL;
+	uint8_t *r = (uint8_t *)t, *w = r, *end = r + strlen(t);
+	while (r < end) {
+		ucs4_t c;
+		int n = u8_mbtouc(&c, r, (size_t)(end - r));   /* valid: text_clean made it so */
+		if (n <= 0 || (is_unsafe(c) && c != '\n') || (oneline && c == '\n')) {
+			*w++ = ' ';
+			r += n > 0 ? n : 1;
+		} else {
+			memmove(w, r, (size_t)n);
+			w += n, r += n;
+		}
+	}
+	while (w > (uint8_t *)t && (w[-1] == ' ' || w[-1] == '\n'))
+		w--;
+	*w = '\0';
+	return t;
+}
+
 /* ----------------------------------------------------------- stripping */
 
 /* The không dấu form of one code point (after NFKD, marks gone): ASCII that

@@ -30,6 +30,15 @@ char *text_fold(const char *s);
  * and newlines only: one septet per character, no escapes.
  * "Công an phường Bến Thành đã nhận" -> "Cong an phuong Ben Thanh da nhan". */
 char *text_unaccent(const char *s);
+/* 1 if s is 1..max bytes of valid UTF-8 without control characters (a
+ * newline only if allow_newline), direction marks or bidi overrides, and is
+ * not only white space (space, newline, U+00A0); 0 otherwise. For what the
+ * desk and the admin API type in: names, notes. */
+int text_valid(const char *s, size_t max, int allow_newline);
+/* A copy fit for a terminal: text_clean, then direction marks and bidi
+ * overrides (which can make a line lie) become spaces, and so do newlines
+ * with oneline; trailing spaces and newlines are dropped. */
+char *text_for_terminal(const char *s, int oneline);
 /* Number of code points. */
 size_t text_chars(const char *s);
 /* At most max_chars code points. When cut, the last is "…" (U+2026), the

@@ -17,6 +17,8 @@
 struct db;
 struct config;
 
+#define TIPOPS_NOTE_MAX 1000     /* bytes in a close note from the desk or the API */
+
 enum tipops_result {
 	TIPOPS_DONE = 0,         /* changed */
 	TIPOPS_ALREADY = 1,      /* nothing to do: already acknowledged / closed */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "gateway/identity.h"
+#include "gateway/phone.h"
 #include "gateway/text.h"
 
 /* Most characters one part can hold (GSM-7 with a concatenation header),
@@ -180,7 +181,7 @@ smscodec_sender(const GSM_SMSMessage *m, char *out, size_t outsz)
 {
 	char raw[IDENTITY_ADDR_MAX];
 	smscodec_number(m, raw, sizeof raw);
-	if (identity_phone_normalize(raw, out, outsz) < 0) {
+	if (phone_normalize(raw, out, outsz) < 0) {
 		size_t n = 0;
 		for (const char *c = raw; *c && n + 1 < outsz; c++)
 			if ((*c >= '0' && *c <= '9') || (*c == '+' && n == 0))

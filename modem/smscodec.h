@@ -48,7 +48,7 @@ void smscodec_number(const GSM_SMSMessage *m, char *out, size_t outsz);
 long long smscodec_time(const GSM_SMSMessage *m);
 
 /* The sender of a received part as the address tinbao keeps (sealed):
- * normalised to +84... (identity_phone_normalize), else its digits, else as
+ * normalised to +84... (phone_normalize), else its digits, else as
  * it is (an alphanumeric sender), else "unknown". The caller wipes it. */
 void smscodec_sender(const GSM_SMSMessage *m, char *out, size_t outsz);
 

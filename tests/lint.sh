@@ -1,6 +1,7 @@
 #!/bin/sh
-# make lint: the house checks. Banned functions, each library header included
-# by its one module only, and cppcheck. Exit 1 on any finding.
+# make lint: the house checks. Banned functions, the CLI's headers kept
+# inside gateway/cli/, each library header included by its one module only,
+# and cppcheck. Exit 1 on any finding.
 set -u
 cd "$(dirname "$0")/.."
 fail=0
@@ -18,6 +19,14 @@ check_header() {   # header, the only place allowed
 		fail=1
 	fi
 }
+# The command line is linked into tinbao only: nothing outside gateway/cli/
+# (the daemon, its library, the tests) may include a header from it.
+out=$(grep -lE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<](gateway/)?cli/' $src |
+	grep -v '^gateway/cli/')
+if [ -n "$out" ]; then
+	echo "a header of gateway/cli/ included outside it (the CLI is linked into tinbao only): $out"
+	fail=1
+fi
 check_header sqlite3.h db/
 check_header gammu.h modem/
 check_header sodium.h gateway/identity.c

@@ -8,16 +8,18 @@
 #include <string.h>
 
 #include "db/db.h"
-#include "gateway/cli.h"
 #include "gateway/config.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/messages.h"
+#include "gateway/phone.h"
 #include "gateway/secretfile.h"
+#include "gateway/text.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
 #include "gateway/tipops.h"
 #include "gateway/trackid.h"
+#include "gateway/view.h"
 #include "webhook/admin_req.h"
 #include "webhook/desk_page.h"
 
@@ -123,16 +125,7 @@ authorised(const struct admin_api *a, const char *header, int page)
 	return ok;
 }
 
-/* ------------------------------------------------------------ tips as JSON */
-
-/* The legal clocks of a tip (see tipclock.h). */
-static json_t *
-legal_json(const struct tipclock *clk, int64_t notice_at)
-{
-	return json_pack("{s:o, s:o, s:o, s:o}", "pass_on_by", cli_json_time(clk->pass_on),
-	    "notice_by", cli_json_time(clk->notice_by), "notice_sent_at", cli_json_time(notice_at),
-	    "settle_by", cli_json_time(clk->settle));
-}
+/* ---------------------------------------------------------------- tips */
 
 /* One audit event naming every tip about to be shown. 0 / -1. */
 static int
@@ -200,8 +193,8 @@ list_tips(const struct config *cfg, struct db *db, int open_only, struct admin_r
 				break;
 			}
 			tipclock_of(v[i].created_at, &hol, &clk);
-			json_t *o = cli_tip_json(cfg, &v[i]);
-			json_object_set_new(o, "legal", legal_json(&clk, notice_at));
+			json_t *o = view_tip_json(cfg, &v[i]);
+			json_object_set_new(o, "legal", view_legal_json(&clk, notice_at));
 			json_array_append_new(arr, o);
 		}
 		if (arr)
@@ -244,28 +237,12 @@ show_tip(const struct config *cfg, struct db *db, const char *code, struct admin
 	    db_tip_notice_get(db, t.id, &notice_at) < 0) {
 		db_failed(db, out);
 	} else {
-		json_t *o = cli_tip_json(cfg, &t), *ms = json_array(), *es = json_array(),
-		    *as = json_array();
 		struct tipclock clk;
 		tipclock_of(t.created_at, &hol, &clk);
-		json_object_set_new(o, "close_note", cli_json_str(t.close_note));
-		json_object_set_new(o, "legal", legal_json(&clk, notice_at));
-		for (size_t i = 0; i < nm; i++)
-			json_array_append_new(ms, json_pack("{s:o, s:o, s:o, s:o}",
-			    "direction", cli_json_str(m[i].direction), "at", cli_json_time(m[i].at),
-			    "text", cli_json_str(m[i].text), "officer", cli_json_str(m[i].officer_name)));
-		for (size_t i = 0; i < ne; i++)
-			json_array_append_new(es, json_pack("{s:i, s:i, s:o, s:o}",
-			    "from_level", e[i].from_level, "to_level", e[i].to_level,
-			    "at", cli_json_time(e[i].at), "reason", cli_json_str(e[i].reason)));
-		for (size_t i = 0; i < na; i++)
-			json_array_append_new(as, json_pack("{s:o, s:o, s:o, s:I, s:o}",
-			    "kind", cli_json_str(at[i].kind), "state", cli_json_str(at[i].state),
-			    "content_type", cli_json_str(at[i].content_type),
-			    "size", (json_int_t)at[i].size, "error", cli_json_str(at[i].error)));
-		json_object_set_new(o, "messages", ms);
-		json_object_set_new(o, "escalations", es);
-		json_object_set_new(o, "attachments", as);
+		struct view_tip_detail d = { .messages = m, .n_messages = nm, .escalations = e,
+		    .n_escalations = ne, .attachments = at, .n_attachments = na, .clock = &clk,
+		    .notice_at = notice_at };
+		json_t *o = view_tip_detail_json(cfg, &t, &d);
 		respond_json(out, 200, o);
 	}
 	tipclock_holidays_free(&hol);
@@ -303,8 +280,8 @@ ack_or_close(const struct config *cfg, struct db *db, const char *code, int clos
 	}
 	phone = json_string_value(jo);
 	note = json_string_value(jn);
-	char norm[CLI_PHONE_MAX];
-	if (!phone || cli_phone_norm(phone, norm) < 0) {
+	char norm[PHONE_MAX];
+	if (!phone || phone_normalize_full(phone, norm) < 0) {
 		json_decref(doc);
 		respond_error(out, 400, "\"officer\" must be the phone number of an officer in the "
 		    "roster");
@@ -318,7 +295,7 @@ ack_or_close(const struct config *cfg, struct db *db, const char *code, int clos
 	}
 	if (note && *note == '\0')
 		note = NULL;
-	if (note && !cli_text_ok(note, CLI_NOTE_MAX, 1)) {
+	if (note && !text_valid(note, TIPOPS_NOTE_MAX, 1)) {
 		json_decref(doc);
 		respond_error(out, 400, "\"note\" must be 1-1000 bytes of text");
 		return;
@@ -380,11 +357,7 @@ list_officers(struct db *db, struct admin_response *out)
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}",
-		    "id", (json_int_t)v[i].id, "name", cli_json_str(v[i].name),
-		    "phone", cli_json_str(v[i].phone), "zalo_oa", cli_json_str(v[i].zalo_oa),
-		    "zalo_bot", cli_json_str(v[i].zalo_bot), "channel", cli_json_str(v[i].channel),
-		    "role", cli_json_str(v[i].role)));
+		json_array_append_new(arr, view_officer_json(&v[i]));
 	officers_free(v, n);
 	respond_json(out, 200, arr);
 }
@@ -400,11 +373,7 @@ list_shifts(struct db *db, struct admin_response *out)
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I, s:o, s:o, s:i, s:b, s:o, s:o}",
-		    "id", (json_int_t)v[i].id, "officer_phone", cli_json_str(v[i].officer_phone),
-		    "officer_name", cli_json_str(v[i].officer_name), "level", v[i].level,
-		    "always", v[i].always, "from", cli_json_time(v[i].always ? 0 : v[i].starts_at),
-		    "to", cli_json_time(v[i].always ? 0 : v[i].ends_at)));
+		json_array_append_new(arr, view_shift_json(&v[i]));
 	shifts_free(v, n);
 	respond_json(out, 200, arr);
 }

@@ -172,6 +172,10 @@ def test_admin_api_tips_ack_audit_and_desk_page():
               repr(officers))
         shifts = api(h, "GET", "/api/shifts")
         check(len(shifts) == 4 and all(s["always"] for s in shifts), repr(shifts))
+        # one shape: the API and `tinbao --json` print the same officers and shifts
+        check(all("short_code" in o for o in officers), repr(officers))
+        check(officers == h.cli_json("officer", "list"), "officer JSON differs from the CLI's")
+        check(shifts == h.cli_json("shift", "list"), "shift JSON differs from the CLI's")
 
         # --- the duty-desk page: HTTP Basic (the token as password) or bearer
         status, hdrs, text = request(h, "GET", "/", token=None)

@@ -31,6 +31,12 @@ def test_officers_and_shifts():
     night = h.cli_json("shift", "list", "--at", "2026-11-22 20:00")
     check([s["level"] for s in night] == [3], repr(night))
     allshifts = h.cli_json("shift", "list")
+    # JSON times are ISO 8601 with the offset, as everywhere (the zone is Hà Nội's)
+    day = [s for s in allshifts if not s["always"]]
+    check([(s["from"], s["to"]) for s in day] ==
+          [("2026-11-22T07:00:00+07:00", "2026-11-22T19:00:00+07:00")], repr(allshifts))
+    check([(s["from"], s["to"]) for s in allshifts if s["always"]] == [(None, None)],
+          repr(allshifts))
     h.cli("shift", "remove", str(allshifts[0]["id"]))
     check(len(h.cli_json("shift", "list")) == 1, "shift not removed")
     h.cli("officer", "remove", "+84900000002")

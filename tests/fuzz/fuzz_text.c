@@ -2,7 +2,10 @@
  * and word search. Every output must be valid UTF-8; the folded form has no
  * marks, no ASCII capitals and single inner spaces; the unaccented form is
  * printable ASCII and newlines without GSM-7 extension characters; a cut
- * text has at most its bound of code points. */
+ * text has at most its bound of code points. Typed-in checks: a text
+ * text_valid accepts is valid UTF-8 within its bound, and the terminal form
+ * has no control character (newlines only when not one line), no direction
+ * mark or bidi override, and does not end in white space. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,23 @@ check_fold(const char *f)
 }
 
 static void
+check_terminal(const char *t, int oneline)
+{
+	size_t n = strlen(t);
+	if (n && (t[n - 1] == ' ' || t[n - 1] == '\n'))
+		abort();
+	const uint8_t *p = (const uint8_t *)t, *end = p + n;
+	while (p < end) {
+		ucs4_t c;
+		int k = u8_mbtouc(&c, p, (size_t)(end - p));
+		if ((c < 0x20 && (c != '\n' || oneline)) || (c >= 0x7F && c < 0xA0) || c == 0x200E ||
+		    c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+			abort();
+		p += k > 0 ? k : 1;
+	}
+}
+
+static void
 check_unaccent(const char *u)
 {
 	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
@@ -64,6 +84,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_unaccent(u2);
 		if (f2)
 			(void)text_contains_word(f2, "chay nha");
+		if (text_valid(raw, max, max & 1) &&
+		    (strlen(raw) > max || u8_check((const uint8_t *)raw, strlen(raw)) != NULL))
+			abort();
+		for (int oneline = 0; oneline <= 1; oneline++) {
+			char *term = text_for_terminal(raw, oneline);
+			if (term) {
+				valid(term);
+				check_terminal(term, oneline);
+			}
+			free(term);
+		}
 		free(f2);
 		free(u2);
 		free(t2);

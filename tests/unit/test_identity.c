@@ -77,25 +77,6 @@ test_pseudonym_stable_and_keyed(void)
 	unlink(keypath);
 }
 
-static void
-test_phone_normalize(void)
-{
-	char out[32];
-	CHECK(identity_phone_normalize("0912345678", out, sizeof out) == 0);
-	CHECK_STR(out, "+84912345678");
-	CHECK(identity_phone_normalize("+84 912.345-678", out, sizeof out) == 0);
-	CHECK_STR(out, "+84912345678");
-	CHECK(identity_phone_normalize("84912345678", out, sizeof out) == 0);
-	CHECK_STR(out, "+84912345678");
-	CHECK(identity_phone_normalize("1900", out, sizeof out) == 0);
-	CHECK_STR(out, "1900");
-	CHECK(identity_phone_normalize("abc", out, sizeof out) < 0);
-	CHECK(identity_phone_normalize("+", out, sizeof out) < 0);
-	CHECK(identity_phone_normalize("++84912345678", out, sizeof out) < 0);
-	CHECK(identity_phone_normalize("12345678901234567", out, sizeof out) < 0);
-}
-
-
 static size_t
 file_size(const char *path)
 {
@@ -241,7 +222,7 @@ test_keyfile_format(void)
 }
 
 UNIT_MAIN(UNIT(test_key_file), UNIT(test_seal_round_trip_and_tamper),
-    UNIT(test_pseudonym_stable_and_keyed), UNIT(test_phone_normalize),
+    UNIT(test_pseudonym_stable_and_keyed),
     UNIT(test_rotate_keeps_pseudonyms_and_old_values),
     UNIT(test_refresh_swaps_keys_in_a_running_process), UNIT(test_prune_and_the_key_limit),
     UNIT(test_keyfile_format))

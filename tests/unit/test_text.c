@@ -291,6 +291,57 @@ test_contains_word(void)
 	free(kw3);
 }
 
+static void
+test_valid(void)
+{
+	CHECK(text_valid("Nguyễn Văn An", 100, 0));
+	CHECK(text_valid("Đã xác minh,\nchuyển đội điều tra", 1000, 1));
+	CHECK(!text_valid("Đã xác minh,\nchuyển đội điều tra", 1000, 0));  /* no newline here */
+	CHECK(!text_valid("", 100, 1));
+	CHECK(!text_valid(NULL, 100, 1));
+	CHECK(!text_valid("  \n \xc2\xa0", 100, 1));                 /* only white space */
+	CHECK(!text_valid("abc", 2, 0));                               /* bytes, not characters */
+	CHECK(text_valid("ab", 2, 0));
+	CHECK(!text_valid("a\tb", 100, 1));                            /* controls */
+	CHECK(!text_valid("a\x7f" "b", 100, 1));
+	CHECK(!text_valid("a\xc2\x85" "b", 100, 1));                   /* C1 */
+	CHECK(!text_valid("evil\xe2\x80\xae" "gnp.exe", 100, 0));      /* U+202E override */
+	CHECK(!text_valid("a\xe2\x80\x8f" "b", 100, 0));               /* U+200F mark */
+	CHECK(!text_valid("a\xe2\x81\xa6" "b", 100, 0));               /* U+2066 isolate */
+	CHECK(!text_valid("a\xff" "b", 100, 0));                       /* not UTF-8 */
+	CHECK(!text_valid("\xc0\xaf", 100, 0));                        /* overlong */
+	CHECK(!text_valid("\xed\xa0\x80", 100, 0));                    /* surrogate */
+	CHECK(!text_valid("\xf4\x90\x80\x80", 100, 0));                /* past U+10FFFF */
+	CHECK(!text_valid("\xe1\xba", 100, 0));                        /* cut short */
+	CHECK(text_valid("\xf0\x9f\x9a\x93", 100, 0));                 /* emoji are text */
+}
+
+static void
+test_for_terminal(void)
+{
+	char *t = text_for_terminal("Cháy\tnhà\x1b[31m  \n", 0);
+	CHECK_STR(t, "Cháy nhà [31m");
+	free(t);
+	t = text_for_terminal("dòng 1\ndòng 2", 0);
+	CHECK_STR(t, "dòng 1\ndòng 2");
+	free(t);
+	t = text_for_terminal("dòng 1\ndòng 2", 1);
+	CHECK_STR(t, "dòng 1 dòng 2");
+	free(t);
+	t = text_for_terminal("evil\xe2\x80\xae" "gnp.exe", 1);
+	CHECK_STR(t, "evil gnp.exe");
+	free(t);
+	t = text_for_terminal("a\xff" "b", 1);                         /* U+FFFD stays */
+	CHECK_STR(t, "a\xef\xbf\xbd" "b");
+	free(t);
+	t = text_for_terminal("Ho\xcc\x80" "a", 1);                    /* NFC */
+	CHECK_STR(t, "Hòa");
+	free(t);
+	t = text_for_terminal(NULL, 1);
+	CHECK_STR(t, "");
+	free(t);
+}
+
 UNIT_MAIN(UNIT(test_fold_words), UNIT(test_fold_sentences), UNIT(test_unaccent_vietnamese),
     UNIT(test_unaccent_gsm7), UNIT(test_clean), UNIT(test_chars), UNIT(test_truncate),
-    UNIT(test_contains_word))
+    UNIT(test_contains_word), UNIT(test_valid), UNIT(test_for_terminal))

@@ -5,8 +5,11 @@
 #include <string.h>
 
 #include "db/db.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
+#include "gateway/phone.h"
+#include "gateway/text.h"
 #include "gateway/timeutil.h"
+#include "gateway/view.h"
 
 #define CSV_LINE_MAX 512
 #define CSV_ROWS_MAX 5000
@@ -90,16 +93,6 @@ short_code_norm(const char *in, char *out)
 	return 0;
 }
 
-static json_t *
-officer_json(const struct officer *o)
-{
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)o->id,
-	    "name", cli_json_str(o->name), "phone", cli_json_str(o->phone),
-	    "zalo_oa", cli_json_str(o->zalo_oa), "zalo_bot", cli_json_str(o->zalo_bot),
-	    "channel", cli_json_str(o->channel), "role", cli_json_str(o->role),
-	    "short_code", cli_json_str(o->short_code));
-}
-
 static int
 officer_add(struct cli *c, int argc, char **argv)
 {
@@ -114,7 +107,7 @@ officer_add(struct cli *c, int argc, char **argv)
 	const char *what = "officer add";
 	struct officer o = { .channel = "sms", .role = "officer" };
 	const char *phone = NULL, *short_code = NULL;
-	char norm[CLI_PHONE_MAX], code[SHORT_CODE_MAX + 1];
+	char norm[PHONE_MAX], code[SHORT_CODE_MAX + 1];
 	int ch;
 	optind = 0;
 	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
@@ -133,7 +126,7 @@ officer_add(struct cli *c, int argc, char **argv)
 		return cli_error(CLI_USAGE, what, "unexpected argument \"%s\"", argv[optind]);
 	if (!o.name || !phone)
 		return cli_error(CLI_USAGE, what, "--name and --phone are required");
-	if (!cli_text_ok(o.name, CLI_NAME_MAX, 0))
+	if (!text_valid(o.name, CLI_NAME_MAX, 0))
 		return cli_error(CLI_USAGE, what, "--name must be 1-%d bytes of UTF-8 text",
 		    CLI_NAME_MAX);
 	if (cli_phone(what, phone, norm) < 0)
@@ -196,7 +189,7 @@ officer_list(struct cli *c, int argc, char **argv)
 	if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, officer_json(&v[i]));
+			json_array_append_new(arr, view_officer_json(&v[i]));
 		officers_free(v, n);
 		return cli_print_json(arr);
 	}
@@ -224,7 +217,7 @@ static int
 officer_remove(struct cli *c, int argc, char **argv)
 {
 	const char *what = "officer remove", *phone;
-	char norm[CLI_PHONE_MAX];
+	char norm[PHONE_MAX];
 	if (cli_one_arg(argc, argv, what, "tinbao officer remove PHONE", &phone) != 0)
 		return CLI_USAGE;
 	if (cli_phone(what, phone, norm) < 0)
@@ -276,7 +269,7 @@ shift_add(struct cli *c, int argc, char **argv)
 	};
 	const char *what = "shift add";
 	const char *phone = NULL, *from = NULL, *to = NULL, *level_s = NULL;
-	char norm[CLI_PHONE_MAX];
+	char norm[PHONE_MAX];
 	int always = 0, ch, level;
 	optind = 0;
 	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
@@ -321,25 +314,11 @@ shift_add(struct cli *c, int argc, char **argv)
 	int64_t id = db_shift_add(c->db, oid, level, always, start, end, timeutil_now());
 	if (id < 0)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
-	char a[32], b[32];
-	if (always) {
-		printf("added shift %lld: %s at level %d, always\n", (long long)id, norm, level);
-	} else {
-		timeutil_format_local(start, a, sizeof a);
-		timeutil_format_local(end, b, sizeof b);
-		printf("added shift %lld: %s at level %d, %s to %s\n", (long long)id, norm, level,
-		    a, b);
-	}
+	struct shift added = { .always = always, .starts_at = start, .ends_at = end };
+	char when[80];
+	view_shift_when(&added, when, sizeof when);
+	printf("added shift %lld: %s at level %d, %s\n", (long long)id, norm, level, when);
 	return CLI_OK;
-}
-
-static json_t *
-shift_json(const struct shift *s, const char *from, const char *to)
-{
-	return json_pack("{s:I, s:o, s:o, s:i, s:b, s:o, s:o}", "id", (json_int_t)s->id,
-	    "officer_phone", cli_json_str(s->officer_phone),
-	    "officer_name", cli_json_str(s->officer_name), "level", s->level, "always", s->always,
-	    "from", cli_json_str(s->always ? NULL : from), "to", cli_json_str(s->always ? NULL : to));
 }
 
 static int
@@ -376,21 +355,15 @@ shift_list(struct cli *c, int argc, char **argv)
 	else if (!json)
 		printf("%-4s %-9s %-28s %-14s %s\n", "ID", "LEVEL", "OFFICER", "PHONE", "ON DUTY");
 	for (size_t i = 0; i < n; i++) {
-		char from[32] = "", to[32] = "";
-		if (!v[i].always) {
-			timeutil_format_local(v[i].starts_at, from, sizeof from);
-			timeutil_format_local(v[i].ends_at, to, sizeof to);
-		}
+		char when[80];
 		if (json) {
-			json_array_append_new(arr, shift_json(&v[i], from, to));
+			json_array_append_new(arr, view_shift_json(&v[i]));
 			continue;
 		}
-		printf("%-4lld %d %-7s ", (long long)v[i].id, v[i].level, cli_level_name(v[i].level));
+		view_shift_when(&v[i], when, sizeof when);
+		printf("%-4lld %d %-7s ", (long long)v[i].id, v[i].level, view_level_name(v[i].level));
 		cli_cell(v[i].officer_name, 28);
-		if (v[i].always)
-			printf("%-14s always\n", v[i].officer_phone);
-		else
-			printf("%-14s %s to %s\n", v[i].officer_phone, from, to);
+		printf("%-14s %s\n", v[i].officer_phone, when);
 	}
 	shifts_free(v, n);
 	return json ? cli_print_json(arr) : CLI_OK;
@@ -492,7 +465,7 @@ no_time(const char *s)
 static int
 csv_row(struct cli *c, const char *file, int lineno, char *line, struct row *r)
 {
-	char *f[4], norm[CLI_PHONE_MAX];
+	char *f[4], norm[PHONE_MAX];
 	int bad = 0, nf = csv_split(line, f, 4);
 	if (nf < 0) {
 		fprintf(stderr, "%s:%d: a quoted field is not closed\n", file, lineno);
@@ -503,7 +476,7 @@ csv_row(struct cli *c, const char *file, int lineno, char *line, struct row *r)
 		    nf > 4 ? "more than" : "only", nf > 4 ? 4 : nf, nf == 1 ? "" : "s");
 		return 1;
 	}
-	if (cli_phone_norm(f[0], norm) < 0) {
+	if (phone_normalize_full(f[0], norm) < 0) {
 		fprintf(stderr, "%s:%d: \"%s\" is not a phone number\n", file, lineno, f[0]);
 		bad++;
 	} else {

@@ -10,16 +10,17 @@
 
 #include "db/db.h"
 #include "gateway/audit.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/config.h"
 #include "gateway/messages.h"
+#include "gateway/phone.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipops.h"
 #include "gateway/trackid.h"
+#include "gateway/view.h"
 
 #define TIPS_EXCERPT_CHARS 50
-#define TIP_ID_MAX 48
 
 static const char tips_usage[] =
     "usage: tinbao tips [--open] [--json]\n"
@@ -37,63 +38,6 @@ static const char ack_usage[] =
     "roster: the escalation stops and the citizen is told, as when the officer\n"
     "replies OK or XONG by SMS. ID is TB-7KM4Q9, tb7km4q9 or 7KM4Q9.\n";
 
-static void
-format_id(const struct config *cfg, const char *code, char *out)
-{
-	trackid_format(cfg->tracking_prefix, code, out, TIP_ID_MAX);
-}
-
-json_t *
-cli_tip_json(const struct config *cfg, const struct tip *t)
-{
-	char id[TIP_ID_MAX];
-	format_id(cfg, t->code, id);
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(id));
-	json_object_set_new(o, "status", json_string(tip_status_name(t->status)));
-	json_object_set_new(o, "level", json_integer(t->level));
-	json_object_set_new(o, "created_at", cli_json_time(t->created_at));
-	json_object_set_new(o, "acked_at", cli_json_time(t->acked_at));
-	json_object_set_new(o, "acked_by", cli_json_str(t->acked_by_name));
-	json_object_set_new(o, "channel", cli_json_str(t->channel));
-	json_object_set_new(o, "category", cli_json_str(t->category));
-	json_object_set_new(o, "text", cli_json_str(t->text));
-	json_object_set_new(o, "urgent", json_boolean(t->urgent));
-	json_object_set_new(o, "partial", json_boolean(t->partial));
-	json_object_set_new(o, "closed_at", cli_json_time(t->closed_at));
-	json_object_set_new(o, "closed_by", cli_json_str(t->closed_by_name));
-	json_object_set_new(o, "next_deadline", cli_json_time(t->status == TIP_NEW ?
-	    t->next_deadline : 0));
-	json_object_set_new(o, "waiting", json_boolean(t->waiting));
-	return o;
-}
-
-/* "due 03:01", "OVERDUE 03:01", "nobody on duty", or who acknowledged. */
-static void
-owner_or_due(const struct tip *t, int64_t now, char *out, size_t outsz)
-{
-	char hm[32];
-	if (t->status != TIP_NEW) {
-		snprintf(out, outsz, "%s", t->acked_by_name ? t->acked_by_name :
-		    t->closed_by_name ? t->closed_by_name : "-");
-	} else if (t->waiting || !t->next_deadline) {
-		snprintf(out, outsz, "nobody on duty");
-	} else {
-		timeutil_format_hm(t->next_deadline, hm, sizeof hm);
-		snprintf(out, outsz, "%s %s", t->next_deadline < now ? "OVERDUE" : "due", hm);
-	}
-}
-
-static const char *
-status_word(const struct tip *t)
-{
-	if (t->status == TIP_CLOSED)
-		return "closed";
-	if (t->status == TIP_ACKNOWLEDGED)
-		return "acked";
-	return t->waiting ? "WAITING" : "NEW";
-}
-
 static int
 tips_plain(const struct config *cfg, const struct tip *v, size_t n, int open_only)
 {
@@ -106,11 +50,11 @@ tips_plain(const struct config *cfg, const struct tip *v, size_t n, int open_onl
 	printf("%-*s %-16s %-7s %-3s %-5s %-22s %s\n", idw, "ID", "RECEIVED", "STATUS", "URG",
 	    "LEVEL", "ACKNOWLEDGED BY / DUE", "TEXT");
 	for (size_t i = 0; i < n; i++) {
-		char id[TIP_ID_MAX], when[32], who[160];
-		format_id(cfg, v[i].code, id);
+		char id[VIEW_ID_MAX], when[32], who[160];
+		view_tip_id(cfg, v[i].code, id);
 		timeutil_format_local(v[i].created_at, when, sizeof when);
-		owner_or_due(&v[i], now, who, sizeof who);
-		printf("%-*s %-16s %-7s %-3s %-5d ", idw, id, when, status_word(&v[i]),
+		view_tip_owner(&v[i], now, who, sizeof who);
+		printf("%-*s %-16s %-7s %-3s %-5d ", idw, id, when, view_tip_state(&v[i]),
 		    v[i].urgent ? "!" : "", v[i].level);
 		cli_cell(who, 22);
 		char *ex = text_truncate(v[i].text ? v[i].text : "", TIPS_EXCERPT_CHARS);
@@ -160,7 +104,7 @@ cli_tips(struct cli *c, int argc, char **argv)
 	} else if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, cli_tip_json(c->cfg, &v[i]));
+			json_array_append_new(arr, view_tip_json(c->cfg, &v[i]));
 		rc = cli_print_json(arr);
 	} else {
 		rc = tips_plain(c->cfg, v, n, open_only);
@@ -199,13 +143,13 @@ static void
 show_plain(const struct config *cfg, const struct tip *t, const struct tip_message *m, size_t nm,
     const struct escalation *e, size_t ne)
 {
-	char id[TIP_ID_MAX], buf[40], line[400];
+	char id[VIEW_ID_MAX], buf[40], line[400];
 	int64_t now = timeutil_now();
-	format_id(cfg, t->code, id);
+	view_tip_id(cfg, t->code, id);
 	printf("Tip %s%s%s\n", id, t->urgent ? "  [URGENT]" : "",
 	    t->partial ? "  [parts of the SMS missing]" : "");
 	snprintf(line, sizeof line, "%s, level %d (%s)", tip_status_name(t->status), t->level,
-	    cli_level_name(t->level));
+	    view_level_name(t->level));
 	show_line("status", line);
 	timeutil_format_local(t->created_at, buf, sizeof buf);
 	snprintf(line, sizeof line, "%s via %s (sender protected)", buf,
@@ -264,34 +208,6 @@ show_plain(const struct config *cfg, const struct tip *t, const struct tip_messa
 	}
 }
 
-static json_t *
-show_json(const struct config *cfg, const struct tip *t, const struct tip_message *m, size_t nm,
-    const struct escalation *e, size_t ne)
-{
-	json_t *o = cli_tip_json(cfg, t);
-	json_t *ms = json_array(), *es = json_array();
-	json_object_set_new(o, "close_note", cli_json_str(t->close_note));
-	for (size_t i = 0; i < nm; i++) {
-		json_t *x = json_object();
-		json_object_set_new(x, "direction", cli_json_str(m[i].direction));
-		json_object_set_new(x, "at", cli_json_time(m[i].at));
-		json_object_set_new(x, "text", cli_json_str(m[i].text));
-		json_object_set_new(x, "officer", cli_json_str(m[i].officer_name));
-		json_array_append_new(ms, x);
-	}
-	for (size_t i = 0; i < ne; i++) {
-		json_t *x = json_object();
-		json_object_set_new(x, "from_level", json_integer(e[i].from_level));
-		json_object_set_new(x, "to_level", json_integer(e[i].to_level));
-		json_object_set_new(x, "at", cli_json_time(e[i].at));
-		json_object_set_new(x, "reason", cli_json_str(e[i].reason));
-		json_array_append_new(es, x);
-	}
-	json_object_set_new(o, "messages", ms);
-	json_object_set_new(o, "escalations", es);
-	return o;
-}
-
 int
 cli_tip(struct cli *c, int argc, char **argv)
 {
@@ -314,7 +230,7 @@ cli_tip(struct cli *c, int argc, char **argv)
 	}
 	if (optind != argc - 2)
 		return cli_error(CLI_USAGE, what, "usage: tinbao tip show ID [--json]");
-	char code[TRACKID_CODE_LEN + 1], id[TIP_ID_MAX];
+	char code[TRACKID_CODE_LEN + 1], id[VIEW_ID_MAX];
 	if (parse_id(c, what, argv[1 + optind], code) < 0)
 		return CLI_USAGE;
 	if (cli_open(c, 0, what) < 0)
@@ -323,7 +239,7 @@ cli_tip(struct cli *c, int argc, char **argv)
 	int found = db_tip_by_code(c->db, code, &t);
 	if (found < 0)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
-	format_id(c->cfg, code, id);
+	view_tip_id(c->cfg, code, id);
 	if (found == 0)
 		return cli_error(CLI_FAIL, what, "no tip %s", id);
 	if (cli_audit_read(c, t.id, json ? "tip show --json" : "tip show") < 0) {
@@ -339,13 +255,9 @@ cli_tip(struct cli *c, int argc, char **argv)
 	    db_tip_attachments(c->db, t.id, &a, &na) < 0) {
 		rc = cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	} else if (json) {
-		json_t *o = show_json(c->cfg, &t, m, nm, e, ne), *as = json_array();
-		for (size_t i = 0; i < na; i++)
-			json_array_append_new(as, json_pack("{s:o, s:o, s:o, s:I, s:o}", "kind",
-			    cli_json_str(a[i].kind), "state", cli_json_str(a[i].state), "content_type",
-			    cli_json_str(a[i].content_type), "size", (json_int_t)a[i].size, "error",
-			    cli_json_str(a[i].error)));
-		json_object_set_new(o, "attachments", as);
+		struct view_tip_detail d = { .messages = m, .n_messages = nm, .escalations = e,
+		    .n_escalations = ne, .attachments = a, .n_attachments = na };
+		json_t *o = view_tip_detail_json(c->cfg, &t, &d);
 		rc = cli_print_json(o);
 	} else {
 		show_plain(c->cfg, &t, m, nm, e, ne);
@@ -401,10 +313,10 @@ ack_or_close(struct cli *c, int argc, char **argv, int closing)
 		    closing ? " [--note TEXT]" : "");
 	if (note && *note == '\0')
 		note = NULL;
-	if (note && !cli_text_ok(note, CLI_NOTE_MAX, 1))
+	if (note && !text_valid(note, TIPOPS_NOTE_MAX, 1))
 		return cli_error(CLI_USAGE, what, "--note must be 1-%d bytes of UTF-8 text",
-		    CLI_NOTE_MAX);
-	char code[TRACKID_CODE_LEN + 1], norm[CLI_PHONE_MAX], id[TIP_ID_MAX];
+		    TIPOPS_NOTE_MAX);
+	char code[TRACKID_CODE_LEN + 1], norm[PHONE_MAX], id[VIEW_ID_MAX];
 	if (parse_id(c, what, argv[optind], code) < 0)
 		return CLI_USAGE;
 	if (cli_phone(what, phone, norm) < 0)
@@ -422,7 +334,7 @@ ack_or_close(struct cli *c, int argc, char **argv, int closing)
 	enum tipops_result r = closing ?
 	    tipops_close(c->db, c->cfg, code, o.id, note, now, 0, reply, sizeof reply) :
 	    tipops_ack(c->db, c->cfg, code, o.id, now, 0, reply, sizeof reply);
-	format_id(c->cfg, code, id);
+	view_tip_id(c->cfg, code, id);
 	if (r == TIPOPS_DONE) {
 		/* tipops recorded the officer; the desk's unix user is on record too */
 		char who[128], detail[200];

@@ -6,11 +6,12 @@
 #include <string.h>
 
 #include "db/db.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/config.h"
 #include "gateway/retention.h"
 #include "gateway/timeutil.h"
 #include "gateway/trackid.h"
+#include "gateway/view.h"
 
 static const char retention_usage[] =
     "usage: tinbao retention run [--dry-run] [--json] [--now \"YYYY-MM-DD HH:MM\"]\n"
@@ -69,7 +70,7 @@ retention_cmd(struct cli *c, int argc, char **argv)
 			json_array_append_new(arr, json_string(id));
 		}
 		json_object_set_new(o, "dry_run", json_boolean(dry));
-		json_object_set_new(o, "closed_before", cli_json_time(rep.cutoff));
+		json_object_set_new(o, "closed_before", view_json_time(rep.cutoff));
 		json_object_set_new(o, "tips", arr);
 		json_object_set_new(o, "inbound", json_integer(rep.counts.inbound));
 		json_object_set_new(o, "outbox", json_integer(rep.counts.outbox));

@@ -1,8 +1,12 @@
 /* cli — what the `tinbao` subcommands share: the loaded configuration, the
- * database, option parsing, error reporting and exit codes, JSON and
- * terminal-safe printing. The helpers live in tinbao.c (the tool's main);
- * the subcommands in cli_roster.c and cli_tips.c. Single-threaded.
+ * database, option parsing, error reporting and exit codes, terminal-safe
+ * printing. The helpers are in cli.c, main and `key`/`zalo-oa` in tinbao.c,
+ * the subcommands in the other cli_*.c files. What a tip, an officer or a
+ * shift looks like (JSON and text) is gateway/view.h's, shared with the
+ * admin API; checking typed text and phone numbers is text.h's and phone.h's.
  *
+ * Linked into `tinbao` only: nothing outside gateway/cli/ includes this
+ * header (make lint checks). Threads: single-threaded, the tool's one thread.
  * Ownership: struct cli owns cfg and db; main() frees them after the
  * subcommand returns. Strings passed in are borrowed.
  */
@@ -20,8 +24,6 @@
 
 #define CLI_NAME_MAX 100  /* bytes in an officer's name */
 #define CLI_ID_MAX 64     /* bytes in a Zalo id */
-#define CLI_NOTE_MAX 1000 /* bytes in a close note */
-#define CLI_PHONE_MAX 40  /* a normalised phone number and its NUL */
 
 struct config;
 struct db;
@@ -63,13 +65,8 @@ int cli_one_arg(int argc, char **argv, const char *what, const char *usage_line,
 /* "1".."4" -> *level. 0 / -1. */
 int cli_level_parse(const char *s, int *level);
 
-/* 1 if s is 1..max bytes of valid UTF-8 with no control characters (a
- * newline only if allow_newline) and not only white space. */
-int cli_text_ok(const char *s, size_t max, int allow_newline);
-/* Normalise a phone number (identity_phone_normalize) into out
- * (CLI_PHONE_MAX bytes); only "+" and 8-15 digits pass. 0 / -1. */
-int cli_phone_norm(const char *in, char *out);
-/* The same, printing a usage error for WHAT on failure. */
+/* A full phone number (phone_normalize_full) into out (PHONE_MAX bytes);
+ * 0, or -1 after printing a usage error for WHAT. */
 int cli_phone(const char *what, const char *in, char *out);
 
 /* Print text from the database on the terminal: invalid UTF-8, control and
@@ -82,17 +79,6 @@ void cli_cell(const char *s, int width);
 
 /* Print a JSON value (taking ownership) on stdout as one document. */
 int cli_print_json(json_t *v);
-/* ISO 8601 time with offset, or null for 0. */
-json_t *cli_json_time(int64_t t);
-/* A string (invalid UTF-8 replaced), or null for NULL. Never NULL. */
-json_t *cli_json_str(const char *s);
-/* A tip with the stable field names of `tips --json` (DESIGN.md); never who
- * sent it. Shared by the CLI and the admin API. */
-struct tip;
-json_t *cli_tip_json(const struct config *cfg, const struct tip *t);
-
-/* 1 "duty", 2 "backup", 3 "leader", 4 "chief"; "?" otherwise. */
-const char *cli_level_name(int level);
 
 int cli_officer(struct cli *c, int argc, char **argv);
 int cli_shift(struct cli *c, int argc, char **argv);

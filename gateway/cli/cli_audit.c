@@ -6,10 +6,11 @@
 
 #include "db/db.h"
 #include "gateway/audit.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/config.h"
 #include "gateway/timeutil.h"
 #include "gateway/trackid.h"
+#include "gateway/view.h"
 
 static const char audit_usage[] =
     "usage: tinbao audit verify [--json] [--anchor ID:HASH]\n"
@@ -146,12 +147,12 @@ list_row(const struct audit_row *r, void *arg)
 	if (s->arr) {
 		json_t *o = json_object();
 		json_object_set_new(o, "row", json_integer(r->id));
-		json_object_set_new(o, "at", cli_json_time(r->at));
-		json_object_set_new(o, "actor", cli_json_str(r->actor));
-		json_object_set_new(o, "action", cli_json_str(r->action));
+		json_object_set_new(o, "at", view_json_time(r->at));
+		json_object_set_new(o, "actor", view_json_str(r->actor));
+		json_object_set_new(o, "action", view_json_str(r->action));
 		json_object_set_new(o, "tip", r->tip_id ? json_integer(r->tip_id) : json_null());
-		json_object_set_new(o, "detail", cli_json_str(r->detail));
-		json_object_set_new(o, "hash", cli_json_str(r->hash));
+		json_object_set_new(o, "detail", view_json_str(r->detail));
+		json_object_set_new(o, "hash", view_json_str(r->hash));
 		json_array_append_new(s->arr, o);
 		return 0;
 	}

@@ -10,14 +10,16 @@
 #include "db/db.h"
 #include "gateway/audit.h"
 #include "gateway/category.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/config.h"
 #include "gateway/legalclock.h"
 #include "gateway/messages.h"
+#include "gateway/phone.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
 #include "gateway/trackid.h"
+#include "gateway/view.h"
 
 #define LEGAL_ID_MAX 48
 #define DUE_DEFAULT_WITHIN (24 * 3600)
@@ -182,15 +184,15 @@ cli_due(struct cli *c, int argc, char **argv)
 			json_t *o = json_object();
 			json_object_set_new(o, "id", json_string(id));
 			json_object_set_new(o, "clock", json_string(e[i].notice ? "notice" : "pass_on"));
-			json_object_set_new(o, "deadline", cli_json_time(e[i].deadline));
+			json_object_set_new(o, "deadline", view_json_time(e[i].deadline));
 			json_object_set_new(o, "overdue", json_boolean(e[i].deadline <= now));
 			if (e[i].notice)
 				json_object_set_new(o, "notice_day", json_string(day));
-			json_object_set_new(o, "received_at", cli_json_time(e[i].t->created_at));
-			json_object_set_new(o, "settle_by", cli_json_time(e[i].clk.settle));
+			json_object_set_new(o, "received_at", view_json_time(e[i].t->created_at));
+			json_object_set_new(o, "settle_by", view_json_time(e[i].clk.settle));
 			json_object_set_new(o, "status", json_string(tip_status_name(e[i].t->status)));
 			json_object_set_new(o, "urgent", json_boolean(e[i].t->urgent));
-			json_object_set_new(o, "category", cli_json_str(e[i].t->category));
+			json_object_set_new(o, "category", view_json_str(e[i].t->category));
 			json_array_append_new(arr, o);
 		}
 		rc = cli_print_json(arr);
@@ -257,7 +259,7 @@ cli_notice(struct cli *c, int argc, char **argv)
 	}
 	if (optind != argc - 1 || !phone)
 		return cli_error(CLI_USAGE, "notice", "usage: tinbao notice ID --officer PHONE");
-	char code[TRACKID_CODE_LEN + 1], norm[CLI_PHONE_MAX], id[LEGAL_ID_MAX];
+	char code[TRACKID_CODE_LEN + 1], norm[PHONE_MAX], id[LEGAL_ID_MAX];
 	const char *arg = argv[optind];
 	if (trackid_parse(c->cfg->tracking_prefix, arg, strlen(arg), code, NULL) < 0)
 		return cli_error(CLI_USAGE, "notice", "\"%s\" is not a tracking ID", arg);
@@ -341,7 +343,7 @@ holiday_add(struct cli *c, int argc, char **argv)
 	const char *day = argv[optind], *name = argv[optind + 1];
 	if (holiday_day("holiday add", day) != 0)
 		return CLI_USAGE;
-	if (!cli_text_ok(name, HOLIDAY_NAME_MAX, 0))
+	if (!text_valid(name, HOLIDAY_NAME_MAX, 0))
 		return cli_error(CLI_USAGE, "holiday add", "the name must be 1-%d bytes of UTF-8 text",
 		    HOLIDAY_NAME_MAX);
 	if (cli_open(c, 0, "holiday add") < 0)
@@ -421,7 +423,7 @@ holiday_list(struct cli *c, int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, json_pack("{s:s, s:o}", "day", v[i].day, "name",
-			    cli_json_str(v[i].name)));
+			    view_json_str(v[i].name)));
 		holidays_free(v, n);
 		return cli_print_json(arr);
 	}

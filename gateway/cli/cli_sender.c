@@ -6,8 +6,9 @@
 #include <unistd.h>
 
 #include "db/db.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/config.h"
+#include "gateway/phone.h"
 #include "gateway/timeutil.h"
 #include "gateway/trackid.h"
 
@@ -38,7 +39,7 @@ sender_set(struct cli *c, int argc, char **argv, int mute)
 	if (optind != argc - 1)
 		return cli_error(CLI_USAGE, what, "usage: tinbao %s ID [--officer PHONE]", what);
 	const char *arg = argv[optind];
-	char code[TRACKID_CODE_LEN + 1], fid[40], norm[CLI_PHONE_MAX], actor[160];
+	char code[TRACKID_CODE_LEN + 1], fid[40], norm[PHONE_MAX], actor[160];
 	if (trackid_parse(c->cfg->tracking_prefix, arg, strlen(arg), code, NULL) < 0)
 		return cli_error(CLI_USAGE, what, "\"%s\" is not a tracking ID", arg);
 	trackid_format(c->cfg->tracking_prefix, code, fid, sizeof fid);

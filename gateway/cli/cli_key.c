@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "db/db.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/config.h"
 #include "gateway/keyrotate.h"
 

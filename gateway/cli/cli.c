@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "db/db.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/config.h"
-#include "gateway/identity.h"
+#include "gateway/phone.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
 
@@ -134,78 +134,12 @@ cli_level_parse(const char *s, int *level)
 	return 0;
 }
 
-/* ------------------------------------------------------------- text */
-
-/* The valid UTF-8 sequence at p: its length (1-4) and code point, or 0. */
-static int
-utf8_decode(const unsigned char *p, unsigned long *cp)
-{
-	unsigned long v, min;
-	int n;
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-		n = 2, v = p[0] & 0x1Fu, min = 0x80;
-	} else if ((p[0] & 0xF0) == 0xE0) {
-		n = 3, v = p[0] & 0x0Fu, min = 0x800;
-	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-		n = 4, v = p[0] & 0x07u, min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (int i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)      /* also stops at the NUL */
-			return 0;
-		v = (v << 6) | (p[i] & 0x3Fu);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return n;
-}
-
-/* Controls, and the bidi overrides that can make a terminal line lie. */
-static int
-unprintable(unsigned long cp)
-{
-	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x200E ||
-	    cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
-int
-cli_text_ok(const char *s, size_t max, int allow_newline)
-{
-	size_t len = strlen(s);
-	int visible = 0;
-	if (len == 0 || len > max)
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		unsigned long cp;
-		int n = utf8_decode(p, &cp);
-		if (n == 0 || (unprintable(cp) && !(allow_newline && cp == '\n')))
-			return 0;
-		if (cp != ' ' && cp != '\n' && cp != 0xA0)
-			visible = 1;
-		p += n;
-	}
-	return visible;
-}
-
-int
-cli_phone_norm(const char *in, char *out)
-{
-	size_t digits = 0;
-	if (identity_phone_normalize(in, out, CLI_PHONE_MAX) == 0 && out[0] == '+')
-		digits = strspn(out + 1, "0123456789");
-	return digits >= 8 && digits <= 15 && out[digits + 1] == '\0' ? 0 : -1;
-}
+/* ------------------------------------------------------------ input */
 
 int
 cli_phone(const char *what, const char *in, char *out)
 {
-	if (cli_phone_norm(in, out) < 0) {
+	if (phone_normalize_full(in, out) < 0) {
 		cli_error(CLI_USAGE, what, "\"%s\" is not a phone number (like 0901234567 or "
 		    "+84901234567)", in);
 		return -1;
@@ -213,35 +147,10 @@ cli_phone(const char *what, const char *in, char *out)
 	return 0;
 }
 
-/* A copy fit for a terminal (see cli_put); NULL when memory runs out. */
-static char *
-safe_dup(const char *s, int oneline)
-{
-	char *t = text_clean(s, strlen(s));
-	if (!t)
-		return NULL;
-	unsigned char *r = (unsigned char *)t, *w = r;
-	while (*r) {
-		unsigned long cp;
-		int n = utf8_decode(r, &cp);
-		if (n == 0 || (unprintable(cp) && cp != '\n') || (oneline && cp == '\n')) {
-			*w++ = ' ';
-			r += n ? n : 1;
-		} else {
-			memmove(w, r, (size_t)n);
-			w += n, r += n;
-		}
-	}
-	while (w > (unsigned char *)t && (w[-1] == ' ' || w[-1] == '\n'))
-		w--;
-	*w = '\0';
-	return t;
-}
-
 void
 cli_put(const char *s, int oneline, int indent)
 {
-	char *t = safe_dup(s ? s : "", oneline);
+	char *t = text_for_terminal(s, oneline);
 	if (!t) {
 		fputs("?", stdout);
 		return;
@@ -257,7 +166,7 @@ cli_put(const char *s, int oneline, int indent)
 void
 cli_cell(const char *s, int width)
 {
-	char *t = safe_dup(s ? s : "", 1);
+	char *t = text_for_terminal(s, 1);
 	char *cut = t ? text_truncate(t, (size_t)width) : NULL;
 	const char *out = cut ? cut : "?";
 	int n = (int)text_chars(out);
@@ -280,35 +189,3 @@ cli_print_json(json_t *v)
 	free(s);
 	return CLI_OK;
 }
-
-json_t *
-cli_json_time(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[40];
-	timeutil_format_iso(t, buf, sizeof buf);
-	return json_string(buf);
-}
-
-json_t *
-cli_json_str(const char *s)
-{
-	if (!s)
-		return json_null();
-	json_t *v = json_string(s);
-	if (!v) {           /* not valid UTF-8: replace the bad bytes */
-		char *t = text_clean(s, strlen(s));
-		v = t ? json_string(t) : NULL;
-		free(t);
-	}
-	return v ? v : json_null();
-}
-
-const char *
-cli_level_name(int level)
-{
-	static const char *const names[] = { "?", "duty", "backup", "leader", "chief" };
-	return level >= 1 && level <= 4 ? names[level] : names[0];
-}
-

@@ -12,7 +12,7 @@
 
 #include "db/db.h"
 #include "gateway/audit.h"
-#include "gateway/cli.h"
+#include "gateway/cli/cli.h"
 #include "gateway/config.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"

@@ -1,0 +1,179 @@
+/* view — see view.h. */
+#include "gateway/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "gateway/config.h"
+#include "gateway/text.h"
+#include "gateway/timeutil.h"
+#include "gateway/tipclock.h"
+#include "gateway/trackid.h"
+
+/* ---------------------------------------------------------------- JSON */
+
+json_t *
+view_json_time(int64_t t)
+{
+	if (!t)
+		return json_null();
+	char buf[40];
+	timeutil_format_iso(t, buf, sizeof buf);
+	return json_string(buf);
+}
+
+json_t *
+view_json_str(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *v = json_string(s);
+	if (!v) {           /* not valid UTF-8: replace the bad bytes */
+		char *t = text_clean(s, strlen(s));
+		v = t ? json_string(t) : NULL;
+		free(t);
+	}
+	return v ? v : json_null();
+}
+
+json_t *
+view_tip_json(const struct config *cfg, const struct tip *t)
+{
+	char id[VIEW_ID_MAX];
+	view_tip_id(cfg, t->code, id);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "status", json_string(tip_status_name(t->status)));
+	json_object_set_new(o, "level", json_integer(t->level));
+	json_object_set_new(o, "created_at", view_json_time(t->created_at));
+	json_object_set_new(o, "acked_at", view_json_time(t->acked_at));
+	json_object_set_new(o, "acked_by", view_json_str(t->acked_by_name));
+	json_object_set_new(o, "channel", view_json_str(t->channel));
+	json_object_set_new(o, "category", view_json_str(t->category));
+	json_object_set_new(o, "text", view_json_str(t->text));
+	json_object_set_new(o, "urgent", json_boolean(t->urgent));
+	json_object_set_new(o, "partial", json_boolean(t->partial));
+	json_object_set_new(o, "closed_at", view_json_time(t->closed_at));
+	json_object_set_new(o, "closed_by", view_json_str(t->closed_by_name));
+	json_object_set_new(o, "next_deadline", view_json_time(t->status == TIP_NEW ?
+	    t->next_deadline : 0));
+	json_object_set_new(o, "waiting", json_boolean(t->waiting));
+	return o;
+}
+
+json_t *
+view_tip_detail_json(const struct config *cfg, const struct tip *t,
+    const struct view_tip_detail *d)
+{
+	json_t *o = view_tip_json(cfg, t);
+	json_t *ms = json_array(), *es = json_array(), *as = json_array();
+	json_object_set_new(o, "close_note", view_json_str(t->close_note));
+	if (d->clock)
+		json_object_set_new(o, "legal", view_legal_json(d->clock, d->notice_at));
+	for (size_t i = 0; i < d->n_messages; i++) {
+		const struct tip_message *m = &d->messages[i];
+		json_array_append_new(ms, json_pack("{s:o, s:o, s:o, s:o}",
+		    "direction", view_json_str(m->direction), "at", view_json_time(m->at),
+		    "text", view_json_str(m->text), "officer", view_json_str(m->officer_name)));
+	}
+	for (size_t i = 0; i < d->n_escalations; i++) {
+		const struct escalation *e = &d->escalations[i];
+		json_array_append_new(es, json_pack("{s:i, s:i, s:o, s:o}",
+		    "from_level", e->from_level, "to_level", e->to_level,
+		    "at", view_json_time(e->at), "reason", view_json_str(e->reason)));
+	}
+	for (size_t i = 0; i < d->n_attachments; i++) {
+		const struct attachment *a = &d->attachments[i];
+		json_array_append_new(as, json_pack("{s:o, s:o, s:o, s:I, s:o}",
+		    "kind", view_json_str(a->kind), "state", view_json_str(a->state),
+		    "content_type", view_json_str(a->content_type),
+		    "size", (json_int_t)a->size, "error", view_json_str(a->error)));
+	}
+	json_object_set_new(o, "messages", ms);
+	json_object_set_new(o, "escalations", es);
+	json_object_set_new(o, "attachments", as);
+	return o;
+}
+
+json_t *
+view_legal_json(const struct tipclock *clk, int64_t notice_at)
+{
+	return json_pack("{s:o, s:o, s:o, s:o}", "pass_on_by", view_json_time(clk->pass_on),
+	    "notice_by", view_json_time(clk->notice_by),
+	    "notice_sent_at", view_json_time(notice_at), "settle_by", view_json_time(clk->settle));
+}
+
+json_t *
+view_officer_json(const struct officer *o)
+{
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)o->id,
+	    "name", view_json_str(o->name), "phone", view_json_str(o->phone),
+	    "zalo_oa", view_json_str(o->zalo_oa), "zalo_bot", view_json_str(o->zalo_bot),
+	    "channel", view_json_str(o->channel), "role", view_json_str(o->role),
+	    "short_code", view_json_str(o->short_code));
+}
+
+json_t *
+view_shift_json(const struct shift *s)
+{
+	return json_pack("{s:I, s:o, s:o, s:i, s:b, s:o, s:o}", "id", (json_int_t)s->id,
+	    "officer_phone", view_json_str(s->officer_phone),
+	    "officer_name", view_json_str(s->officer_name), "level", s->level,
+	    "always", s->always, "from", view_json_time(s->always ? 0 : s->starts_at),
+	    "to", view_json_time(s->always ? 0 : s->ends_at));
+}
+
+/* ---------------------------------------------------------------- text */
+
+void
+view_tip_id(const struct config *cfg, const char *code, char out[VIEW_ID_MAX])
+{
+	trackid_format(cfg->tracking_prefix, code, out, VIEW_ID_MAX);
+}
+
+const char *
+view_tip_state(const struct tip *t)
+{
+	if (t->status == TIP_CLOSED)
+		return "closed";
+	if (t->status == TIP_ACKNOWLEDGED)
+		return "acked";
+	return t->waiting ? "WAITING" : "NEW";
+}
+
+void
+view_tip_owner(const struct tip *t, int64_t now, char *out, size_t outsz)
+{
+	char hm[32];
+	if (t->status != TIP_NEW) {
+		snprintf(out, outsz, "%s", t->acked_by_name ? t->acked_by_name :
+		    t->closed_by_name ? t->closed_by_name : "-");
+	} else if (t->waiting || !t->next_deadline) {
+		snprintf(out, outsz, "nobody on duty");
+	} else {
+		timeutil_format_hm(t->next_deadline, hm, sizeof hm);
+		snprintf(out, outsz, "%s %s", t->next_deadline < now ? "OVERDUE" : "due", hm);
+	}
+}
+
+const char *
+view_level_name(int level)
+{
+	static const char *const names[] = { "?", "duty", "backup", "leader", "chief" };
+	return level >= 1 && level <= 4 ? names[level] : names[0];
+}
+
+void
+view_shift_when(const struct shift *s, char *out, size_t outsz)
+{
+	char from[32], to[32];
+	if (s->always) {
+		snprintf(out, outsz, "always");
+		return;
+	}
+	timeutil_format_local(s->starts_at, from, sizeof from);
+	timeutil_format_local(s->ends_at, to, sizeof to);
+	snprintf(out, outsz, "%s to %s", from, to);
+}

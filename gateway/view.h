@@ -1,0 +1,91 @@
+/* view — the one shape of each thing people are shown: a tip, an officer, a
+ * shift and a tip's legal clocks, as JSON (`tinbao ... --json` and the admin
+ * API answer with the same objects, field for field) and as the short text
+ * forms the command line prints. JSON times are ISO 8601 with the zone
+ * offset ("2026-11-22T14:05:00+07:00"), or null, everywhere. Who sent a tip
+ * is part of no shape: its sealed address and pseudonym are never read here.
+ *
+ * Threads: pure functions without state, any thread (once the process has
+ * called timeutil_set_zone()).
+ * Ownership: arguments are borrowed and not kept. A returned json_t is a new
+ * reference that belongs to the caller (json_decref); view_json_str and
+ * view_json_time never return NULL (JSON null instead), the others only when
+ * memory runs out. Text forms go into the caller's buffer, cut to its size.
+ */
+#ifndef TINBAO_VIEW_H
+#define TINBAO_VIEW_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VIEW_ID_MAX 48          /* a tracking ID with any prefix, and its NUL */
+
+struct attachment;
+struct config;
+struct escalation;
+struct officer;
+struct shift;
+struct tip;
+struct tip_message;
+struct tipclock;
+
+/* ---------------------------------------------------------------- JSON */
+
+/* ISO 8601 time with offset, or null for 0. */
+json_t *view_json_time(int64_t t);
+/* A string (invalid UTF-8 replaced), or null for NULL. */
+json_t *view_json_str(const char *s);
+
+/* A tip with the stable field names of DESIGN.md (`tips --json`, GET
+ * /api/tips): id, status, level, created_at, acked_at, acked_by, channel,
+ * category, text, urgent, partial, closed_at, closed_by, next_deadline
+ * (only while it waits for an acknowledgement), waiting. */
+json_t *view_tip_json(const struct config *cfg, const struct tip *t);
+
+/* What one tip's page holds besides the tip (`tip show --json`, GET
+ * /api/tips/ID). */
+struct view_tip_detail {
+	const struct tip_message *messages;
+	size_t n_messages;
+	const struct escalation *escalations;
+	size_t n_escalations;
+	const struct attachment *attachments;
+	size_t n_attachments;
+	const struct tipclock *clock;   /* the legal clocks; NULL: no "legal" field */
+	int64_t notice_at;              /* receipt notice given (0: not yet) */
+};
+/* view_tip_json and close_note, legal (when d->clock), messages (direction,
+ * at, text, officer), escalations (from_level, to_level, at, reason) and
+ * attachments (kind, state, content_type, size, error). */
+json_t *view_tip_detail_json(const struct config *cfg, const struct tip *t,
+    const struct view_tip_detail *d);
+
+/* A tip's legal clocks (tipclock.h): pass_on_by, notice_by, notice_sent_at
+ * (notice_at, null when 0), settle_by. */
+json_t *view_legal_json(const struct tipclock *clk, int64_t notice_at);
+
+/* id, name, phone, zalo_oa, zalo_bot, channel, role, short_code. */
+json_t *view_officer_json(const struct officer *o);
+
+/* id, officer_phone, officer_name, level, always, from, to (null when
+ * always). */
+json_t *view_shift_json(const struct shift *s);
+
+/* ---------------------------------------------------------------- text */
+
+/* "TB" + "7KM4Q9" -> "TB-7KM4Q9" (the configured prefix). */
+void view_tip_id(const struct config *cfg, const char *code, char out[VIEW_ID_MAX]);
+/* A tip's state in a listing: "NEW", "WAITING" (nobody on duty), "acked",
+ * "closed". */
+const char *view_tip_state(const struct tip *t);
+/* Who has a tip or when it is due: the officer who acknowledged (or closed)
+ * it, "due 14:05", "OVERDUE 14:05" or "nobody on duty". */
+void view_tip_owner(const struct tip *t, int64_t now, char *out, size_t outsz);
+/* 1 "duty", 2 "backup", 3 "leader", 4 "chief"; "?" otherwise. */
+const char *view_level_name(int level);
+/* When a shift is on duty: "always", or "2026-11-22 07:00 to 2026-11-22
+ * 19:00" (local). */
+void view_shift_when(const struct shift *s, char *out, size_t outsz);
+
+#endif
