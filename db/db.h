@@ -350,8 +350,9 @@ int64_t db_outbox_add(struct db *db, const char *channel, const char *dest,
 int db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t now,
     int64_t lease_s, struct outbox_item *out);
 int db_outbox_sent(struct db *db, int64_t id, const char *via, int64_t now);
-/* Officers' messages on `channel` still unsent that were queued before
- * `before` (at most max): candidates for the SMS fallback. */
+/* Officers' messages on `channel` still queued (not claimed by a sender)
+ * that were queued before `before` (at most max): candidates for the SMS
+ * fallback. */
 int db_outbox_stale_officer(struct db *db, const char *channel, int64_t before,
     struct outbox_item **out, size_t *n, size_t max);
 /* The claimed message is being handed to the device (`via`): a crash from
