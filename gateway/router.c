@@ -72,7 +72,8 @@ route_next(struct router *r)
 	enum route_outcome out = ROUTE_ERROR;
 	if (db_begin(r->db) == 0) {
 		out = route_message(r->db, r->cfg, r->id, &m, now, &tip_id);
-		if (out != ROUTE_ERROR && db_inbound_mark(r->db, m.id, tip_id, now) < 0)
+		if (out != ROUTE_ERROR && (out == ROUTE_NOT_KEPT ? db_inbound_drop(r->db, m.id) :
+		    db_inbound_mark(r->db, m.id, tip_id, now)) < 0)
 			out = ROUTE_ERROR;
 		if (out != ROUTE_ERROR && db_commit(r->db) < 0)
 			out = ROUTE_ERROR;
