@@ -32,8 +32,8 @@
  * to that channel's report. outbox_settle_interrupted() settles the rows a
  * killed daemon left 'sending' on a channel without a "handed" mark.
  *
- * Threads: any thread that owns `db` (its own connection); outbox_report()
- * runs its own transaction, so not inside the caller's. The outbox logs each
+ * Threads: any thread that owns `db` (its own connection); each call makes
+ * its own transactions, so it is not called inside one. The outbox logs each
  * decision once (tag "outbox"); the channel logs only what it alone knows.
  * Ownership: every pointer is borrowed for the call.
  */
