@@ -183,6 +183,12 @@ static const char *const migrations[] = {
 	"CREATE TABLE holidays ("
 	"  day TEXT PRIMARY KEY,"                          /* YYYY-MM-DD */
 	"  name TEXT NOT NULL);",
+	/* 4 -> 5: what the router needs of an admitted message besides its
+	 * text: a group message (chat: the group, where an answer goes) or a
+	 * channel event (text: its name), see enum inbound_kind */
+	"ALTER TABLE inbound ADD COLUMN kind TEXT NOT NULL DEFAULT 'message' "
+	"  CHECK (kind IN ('message','group','event'));"
+	"ALTER TABLE inbound ADD COLUMN chat TEXT;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 

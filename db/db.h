@@ -38,6 +38,13 @@ void db_busy_timeout(struct db *db, int ms);
 
 /* ---------------------------------------------------------------- inbound */
 
+/* What an admitted row is; the router decides what it becomes. */
+enum inbound_kind {
+	INBOUND_MESSAGE,   /* a message to the gateway: an SMS, a private chat */
+	INBOUND_GROUP,     /* written in a group chat (chat: the group's id) */
+	INBOUND_EVENT,     /* a channel event to record, not a message (text: its name) */
+};
+
 struct inbound {
 	int64_t id;
 	char *channel;
@@ -49,6 +56,8 @@ struct inbound {
 	char *text;
 	int64_t received_at;
 	int partial;
+	enum inbound_kind kind;
+	char *chat;                   /* INBOUND_GROUP: the group's chat id; else NULL */
 };
 void inbound_clear(struct inbound *m);
 
@@ -58,6 +67,12 @@ int db_inbound_insert(struct db *db, const char *channel, const char *channel_ms
     const char *via, const unsigned char *sealed, size_t sealed_len,
     const char *pseudonym, const char *text, int64_t received_at,
     int64_t source_time, int partial);
+/* The same for a row of another kind; chat is the group's id for
+ * INBOUND_GROUP, NULL otherwise. */
+int db_inbound_insert_kind(struct db *db, enum inbound_kind kind, const char *chat,
+    const char *channel, const char *channel_msg_id, const char *via,
+    const unsigned char *sealed, size_t sealed_len, const char *pseudonym, const char *text,
+    int64_t received_at, int64_t source_time);
 /* Store one part of a multipart SMS (deduplicated by part_key); when the
  * group then has every part, join it and insert the whole message.
  * Returns 1 if something new was stored, 0 for a duplicate, -1 on error. */
@@ -72,6 +87,9 @@ int db_parts_expire(struct db *db, int64_t before, int64_t now);
 /* The oldest admitted message not yet routed: 1 found, 0 none, -1 error. */
 int db_inbound_next(struct db *db, struct inbound *out);
 int db_inbound_mark(struct db *db, int64_t id, int64_t tip_id, int64_t now);
+/* Delete a routed row that must not be kept (a stranger's group message, a
+ * recorded event). Inside the router's transaction. */
+int db_inbound_drop(struct db *db, int64_t id);
 
 /* --------------------------------------------------------------- officers */
 
@@ -350,8 +368,9 @@ int64_t db_outbox_add(struct db *db, const char *channel, const char *dest,
 int db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t now,
     int64_t lease_s, struct outbox_item *out);
 int db_outbox_sent(struct db *db, int64_t id, const char *via, int64_t now);
-/* Officers' messages on `channel` still unsent that were queued before
- * `before` (at most max): candidates for the SMS fallback. */
+/* Officers' messages on `channel` still queued (not claimed by a sender)
+ * that were queued before `before` (at most max): candidates for the SMS
+ * fallback. */
 int db_outbox_stale_officer(struct db *db, const char *channel, int64_t before,
     struct outbox_item **out, size_t *n, size_t max);
 /* The claimed message is being handed to the device (`via`): a crash from

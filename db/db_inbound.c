@@ -16,17 +16,30 @@ inbound_clear(struct inbound *m)
 	free(m->sender_sealed);
 	free(m->pseudonym);
 	free(m->text);
+	free(m->chat);
 	memset(m, 0, sizeof *m);
 }
 
-int
-db_inbound_insert(struct db *db, const char *channel, const char *channel_msg_id,
-    const char *via, const unsigned char *sealed, size_t sealed_len, const char *pseudonym,
-    const char *text, int64_t received_at, int64_t source_time, int partial)
+static const char *const kind_names[] = { "message", "group", "event" };
+
+static enum inbound_kind
+kind_of(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof kind_names / sizeof kind_names[0]; i++)
+		if (strcmp(name, kind_names[i]) == 0)
+			return (enum inbound_kind)i;
+	return INBOUND_MESSAGE;
+}
+
+static int
+insert(struct db *db, enum inbound_kind kind, const char *chat, const char *channel,
+    const char *channel_msg_id, const char *via, const unsigned char *sealed,
+    size_t sealed_len, const char *pseudonym, const char *text, int64_t received_at,
+    int64_t source_time, int partial)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO inbound(channel, channel_msg_id, via, "
-	    "sender_sealed, pseudonym, text, received_at, source_time, partial) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+	    "sender_sealed, pseudonym, text, received_at, source_time, partial, kind, chat) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
 	    "ON CONFLICT(channel, channel_msg_id) DO NOTHING");
 	if (!st)
 		return -1;
@@ -40,9 +53,34 @@ db_inbound_insert(struct db *db, const char *channel, const char *channel_msg_id
 	sqlite3_bind_int64(st, 7, received_at);
 	db_bind_i64_or_null(st, 8, source_time);
 	sqlite3_bind_int(st, 9, partial ? 1 : 0);
+	db_bind_text(st, 10, kind_names[kind]);
+	db_bind_text(st, 11, chat);
 	if (db_step_done(db, st, "admit") < 0)
 		return -1;
 	return sqlite3_changes(db->h) > 0 ? 1 : 0;
+}
+
+int
+db_inbound_insert(struct db *db, const char *channel, const char *channel_msg_id,
+    const char *via, const unsigned char *sealed, size_t sealed_len, const char *pseudonym,
+    const char *text, int64_t received_at, int64_t source_time, int partial)
+{
+	return insert(db, INBOUND_MESSAGE, NULL, channel, channel_msg_id, via, sealed, sealed_len,
+	    pseudonym, text, received_at, source_time, partial);
+}
+
+int
+db_inbound_insert_kind(struct db *db, enum inbound_kind kind, const char *chat,
+    const char *channel, const char *channel_msg_id, const char *via,
+    const unsigned char *sealed, size_t sealed_len, const char *pseudonym, const char *text,
+    int64_t received_at, int64_t source_time)
+{
+	if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0]) {
+		snprintf(db->err, sizeof db->err, "admit: unknown kind %d", (int)kind);
+		return -1;
+	}
+	return insert(db, kind, chat, channel, channel_msg_id, via, sealed, sealed_len, pseudonym,
+	    text, received_at, source_time, 0);
 }
 
 /* Join the open parts of group `grp` (complete or not) into one admitted
@@ -221,8 +259,8 @@ int
 db_inbound_next(struct db *db, struct inbound *out)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT id, channel, channel_msg_id, via, sender_sealed, "
-	    "pseudonym, text, received_at, partial FROM inbound WHERE processed_at IS NULL "
-	    "ORDER BY id LIMIT 1");
+	    "pseudonym, text, received_at, partial, kind, chat FROM inbound "
+	    "WHERE processed_at IS NULL ORDER BY id LIMIT 1");
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
@@ -237,6 +275,8 @@ db_inbound_next(struct db *db, struct inbound *out)
 		out->text = db_col_text(st, 6);
 		out->received_at = sqlite3_column_int64(st, 7);
 		out->partial = sqlite3_column_int(st, 8);
+		out->kind = kind_of((const char *)sqlite3_column_text(st, 9));
+		out->chat = db_col_text(st, 10);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -255,6 +295,16 @@ db_inbound_mark(struct db *db, int64_t id, int64_t tip_id, int64_t now)
 	sqlite3_bind_int64(st, 2, now);
 	db_bind_i64_or_null(st, 3, tip_id);
 	return db_step_done(db, st, "mark inbound");
+}
+
+int
+db_inbound_drop(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(db, "DELETE FROM inbound WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return db_step_done(db, st, "drop inbound");
 }
 
 int

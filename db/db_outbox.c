@@ -142,7 +142,7 @@ db_outbox_stale_officer(struct db *db, const char *channel, int64_t before,
     struct outbox_item **out, size_t *n, size_t max)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT " DB_OUTBOX_ITEM_COLS " FROM outbox WHERE channel = ?1 AND officer_id IS NOT NULL AND "
-	    "state IN ('queued','sending') AND created_at < ?2 ORDER BY id LIMIT ?3");
+	    "state = 'queued' AND created_at < ?2 ORDER BY id LIMIT ?3");
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, channel);

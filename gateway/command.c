@@ -287,3 +287,31 @@ command_parse_citizen(const char *prefix, const char *text, struct command *out)
 	out->arg_len = strlen(text);
 	return 0;
 }
+
+const char *
+command_after_mention(const char *text)
+{
+	if (!text || text[0] != '@')
+		return text;
+	char *folded = text_fold(text);
+	const char *found = NULL;
+	/* folding keeps one word per word: walk both strings word by word */
+	const char *p = text, *f = folded;
+	while (folded && *p && !found) {
+		while (*p == ' ' || *p == '\n' || *p == '\t')
+			p++;
+		while (*f == ' ')
+			f++;
+		for (size_t i = 0; i < sizeof officer_words / sizeof officer_words[0] && !found; i++) {
+			size_t n = strlen(officer_words[i].word);
+			if (strncmp(f, officer_words[i].word, n) == 0 && (f[n] == ' ' || f[n] == '\0'))
+				found = p;
+		}
+		while (*p && *p != ' ' && *p != '\n' && *p != '\t')
+			p++;
+		while (*f && *f != ' ')
+			f++;
+	}
+	free(folded);
+	return found ? found : text;
+}

@@ -54,5 +54,10 @@ int command_parse_officer(const char *prefix, const char *text, struct command *
  * for a plain tip — which is also what "TT" followed by words that are not
  * an id gives, so a tip that starts with "TT" is never lost. */
 int command_parse_citizen(const char *prefix, const char *text, struct command *out);
+/* In a group the Zalo bot sees only messages that mention it: "@Bot CA
+ * Thạch Khôi OK 7KM4QX". A text that starts with '@' is read from its first
+ * officer command word on (a pointer into text); any other text, or one
+ * with no command word, is returned as it is. */
+const char *command_after_mention(const char *text);
 
 #endif

@@ -86,21 +86,28 @@ notify_citizen(struct db *db, const struct config *cfg, const char *channel,
 }
 
 int
-notify_duty_group(struct db *db, const struct config *cfg, int64_t tip_id, const char *kind,
+notify_group(struct db *db, const char *chat, int64_t tip_id, const char *kind,
     const char *text, int64_t now)
 {
-	if (!cfg->bot_duty_group || !*cfg->bot_duty_group || !cfg->bot_token_file)
-		return 0;
 	char *body = render(text, 0);
 	if (!body)
 		return -1;
 	/* "[@..." would mention people in a Zalo group: relayed text must not */
 	for (char *p = strstr(body, "[@"); p; p = strstr(p + 1, "[@"))
 		*p = '(';
-	int rc = db_outbox_add(db, "zalo_bot", cfg->bot_duty_group, NULL, 0, 0, tip_id, kind, body,
-	    now) > 0 ? 0 : -1;
+	int rc = db_outbox_add(db, "zalo_bot", chat, NULL, 0, 0, tip_id, kind, body, now) > 0 ?
+	    0 : -1;
 	free(body);
 	return rc;
+}
+
+int
+notify_duty_group(struct db *db, const struct config *cfg, int64_t tip_id, const char *kind,
+    const char *text, int64_t now)
+{
+	if (!cfg->bot_duty_group || !*cfg->bot_duty_group || !cfg->bot_token_file)
+		return 0;
+	return notify_group(db, cfg->bot_duty_group, tip_id, kind, text, now);
 }
 
 int

@@ -30,6 +30,10 @@ int notify_officer_sms(struct db *db, const struct config *cfg, int64_t officer_
 int notify_citizen(struct db *db, const struct config *cfg, const char *channel,
     const unsigned char *sealed, size_t sealed_len, int64_t tip_id, const char *kind,
     const char *text, int64_t now);
+/* Post into a Zalo bot group chat (its id is kept plain: a group, not a
+ * person); "[@" in the text is neutralised so it mentions nobody. 0 / -1. */
+int notify_group(struct db *db, const char *chat, int64_t tip_id, const char *kind,
+    const char *text, int64_t now);
 /* Post to the officers' Zalo group ([zalo_bot] duty_group) when there is
  * one; the text never names the sender. 0 / -1. */
 int notify_duty_group(struct db *db, const struct config *cfg, int64_t tip_id,

@@ -422,20 +422,49 @@ find_officer(struct db *db, const struct identity *id, const struct inbound *m,
 	return found;
 }
 
+/* A channel event (a follow, an unfollow): recorded by the sender's
+ * pseudonym, never a tip, and the row is not kept. */
+static enum route_outcome
+record_event(struct db *db, const struct inbound *m)
+{
+	return db_audit(db, m->received_at, m->channel, m->text, 0, m->pseudonym) < 0 ?
+	    ROUTE_ERROR : ROUTE_NOT_KEPT;
+}
+
+/* Anybody but an officer who mentions the bot in a group gets one short
+ * answer in the group that repeats none of their text; the message is never
+ * a tip (the whole group can read it) and is not kept. */
+static enum route_outcome
+group_stranger(struct db *db, const struct inbound *m, int64_t now)
+{
+	char text[MSG_MAX];
+	msg_group_steer(text);
+	if (m->chat && notify_group(db, m->chat, 0, "group_steer", text, now) < 0)
+		return ROUTE_ERROR;
+	log_info(TAG, "a group message mentioned the bot: answered with the private-chat hint");
+	return ROUTE_NOT_KEPT;
+}
+
 enum route_outcome
 route_message(struct db *db, const struct config *cfg, const struct identity *id,
     const struct inbound *m, int64_t now, int64_t *tip_id)
 {
 	*tip_id = 0;
+	if (m->kind == INBOUND_EVENT)
+		return record_event(db, m);
 	struct officer o;
 	int found = find_officer(db, id, m, &o);
 	if (found < 0)
 		return ROUTE_ERROR;
 	if (found) {
-		int rc = officer_command(db, cfg, &o, m->text, now);
+		/* in a group the command follows the mention of the bot */
+		const char *text = m->kind == INBOUND_GROUP ? command_after_mention(m->text) : m->text;
+		int rc = officer_command(db, cfg, &o, text, now);
 		officer_clear(&o);
 		return rc < 0 ? ROUTE_ERROR : ROUTE_COMMAND;
 	}
+	if (m->kind == INBOUND_GROUP)
+		return group_stranger(db, m, now);
 	if (m->sender_sealed_len && !abuse_answerable(cfg, id, m)) {
 		/* Loop protection: a short code, an alphanumeric sender or our own
 		 * modem is never answered; its tip keeps no reply address. */

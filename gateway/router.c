@@ -17,6 +17,7 @@
 #include "gateway/identity.h"
 #include "gateway/keyrotate.h"
 #include "gateway/log.h"
+#include "gateway/outbox.h"
 #include "gateway/retention.h"
 #include "gateway/route.h"
 
@@ -25,6 +26,7 @@
 #define ROUTER_DUE_BATCH 64
 #define ROUTER_MAX_TRIES 5        /* a message that fails this often is set aside */
 #define ROUTER_RETENTION_CHECK_S 300
+#define ROUTER_STALE_CHECK_S 2    /* how often officers' stale Zalo messages are looked for */
 #define KEYROTATE_COUNTER "key_in_use"   /* identity_key_fingerprint() of tinbaod's key */   /* how often to see whether today's run is done */
 
 struct router {
@@ -43,6 +45,7 @@ struct router {
 	int failing_count;
 	int64_t data_version;
 	int64_t flood_checked;       /* when the flood guard last ran */
+	int64_t stale_next;          /* when to look for officers' stale Zalo messages */
 	int heartbeat;
 	int64_t retention_next;      /* when to look at the daily retention run again */
 	int64_t key_told;            /* fingerprint last written to counters */
@@ -69,7 +72,8 @@ route_next(struct router *r)
 	enum route_outcome out = ROUTE_ERROR;
 	if (db_begin(r->db) == 0) {
 		out = route_message(r->db, r->cfg, r->id, &m, now, &tip_id);
-		if (out != ROUTE_ERROR && db_inbound_mark(r->db, m.id, tip_id, now) < 0)
+		if (out != ROUTE_ERROR && (out == ROUTE_NOT_KEPT ? db_inbound_drop(r->db, m.id) :
+		    db_inbound_mark(r->db, m.id, tip_id, now)) < 0)
 			out = ROUTE_ERROR;
 		if (out != ROUTE_ERROR && db_commit(r->db) < 0)
 			out = ROUTE_ERROR;
@@ -244,6 +248,13 @@ router_main(void *arg)
 			failed = 1;
 		} else if (collapsed > 0 && r->wake_senders) {
 			r->wake_senders(r->arg);
+		}
+		if (tick >= r->stale_next) {
+			r->stale_next = tick + ROUTER_STALE_CHECK_S;
+			int moved = outbox_fall_back_stale(r->db, r->cfg, tick);
+			failed |= moved < 0;
+			if (moved > 0 && r->wake_senders)
+				r->wake_senders(r->arg);
 		}
 		run_retention(r);
 		refresh_key(r);

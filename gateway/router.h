@@ -5,7 +5,9 @@
  * close, list), with the outgoing messages queued in the outbox. Between
  * messages it sleeps until the earliest escalation deadline (an indexed
  * MIN() lookup, no table scans) or until router_wake(). Deadlines live in the
- * database, so after a restart a missed one fires once, at once.
+ * database, so after a restart a missed one fires once, at once. Every
+ * few seconds it also sends by SMS the officers' Zalo messages still queued
+ * past [outbox] fallback_after (outbox_fall_back_stale(), gateway/outbox.h).
  *
  * router_start() opens the thread's own connection. router_wake() may be
  * called from any thread. After each transaction that queued messages,

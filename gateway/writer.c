@@ -52,8 +52,9 @@ admit_one(struct db *db, const struct admission *a)
 		return db_part_insert(db, a->via, a->part_group, a->part_seq, a->part_total,
 		    a->sender_sealed, a->sender_sealed_len, a->pseudonym, a->text,
 		    a->received_at, a->source_time);
-	int r = db_inbound_insert(db, a->channel, a->channel_msg_id, a->via, a->sender_sealed,
-	    a->sender_sealed_len, a->pseudonym, a->text, a->received_at, a->source_time, 0);
+	int r = db_inbound_insert_kind(db, a->kind, a->chat, a->channel, a->channel_msg_id, a->via,
+	    a->sender_sealed, a->sender_sealed_len, a->pseudonym, a->text, a->received_at,
+	    a->source_time);
 	for (size_t i = 0; r >= 0 && i < a->n_attachments; i++)
 		if (db_attachment_add(db, a->channel, a->channel_msg_id, a->attachment_kinds[i],
 		    a->attachment_urls[i], a->received_at) < 0)

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db/db.h"
+
 #define WRITER_QUEUE_MAX 4096      /* admissions waiting; callers block past it */
 #define WRITER_BATCH_MAX 512       /* admissions in one transaction */
 
@@ -33,6 +35,10 @@ struct admission {
 	const char *part_group;
 	int part_seq;
 	int part_total;
+	/* what it is (a message unless said otherwise) and, for a group
+	 * message, the group's chat id: the router decides what follows */
+	enum inbound_kind kind;
+	const char *chat;
 	/* files the message links to (Zalo): fetched later, kept with the tip */
 	const char *const *attachment_kinds;
 	const char *const *attachment_urls;

@@ -25,6 +25,7 @@
 #include "gateway/identity.h"
 #include "gateway/heartbeat.h"
 #include "gateway/log.h"
+#include "gateway/outbox.h"
 #include "gateway/text.h"
 #include "gateway/writer.h"
 #include "modem/smscodec.h"
@@ -636,17 +637,6 @@ poll_inbox(struct modem *m)
 
 /* --------------------------------------------------------------- send */
 
-/* it->attempts already counts this attempt (the claim adds it): give up
- * once it reaches max_attempts, else wait retry_base * 2^(attempts-1),
- * at most retry_max. */
-static int64_t
-retry_at(const struct modem *m, int attempts, time_t now)
-{
-	if (attempts >= m->cfg->max_attempts)
-		return 0;
-	return (int64_t)now + backoff_delay(m->cfg->retry_base, m->cfg->retry_max, attempts);
-}
-
 /* Send every part. 0 sent; -1 failed with the reason in why. */
 static int
 send_parts(struct modem *m, GSM_MultiSMSMessage *multi, char *why, size_t whylen)
@@ -696,36 +686,15 @@ send_parts(struct modem *m, GSM_MultiSMSMessage *multi, char *why, size_t whylen
 	return 0;
 }
 
+/* Tell the outbox what happened; it decides what follows. */
 static void
 record_result(struct modem *m, const struct outbox_item *it, int ok, int permanent,
-    int parts, const char *why)
+    const char *why)
 {
-	time_t now = time(NULL);
-	const char *to = it->dest ? "an officer" : "a citizen";
-	int rc;
-	if (ok) {
-		rc = db_outbox_sent(m->db, it->id, m->mc->name, now);
-		if (rc < 0)                      /* sent but not recorded: it would go again */
-			rc = db_outbox_sent(m->db, it->id, m->mc->name, time(NULL));
-		count(m, &m->health.sent);
-		log_info(m->tag, "sent %s message %lld to %s (%d part%s)", it->kind, (long long)it->id,
-		    to, parts, parts == 1 ? "" : "s");
-	} else {
-		int64_t next = permanent ? 0 : stopping(m) ? (int64_t)now : retry_at(m, it->attempts,
-		    now);
-		rc = db_outbox_retry(m->db, it->id, why, next);
-		count(m, &m->health.send_failures);
-		if (next)
-			log_warn(m->tag, "%s message %lld to %s not sent (%s); attempt %d, next in %llds",
-			    it->kind, (long long)it->id, to, why, it->attempts,
-			    (long long)(next - (int64_t)now));
-		else
-			log_error(m->tag, "%s message %lld to %s given up after %d attempt%s: %s",
-			    it->kind, (long long)it->id, to, it->attempts, it->attempts == 1 ? "" : "s",
-			    why);
-	}
-	if (rc < 0)
-		log_error(m->tag, "outbox: %s", db_errmsg(m->db));
+	enum outbox_result result = ok ? OUTBOX_SENT : permanent ? OUTBOX_PERMANENT :
+	    stopping(m) ? OUTBOX_RETURNED : OUTBOX_TEMPORARY;
+	count(m, ok ? &m->health.sent : &m->health.send_failures);
+	outbox_report(m->db, m->cfg, it, result, m->mc->name, why, 0, (int64_t)time(NULL));
 }
 
 /* Claim and send one outbox row: 1 handled, 0 nothing ready, -1 error. */
@@ -776,7 +745,7 @@ send_one(struct modem *m)
 		}
 	}
 	identity_wipe(dest, sizeof dest);
-	record_result(m, &it, ok, permanent, parts, why);
+	record_result(m, &it, ok, permanent, why);
 	outbox_item_clear(&it);
 	return 1;
 }

@@ -11,7 +11,9 @@
  * modem only after the commit; parts of a long SMS are admitted one by one
  * and joined by the database (incomplete groups are admitted partial after
  * [gateway] multipart_timeout). While connected it sends the SMS outbox one
- * row at a time, so several modems share the sending. It logs signal and
+ * row at a time, so several modems share the sending, and reports what
+ * happened to each send to the outbox (gateway/outbox.h), which decides
+ * retries and giving up. It logs signal and
  * network at connect and every five minutes. Citizens' numbers and message
  * texts never reach the log: pseudonym prefixes and lengths do.
  *

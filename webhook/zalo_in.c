@@ -1,17 +1,12 @@
 /* zalo_in — see zalo_in.h. */
 #include "webhook/zalo_in.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <pthread.h>
-
-#include "db/db.h"
 #include "gateway/config.h"
-#include "gateway/messages.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/secretfile.h"
@@ -27,8 +22,6 @@
 #define UNSUPPORTED "[Zalo không cho xem nội dung tin nhắn này]"
 
 struct zalo_in {
-	struct db *db;                /* officer look-ups and group answers; under lock */
-	pthread_mutex_t lock;
 	const struct config *cfg;
 	struct writer *writer;
 	const struct identity *id;
@@ -79,13 +72,6 @@ zalo_in_new(const struct config *cfg, struct writer *w, const struct identity *i
 		zalo_in_free(z);
 		return NULL;
 	}
-	pthread_mutex_init(&z->lock, NULL);
-	z->db = db_open(cfg->database, 0, err, errlen);
-	if (!z->db) {
-		pthread_mutex_destroy(&z->lock);
-		zalo_in_free(z);
-		return NULL;
-	}
 	return z;
 }
 
@@ -94,10 +80,6 @@ zalo_in_free(struct zalo_in *z)
 {
 	if (!z)
 		return;
-	if (z->db) {
-		db_close(z->db);
-		pthread_mutex_destroy(&z->lock);
-	}
 	identity_wipe(z, sizeof *z);
 	free(z);
 }
@@ -110,37 +92,67 @@ answer(char *resp, size_t respsz, int status, const char *what)
 	return status;
 }
 
+/* What one admission carries besides the text. */
+struct facts {
+	const char *channel;
+	const char *msg_id;           /* the channel's id of it: a retry is admitted once */
+	const char *address;          /* the reply address, sealed; NULL: none kept */
+	const char *pseudonym_of;     /* whose pseudonym it is filed under */
+	enum inbound_kind kind;
+	const char *chat;             /* INBOUND_GROUP: the group */
+	long long when;               /* the source's time, 0 if none */
+	const char *const *kinds;     /* files it links to */
+	const char *const *urls;
+	size_t n_files;
+};
+
 /* Seal the address, admit, wait for the commit. */
 static int
-admit(struct zalo_in *z, const char *channel, const char *msg_id, const char *address,
-    const char *pseudonym_of, const char *text, long long when, const char *const *kinds,
-    const char *const *urls, size_t n_files, char *resp, size_t respsz)
+admit(struct zalo_in *z, const struct facts *f, const char *text, char *resp, size_t respsz)
 {
 	unsigned char sealed[IDENTITY_SEALED_MAX];
 	size_t sealed_len = 0;
 	char pseudonym[IDENTITY_PSEUDONYM_HEX + 1], key[160];
-	if (identity_seal(z->id, address, sealed, &sealed_len) < 0)
+	if (f->address && identity_seal(z->id, f->address, sealed, &sealed_len) < 0)
 		return answer(resp, respsz, 400, "sender id unusable");
-	snprintf(key, sizeof key, "%s:%s", channel, pseudonym_of);
+	snprintf(key, sizeof key, "%s:%s", f->channel, f->pseudonym_of);
 	identity_pseudonym(z->id, key, pseudonym);
 	identity_wipe(key, sizeof key);
 	char *clean = text_clean(text, strlen(text));
 	if (!clean)
 		return answer(resp, respsz, 503, "out of memory");
-	struct admission a = { .channel = channel, .channel_msg_id = msg_id, .via = channel,
-	    .sender_sealed = sealed, .sender_sealed_len = sealed_len, .pseudonym = pseudonym,
-	    .text = clean, .received_at = (int64_t)time(NULL), .source_time = when,
-	    .attachment_kinds = kinds, .attachment_urls = urls, .n_attachments = n_files };
+	struct admission a = { .channel = f->channel, .channel_msg_id = f->msg_id,
+	    .via = f->channel, .sender_sealed = f->address ? sealed : NULL,
+	    .sender_sealed_len = sealed_len, .pseudonym = pseudonym, .text = clean,
+	    .received_at = (int64_t)time(NULL), .source_time = f->when, .kind = f->kind,
+	    .chat = f->chat, .attachment_kinds = f->kinds, .attachment_urls = f->urls,
+	    .n_attachments = f->n_files };
 	int rc = writer_admit(z->writer, &a);
 	free(clean);
 	if (rc < 0) {
 		/* the writer logs the database's failure once, and its recovery */
 		log_debug(TAG, "%s message from sender %.8s not admitted (database); answered 503 "
-		    "so Zalo sends it again", channel, pseudonym);
+		    "so Zalo sends it again", f->channel, pseudonym);
 		return answer(resp, respsz, 503, "not stored, try again");
 	}
-	log_info(TAG, "%s message admitted from sender %.8s", channel, pseudonym);
+	if (f->kind == INBOUND_EVENT) {
+		log_debug(TAG, "%s event %s admitted for sender %.8s", f->channel, text, pseudonym);
+		return answer(resp, respsz, 200, "recorded");
+	}
+	log_info(TAG, "%s %smessage admitted from sender %.8s", f->channel,
+	    f->kind == INBOUND_GROUP ? "group " : "", pseudonym);
 	return answer(resp, respsz, 200, "admitted");
+}
+
+/* An event without msg_id: its name, sender and time identify it (as a
+ * keyed digest, so the sender's id is not stored). */
+static void
+event_id(struct zalo_in *z, const struct oa_event *ev, char out[OA_ID_MAX * 2])
+{
+	char key[256];
+	int n = snprintf(key, sizeof key, "%s|%s|%s", ev->event_name, ev->sender_id, ev->timestamp);
+	identity_digest(z->id, key, (size_t)n, out, 16);
+	identity_wipe(key, sizeof key);
 }
 
 int
@@ -179,16 +191,12 @@ zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signatur
 		goto out;
 	}
 	if (ev.kind == OA_FOLLOW && ev.sender_id[0]) {
-		/* recorded by pseudonym, never as a tip */
-		char key[160], pseudonym[IDENTITY_PSEUDONYM_HEX + 1];
-		snprintf(key, sizeof key, "zalo_oa:%s", ev.sender_id);
-		identity_pseudonym(z->id, key, pseudonym);
-		identity_wipe(key, sizeof key);
-		pthread_mutex_lock(&z->lock);
-		int rc = db_audit(z->db, (int64_t)time(NULL), "zalo_oa", ev.event_name, 0, pseudonym);
-		pthread_mutex_unlock(&z->lock);
-		status = rc < 0 ? answer(resp, respsz, 503, "not stored, try again") :
-		    answer(resp, respsz, 200, "recorded");
+		/* recorded by the router by pseudonym, never as a tip; no address kept */
+		char msgid[OA_ID_MAX * 2];
+		event_id(z, &ev, msgid);
+		struct facts f = { .channel = "zalo_oa", .msg_id = msgid,
+		    .pseudonym_of = ev.sender_id, .kind = INBOUND_EVENT, .when = when };
+		status = admit(z, &f, ev.event_name, resp, respsz);
 		goto out;
 	}
 	if (ev.kind != OA_TIP || (z->cfg->oa_id && strcmp(ev.sender_id, z->cfg->oa_id) == 0)) {
@@ -201,82 +209,18 @@ zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signatur
 		goto out;
 	}
 	char msgid[OA_ID_MAX * 2];
-	if (ev.msg_id[0]) {
+	if (ev.msg_id[0])
 		snprintf(msgid, sizeof msgid, "%s", ev.msg_id);
-	} else {
-		/* no msg_id: event, sender and time identify it (as a keyed digest) */
-		char key[256];
-		int n = snprintf(key, sizeof key, "%s|%s|%s", ev.event_name, ev.sender_id, ev.timestamp);
-		identity_digest(z->id, key, (size_t)n, msgid, 16);
-	}
-	status = admit(z, "zalo_oa", msgid, ev.sender_id, ev.sender_id,
-	    ev.text ? ev.text : NO_CONTENT, when, (const char *const *)ev.attachment_kind,
-	    (const char *const *)ev.attachment_url, ev.n_attachments, resp, respsz);
+	else
+		event_id(z, &ev, msgid);
+	struct facts f = { .channel = "zalo_oa", .msg_id = msgid, .address = ev.sender_id,
+	    .pseudonym_of = ev.sender_id, .kind = INBOUND_MESSAGE, .when = when,
+	    .kinds = (const char *const *)ev.attachment_kind,
+	    .urls = (const char *const *)ev.attachment_url, .n_files = ev.n_attachments };
+	status = admit(z, &f, ev.text ? ev.text : NO_CONTENT, resp, respsz);
 out:
 	oa_event_clear(&ev);
 	return status;
-}
-
-/* In a group the bot sees only messages that mention it: "@Bot CA ... OK
- * 7KM4QX". The command starts at the first command word. */
-static const char *
-after_mention(const char *text)
-{
-	static const char *const words[] = { "ok", "nhan", "xong", "hoi", "chuyen", "ds" };
-	if (text[0] != '@')
-		return text;
-	char *folded = text_fold(text);
-	const char *found = NULL;
-	/* folding keeps one word per word: walk both strings word by word */
-	const char *p = text, *f = folded;
-	while (folded && *p && !found) {
-		while (*p == ' ' || *p == '\n' || *p == '\t')
-			p++;
-		while (*f == ' ')
-			f++;
-		for (size_t i = 0; i < sizeof words / sizeof words[0] && !found; i++) {
-			size_t n = strlen(words[i]);
-			if (strncmp(f, words[i], n) == 0 && (f[n] == ' ' || f[n] == '\0'))
-				found = p;
-		}
-		while (*p && *p != ' ' && *p != '\n' && *p != '\t')
-			p++;
-		while (*f && *f != ' ')
-			f++;
-	}
-	free(folded);
-	return found ? found : text;
-}
-
-/* A group message: an officer's command is admitted (it names no citizen);
- * anybody else gets one short answer in the group, and nothing is kept. */
-static int
-bot_group(struct zalo_in *z, const struct bot_update *u, char *resp, size_t respsz)
-{
-	struct officer o;
-	pthread_mutex_lock(&z->lock);
-	int found = u->from_id[0] ? db_officer_by_zalo(z->db, "zalo_bot", u->from_id, &o) : 0;
-	if (found > 0) {
-		officer_clear(&o);
-		pthread_mutex_unlock(&z->lock);
-		const char *cmd = u->text ? after_mention(u->text) : "";
-		return admit(z, "zalo_bot", u->message_id, u->from_id, u->from_id, cmd, u->date, NULL,
-		    NULL, 0, resp, respsz);
-	}
-	int rc = found;
-	if (found == 0) {
-		char text[MSG_MAX];
-		msg_group_steer(text);
-		rc = db_begin(z->db) == 0 && db_outbox_add(z->db, "zalo_bot", u->chat_id, NULL, 0, 0, 0,
-		    "group_steer", text, (int64_t)time(NULL)) > 0 && db_commit(z->db) == 0 ? 0 : -1;
-		if (rc < 0)
-			db_rollback(z->db);
-	}
-	pthread_mutex_unlock(&z->lock);
-	if (rc < 0)
-		return answer(resp, respsz, 503, "not stored, try again");
-	log_info(TAG, "a group message mentioned the bot: answered with the private-chat hint");
-	return answer(resp, respsz, 200, "answered in the group");
 }
 
 int
@@ -303,8 +247,13 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 		goto out;
 	}
 	if (u.kind == BOT_GROUP) {
-		/* never a tip: the whole group can read it */
-		status = bot_group(z, &u, resp, respsz);
+		/* the router decides: an officer's command, or a short answer in
+		 * the group (never a tip: the whole group can read it) */
+		struct facts f = { .channel = "zalo_bot", .msg_id = u.message_id,
+		    .address = u.from_id[0] ? u.from_id : NULL,
+		    .pseudonym_of = u.from_id[0] ? u.from_id : u.chat_id, .kind = INBOUND_GROUP,
+		    .chat = u.chat_id, .when = u.date };
+		status = admit(z, &f, u.text ? u.text : "", resp, respsz);
 		goto out;
 	}
 	if (u.kind != BOT_PRIVATE) {
@@ -313,9 +262,12 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 		goto out;
 	}
 	const char *photo_kind = "image";
-	status = admit(z, "zalo_bot", u.message_id, u.chat_id, u.from_id[0] ? u.from_id : u.chat_id,
-	    u.unsupported ? UNSUPPORTED : u.text ? u.text : NO_CONTENT, u.date, &photo_kind,
-	    (const char *const *)&u.photo_url, u.photo_url ? 1 : 0, resp, respsz);
+	struct facts f = { .channel = "zalo_bot", .msg_id = u.message_id, .address = u.chat_id,
+	    .pseudonym_of = u.from_id[0] ? u.from_id : u.chat_id, .kind = INBOUND_MESSAGE,
+	    .when = u.date, .kinds = &photo_kind, .urls = (const char *const *)&u.photo_url,
+	    .n_files = u.photo_url ? 1 : 0 };
+	status = admit(z, &f, u.unsupported ? UNSUPPORTED : u.text ? u.text : NO_CONTENT, resp,
+	    respsz);
 out:
 	bot_update_clear(&u);
 	return status;

@@ -1,7 +1,12 @@
-/* zalo_in — what the Zalo webhooks mean: checks the OA signature or the bot
- * secret, decides whether an event is a citizen's message, and admits it
- * through the writer; the HTTP status it returns is sent only after the
- * commit. Called on HTTP connection threads; the writer and identity are
+/* zalo_in — the Zalo webhooks' admission: checks the OA signature or the
+ * bot secret, reads what Zalo sent (oa_event.c, bot_update.c), and admits it
+ * through the writer with the facts the router needs: a private message, a
+ * group message (with the group's chat id), or an event to record (a
+ * follow). It admits and nothing else: whether a sender is an officer, and
+ * what a group or anybody else gets back, is the router's decision
+ * (gateway/route.h). The HTTP status it returns is sent only after the
+ * commit. Called on HTTP connection threads; it holds no database
+ * connection (the writer has its own), and the writer and identity are
  * borrowed. The reply address (the Zalo id) is stored only sealed, and only
  * its pseudonym reaches a log line.
  */

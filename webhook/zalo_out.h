@@ -1,19 +1,21 @@
-/* zalo_out — sends the outbox's Zalo rows: one thread owns the libcurl multi
- * handle and every transfer (the only module that includes <curl/curl.h>).
+/* zalo_out — the Zalo dispatcher: one thread owns the libcurl multi handle
+ * and every transfer (curl/curl.h is included in webhook/ only).
  *
- * Channels: zalo_bot (sendMessage to the chat a citizen wrote from) and
- * zalo_oa (the v3 customer-service message; the access token is refreshed
- * with the single-use refresh token, one refresh at a time, the new pair
- * committed, sealed, before it is used).
- * Every call has connect and total timeouts, goes over https (plain http
- * only to a loopback address, which is how tests reach the local fake), keeps
- * TLS verification on, bounds the response it reads, and reads errors from
- * the body ({"ok": false, "error_code": N}). Failed sends are retried with
- * back-off by the outbox; a 401 (token reset) pauses the channel and is
- * logged once. The token is part of the URL: URLs are never logged.
+ * It sends the outbox's Zalo rows: zalo_bot (sendMessage to the chat a
+ * citizen wrote from, an officer, a group) and zalo_oa (the v3
+ * customer-service message), keeps the OA access token (zalo_token.c), and
+ * fetches the files Zalo messages link to (zalo_fetch.c). Every call has
+ * connect and total timeouts, goes over https (plain http only to a
+ * loopback address, which is how tests reach the local fake), keeps TLS
+ * verification on, bounds the answer it reads (gateway/buf.h), and reads
+ * Zalo's errors from the body. It only reports what happened to a send
+ * (zalo_send.c): retry times, giving up, the SMS fallback of officers'
+ * messages and the at-most-once rule are the outbox's (gateway/outbox.h).
+ * A 401 from the bot API pauses the bot channel and is logged once. The bot
+ * token is part of the URL: URLs are never logged.
  *
  * zalo_out_start()/zalo_out_stop() from the main thread; zalo_out_wake()
- * from any thread.
+ * and zalo_out_health() from any thread.
  */
 #ifndef TINBAO_ZALO_OUT_H
 #define TINBAO_ZALO_OUT_H

@@ -69,7 +69,9 @@ def test_oa_refusals():
         check(h.post_oa(echo)[0] == 200, "echo")
         follow = h.oa_event(who, "", event="follow")
         check(h.post_oa(follow)[0] == 200, "follow")
-        rec = h.query("SELECT action, detail FROM audit WHERE action = 'follow'")
+        # admitted before the 200, recorded when the router takes it
+        rec = wait_for(lambda: h.query("SELECT action, detail FROM audit WHERE action = 'follow'"),
+                       what="the follow recorded")
         check(len(rec) == 1 and len(rec[0]["detail"]) == 32, "follow recorded by pseudonym: %r"
               % rec)
         check(h.post_oa(b"{not json", sign=False)[0] == 400, "malformed JSON")
