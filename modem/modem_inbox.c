@@ -16,7 +16,107 @@
 #include "gateway/log.h"
 #include "gateway/text.h"
 #include "gateway/writer.h"
+#include "modem/multipart.h"
 #include "modem/smscodec.h"
+
+#define PARTS_EXPIRE_GROUPS 64        /* incomplete groups admitted in one expiry */
+#define PARTS_KEEP (2 * 86400)        /* joined parts are kept this long for re-reads */
+
+/* ---------------------------------------------------------- multipart */
+
+/* Join the open parts of `group` (complete or not) into one admitted
+ * message and mark them joined, in the caller's transaction. 1 admitted,
+ * 0 not yet (complete required and parts missing, or no open parts), -1
+ * error. */
+static int
+join_group(struct db *db, const char *group, int require_complete)
+{
+	struct sms_part *v = NULL;
+	size_t n = 0;
+	if (db_part_group(db, group, &v, &n) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	struct mp_part parts[DB_PART_GROUP_MAX];
+	int64_t first_received = 0, first_time = 0, first_id = 0;
+	for (size_t i = 0; i < n; i++) {
+		parts[i].seq = v[i].seq;
+		parts[i].text = v[i].text;
+		if (!first_received || v[i].received_at < first_received)
+			first_received = v[i].received_at;
+		if (!first_id || v[i].id < first_id) {
+			first_id = v[i].id;
+			first_time = v[i].source_time;
+		}
+	}
+	int result = -1, complete = 0;
+	char *text = multipart_join(parts, n, v[0].total, &complete);
+	if (!text) {
+		db_set_error(db, "join parts: bad group");
+	} else if (require_complete && !complete) {
+		result = 0;
+	} else {
+		char msgid[200];
+		snprintf(msgid, sizeof msgid, "%s:%lld", group, (long long)first_time);
+		if (db_inbound_insert(db, "sms", msgid, v[0].via, v[0].sender_sealed,
+		    v[0].sender_sealed_len, v[0].pseudonym ? v[0].pseudonym : "", text,
+		    first_received, first_time, !complete) >= 0 &&
+		    db_part_group_done(db, group) == 0)
+			result = 1;
+	}
+	free(text);
+	sms_parts_free(v, n);
+	return result;
+}
+
+int
+modem_part_admit(struct db *db, const struct admission *a)
+{
+	if (a->part_seq < 1 || a->part_total < 2 || a->part_seq > a->part_total ||
+	    a->part_total > MULTIPART_MAX_PARTS) {
+		/* Not a real part: admit it alone so nothing is dropped. */
+		char msgid[200];
+		snprintf(msgid, sizeof msgid, "%s:%d/%d:%lld", a->part_group, a->part_seq,
+		    a->part_total, (long long)a->source_time);
+		return db_inbound_insert(db, "sms", msgid, a->via, a->sender_sealed,
+		    a->sender_sealed_len, a->pseudonym, a->text, a->received_at, a->source_time, 1);
+	}
+	int r = db_part_insert(db, a->via, a->part_group, a->part_seq, a->part_total,
+	    a->sender_sealed, a->sender_sealed_len, a->pseudonym, a->text, a->received_at,
+	    a->source_time);
+	if (r <= 0)
+		return r;
+	return join_group(db, a->part_group, 1) < 0 ? -1 : 1;
+}
+
+int
+modem_parts_expire(struct db *db, int64_t before)
+{
+	if (db_begin(db) < 0)
+		return -1;
+	char **groups = NULL;
+	size_t n = 0;
+	int admitted = 0;
+	int failed = db_parts_stale(db, before, PARTS_EXPIRE_GROUPS, &groups, &n) < 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!failed && groups[i]) {
+			int r = join_group(db, groups[i], 0);
+			if (r < 0)
+				failed = 1;
+			else
+				admitted += r;
+		}
+		free(groups[i]);
+	}
+	free(groups);
+	if (!failed)
+		failed = db_parts_prune(db, before - PARTS_KEEP) < 0;
+	if (failed) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db) < 0 ? -1 : admitted;
+}
 
 /* ------------------------------------------------------------ receive */
 
@@ -88,14 +188,14 @@ take(struct modem *m, const struct received *r)
 		chars += text_chars(text);
 		int ref, seq, total;
 		if (smscodec_concat(p, &ref, &seq, &total)) {
-			/* one part of a long SMS: stored, joined by the database */
+			/* one part of a long SMS: stored, joined when complete */
 			char group[33];
 			smscodec_group_id(m->id, sender, ref, total, group);
 			struct admission a = { .channel = "sms", .via = m->mc->name,
 			    .sender_sealed = sealed, .sender_sealed_len = sealed_len,
 			    .pseudonym = pseudonym, .text = text, .received_at = now,
 			    .source_time = smscodec_time(p), .part_group = group, .part_seq = seq,
-			    .part_total = total };
+			    .part_total = total, .admit = modem_part_admit };
 			failed = writer_admit(m->writer, &a) != 0;
 			free(text);
 			continue;
@@ -235,7 +335,7 @@ modem_inbox_poll(struct modem *m)
 void
 modem_inbox_expire(struct modem *m, time_t now)
 {
-	int n = db_parts_expire(m->db, (int64_t)now - m->cfg->multipart_timeout, now);
+	int n = modem_parts_expire(m->db, (int64_t)now - m->cfg->multipart_timeout);
 	if (n > 0)
 		log_warn(m->tag, "%d long SMS admitted with parts missing after %llds", n,
 		    (long long)m->cfg->multipart_timeout);
