@@ -1,7 +1,8 @@
 /* modem_send — sending: claim one SMS outbox row at a time (several modems
  * share the sending), encode it (GSM-7 or UCS-2, split into parts, through
  * smscodec), hand every part to the modem and wait for its status, and
- * report what happened to the send. Modem thread only.
+ * report what happened to the send to the outbox (gateway/outbox.h), which
+ * decides what follows. Modem thread only.
  */
 #include "modem/modem_internal.h"
 
@@ -16,10 +17,48 @@
 #include "gateway/outbox.h"
 #include "modem/smscodec.h"
 
+/* What happened to one send: all the modem side says about it. */
+enum send_outcome {
+	SEND_SENT,          /* every part accepted by the network */
+	SEND_TEMPORARY,     /* not sent, may go later (the modem, the network, the database) */
+	SEND_PERMANENT,     /* will never go (no reply address, too long, not a number) */
+	SEND_UNKNOWN,       /* handed to the modem, no status came: it may have gone */
+};
+
+/* ------------------------------------------------------------- report */
+
+/* Tells the outbox what happened to the send (gateway/outbox.h decides
+ * what follows: retry time, give-up, at-most-once) and counts it for
+ * /healthz. The one place the modem's outcome meets the outbox's terms:
+ * a failure while the daemon is stopping hands the row back (due again at
+ * once, whatever its attempts); an outcome unknown (no status within
+ * send_timeout) is reported as a temporary failure, so it is tried again
+ * as it always was, unlike a send a restart interrupted (db_outbox_recover
+ * closes those "outcome unknown", not resent). */
+static void
+report(struct modem *m, const struct outbox_item *it, enum send_outcome outcome,
+    const char *why)
+{
+	enum outbox_result result;
+	switch (outcome) {
+	case SEND_SENT:
+		result = OUTBOX_SENT;
+		break;
+	case SEND_PERMANENT:
+		result = OUTBOX_PERMANENT;
+		break;
+	default:                /* SEND_TEMPORARY, SEND_UNKNOWN */
+		result = modem_stopping(m) ? OUTBOX_RETURNED : OUTBOX_TEMPORARY;
+		break;
+	}
+	modem_count(m, outcome == SEND_SENT ? &m->health.sent : &m->health.send_failures);
+	outbox_report(m->db, m->cfg, it, result, m->mc->name, why, 0, (int64_t)time(NULL));
+}
+
 /* --------------------------------------------------------------- send */
 
-/* Send every part. 0 sent; -1 failed with the reason in why. */
-static int
+/* Send every part; on failure the reason is in why. */
+static enum send_outcome
 send_parts(struct modem *m, GSM_MultiSMSMessage *multi, char *why, size_t whylen)
 {
 	if (m->smsc_state == 0) {           /* once per connection */
@@ -28,7 +67,7 @@ send_parts(struct modem *m, GSM_MultiSMSMessage *multi, char *why, size_t whylen
 		GSM_Error e = GSM_GetSMSC(m->s, &m->smsc);
 		if (e != ERR_NONE && modem_conn_verdict(m, "SMSC number", e) == GM_LOST) {
 			snprintf(why, whylen, "SMSC number: %s", GSM_ErrorString(e));
-			return -1;
+			return SEND_TEMPORARY;
 		}
 		/* none: an empty SMSC in the PDU makes the modem use its own */
 		m->smsc_state = e == ERR_NONE && UnicodeLength(m->smsc.Number) > 0 ? 1 : -1;
@@ -43,7 +82,7 @@ send_parts(struct modem *m, GSM_MultiSMSMessage *multi, char *why, size_t whylen
 		if (e != ERR_NONE) {
 			snprintf(why, whylen, "part %d/%d: %s", i + 1, multi->Number, GSM_ErrorString(e));
 			modem_conn_verdict(m, "send SMS", e);
-			return -1;
+			return SEND_TEMPORARY;
 		}
 		/* AT answers +CMGS later: pump the device until the callback */
 		time_t deadline = time(NULL) + m->mc->send_timeout;
@@ -54,28 +93,17 @@ send_parts(struct modem *m, GSM_MultiSMSMessage *multi, char *why, size_t whylen
 			snprintf(why, whylen, "part %d/%d: no status within %llds: outcome unknown (it "
 			    "may have been sent)", i + 1, multi->Number, (long long)m->mc->send_timeout);
 			modem_conn_verdict(m, "send status", ERR_TIMEOUT);
-			return -1;
+			return SEND_UNKNOWN;
 		}
 		if (m->send_status != 0) {
 			snprintf(why, whylen, "part %d/%d: refused by the modem or network (error %d)",
 			    i + 1, multi->Number, m->send_status);
-			return -1;
+			return SEND_TEMPORARY;
 		}
 		m->timeouts = 0;
 		log_debug(m->tag, "part %d/%d sent, reference %d", i + 1, multi->Number, m->send_mr);
 	}
-	return 0;
-}
-
-/* Tell the outbox what happened; it decides what follows. */
-static void
-record_result(struct modem *m, const struct outbox_item *it, int ok, int permanent,
-    const char *why)
-{
-	enum outbox_result result = ok ? OUTBOX_SENT : permanent ? OUTBOX_PERMANENT :
-	    modem_stopping(m) ? OUTBOX_RETURNED : OUTBOX_TEMPORARY;
-	modem_count(m, ok ? &m->health.sent : &m->health.send_failures);
-	outbox_report(m->db, m->cfg, it, result, m->mc->name, why, 0, (int64_t)time(NULL));
+	return SEND_SENT;
 }
 
 /* Claim and send one outbox row: 1 handled, 0 nothing ready, -1 error. */
@@ -94,13 +122,14 @@ send_one(struct modem *m)
 	m->db_failing = 0;
 	char dest[IDENTITY_ADDR_MAX];
 	char why[256] = "";
-	int ok = 0, permanent = 0, parts = 0;
+	enum send_outcome outcome = SEND_TEMPORARY;
+	int parts = 0;
 	if (it.dest) {
 		snprintf(dest, sizeof dest, "%s", it.dest);
 	} else if (!it.dest_sealed || identity_unseal(m->id, it.dest_sealed, it.dest_sealed_len,
 	    dest, sizeof dest) < 0) {
 		dest[0] = '\0';
-		permanent = 1;
+		outcome = SEND_PERMANENT;
 		snprintf(why, sizeof why, "the reply address cannot be opened with this key");
 	}
 	if (dest[0]) {
@@ -111,7 +140,7 @@ send_one(struct modem *m)
 			parts = smscodec_encode(it.text ? it.text : "", dest, m->ref,
 			    m->cfg->max_sms_parts, multi, why, sizeof why);
 			if (parts < 0) {
-				permanent = 1;           /* too long, or not a number: never better */
+				outcome = SEND_PERMANENT;   /* too long, or not a number: never better */
 			} else {
 				if (parts > 1)
 					m->ref++;
@@ -119,14 +148,14 @@ send_one(struct modem *m)
 				if (db_outbox_handed(m->db, it.id, m->mc->name) < 0)
 					snprintf(why, sizeof why, "outbox: %s", db_errmsg(m->db));
 				else
-					ok = send_parts(m, multi, why, sizeof why) == 0;
+					outcome = send_parts(m, multi, why, sizeof why);
 			}
 			memset(multi, 0, sizeof *multi);
 			free(multi);
 		}
 	}
 	identity_wipe(dest, sizeof dest);
-	record_result(m, &it, ok, permanent, why);
+	report(m, &it, outcome, why);
 	outbox_item_clear(&it);
 	return 1;
 }
