@@ -205,6 +205,13 @@ db_errmsg(struct db *db)
 	return db->err;
 }
 
+int
+db_set_error(struct db *db, const char *msg)
+{
+	snprintf(db->err, sizeof db->err, "%s", msg);
+	return -1;
+}
+
 sqlite3_stmt *
 db_stmt(struct db *db, const char *sql)
 {

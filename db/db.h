@@ -24,6 +24,9 @@ struct db;
 struct db *db_open(const char *path, int readonly, char *err, size_t errlen);
 void db_close(struct db *db);
 const char *db_errmsg(struct db *db);
+/* A caller's reason for failing a step of its transaction, for db_errmsg()
+ * (the writer logs it). Returns -1. */
+int db_set_error(struct db *db, const char *msg);
 
 int db_begin(struct db *db);        /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);
@@ -73,16 +76,40 @@ int db_inbound_insert_kind(struct db *db, enum inbound_kind kind, const char *ch
     const char *channel, const char *channel_msg_id, const char *via,
     const unsigned char *sealed, size_t sealed_len, const char *pseudonym, const char *text,
     int64_t received_at, int64_t source_time);
-/* Store one part of a multipart SMS (deduplicated by part_key); when the
- * group then has every part, join it and insert the whole message.
- * Returns 1 if something new was stored, 0 for a duplicate, -1 on error. */
+/* The parts of long SMS, kept until their group is joined and admitted.
+ * The store keeps, returns and deletes them; joining them is the SMS
+ * side's (modem_inbox.c). A joined group's parts stay, marked done, so that
+ * a part read again from the modem is recognised, until pruned. */
+#define DB_PART_GROUP_MAX 256         /* parts of one group returned, at most */
+struct sms_part {
+	int64_t id;
+	int seq, total;
+	char *text;
+	char *via;
+	unsigned char *sender_sealed;
+	size_t sender_sealed_len;
+	char *pseudonym;
+	int64_t received_at;
+	int64_t source_time;
+};
+void sms_parts_free(struct sms_part *v, size_t n);
+
+/* Store one part (deduplicated by group, seq and source time). Returns 1 if
+ * stored, 0 for a duplicate (also of a part already joined), -1 on error.
+ * Inside a transaction. */
 int db_part_insert(struct db *db, const char *via, const char *group, int seq, int total,
     const unsigned char *sealed, size_t sealed_len, const char *pseudonym,
     const char *text, int64_t received_at, int64_t source_time);
-/* Admit as partial every incomplete group whose first part arrived before
- * `before`. Returns how many messages were admitted, -1 on error. Own
- * transaction. */
-int db_parts_expire(struct db *db, int64_t before, int64_t now);
+/* The parts of `group` not yet joined, by seq then id, at most
+ * DB_PART_GROUP_MAX; *out is the caller's (sms_parts_free). */
+int db_part_group(struct db *db, const char *group, struct sms_part **out, size_t *n);
+/* Marks the parts of `group` not yet joined as joined. */
+int db_part_group_done(struct db *db, const char *group);
+/* Groups with parts not yet joined whose first part arrived before
+ * `before`, at most max; *out (strings and array) is the caller's. */
+int db_parts_stale(struct db *db, int64_t before, size_t max, char ***out, size_t *n);
+/* Deletes the joined parts received before `before`. */
+int db_parts_prune(struct db *db, int64_t before);
 
 /* The oldest admitted message not yet routed: 1 found, 0 none, -1 error. */
 int db_inbound_next(struct db *db, struct inbound *out);

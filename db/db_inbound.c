@@ -1,11 +1,10 @@
-/* db_inbound — admitted messages and the parts of multipart SMS. */
+/* db_inbound — admitted messages, the parts of multipart SMS (kept, returned
+ * and deleted here; joined by the SMS side) and attachments. */
 #include "db/db_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "gateway/multipart.h"
 
 void
 inbound_clear(struct inbound *m)
@@ -83,102 +82,11 @@ db_inbound_insert_kind(struct db *db, enum inbound_kind kind, const char *chat,
 	    text, received_at, source_time, 0);
 }
 
-/* Join the open parts of group `grp` (complete or not) into one admitted
- * message and mark them done. Returns 1 if admitted, 0 if not yet (complete
- * required and missing parts), -1 on error. */
-static int
-join_group(struct db *db, const char *grp, int require_complete)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT seq, total, text, via, sender_sealed, pseudonym, "
-	    "received_at, source_time, id FROM sms_parts WHERE grp = ?1 AND done = 0 "
-	    "ORDER BY seq, id LIMIT 256");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, grp, -1, SQLITE_TRANSIENT);
-	struct mp_part parts[256];
-	char *texts[256];
-	size_t n = 0;
-	int total = 0, rc;
-	char *via = NULL, *pseudonym = NULL;
-	unsigned char *sealed = NULL;
-	size_t sealed_len = 0;
-	int64_t first_received = 0, first_time = 0, first_id = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 256) {
-		parts[n].seq = sqlite3_column_int(st, 0);
-		if (!total)
-			total = sqlite3_column_int(st, 1);
-		texts[n] = db_col_text(st, 2);
-		parts[n].text = texts[n];
-		if (n == 0) {
-			via = db_col_text(st, 3);
-			sealed = db_col_blob(st, 4, &sealed_len);
-			pseudonym = db_col_text(st, 5);
-		}
-		int64_t r = sqlite3_column_int64(st, 6);
-		int64_t id = sqlite3_column_int64(st, 8);
-		if (!first_received || r < first_received)
-			first_received = r;
-		if (!first_id || id < first_id) {
-			first_id = id;
-			first_time = sqlite3_column_int64(st, 7);
-		}
-		n++;
-	}
-	sqlite3_reset(st);
-	int result = -1;
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		db_fail(db, "read parts");
-		goto out;
-	}
-	int complete = 0;
-	char *text = n ? multipart_join(parts, n, total, &complete) : NULL;
-	if (!text) {
-		result = n ? -1 : 0;
-		if (n)
-			snprintf(db->err, sizeof db->err, "join parts: bad group");
-		goto out;
-	}
-	if (require_complete && !complete) {
-		free(text);
-		result = 0;
-		goto out;
-	}
-	char msgid[200];
-	snprintf(msgid, sizeof msgid, "%s:%lld", grp, (long long)first_time);
-	if (db_inbound_insert(db, "sms", msgid, via, sealed, sealed_len, pseudonym ? pseudonym : "",
-	    text, first_received, first_time, !complete) < 0) {
-		free(text);
-		goto out;
-	}
-	free(text);
-	sqlite3_stmt *mark = db_stmt(db, "UPDATE sms_parts SET done = 1 WHERE grp = ?1 AND done = 0");
-	if (!mark)
-		goto out;
-	sqlite3_bind_text(mark, 1, grp, -1, SQLITE_TRANSIENT);
-	if (db_step_done(db, mark, "mark parts") < 0)
-		goto out;
-	result = 1;
-out:
-	for (size_t i = 0; i < n; i++)
-		free(texts[i]);
-	free(via);
-	free(pseudonym);
-	free(sealed);
-	return result;
-}
-
 int
 db_part_insert(struct db *db, const char *via, const char *group, int seq, int total,
     const unsigned char *sealed, size_t sealed_len, const char *pseudonym, const char *text,
     int64_t received_at, int64_t source_time)
 {
-	if (seq < 1 || total < 2 || seq > total || total > MULTIPART_MAX_PARTS) {
-		/* Not a real part: admit it alone so nothing is dropped. */
-		char msgid[200];
-		snprintf(msgid, sizeof msgid, "%s:%d/%d:%lld", group, seq, total, (long long)source_time);
-		return db_inbound_insert(db, "sms", msgid, via, sealed, sealed_len, pseudonym, text,
-		    received_at, source_time, 1);
-	}
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO sms_parts(grp, seq, total, source_time, via, "
 	    "sender_sealed, pseudonym, text, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
 	    "ON CONFLICT(grp, seq, source_time) DO NOTHING");
@@ -196,63 +104,103 @@ db_part_insert(struct db *db, const char *via, const char *group, int seq, int t
 	sqlite3_bind_int64(st, 9, received_at);
 	if (db_step_done(db, st, "store part") < 0)
 		return -1;
-	if (sqlite3_changes(db->h) == 0)
-		return 0;
-	if (join_group(db, group, 1) < 0)
-		return -1;
-	return 1;
+	return sqlite3_changes(db->h) > 0 ? 1 : 0;
+}
+
+static void
+read_part(sqlite3_stmt *st, void *elem)
+{
+	struct sms_part *p = elem;
+	p->seq = sqlite3_column_int(st, 0);
+	p->total = sqlite3_column_int(st, 1);
+	p->text = db_col_text(st, 2);
+	p->via = db_col_text(st, 3);
+	p->sender_sealed = db_col_blob(st, 4, &p->sender_sealed_len);
+	p->pseudonym = db_col_text(st, 5);
+	p->received_at = sqlite3_column_int64(st, 6);
+	p->source_time = sqlite3_column_int64(st, 7);
+	p->id = sqlite3_column_int64(st, 8);
 }
 
 int
-db_parts_expire(struct db *db, int64_t before, int64_t now)
+db_part_group(struct db *db, const char *group, struct sms_part **out, size_t *n)
 {
-	(void)now;
-	if (db_begin(db) < 0)
+	sqlite3_stmt *st = db_stmt(db, "SELECT seq, total, text, via, sender_sealed, pseudonym, "
+	    "received_at, source_time, id FROM sms_parts WHERE grp = ?1 AND done = 0 "
+	    "ORDER BY seq, id LIMIT ?2");
+	*out = NULL;
+	*n = 0;
+	if (!st)
 		return -1;
+	db_bind_text(st, 1, group);
+	sqlite3_bind_int(st, 2, DB_PART_GROUP_MAX);
+	if (db_collect(db, st, sizeof **out, read_part, (void **)out, n, "read parts") < 0) {
+		sms_parts_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+sms_parts_free(struct sms_part *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].text);
+		free(v[i].via);
+		free(v[i].sender_sealed);
+		free(v[i].pseudonym);
+	}
+	free(v);
+}
+
+int
+db_part_group_done(struct db *db, const char *group)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE sms_parts SET done = 1 WHERE grp = ?1 AND done = 0");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, group);
+	return db_step_done(db, st, "mark parts");
+}
+
+static void
+read_group(sqlite3_stmt *st, void *elem)
+{
+	*(char **)elem = db_col_text(st, 0);
+}
+
+int
+db_parts_stale(struct db *db, int64_t before, size_t max, char ***out, size_t *n)
+{
 	sqlite3_stmt *st = db_stmt(db, "SELECT grp FROM sms_parts WHERE done = 0 GROUP BY grp "
-	    "HAVING MIN(received_at) < ?1 LIMIT 64");
-	if (!st) {
-		db_rollback(db);
+	    "HAVING MIN(received_at) < ?1 LIMIT ?2");
+	*out = NULL;
+	*n = 0;
+	if (!st)
 		return -1;
-	}
 	sqlite3_bind_int64(st, 1, before);
-	char *groups[64];
-	size_t n = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64)
-		if ((groups[n] = db_col_text(st, 0)))
-			n++;
-	sqlite3_reset(st);
-	int admitted = 0, failed = rc != SQLITE_DONE && rc != SQLITE_ROW;
-	if (failed)
-		db_fail(db, "expire parts");
-	for (size_t i = 0; i < n; i++) {
-		if (!failed) {
-			int r = join_group(db, groups[i], 0);
-			if (r < 0)
-				failed = 1;
-			else
-				admitted += r;
-		}
-		free(groups[i]);
-	}
-	/* Parts already joined are kept two days so that a part re-read from the
-	 * modem after a crash is recognised, then pruned. */
-	if (!failed) {
-		sqlite3_stmt *prune = db_stmt(db, "DELETE FROM sms_parts WHERE done = 1 AND "
-		    "received_at < ?1");
-		if (!prune) {
-			failed = 1;
-		} else {
-			sqlite3_bind_int64(prune, 1, before - 2 * 86400);
-			failed = db_step_done(db, prune, "prune parts") < 0;
-		}
-	}
-	if (failed) {
-		db_rollback(db);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	if (db_collect(db, st, sizeof **out, read_group, (void **)out, n, "expire parts") < 0) {
+		for (size_t i = 0; i < *n; i++)
+			free((*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
 		return -1;
 	}
-	return db_commit(db) < 0 ? -1 : admitted;
+	return 0;
+}
+
+int
+db_parts_prune(struct db *db, int64_t before)
+{
+	sqlite3_stmt *st = db_stmt(db, "DELETE FROM sms_parts WHERE done = 1 AND received_at < ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, before);
+	return db_step_done(db, st, "prune parts");
 }
 
 int

@@ -48,10 +48,8 @@ struct writer {
 static int
 admit_one(struct db *db, const struct admission *a)
 {
-	if (a->part_total > 1)
-		return db_part_insert(db, a->via, a->part_group, a->part_seq, a->part_total,
-		    a->sender_sealed, a->sender_sealed_len, a->pseudonym, a->text,
-		    a->received_at, a->source_time);
+	if (a->admit)
+		return a->admit(db, a);
 	int r = db_inbound_insert_kind(db, a->kind, a->chat, a->channel, a->channel_msg_id, a->via,
 	    a->sender_sealed, a->sender_sealed_len, a->pseudonym, a->text, a->received_at,
 	    a->source_time);

@@ -30,8 +30,9 @@ struct admission {
 	const char *text;             /* UTF-8, NFC */
 	int64_t received_at;          /* our clock, unix seconds */
 	int64_t source_time;          /* the source's timestamp (SMSC), 0 if none */
-	/* One part of a multipart SMS when part_total > 1: stored until the group
-	 * completes (then admitted whole) or times out (admitted partial). */
+	/* One part of a multipart SMS, for the `admit` below (modem_inbox.c):
+	 * stored until the group completes (then admitted whole) or times out
+	 * (admitted partial). */
 	const char *part_group;
 	int part_seq;
 	int part_total;
@@ -43,6 +44,14 @@ struct admission {
 	const char *const *attachment_kinds;
 	const char *const *attachment_urls;
 	size_t n_attachments;
+	/* When set, the writer calls this instead of inserting the message and
+	 * its attachments itself: a channel whose messages arrive in pieces (the
+	 * parts of a long SMS) stores and joins them there, inside the writer's
+	 * transaction, so the join and the admission commit together. It runs
+	 * on the writer thread with the writer's connection, uses nothing but
+	 * `db` and `a`, and returns what db_inbound_insert() does: 1 new, 0
+	 * already admitted, -1 error (the whole batch rolls back). */
+	int (*admit)(struct db *db, const struct admission *a);
 };
 
 struct writer_stats {

@@ -8,12 +8,12 @@
  *
  * The thread connects (and reconnects with back-off, never giving up), polls
  * the inbox, admits every message through the writer and deletes it from the
- * modem only after the commit; parts of a long SMS are admitted one by one
- * and joined by the database (incomplete groups are admitted partial after
- * [gateway] multipart_timeout). While connected it sends the SMS outbox one
- * row at a time, so several modems share the sending, and reports what
- * happened to each send to the outbox (gateway/outbox.h), which decides
- * retries and giving up. It logs signal and
+ * modem only after the commit; parts of a long SMS are stored one by one
+ * and joined here when their group is complete (incomplete groups are
+ * admitted partial after [gateway] multipart_timeout). While connected it
+ * sends the SMS outbox one row at a time, so several modems share the
+ * sending, and reports what happened to each send to the outbox
+ * (gateway/outbox.h), which decides retries and giving up. It logs signal and
  * network at connect and every five minutes. Citizens' numbers and message
  * texts never reach the log: pseudonym prefixes and lengths do.
  *
@@ -32,6 +32,8 @@ struct modem_conf;
 struct writer;
 struct identity;
 struct modem;
+struct db;
+struct admission;
 
 struct modem_health {
 	int connected;
@@ -58,5 +60,16 @@ void modem_health(struct modem *m, struct modem_health *out);
 /* Asks the thread to stop and joins it (a gammu call still blocked after a
  * grace period is aborted); frees everything. Accepts NULL. */
 void modem_stop(struct modem *m);
+
+/* Multipart reassembly over the store, on the caller's connection (any
+ * thread that owns it). modem_part_admit() is the writer's admit hook for
+ * one part (writer.h): it stores the part and, when its group is complete,
+ * joins it and admits the whole message, in the caller's transaction;
+ * 1 stored, 0 duplicate, -1 error. modem_parts_expire() admits as partial
+ * every incomplete group whose first part arrived before `before` and
+ * prunes joined parts two days older, in its own transaction; it returns
+ * how many messages it admitted, or -1. */
+int modem_part_admit(struct db *db, const struct admission *a);
+int modem_parts_expire(struct db *db, int64_t before);
 
 #endif

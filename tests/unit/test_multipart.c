@@ -1,7 +1,7 @@
 /* Unit tests: joining the parts of a concatenated SMS. */
 #include <stdlib.h>
 
-#include "gateway/multipart.h"
+#include "modem/multipart.h"
 #include "tests/unit/unit.h"
 
 static void

@@ -7,6 +7,7 @@
 
 #include "db/db.h"
 #include "gateway/writer.h"
+#include "modem/modem.h"
 #include "tests/unit/unit.h"
 
 static char dbpath[256];
@@ -36,16 +37,35 @@ test_admission_is_idempotent(void)
 	db_close(db);
 }
 
+/* One part of a long SMS, admitted the way the modem does (writer.h's
+ * admit hook), in the caller's transaction. */
+static struct admission
+part(const char *group, int seq, int total, const char *text, int64_t received_at,
+    int64_t source_time)
+{
+	return (struct admission){ .channel = "sms", .via = "sim1", .pseudonym = "p", .text = text,
+	    .received_at = received_at, .source_time = source_time, .part_group = group,
+	    .part_seq = seq, .part_total = total, .admit = modem_part_admit };
+}
+
+static int
+part_admit(struct db *db, const char *group, int seq, int total, const char *text,
+    int64_t received_at, int64_t source_time)
+{
+	struct admission a = part(group, seq, total, text, received_at, source_time);
+	return modem_part_admit(db, &a);
+}
+
 static void
 test_parts_join_when_complete_and_dedupe(void)
 {
 	struct db *db = fresh_db();
 	CHECK(db_begin(db) == 0);
-	CHECK(db_part_insert(db, "sim1", "g1", 2, 2, NULL, 0, "p", "world", 10, 5) == 1);
-	CHECK(db_part_insert(db, "sim1", "g1", 2, 2, NULL, 0, "p", "world", 11, 5) == 0);
+	CHECK(part_admit(db, "g1", 2, 2, "world", 10, 5) == 1);
+	CHECK(part_admit(db, "g1", 2, 2, "world", 11, 5) == 0);
 	struct inbound m;
 	CHECK(db_inbound_next(db, &m) == 0);
-	CHECK(db_part_insert(db, "sim1", "g1", 1, 2, NULL, 0, "p", "hello ", 12, 4) == 1);
+	CHECK(part_admit(db, "g1", 1, 2, "hello ", 12, 4) == 1);
 	CHECK(db_commit(db) == 0);
 	CHECK(db_inbound_next(db, &m) == 1);
 	CHECK_STR(m.text, "hello world");
@@ -54,9 +74,9 @@ test_parts_join_when_complete_and_dedupe(void)
 	inbound_clear(&m);
 	/* a part re-read after its group was admitted is not a new group */
 	CHECK(db_begin(db) == 0);
-	CHECK(db_part_insert(db, "sim1", "g1", 1, 2, NULL, 0, "p", "hello ", 30, 4) == 0);
+	CHECK(part_admit(db, "g1", 1, 2, "hello ", 30, 4) == 0);
 	CHECK(db_commit(db) == 0);
-	CHECK(db_parts_expire(db, 1000, 1000) == 0);
+	CHECK(modem_parts_expire(db, 1000) == 0);
 	CHECK(db_inbound_next(db, &m) == 0);
 	db_close(db);
 }
@@ -66,10 +86,10 @@ test_parts_expire_as_partial(void)
 {
 	struct db *db = fresh_db();
 	CHECK(db_begin(db) == 0);
-	CHECK(db_part_insert(db, "sim1", "g2", 1, 3, NULL, 0, "p", "one ", 100, 1) == 1);
+	CHECK(part_admit(db, "g2", 1, 3, "one ", 100, 1) == 1);
 	CHECK(db_commit(db) == 0);
-	CHECK(db_parts_expire(db, 100, 700) == 0);       /* not old enough */
-	CHECK(db_parts_expire(db, 101, 701) == 1);
+	CHECK(modem_parts_expire(db, 100) == 0);       /* not old enough */
+	CHECK(modem_parts_expire(db, 101) == 1);
 	struct inbound m;
 	CHECK(db_inbound_next(db, &m) == 1);
 	CHECK(m.partial == 1 && strstr(m.text, "one ") == m.text);
@@ -133,6 +153,31 @@ test_on_duty_and_next_shift(void)
 	db_close(db);
 }
 
+/* Parts handed to the writer are stored and joined in its transaction. */
+static void
+test_writer_joins_parts(void)
+{
+	struct db *db = fresh_db();
+	char err[256];
+	struct writer *w = writer_start(dbpath, NULL, NULL, err, sizeof err);
+	CHECK(w != NULL);
+	struct admission a2 = part("g3", 2, 2, "chợ", 10, 5);
+	struct admission a1 = part("g3", 1, 2, "Có cháy ở ", 11, 4);
+	CHECK(writer_admit(w, &a2) == 0);
+	CHECK(writer_admit(w, &a2) == 0);                       /* read again */
+	struct inbound m;
+	CHECK(db_inbound_next(db, &m) == 0);
+	CHECK(writer_admit(w, &a1) == 0);
+	writer_stop(w);
+	CHECK(db_inbound_next(db, &m) == 1);
+	CHECK_STR(m.text, "Có cháy ở chợ");
+	CHECK(m.partial == 0);
+	db_inbound_mark(db, m.id, 0, 20);
+	inbound_clear(&m);
+	CHECK(db_inbound_next(db, &m) == 0);
+	db_close(db);
+}
+
 /* Many threads admitting at once share commits. */
 struct admitter { struct writer *w; int base; int failures; };
 
@@ -187,4 +232,5 @@ test_writer_batches_and_dedupes(void)
 
 UNIT_MAIN(UNIT(test_admission_is_idempotent), UNIT(test_parts_join_when_complete_and_dedupe),
     UNIT(test_parts_expire_as_partial), UNIT(test_outbox_claim_lease_retry),
-    UNIT(test_on_duty_and_next_shift), UNIT(test_writer_batches_and_dedupes))
+    UNIT(test_on_duty_and_next_shift), UNIT(test_writer_joins_parts),
+    UNIT(test_writer_batches_and_dedupes))

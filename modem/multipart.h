@@ -1,6 +1,7 @@
 /* multipart — joins the parts of a concatenated SMS into one text.
  *
- * Pure function, any thread. Parts may come in any order, repeated, or with
+ * Pure function, any thread; the modem's inbox (modem_inbox.c) uses it to
+ * reassemble the parts the store keeps. Parts may come in any order, repeated, or with
  * sequence numbers out of range (a hostile or broken sender): those are
  * ignored. A missing part is marked in the text with MULTIPART_GAP so the
  * reader sees that something is absent. The result is malloc'd; free().

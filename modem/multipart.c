@@ -1,5 +1,5 @@
 /* multipart — see multipart.h. */
-#include "gateway/multipart.h"
+#include "modem/multipart.h"
 
 #include <stdlib.h>
 #include <string.h>
