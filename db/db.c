@@ -1,4 +1,6 @@
 /* db — connections, pragmas, migrations and transactions. See db.h. */
+#include <assert.h>
+
 #include "db/db_internal.h"
 
 #include <stdio.h>
@@ -431,6 +433,11 @@ db_close(struct db *db)
 int
 db_begin(struct db *db)
 {
+	if (!db->has_writer) {
+		db->writer = pthread_self();
+		db->has_writer = 1;
+	}
+	assert(pthread_equal(db->writer, pthread_self()));
 	return exec(db, "BEGIN IMMEDIATE", "begin");
 }
 

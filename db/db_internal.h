@@ -3,6 +3,7 @@
 #ifndef TINBAO_DB_INTERNAL_H
 #define TINBAO_DB_INTERNAL_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 
@@ -13,6 +14,10 @@
 struct db {
 	sqlite3 *h;
 	int readonly;
+	/* the thread that opened the first write transaction: a connection is
+	 * never used by two threads (DESIGN: no handle crosses threads) */
+	pthread_t writer;
+	int has_writer;
 	char err[256];
 	struct { const char *sql; sqlite3_stmt *st; } cache[DB_STMT_CACHE];
 };

@@ -1,4 +1,6 @@
 /* db_outbox — the transactional outbox: queued messages, claims, results. */
+#include <assert.h>
+
 #include "db/db_internal.h"
 
 #include <stdio.h>
@@ -52,6 +54,7 @@ db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t
     int64_t lease_s, struct outbox_item *out)
 {
 	memset(out, 0, sizeof *out);
+	assert(claimer && *claimer);      /* a claimed row always names its claimer */
 	if (db_begin(db) < 0)
 		return -1;
 	/* A 'sending' row whose lease (next_attempt) ran out belongs to a sender
