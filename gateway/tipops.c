@@ -29,8 +29,9 @@ struct op {
 	char text[MSG_MAX];
 };
 
-/* The preamble of every operation: load the tip named by code. TIPOPS_DONE
- * to go on; TIPOPS_UNKNOWN with its answer in op->text; TIPOPS_ERROR. */
+/* The preamble of every operation: load the tip named by code, which must
+ * not be closed. TIPOPS_DONE to go on; TIPOPS_UNKNOWN or TIPOPS_ALREADY
+ * (closed) with the answer in op->text; TIPOPS_ERROR. */
 static enum tipops_result
 op_begin(struct op *op, struct db *db, const struct config *cfg, const char *code)
 {
@@ -42,6 +43,10 @@ op_begin(struct op *op, struct db *db, const struct config *cfg, const char *cod
 	if (found == 0) {
 		msg_unknown_tip(op->id, op->text);
 		return TIPOPS_UNKNOWN;
+	}
+	if (op->t.status == TIP_CLOSED) {
+		msg_already_closed(op->id, op->text);
+		return TIPOPS_ALREADY;
 	}
 	return TIPOPS_DONE;
 }
@@ -69,10 +74,7 @@ tipops_ack_in_tx(struct db *db, const struct config *cfg, const char *code, int6
 	res = TIPOPS_ERROR;
 	struct tip *t = &op.t;
 	char *text = op.text;
-	if (t->status == TIP_CLOSED) {
-		msg_already_closed(op.id, text);
-		res = TIPOPS_ALREADY;
-	} else if (t->status == TIP_ACKNOWLEDGED) {
+	if (t->status == TIP_ACKNOWLEDGED) {
 		msg_already_acked(op.id, t->acked_by_name, t->acked_at, text);
 		res = TIPOPS_ALREADY;
 	} else if (db_officer_by_id(db, officer_id, &op.o) > 0 &&
@@ -113,10 +115,7 @@ tipops_close_in_tx(struct db *db, const struct config *cfg, const char *code, in
 	res = TIPOPS_ERROR;
 	struct tip *t = &op.t;
 	char *text = op.text;
-	if (t->status == TIP_CLOSED) {
-		msg_already_closed(op.id, text);
-		res = TIPOPS_ALREADY;
-	} else if (db_officer_by_id(db, officer_id, &op.o) > 0 &&
+	if (db_officer_by_id(db, officer_id, &op.o) > 0 &&
 	    db_tip_close(db, t->id, officer_id, note, now) == 0 &&
 	    db_audit(db, now, op.o.name, "tip.close", t->id, note) == 0 &&
 	    (!note || !*note || db_tip_message_add(db, t->id, "note", 0, officer_id, note,
