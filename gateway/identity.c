@@ -478,7 +478,16 @@ int
 identity_unseal(const struct identity *id, const unsigned char *sealed, size_t sealedlen,
     char *addr, size_t addrsz)
 {
-	return open_any(atomic_load(&id->live->cur), sealed, sealedlen, addr, addrsz) < 0 ? -1 : 0;
+	if (open_any(atomic_load(&id->live->cur), sealed, sealedlen, addr, addrsz) >= 0)
+		return 0;
+	/* `tinbao key rotate` writes the new key file before it reseals a single
+	 * value: one this key set cannot open may be sealed with a key already on
+	 * disk, which the router's tick has not loaded yet. Load it now. */
+	char err[8];
+	if (identity_refresh(id, err, sizeof err) > 0 &&
+	    open_any(atomic_load(&id->live->cur), sealed, sealedlen, addr, addrsz) >= 0)
+		return 0;
+	return -1;
 }
 
 int

@@ -13,8 +13,10 @@
  * others only open (the MAC tells which key sealed a value). `tinbao key
  * rotate` adds a key (identity_key_rotate), reseals every stored value
  * (identity_reseal) and drops keys nothing uses (identity_key_prune). A
- * running daemon calls identity_refresh() from one thread (the router's tick):
- * it notices the file changed and publishes the new key set atomically; a key
+ * running daemon calls identity_refresh() from the router's tick, and
+ * identity_unseal() calls it when a value does not open (a rotation may be
+ * resealing with a key the tick has not loaded yet): it notices the file
+ * changed and publishes the new key set atomically; a key
  * set it replaces stays in memory until identity_close(), so a thread that is
  * sealing with it finishes safely.
  */
@@ -48,7 +50,7 @@ struct identity *identity_open(const char *path, char *err, size_t errlen);
 void identity_close(struct identity *id);
 /* Re-read the key file if it changed (device, inode, size, mtime): 1 new keys
  * in use, 0 unchanged, -1 error (err set; the keys in memory stay). A file
- * with another master key is refused. Called by one thread at a time. */
+ * with another master key is refused. Any thread (serialised inside). */
 int identity_refresh(const struct identity *id, char *err, size_t errlen);
 /* Sealing keys in use (current + retired), and a non-secret fingerprint of
  * the current one (positive), for telling the CLI which key the daemon uses. */
@@ -69,7 +71,8 @@ int identity_seal(const struct identity *id, const char *addr,
 int identity_seal_secret(const struct identity *id, const char *secret,
     unsigned char *out, size_t *outlen);
 /* Open a sealed address into addr (NUL-terminated). 0 / -1 (wrong key, tampered).
- * Works for sealed secrets too, given a buffer large enough. */
+ * Works for sealed secrets too, given a buffer large enough. A value the keys
+ * in memory cannot open is tried again after identity_refresh(). */
 int identity_unseal(const struct identity *id, const unsigned char *sealed,
     size_t sealedlen, char *addr, size_t addrsz);
 /* The pseudonym of ADDR: IDENTITY_PSEUDONYM_HEX hex digits and a NUL. */

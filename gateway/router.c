@@ -49,6 +49,7 @@ struct router {
 	int heartbeat;
 	int64_t retention_next;      /* when to look at the daily retention run again */
 	int64_t key_told;            /* fingerprint last written to counters */
+	int64_t key_seen;            /* fingerprint last seen: its change is logged once */
 };
 
 /* Stats are read by the main thread: update them under the lock. */
@@ -194,10 +195,13 @@ refresh_key(struct router *r)
 		log_warn(TAG, "%s", err);
 		return;
 	}
-	if (rc > 0)
+	int64_t fp = identity_key_fingerprint(r->id);
+	/* the change may have been loaded by a sender that met a value sealed
+	 * with the new key: tell it by the fingerprint, whoever loaded it */
+	if (r->key_seen && fp != r->key_seen)
 		log_notice(TAG, "key file changed: sealing with the new key (%zu sealing keys)",
 		    identity_key_count(r->id));
-	int64_t fp = identity_key_fingerprint(r->id);
+	r->key_seen = fp;
 	if (fp != r->key_told) {
 		if (db_counter_set(r->db, KEYROTATE_COUNTER, fp) == 0)
 			r->key_told = fp;

@@ -114,11 +114,17 @@ test_rotate_keeps_pseudonyms_and_old_values(void)
 	CHECK(identity_reseal(id2, a, na, b, sizeof b, &nb) == 1);
 	CHECK(nb == na && memcmp(a, b, na) != 0);
 	CHECK(identity_reseal(id2, b, nb, c, sizeof c, &nc) == 0);     /* already current */
-	CHECK(identity_unseal(id, b, nb, addr, sizeof addr) < 0);      /* the old key cannot */
 	CHECK(identity_unseal(id2, b, nb, addr, sizeof addr) == 0);
 	CHECK_STR(addr, "+84912345678");
 	CHECK(identity_seal(id2, "+84912345678", c, &nc) == 0);
-	CHECK(identity_unseal(id, c, nc, addr, sizeof addr) < 0);      /* seals with the new one */
+	/* the old key alone (id cannot load the new file while it is away) opens
+	 * neither the resealed value nor a new one */
+	char away[300];
+	snprintf(away, sizeof away, "%s.away", keypath);
+	CHECK(rename(keypath, away) == 0);
+	CHECK(identity_unseal(id, b, nb, addr, sizeof addr) < 0);
+	CHECK(identity_unseal(id, c, nc, addr, sizeof addr) < 0);
+	CHECK(rename(away, keypath) == 0);
 	b[nb - 1] ^= 1;
 	CHECK(identity_reseal(id2, b, nb, c, sizeof c, &nc) < 0);      /* tampered */
 	CHECK(identity_reseal(id2, a, na, c, 10, &nc) < 0);            /* no room */
@@ -221,8 +227,33 @@ test_keyfile_format(void)
 	unlink(keypath);
 }
 
+/* A value resealed by `tinbao key rotate` (another process) opens in a
+ * process that has not refreshed yet: unseal loads the new key itself. */
+static void
+test_unseal_loads_a_key_rotated_meanwhile(void)
+{
+	struct identity *daemon = fresh();
+	char err[256], addr[IDENTITY_ADDR_MAX + 1];
+	unsigned char a[IDENTITY_SEALED_MAX], b[IDENTITY_SEALED_MAX];
+	size_t na = 0, nb = 0;
+	CHECK(identity_seal(daemon, "+84922222222", a, &na) == 0);
+	CHECK(identity_key_rotate(keypath, err, sizeof err) == 0);      /* the CLI rotates */
+	struct identity *cli = identity_open(keypath, err, sizeof err);
+	CHECK(cli != NULL);
+	CHECK(identity_reseal(cli, a, na, b, sizeof b, &nb) == 1);      /* and reseals */
+	CHECK(identity_key_count(daemon) == 1);                          /* not refreshed */
+	CHECK(identity_unseal(daemon, b, nb, addr, sizeof addr) == 0);
+	CHECK_STR(addr, "+84922222222");
+	CHECK(identity_key_count(daemon) == 2);
+	b[nb - 1] ^= 1;                                                  /* tampered: still no */
+	CHECK(identity_unseal(daemon, b, nb, addr, sizeof addr) == -1);
+	identity_close(cli);
+	identity_close(daemon);
+	unlink(keypath);
+}
+
 UNIT_MAIN(UNIT(test_key_file), UNIT(test_seal_round_trip_and_tamper),
     UNIT(test_pseudonym_stable_and_keyed),
     UNIT(test_rotate_keeps_pseudonyms_and_old_values),
     UNIT(test_refresh_swaps_keys_in_a_running_process), UNIT(test_prune_and_the_key_limit),
-    UNIT(test_keyfile_format))
+    UNIT(test_keyfile_format), UNIT(test_unseal_loads_a_key_rotated_meanwhile))
