@@ -41,6 +41,7 @@ def main():
     ap.add_argument("--scene-only", action="store_true", help="stop after the scene")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
+    os.environ.setdefault("TINBAO_LOCALEDIR", os.path.join(build, "locale"))
     d = tempfile.mkdtemp(prefix="tinbao-demo-")
     dev = os.path.join(d, "modem")
     for f in range(1, 6):
