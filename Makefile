@@ -51,7 +51,7 @@ MOFILES := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/tinbao.mo)
 POTFILES = $(shell grep -l '"gateway/i18n.h"' $(sort $(wildcard gateway/*.c gateway/cli/*.c \
              db/*.c modem/*.c webhook/*.c)))
 XGETTEXT_OPTS := --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
-                 --keyword=ngettext:1,2 --add-comments=TRANSLATORS: --add-location=file \
+                 --keyword=ngettext:1,2 --keyword=fail:3 --add-comments=TRANSLATORS: --add-location=file \
                  --sort-by-file --package-name=tinbao --msgid-bugs-address=tinbao \
                  --copyright-holder=tinbao
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "gateway/i18n.h"
 #include "gateway/identity.h"
 
 void
@@ -127,27 +128,27 @@ audit_verdict_text(const struct audit_verdict *v, char *out, size_t outsz)
 {
 	char legacy[96] = "";
 	if (v->legacy)
-		snprintf(legacy, sizeof legacy, " (the first %lld from before the chain, not "
-		    "protected)", (long long)v->legacy);
+		snprintf(legacy, sizeof legacy, _(" (the first %lld from before the chain, not "
+		    "protected)"), (long long)v->legacy);
 	switch (v->fault) {
 	case AUDIT_INTACT:
-		snprintf(out, outsz, "%lld rows, chain intact%s", (long long)v->rows, legacy);
+		snprintf(out, outsz, _("%lld rows, chain intact%s"), (long long)v->rows, legacy);
 		break;
 	case AUDIT_EDITED:
-		snprintf(out, outsz, "row %lld was edited: its content no longer matches its hash "
-		    "(rows before it verify)", (long long)v->row);
+		snprintf(out, outsz, _("row %lld was edited: its content no longer matches its hash "
+		    "(rows before it verify)"), (long long)v->row);
 		break;
 	case AUDIT_INSERTED:
-		snprintf(out, outsz, "row %lld was inserted outside tinbao: it is not part of the "
-		    "chain", (long long)v->row);
+		snprintf(out, outsz, _("row %lld was inserted outside tinbao: it is not part of the "
+		    "chain"), (long long)v->row);
 		break;
 	case AUDIT_DELETED:
 		if (v->missing_from == v->missing_to)
-			snprintf(out, outsz, "row %lld was deleted (the chain breaks before row %lld)",
+			snprintf(out, outsz, _("row %lld was deleted (the chain breaks before row %lld)"),
 			    (long long)v->missing_from, (long long)v->row);
 		else
-			snprintf(out, outsz, "rows %lld-%lld were deleted (the chain breaks before row "
-			    "%lld)", (long long)v->missing_from, (long long)v->missing_to,
+			snprintf(out, outsz, _("rows %lld-%lld were deleted (the chain breaks before row "
+			    "%lld)"), (long long)v->missing_from, (long long)v->missing_to,
 			    (long long)v->row);
 		break;
 	}

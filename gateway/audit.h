@@ -39,7 +39,8 @@ struct audit_verdict {
 /* Walk the whole chain; stops at the first fault. 0 (verdict filled), -1
  * database error. */
 int audit_verify(struct db *db, struct audit_verdict *v);
-/* A sentence for a verdict, e.g. "12 rows, chain intact". */
+/* A sentence for a verdict, e.g. "12 rows, chain intact" (translated: the
+ * reader's language). */
 void audit_verdict_text(const struct audit_verdict *v, char *out, size_t outsz);
 const char *audit_fault_name(enum audit_fault f);
 

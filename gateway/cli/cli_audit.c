@@ -8,12 +8,13 @@
 #include "gateway/audit.h"
 #include "gateway/cli/cli.h"
 #include "gateway/config.h"
+#include "gateway/i18n.h"
 #include "gateway/timeutil.h"
 #include "gateway/trackid.h"
 #include "gateway/view.h"
 
 static const char audit_usage[] =
-    "usage: tinbao audit verify [--json] [--anchor ID:HASH]\n"
+    N_("usage: tinbao audit verify [--json] [--anchor ID:HASH]\n"
     "       tinbao audit list [--tip ID] [--json]\n"
     "\n"
     "Every acknowledgement, escalation, close, receipt notice and every read of a\n"
@@ -24,7 +25,7 @@ static const char audit_usage[] =
     "deleted (exit 1); otherwise it prints \"N rows, chain intact\" (exit 0).\n"
     "tinbaod logs the chain head (\"audit chain head: row N hash H\") once a day:\n"
     "--anchor N:H checks that row N still has that hash, which also catches rows\n"
-    "deleted from the end or a chain recomputed by someone who edited it.\n";
+    "deleted from the end or a chain recomputed by someone who edited it.\n");
 
 int
 cli_audit_read(struct cli *c, int64_t tip_id, const char *detail)
@@ -32,7 +33,7 @@ cli_audit_read(struct cli *c, int64_t tip_id, const char *detail)
 	char who[128];
 	audit_unix_user(who, sizeof who);
 	if (db_audit(c->db, timeutil_now(), who, "tip.read", tip_id, detail) < 0) {
-		cli_error(CLI_FAIL, "audit", "cannot record this read, nothing shown: %s",
+		cli_error(CLI_FAIL, "audit", _("cannot record this read, nothing shown: %s"),
 		    db_errmsg(c->db));
 		return -1;
 	}
@@ -77,16 +78,16 @@ audit_verify_cmd(struct cli *c, int argc, char **argv)
 			return CLI_USAGE;
 	}
 	if (optind != argc)
-		return cli_error(CLI_USAGE, "audit verify", "usage: tinbao audit verify [--json] "
-		    "[--anchor ID:HASH]");
+		return cli_error(CLI_USAGE, "audit verify", _("usage: tinbao audit verify [--json] "
+		    "[--anchor ID:HASH]"));
 	struct anchor_check a = { 0 };
 	if (anchor) {
 		char *end;
 		a.id = strtoll(anchor, &end, 10);
 		if (end == anchor || *end != ':' || a.id <= 0 || strlen(end + 1) != 64 ||
 		    strspn(end + 1, "0123456789abcdef") != 64)
-			return cli_error(CLI_USAGE, "audit verify", "--anchor wants ROW:HASH as tinbaod "
-			    "logs it (the hash is 64 hex digits)");
+			return cli_error(CLI_USAGE, "audit verify", _("--anchor wants ROW:HASH as tinbaod "
+			    "logs it (the hash is 64 hex digits)"));
 		a.hash = end + 1;
 	}
 	if (cli_open(c, 1, "audit verify") < 0)
@@ -99,11 +100,11 @@ audit_verify_cmd(struct cli *c, int argc, char **argv)
 	audit_verdict_text(&v, text, sizeof text);
 	int bad = v.fault != AUDIT_INTACT;
 	if (anchor && !a.found)
-		snprintf(anchor_text, sizeof anchor_text, "anchor row %lld is missing: rows were "
-		    "deleted", (long long)a.id);
+		snprintf(anchor_text, sizeof anchor_text, _("anchor row %lld is missing: rows were "
+		    "deleted"), (long long)a.id);
 	else if (anchor && !a.match)
-		snprintf(anchor_text, sizeof anchor_text, "anchor row %lld has another hash than "
-		    "the one logged: the chain was rewritten", (long long)a.id);
+		snprintf(anchor_text, sizeof anchor_text, _("anchor row %lld has another hash than "
+		    "the one logged: the chain was rewritten"), (long long)a.id);
 	bad |= *anchor_text != '\0';
 	if (json) {
 		json_t *o = json_pack("{s:b, s:I, s:I, s:s, s:s}", "intact", !bad, "rows",
@@ -126,7 +127,7 @@ audit_verify_cmd(struct cli *c, int argc, char **argv)
 		if (*anchor_text)
 			printf("%s\n", anchor_text);
 		else if (anchor)
-			printf("anchor row %lld matches\n", (long long)a.id);
+			printf(_("anchor row %lld matches\n"), (long long)a.id);
 	}
 	return bad ? CLI_FAIL : CLI_OK;
 }
@@ -184,10 +185,10 @@ audit_list_cmd(struct cli *c, int argc, char **argv)
 			return CLI_USAGE;
 	}
 	if (optind != argc)
-		return cli_error(CLI_USAGE, "audit list", "usage: tinbao audit list [--tip ID] [--json]");
+		return cli_error(CLI_USAGE, "audit list", _("usage: tinbao audit list [--tip ID] [--json]"));
 	char code[TRACKID_CODE_LEN + 1], id[48] = "";
 	if (tiparg && trackid_parse(c->cfg->tracking_prefix, tiparg, strlen(tiparg), code, NULL) < 0)
-		return cli_error(CLI_USAGE, "audit list", "\"%s\" is not a tracking ID", tiparg);
+		return cli_error(CLI_USAGE, "audit list", _("\"%s\" is not a tracking ID"), tiparg);
 	if (cli_open(c, 1, "audit list") < 0)
 		return CLI_FAIL;
 	int64_t tip_id = 0;
@@ -198,7 +199,7 @@ audit_list_cmd(struct cli *c, int argc, char **argv)
 			return cli_error(CLI_FAIL, "audit list", "%s", db_errmsg(c->db));
 		trackid_format(c->cfg->tracking_prefix, code, id, sizeof id);
 		if (found == 0)
-			return cli_error(CLI_FAIL, "audit list", "no tip %s", id);
+			return cli_error(CLI_FAIL, "audit list", _("no tip %s"), id);
 		tip_id = t.id;
 		tip_clear(&t);
 	}
@@ -212,7 +213,7 @@ audit_list_cmd(struct cli *c, int argc, char **argv)
 	if (json)
 		return cli_print_json(s.arr);
 	if (s.n == 0)
-		printf("(no events)\n");
+		printf(_("(no events)\n"));
 	return CLI_OK;
 }
 

@@ -111,3 +111,62 @@ def test_install_has_the_catalogue_and_the_manual_cites_only_installed_files():
         rel = rel.replace("/usr/local", prefix).rstrip(".")
         check(rel in files or any(f.startswith(rel + "/") for f in files),
               "tinbao(1) cites %s, which make install does not install" % path)
+
+
+def test_the_desk_commands_speak_the_desk_language():
+    """The same commands under LANG=C and LANG=vi_VN.UTF-8: words of each
+    language where people read, the same JSON in both, categories by name."""
+    h = Tinbao("i18n-cli", escalation={"ack_deadline": "2s", "level_deadline": "1h"})
+    h.full_roster()
+    h.start()
+    try:
+        h.sms_in(citizen(), "Có nhóm thanh niên tụ tập đua xe, đánh nhau ở đầu ngõ 5 Lê Lợi")
+        tid = h.wait_tips(1)[0]["id"]
+        wait_for(lambda: h.tip(tid)["level"] == 2, what="the tip escalated")
+        # each: the command, a phrase the English says, one the Vietnamese says
+        cases = [
+            (("tips",), "RECEIVED", "NHẬN LÚC"),
+            (("tip", "show", tid), "Escalations:", "Chuyển cấp:"),
+            (("tip", "show", tid), "no acknowledgement after", "không ai nhận sau"),
+            (("officer", "list"), "REACHED BY", "LIÊN LẠC QUA"),
+            (("shift", "list"), "ON DUTY", "THỜI GIAN TRỰC"),
+            (("due",), "pass on", "chuyển CQĐT"),
+            (("audit", "verify"), "chain intact", "chuỗi nguyên vẹn"),
+            (("holiday", "list"), "no holidays", "chưa có ngày lễ nào"),
+            (("tips", "--help"), "Who sent a tip is never shown",
+             "Không bao giờ hiện ai đã gửi tin"),
+        ]
+        for args, en, vi in cases:
+            pe, pv = h.cli(*args, lang="C"), h.cli(*args, lang=VI)
+            check(en in pe.stdout and vi not in pe.stdout, "LANG=C tinbao %s:\n%s" % (args, pe.stdout))
+            check(vi in pv.stdout and en not in pv.stdout,
+                  "LANG=vi tinbao %s:\n%s" % (args, pv.stdout))
+        # the category is shown by its name in both, never by its code
+        for lang in ("C", VI):
+            out = h.cli("tips", lang=lang).stdout + h.cli("tip", "show", tid, lang=lang).stdout
+            check("gây rối" in out and "gay_roi" not in out, out)
+        # answers and errors
+        backup = OFFICERS["backup"][1]
+        pv = h.cli("ack", tid, "--officer", backup, lang=VI)
+        check("đã ghi nhận Đ/c Trần Thị Bình nhận xử lý" in pv.stdout, pv.stdout)
+        pe = h.cli("ack", tid, "--officer", backup, lang="C")
+        check("was already acknowledged" in pe.stdout and english(pe.stdout.replace(
+            "Trần Thị Bình", "")), pe.stdout)
+        pv = h.cli("notice", tid, "--officer", backup, lang=VI)
+        check("đã ghi nhận thông báo kết quả tiếp nhận" in pv.stdout, pv.stdout)
+        pe = h.cli("notice", tid, "--officer", backup, lang="C")
+        check("already recorded" in pe.stdout, pe.stdout)
+        pv = h.cli("close", tid, lang=VI, expect=2)
+        check("bắt buộc có --officer" in pv.stderr, pv.stderr)
+        pe = h.cli("tip", "show", "TB-0000", lang="C", expect=2)
+        check("is not a tracking ID" in pe.stderr, pe.stderr)
+        pv = h.cli("frobnicate", lang=VI, expect=2)
+        check("không có lệnh này" in pv.stderr, pv.stderr)
+        # JSON: keys and codes whatever the language
+        for args in (("tips",), ("tip", "show", tid), ("officer", "list"), ("due",)):
+            je = h.cli(*args, "--json", lang="C").stdout
+            jv = h.cli(*args, "--json", lang=VI).stdout
+            check(je == jv, "tinbao %s --json differs by language:\n%s\n%s" % (args, je, jv))
+        check('"category": "gay_roi"' in h.cli("tips", "--json", lang=VI).stdout, "JSON code")
+    finally:
+        h.stop()
