@@ -306,7 +306,9 @@ cli_notice(struct cli *c, int argc, char **argv)
 	int64_t was = 0;
 	if (db_begin(c->db) == 0) {
 		set = db_tip_notice_set(c->db, t.id, at);
-		if (set == 1 && db_audit(c->db, at, o.name, "tip.notice", t.id,
+		char who[128];
+		audit_unix_user(who, sizeof who);
+		if (set == 1 && db_audit_for(c->db, at, who, o.name, "tip.notice", t.id,
 		    "receipt notice given") < 0)
 			set = -1;
 		if (set == 0 && db_tip_notice_get(c->db, t.id, &was) < 0)

@@ -444,25 +444,14 @@ ack_or_close(struct cli *c, int argc, char **argv, int closing)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	if (found == 0)
 		return cli_error(CLI_FAIL, what, _("no officer with phone %s"), norm);
+	/* the audit row names the desk's login and the officer it acted for */
+	char who[128];
+	audit_unix_user(who, sizeof who);
 	int64_t now = timeutil_now();
 	enum tipops_result r = closing ?
-	    tipops_close(c->db, c->cfg, code, o.id, note, now, 0, NULL, 0) :
-	    tipops_ack(c->db, c->cfg, code, o.id, now, 0, NULL, 0);
+	    tipops_close(c->db, c->cfg, code, o.id, note, now, who, NULL, 0) :
+	    tipops_ack(c->db, c->cfg, code, o.id, now, who, NULL, 0);
 	view_tip_id(c->cfg, code, id);
-	if (r == TIPOPS_DONE) {
-		/* tipops recorded the officer; the desk's unix user is on record too */
-		char who[128], detail[200];
-		struct tip t;
-		audit_unix_user(who, sizeof who);
-		snprintf(detail, sizeof detail, "from the desk, for %s", o.name ? o.name : "?");
-		if (db_tip_by_code(c->db, code, &t) > 0) {
-			if (db_audit(c->db, now, who, closing ? "desk.close" : "desk.ack", t.id,
-			    detail) < 0)
-				cli_error(CLI_FAIL, what, _("%s: done, but the desk's audit event failed: %s"),
-				    id, db_errmsg(c->db));
-			tip_clear(&t);
-		}
-	}
 	if (r == TIPOPS_ERROR) {
 		const char *err = db_errmsg(c->db);
 		officer_clear(&o);

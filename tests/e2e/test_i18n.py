@@ -48,6 +48,13 @@ def test_help_lists_every_command_in_both_languages():
                   "tinbao --help (LANG=%s) does not list %s:\n%s" % (lang, name, p.stdout))
         check("zalo-oa token --refresh TOKEN" in p.stdout, p.stdout)
     check(english(run([tinbao, "--help"], "C").stdout), "LANG=C help is not English")
+    # and tinbao(1)'s synopsis has every one of them
+    with open(os.path.join(TOP, "doc", "tinbao.1")) as f:
+        man = f.read()
+    synopsis = man[man.index(".SH SYNOPSIS"):man.index(".SH DESCRIPTION")].replace("\\-", "-")
+    for name in commands():
+        check(re.search(r"^\.BI? %s( |$)" % re.escape(name), synopsis, re.M),
+              "the synopsis of tinbao(1) lacks %s" % name)
     check(vietnamese(run([tinbao, "--help"], VI).stdout), "LANG=vi help is not Vietnamese")
 
 
