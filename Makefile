@@ -8,12 +8,15 @@
 #   make valgrind   end-to-end tests with tinbaod under valgrind (definite leaks fail)
 #   make crashtest  SIGKILL tinbaod under load CRASH_KILLS times (CRASH_SEED=N replays)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make pot        re-extract po/tinbao.pot from the sources and merge it into
+#                   po/*.po (then translate the new entries; see po/README.md)
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 BUILD   ?= build
 CC      ?= cc
+LOCALEDIR ?= $(PREFIX)/share/locale
 
 PKG_CFLAGS := $(shell pkg-config --cflags gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd libcurl 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd libcurl 2>/dev/null) -lunistring -lpthread
@@ -25,7 +28,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(EXTRA_CFLAGS) \
-              -I. $(PKG_CFLAGS)
+              -I. -I$(BUILD) $(PKG_CFLAGS)
 LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 # Every .c directly under gateway/ db/ modem/ webhook/ is library code except
@@ -39,9 +42,50 @@ CLIOBJ  := $(CLISRC:%.c=$(BUILD)/%.o)
 UNITSRC := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit e2e check lint fuzz demo install clean bench valgrind crashtest
+# Translations (gettext): po/LINGUAS names the languages, po/LANG.po holds
+# each; msgfmt compiles them into BUILD/locale, the tree the tests and the
+# demo use (TINBAO_LOCALEDIR), and `make install` copies them to LOCALEDIR.
+LINGUAS := $(shell cat po/LINGUAS)
+MOFILES := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/tinbao.mo)
+# The sources with strings to translate: every file that includes i18n.h.
+POTFILES = $(shell grep -l '"gateway/i18n.h"' $(sort $(wildcard gateway/*.c gateway/cli/*.c \
+             db/*.c modem/*.c webhook/*.c)))
+XGETTEXT_OPTS := --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+                 --keyword=ngettext:1,2 --keyword=fail:3 --add-comments=TRANSLATORS: --add-location=file \
+                 --sort-by-file --package-name=tinbao --msgid-bugs-address=tinbao \
+                 --copyright-holder=tinbao
 
-all: $(BUILD)/tinbaod $(BUILD)/tinbao
+.PHONY: all deps test unit e2e check lint fuzz demo install clean bench valgrind crashtest \
+        pot pot-check FORCE
+
+all: $(BUILD)/tinbaod $(BUILD)/tinbao $(MOFILES)
+
+# Where the installed catalogues are, for i18n.c; rewritten only when
+# PREFIX (or LOCALEDIR) changes, so that `make install PREFIX=/usr` after a
+# plain `make` rebuilds the one object that needs it. (Not a .h: the objects'
+# */*.h prerequisites must not take it in.)
+$(BUILD)/i18n_dir.inc: FORCE
+	@mkdir -p $(BUILD)
+	@printf '#define I18N_LOCALEDIR "%s"\n' '$(LOCALEDIR)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(BUILD)/gateway/i18n.o: $(BUILD)/i18n_dir.inc
+
+$(BUILD)/locale/%/LC_MESSAGES/tinbao.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# make lint's check: the template as the sources would make it, into $(POT).
+pot-check:
+	xgettext $(XGETTEXT_OPTS) -o $(POT) $(POTFILES)
+
+pot:
+	xgettext $(XGETTEXT_OPTS) -o po/tinbao.pot $(POTFILES)
+	@for l in $(LINGUAS); do \
+	  msgmerge --quiet --update --backup=none --no-fuzzy-matching --add-location=file \
+	    --sort-by-file po/$$l.po po/tinbao.pot && \
+	  msgattrib --no-obsolete --sort-by-file -o po/$$l.po po/$$l.po || exit 1; \
+	done
 
 deps:
 	@deploy/install-deps.sh
@@ -141,6 +185,11 @@ install: all
 	install -m 0644 doc/tinbao.1 $(DESTDIR)$(PREFIX)/share/man/man1/tinbao.1
 	install -m 0644 doc/tinbao.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/tinbao.conf.5
 	install -m 0644 deploy/tinbao.conf.sample README.md $(DESTDIR)$(PREFIX)/share/doc/tinbao/
+	@for l in $(LINGUAS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/tinbao.mo \
+	    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/tinbao.mo || exit 1; \
+	done
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' deploy/tinbaod.service > $(DESTDIR)$(UNITDIR)/tinbaod.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/tinbaod.service

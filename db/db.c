@@ -191,6 +191,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE inbound ADD COLUMN kind TEXT NOT NULL DEFAULT 'message' "
 	"  CHECK (kind IN ('message','group','event'));"
 	"ALTER TABLE inbound ADD COLUMN chat TEXT;",
+	/* 5 -> 6: an audit trail people can read: the officer a desk action was
+	 * for, identical reads collapsed into one row (reads, last_at) whose
+	 * count a later row seals into the chain (seals); see gateway/audit.h */
+	"ALTER TABLE audit ADD COLUMN officer TEXT;"
+	"ALTER TABLE audit ADD COLUMN seals TEXT;"
+	"ALTER TABLE audit ADD COLUMN reads INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE audit ADD COLUMN last_at INTEGER;"
+	"ALTER TABLE audit ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX audit_reads_recent ON audit(action, at);"
+	"CREATE INDEX audit_unsealed ON audit(id) WHERE reads > 1 AND sealed = 0;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -284,7 +284,8 @@ void oa_token_clear(struct oa_token *t);
  * process with db_audit_hasher() before any thread opens the database;
  * db_audit() fails while none is registered. db_audit() runs inside the
  * caller's transaction (or its own when there is none), so concurrent
- * writers serialise and the chain stays linear. */
+ * writers serialise and the chain stays linear. How reads collapse and
+ * how their counts are sealed is gateway/audit.h's to explain. */
 struct audit_row {
 	int64_t id;
 	int64_t at;
@@ -293,13 +294,29 @@ struct audit_row {
 	int64_t tip_id;          /* 0: none */
 	const char *detail;      /* may be NULL */
 	const char *hash;        /* NULL: a row from before the chain (schema < 4) */
+	const char *officer;     /* the officer a desk action was for; may be NULL */
+	const char *seals;       /* "ID:READS:LAST_AT;..." sealed by this row; may be NULL */
+	int64_t reads;           /* identical reads this row stands for (1 for other rows) */
+	int64_t last_at;         /* the last of them; 0 while reads is 1 */
+	const char *tip_code;    /* db_audit_each only: the tip's tracking code, or NULL */
 };
-/* Hash of row (its hash member ignored) chained to prev ("" for the first
- * row): 64 hex digits and a NUL into out. */
+/* Hash of row (hash, reads, last_at and tip_code ignored) chained to prev
+ * ("" for the first row): 64 hex digits and a NUL into out. */
 typedef void (*db_audit_hash_fn)(const struct audit_row *row, const char *prev, char out[65]);
 void db_audit_hasher(db_audit_hash_fn fn);
 int db_audit(struct db *db, int64_t at, const char *actor, const char *action,
     int64_t tip_id, const char *detail);
+/* The same, for an action taken by actor (a login, "api") on behalf of
+ * officer (the roster officer's name; NULL: nobody). Every row written seals
+ * the read counts not sealed yet (gateway/audit.h). */
+int db_audit_for(struct db *db, int64_t at, const char *actor, const char *officer,
+    const char *action, int64_t tip_id, const char *detail);
+/* A read ("tip.read") at `at`: counted into the newest row of the same
+ * actor, officer, tip and detail when that row began less than `window`
+ * seconds before, is not sealed, no row after it is later than `at`, and
+ * fewer than open_max rows are counting; a new row otherwise. 0 / -1. */
+int db_audit_read(struct db *db, int64_t at, const char *actor, const char *officer,
+    int64_t tip_id, const char *detail, int64_t window, int open_max);
 /* Call fn for every row in id order (tip_id > 0: that tip's rows and rows
  * whose detail mentions `code`, when code is not NULL). fn returns 0 to go
  * on, anything else stops the walk and is returned. -1 on a database error. */

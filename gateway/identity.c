@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gateway/i18n.h"
+
 #define KEY_BYTES 32
 #define KDF_CONTEXT "tinbaoid"          /* 8 bytes, crypto_kdf_CONTEXTBYTES */
 #define SUBKEY_SEAL 1
@@ -132,17 +134,17 @@ keyfile_read(const char *path, struct keyfile *kf, struct stat *sb, char *err, s
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "key file %s: %s (create it with `tinbao key init`)",
+		snprintf(err, errlen, _("key file %s: %s (create it with `tinbao key init`)"),
 		    path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, sb) < 0 || !S_ISREG(sb->st_mode)) {
-		snprintf(err, errlen, "key file %s: not a regular file", path);
+		snprintf(err, errlen, _("key file %s: not a regular file"), path);
 		close(fd);
 		return -1;
 	}
 	if (sb->st_mode & 0077) {
-		snprintf(err, errlen, "key file %s: readable by others (mode %03o); chmod 600 it",
+		snprintf(err, errlen, _("key file %s: readable by others (mode %03o); chmod 600 it"),
 		    path, (unsigned)(sb->st_mode & 0777));
 		close(fd);
 		return -1;
@@ -221,8 +223,8 @@ identity_key_init(const char *path, char *err, size_t errlen)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		if (errno == EEXIST)
-			snprintf(err, errlen, "%s already exists; refusing to overwrite a key "
-			    "(sealed addresses would become unreadable)", path);
+			snprintf(err, errlen, _("%s already exists; refusing to overwrite a key "
+			    "(sealed addresses would become unreadable)"), path);
 		else
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gateway/i18n.h"
 #include "gateway/identity.h"
 
 /* A file larger than this is not a secret (the longest, Zalo's tokens, is
@@ -42,7 +43,7 @@ secretfile_read(const char *what, const char *path, unsigned flags, size_t min,
 	struct stat sb;
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		snprintf(err, errlen, "%s %s: not a regular file", what, path);
+		snprintf(err, errlen, _("%s %s: not a regular file"), what, path);
 		return -1;
 	}
 	if (others_read)
@@ -64,14 +65,14 @@ secretfile_read(const char *what, const char *path, unsigned flags, size_t min,
 		if (ch <= ' ' || ch > '~' || ((flags & SECRETFILE_URL_SAFE) &&
 		    (ch == '/' || ch == '?' || ch == '#')))
 			return refuse(out, outsz, tmp, sizeof tmp, err, errlen, what, path,
-			    "not a token: only printable characters without spaces (e.g. openssl "
-			    "rand -hex 32)");
+			    _("not a token: only printable characters without spaces (e.g. openssl "
+			    "rand -hex 32)"));
 	}
 	if (n == 0)
-		return refuse(out, outsz, tmp, sizeof tmp, err, errlen, what, path, "empty");
+		return refuse(out, outsz, tmp, sizeof tmp, err, errlen, what, path, _("empty"));
 	if (n < min || n >= outsz) {
 		char why[96];
-		snprintf(why, sizeof why, "the secret must be %zu to %zu characters, not %zu", min,
+		snprintf(why, sizeof why, _("the secret must be %zu to %zu characters, not %zu"), min,
 		    outsz ? outsz - 1 : 0, n);
 		return refuse(out, outsz, tmp, sizeof tmp, err, errlen, what, path, why);
 	}

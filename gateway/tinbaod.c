@@ -21,6 +21,7 @@
 #include "gateway/config.h"
 #include "gateway/health.h"
 #include "gateway/heartbeat.h"
+#include "gateway/i18n.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
@@ -54,14 +55,14 @@ struct daemon {
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: tinbaod [-c FILE] [--check-config] [--version]\n"
+	fprintf(f, _("usage: tinbaod [-c FILE] [--check-config] [--version]\n"
 	    "\n"
-	    "The tinbao tip-line daemon: receives tips by SMS, gives each a tracking ID,\n"
-	    "notifies the officer on duty and escalates until somebody acknowledges.\n"
+	    "The tinbao tip-line daemon: receives tips by SMS and Zalo, gives each a\n"
+	    "tracking ID, notifies the officer on duty and escalates until somebody\n"
+	    "acknowledges.\n"
 	    "Runs in the foreground (for systemd Type=notify); logs to stderr.\n"
 	    "\n"
-	    "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ",\n"
+	    "  -c, --config FILE   configuration file (default %s,\n"
 	    "                      or $TINBAO_CONFIG)\n"
 	    "  -n, --check-config  check the configuration and the files it names, then exit\n"
 	    "                      (0 when it is good, 1 otherwise)\n"
@@ -69,7 +70,9 @@ usage(FILE *f)
 	    "  -h, --help          this help\n"
 	    "\n"
 	    "Signals: SIGTERM or SIGINT finish the work in hand and exit; SIGHUP re-reads\n"
-	    "the configuration. See tinbaod(8) and tinbao(1).\n");
+	    "the configuration. Its log is in English; --help and --check-config answer\n"
+	    "in Vietnamese when LANG is vi_VN.UTF-8. See tinbaod(8), tinbao.conf(5) and\n"
+	    "tinbao(1).\n"), DEFAULT_CONFIG);
 }
 
 /* Called by the writer after each commit that admitted something. */
@@ -296,7 +299,7 @@ run(struct daemon *d, const char *path, int check_only)
 		return 1;
 	log_set_level(log_level_parse(d->cfg->log_level));
 	if (timeutil_set_zone(d->cfg->timezone) < 0) {
-		fprintf(stderr, "tinbaod: %s: [gateway] timezone \"%s\" is not a known zone\n",
+		fprintf(stderr, _("tinbaod: %s: [gateway] timezone \"%s\" is not a known zone\n"),
 		    path, d->cfg->timezone);
 		return 1;
 	}
@@ -318,8 +321,9 @@ run(struct daemon *d, const char *path, int check_only)
 			return 1;
 		}
 		admin_api_free(admin);
-		printf("%s: configuration is good (%zu modem%s)\n", path, d->cfg->n_modems,
-		    d->cfg->n_modems == 1 ? "" : "s");
+		printf(ngettext("%s: configuration is good (%zu modem)\n",
+		    "%s: configuration is good (%zu modems)\n", d->cfg->n_modems), path,
+		    d->cfg->n_modems);
 		return 0;
 	}
 
@@ -428,6 +432,7 @@ main(int argc, char **argv)
 	};
 	const char *path = getenv("TINBAO_CONFIG") ? getenv("TINBAO_CONFIG") : DEFAULT_CONFIG;
 	int check_only = 0, c;
+	i18n_init();
 	while ((c = getopt_long(argc, argv, "c:nVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;
@@ -441,6 +446,10 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* The daemon's own output is its log, for the administrator: English,
+	 * like every line that libraries write on its behalf. */
+	if (!check_only)
+		i18n_english();
 	log_init("tinbaod", LOG_INFO);
 	audit_init();           /* before any thread opens the database */
 	struct daemon d = { 0 };

@@ -63,9 +63,18 @@ op_end(struct op *op, enum tipops_result res, char *reply, size_t replysz)
 	return res;
 }
 
-enum tipops_result
-tipops_ack_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t officer_id,
-    int64_t now, int via_officer_sms, char *reply, size_t replysz)
+/* The audit row of an operation: by the officer, or by `by` for them. */
+static int
+op_audit(struct db *db, const struct op *op, const char *by, const char *action,
+    const char *detail, int64_t now)
+{
+	return by ? db_audit_for(db, now, by, op->o.name, action, op->t.id, detail) :
+	    db_audit(db, now, op->o.name, action, op->t.id, detail);
+}
+
+static enum tipops_result
+ack_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t officer_id,
+    int64_t now, int via_officer_sms, const char *by, char *reply, size_t replysz)
 {
 	struct op op;
 	enum tipops_result res = op_begin(&op, db, cfg, code);
@@ -79,7 +88,7 @@ tipops_ack_in_tx(struct db *db, const struct config *cfg, const char *code, int6
 		res = TIPOPS_ALREADY;
 	} else if (db_officer_by_id(db, officer_id, &op.o) > 0 &&
 	    db_tip_ack(db, t->id, officer_id, now) == 0 &&
-	    db_audit(db, now, op.o.name, "tip.ack", t->id, NULL) == 0) {
+	    op_audit(db, &op, by, "tip.ack", NULL, now) == 0) {
 		int ok = 1;
 		msg_ack_notice(cfg, op.id, text);
 		ok &= notify_tip_citizen(db, cfg, t, "ack_notice", text, now) == 0;
@@ -104,9 +113,10 @@ tipops_ack_in_tx(struct db *db, const struct config *cfg, const char *code, int6
 	return op_end(&op, res, reply, replysz);
 }
 
-enum tipops_result
-tipops_close_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t officer_id,
-    const char *note, int64_t now, int via_officer_sms, char *reply, size_t replysz)
+static enum tipops_result
+close_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t officer_id,
+    const char *note, int64_t now, int via_officer_sms, const char *by, char *reply,
+    size_t replysz)
 {
 	struct op op;
 	enum tipops_result res = op_begin(&op, db, cfg, code);
@@ -117,7 +127,7 @@ tipops_close_in_tx(struct db *db, const struct config *cfg, const char *code, in
 	char *text = op.text;
 	if (db_officer_by_id(db, officer_id, &op.o) > 0 &&
 	    db_tip_close(db, t->id, officer_id, note, now) == 0 &&
-	    db_audit(db, now, op.o.name, "tip.close", t->id, note) == 0 &&
+	    op_audit(db, &op, by, "tip.close", note, now) == 0 &&
 	    (!note || !*note || db_tip_message_add(db, t->id, "note", 0, officer_id, note,
 	    now) == 0)) {
 		int ok = 1;
@@ -135,6 +145,21 @@ tipops_close_in_tx(struct db *db, const struct config *cfg, const char *code, in
 	return op_end(&op, res, reply, replysz);
 }
 
+enum tipops_result
+tipops_ack_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t officer_id,
+    int64_t now, int via_officer_sms, char *reply, size_t replysz)
+{
+	return ack_in_tx(db, cfg, code, officer_id, now, via_officer_sms, NULL, reply, replysz);
+}
+
+enum tipops_result
+tipops_close_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t officer_id,
+    const char *note, int64_t now, int via_officer_sms, char *reply, size_t replysz)
+{
+	return close_in_tx(db, cfg, code, officer_id, note, now, via_officer_sms, NULL, reply,
+	    replysz);
+}
+
 /* The end of an operation in a transaction of its own. */
 static enum tipops_result
 commit_or_rollback(struct db *db, enum tipops_result r)
@@ -148,20 +173,20 @@ commit_or_rollback(struct db *db, enum tipops_result r)
 
 enum tipops_result
 tipops_ack(struct db *db, const struct config *cfg, const char *code, int64_t officer_id,
-    int64_t now, int via_officer_sms, char *reply, size_t replysz)
+    int64_t now, const char *by, char *reply, size_t replysz)
 {
 	if (db_begin(db) < 0)
 		return TIPOPS_ERROR;
-	return commit_or_rollback(db, tipops_ack_in_tx(db, cfg, code, officer_id, now,
-	    via_officer_sms, reply, replysz));
+	return commit_or_rollback(db, ack_in_tx(db, cfg, code, officer_id, now, 0, by, reply,
+	    replysz));
 }
 
 enum tipops_result
 tipops_close(struct db *db, const struct config *cfg, const char *code, int64_t officer_id,
-    const char *note, int64_t now, int via_officer_sms, char *reply, size_t replysz)
+    const char *note, int64_t now, const char *by, char *reply, size_t replysz)
 {
 	if (db_begin(db) < 0)
 		return TIPOPS_ERROR;
-	return commit_or_rollback(db, tipops_close_in_tx(db, cfg, code, officer_id, note, now,
-	    via_officer_sms, reply, replysz));
+	return commit_or_rollback(db, close_in_tx(db, cfg, code, officer_id, note, now, 0, by,
+	    reply, replysz));
 }

@@ -26,15 +26,17 @@ enum tipops_result {
 	TIPOPS_ERROR = -1,       /* database error */
 };
 
-/* `via_officer_sms`: queue the confirmation to the officer by SMS (the router
- * does; the CLI prints it instead). */
+/* From the desk or the admin API, for the officer: `by` is who acted (the
+ * desk's login, "api"); the audit row names both. The officer gets no
+ * confirmation (the desk is told instead). */
 enum tipops_result tipops_ack(struct db *db, const struct config *cfg, const char *code,
-    int64_t officer_id, int64_t now, int via_officer_sms, char *reply, size_t replysz);
+    int64_t officer_id, int64_t now, const char *by, char *reply, size_t replysz);
 enum tipops_result tipops_close(struct db *db, const struct config *cfg, const char *code,
-    int64_t officer_id, const char *note, int64_t now, int via_officer_sms,
+    int64_t officer_id, const char *note, int64_t now, const char *by,
     char *reply, size_t replysz);
 
-/* The same, inside a transaction the caller already opened (the router's). */
+/* The officer's own reply, inside a transaction the caller already opened
+ * (the router's). `via_officer_sms`: queue the confirmation to the officer. */
 enum tipops_result tipops_ack_in_tx(struct db *db, const struct config *cfg, const char *code,
     int64_t officer_id, int64_t now, int via_officer_sms, char *reply, size_t replysz);
 enum tipops_result tipops_close_in_tx(struct db *db, const struct config *cfg, const char *code,

@@ -7,6 +7,7 @@
 
 #include "db/db.h"
 #include "gateway/config.h"
+#include "gateway/i18n.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
@@ -136,11 +137,24 @@ view_tip_id(const struct config *cfg, const char *code, char out[VIEW_ID_MAX])
 const char *
 view_tip_state(const struct tip *t)
 {
+	/* TRANSLATORS: a tip's state in a listing column 8 characters wide:
+	 * NEW and WAITING (nobody on duty) ask for attention, so capitals. */
 	if (t->status == TIP_CLOSED)
-		return "closed";
+		return _("closed");
 	if (t->status == TIP_ACKNOWLEDGED)
-		return "acked";
-	return t->waiting ? "WAITING" : "NEW";
+		return _("acked");
+	return t->waiting ? _("WAITING") : _("NEW");
+}
+
+const char *
+view_tip_status(const struct tip *t)
+{
+	switch (t->status) {
+	case TIP_NEW: return _("new");
+	case TIP_ACKNOWLEDGED: return _("acknowledged");
+	case TIP_CLOSED: return _("closed");
+	}
+	return "?";
 }
 
 void
@@ -151,18 +165,24 @@ view_tip_owner(const struct tip *t, int64_t now, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", t->acked_by_name ? t->acked_by_name :
 		    t->closed_by_name ? t->closed_by_name : "-");
 	} else if (t->waiting || !t->next_deadline) {
-		snprintf(out, outsz, "nobody on duty");
+		snprintf(out, outsz, "%s", _("nobody on duty"));
 	} else {
 		timeutil_format_hm(t->next_deadline, hm, sizeof hm);
-		snprintf(out, outsz, "%s %s", t->next_deadline < now ? "OVERDUE" : "due", hm);
+		if (t->next_deadline < now)
+			snprintf(out, outsz, _("OVERDUE %s"), hm);
+		else
+			snprintf(out, outsz, _("due %s"), hm);
 	}
 }
 
 const char *
 view_level_name(int level)
 {
-	static const char *const names[] = { "?", "duty", "backup", "leader", "chief" };
-	return level >= 1 && level <= 4 ? names[level] : names[0];
+	/* TRANSLATORS: the levels of the escalation chain, in a column 10
+	 * characters wide: duty officer, backup, shift leader, station chief. */
+	static const char *const names[] = { "?", N_("duty"), N_("backup"), N_("leader"),
+		N_("chief") };
+	return level >= 1 && level <= 4 ? _(names[level]) : names[0];
 }
 
 void
@@ -170,10 +190,10 @@ view_shift_when(const struct shift *s, char *out, size_t outsz)
 {
 	char from[32], to[32];
 	if (s->always) {
-		snprintf(out, outsz, "always");
+		snprintf(out, outsz, "%s", _("always"));
 		return;
 	}
 	timeutil_format_local(s->starts_at, from, sizeof from);
 	timeutil_format_local(s->ends_at, to, sizeof to);
-	snprintf(out, outsz, "%s to %s", from, to);
+	snprintf(out, outsz, _("%s to %s"), from, to);
 }

@@ -76,9 +76,13 @@ json_t *view_shift_json(const struct shift *s);
 
 /* "TB" + "7KM4Q9" -> "TB-7KM4Q9" (the configured prefix). */
 void view_tip_id(const struct config *cfg, const char *code, char out[VIEW_ID_MAX]);
-/* A tip's state in a listing: "NEW", "WAITING" (nobody on duty), "acked",
- * "closed". */
+/* The text forms are translated (gettext: the reader's language; English
+ * as written here). A tip's state in a listing: "NEW", "WAITING" (nobody on
+ * duty), "acked", "closed". */
 const char *view_tip_state(const struct tip *t);
+/* A status in words: "new", "acknowledged", "closed" (JSON keeps the
+ * codes of tip_status_name). */
+const char *view_tip_status(const struct tip *t);
 /* Who has a tip or when it is due: the officer who acknowledged (or closed)
  * it, "due 14:05", "OVERDUE 14:05" or "nobody on duty". */
 void view_tip_owner(const struct tip *t, int64_t now, char *out, size_t outsz);

@@ -32,6 +32,41 @@ check_header gammu.h modem/
 check_header sodium.h gateway/identity.c
 check_header microhttpd.h webhook/
 check_header curl/curl.h webhook/
+check_header libintl.h gateway/i18n.h
+# Translations: po/tinbao.pot holds every string the sources mark with _(),
+# N_() or ngettext(), and each po/LANG.po translates all of them (no entry
+# missing, untranslated or fuzzy). `make pot` brings both up to date.
+if command -v xgettext >/dev/null 2>&1; then
+	tmp=$(mktemp -d)
+	make -s --no-print-directory pot-check POT="$tmp/tinbao.pot" >/dev/null 2>"$tmp/err" ||
+		{ cat "$tmp/err"; fail=1; }
+	if [ -f "$tmp/tinbao.pot" ]; then
+		grep -v '^"POT-Creation-Date:' po/tinbao.pot > "$tmp/have"
+		grep -v '^"POT-Creation-Date:' "$tmp/tinbao.pot" > "$tmp/want"
+		if ! cmp -s "$tmp/have" "$tmp/want"; then
+			echo "po/tinbao.pot is out of date with the sources: run make pot, then translate"
+			diff "$tmp/have" "$tmp/want" | grep '^[<>] msgid' | head -20
+			fail=1
+		fi
+	fi
+	for l in $(cat po/LINGUAS); do
+		if ! msgcmp po/"$l".po po/tinbao.pot 2>"$tmp/cmp"; then
+			echo "po/$l.po lacks translations of strings in po/tinbao.pot (make pot, then translate):"
+			head -20 "$tmp/cmp"
+			fail=1
+		fi
+		stats=$(LC_ALL=C msgfmt --check --statistics -o /dev/null po/"$l".po 2>&1) || fail=1
+		case $stats in
+		*untranslated*|*fuzzy*)
+			echo "po/$l.po: $stats (translate them; remove the fuzzy marks once checked)"
+			fail=1 ;;
+		esac
+	done
+	rm -rf "$tmp"
+else
+	echo "xgettext is not installed (apt-get install gettext)"
+	fail=1
+fi
 if command -v cppcheck >/dev/null 2>&1; then
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 	    --suppress=missingIncludeSystem -I. gateway db modem webhook || fail=1

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "gateway/audit.h"
 #include "gateway/config.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
@@ -25,6 +26,7 @@
 
 #define TAG "api"
 #define ACTOR "api"
+#define DESK_ACTOR "desk page"
 #define ADMIN_ID_MAX 48
 #define ADMIN_AUDIT_DETAIL_MAX 400     /* bytes of tracking IDs named in one read event */
 #define ADMIN_PAGE_ROWS 500            /* open tips on the desk page, at most */
@@ -127,10 +129,18 @@ authorised(const struct admin_api *a, const char *header, int page)
 
 /* ---------------------------------------------------------------- tips */
 
-/* One audit event naming every tip about to be shown. 0 / -1. */
+/* Who reads: "api" (a bearer token), or "desk page" and the name typed
+ * into its login. */
+struct reader {
+	const char *actor;
+	const char *name;            /* NULL: none */
+};
+
+/* One audit read naming every tip about to be shown (identical reads
+ * within 10 minutes are counted into one row: gateway/audit.h). 0 / -1. */
 static int
-audit_reads(const struct config *cfg, struct db *db, const char *what, const struct tip *v,
-    size_t n)
+audit_reads(const struct config *cfg, struct db *db, const struct reader *who, const char *what,
+    const struct tip *v, size_t n)
 {
 	char detail[ADMIN_AUDIT_DETAIL_MAX + 64];
 	size_t len = (size_t)snprintf(detail, sizeof detail, "%s: %zu tip%s", what, n,
@@ -144,7 +154,7 @@ audit_reads(const struct config *cfg, struct db *db, const char *what, const str
 		}
 		len += (size_t)snprintf(detail + len, sizeof detail - len, "%s%s", i ? ", " : " ", id);
 	}
-	return db_audit(db, timeutil_now(), ACTOR, "tip.read", 0, detail);
+	return audit_read(db, timeutil_now(), who->actor, who->name, 0, detail);
 }
 
 static void
@@ -164,7 +174,8 @@ db_failed(struct db *db, struct admin_response *out)
 
 /* GET /api/tips[?open=1] */
 static void
-list_tips(const struct config *cfg, struct db *db, int open_only, struct admin_response *out)
+list_tips(const struct config *cfg, struct db *db, const struct reader *who, int open_only,
+    struct admin_response *out)
 {
 	struct tip *v;
 	size_t n;
@@ -178,8 +189,8 @@ list_tips(const struct config *cfg, struct db *db, int open_only, struct admin_r
 		    "(?open=1), or use tinbao book for the history");
 	} else if (tipclock_holidays_load(db, &hol) < 0) {
 		db_failed(db, out);
-	} else if (audit_reads(cfg, db, open_only ? "GET /api/tips?open=1" : "GET /api/tips", v,
-	    n) < 0) {
+	} else if (audit_reads(cfg, db, who, open_only ? "GET /api/tips?open=1" : "GET /api/tips",
+	    v, n) < 0) {
 		audit_failed(db, out);
 	} else {
 		json_t *arr = json_array();
@@ -206,7 +217,8 @@ list_tips(const struct config *cfg, struct db *db, int open_only, struct admin_r
 
 /* GET /api/tips/ID: the tip, its messages, escalations and attachments. */
 static void
-show_tip(const struct config *cfg, struct db *db, const char *code, struct admin_response *out)
+show_tip(const struct config *cfg, struct db *db, const struct reader *who, const char *code,
+    struct admin_response *out)
 {
 	struct tip t;
 	char id[ADMIN_ID_MAX], detail[ADMIN_ID_MAX + 32];
@@ -221,7 +233,7 @@ show_tip(const struct config *cfg, struct db *db, const char *code, struct admin
 		return;
 	}
 	snprintf(detail, sizeof detail, "GET /api/tips/%s", id);
-	if (db_audit(db, timeutil_now(), ACTOR, "tip.read", t.id, detail) < 0) {
+	if (audit_read(db, timeutil_now(), who->actor, who->name, t.id, detail) < 0) {
 		audit_failed(db, out);
 		tip_clear(&t);
 		return;
@@ -314,23 +326,13 @@ ack_or_close(const struct config *cfg, struct db *db, const char *code, int clos
 	}
 	char reply[MSG_MAX] = "", id[ADMIN_ID_MAX];
 	int64_t now = timeutil_now();
+	/* the audit row: actor "api", for the officer named */
 	enum tipops_result r = closing ?
-	    tipops_close(db, cfg, code, o.id, note, now, 0, reply, sizeof reply) :
-	    tipops_ack(db, cfg, code, o.id, now, 0, reply, sizeof reply);
+	    tipops_close(db, cfg, code, o.id, note, now, ACTOR, reply, sizeof reply) :
+	    tipops_ack(db, cfg, code, o.id, now, ACTOR, reply, sizeof reply);
 	json_decref(doc);
 	trackid_format(cfg->tracking_prefix, code, id, sizeof id);
 	if (r == TIPOPS_DONE) {
-		/* tipops recorded the officer; that it came through the API is on
-		 * record too */
-		char detail[200];
-		struct tip t;
-		snprintf(detail, sizeof detail, "through the admin API, for %s", o.name ? o.name : "?");
-		if (db_tip_by_code(db, code, &t) > 0) {
-			if (db_audit(db, now, ACTOR, closing ? "api.close" : "api.ack", t.id, detail) < 0)
-				log_error(TAG, "%s: done, but the API's audit event failed: %s", id,
-				    db_errmsg(db));
-			tip_clear(&t);
-		}
 		log_notice(TAG, "%s %s through the admin API for officer %lld", id,
 		    closing ? "closed" : "acknowledged", (long long)o.id);
 	}
@@ -380,7 +382,8 @@ list_shifts(struct db *db, struct admin_response *out)
 
 /* GET /: the open tips as the duty-desk page. */
 static void
-desk(const struct config *cfg, struct db *db, struct admin_response *out)
+desk(const struct config *cfg, struct db *db, const struct reader *who,
+    struct admin_response *out)
 {
 	struct tip *v;
 	size_t n;
@@ -397,7 +400,7 @@ desk(const struct config *cfg, struct db *db, struct admin_response *out)
 		respond_error(out, 500, "out of memory");
 	} else if (tipclock_holidays_load(db, &hol) < 0) {
 		db_failed(db, out);
-	} else if (audit_reads(cfg, db, "GET / (duty-desk page)", v, shown) < 0) {
+	} else if (audit_reads(cfg, db, who, "GET / (duty-desk page)", v, shown) < 0) {
 		audit_failed(db, out);
 	} else {
 		size_t i;
@@ -445,8 +448,9 @@ admin_api_handle(struct admin_api *a, const struct admin_request *rq,
 			out->content_type = type_html;
 			out->authenticate = "Basic realm=\"tinbao\", charset=\"UTF-8\"";
 			out->body = strdup("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
-			    "<title>Cần đăng nhập</title></head><body><p>Cần mã truy cập của bàn trực "
-			    "(nhập vào ô mật khẩu; tên đăng nhập tuỳ ý).</p></body></html>\n");
+			    "<title>Cần đăng nhập</title></head><body><p>Cần mã truy cập của bàn trực: "
+			    "nhập họ tên của đồng chí vào ô tên đăng nhập (được ghi vào nhật ký kiểm "
+			    "tra cùng mỗi lần xem) và mã truy cập vào ô mật khẩu.</p></body></html>\n");
 			out->body_len = out->body ? strlen(out->body) : 0;
 		} else {
 			respond_error(out, 401, "a valid bearer token is required");
@@ -477,12 +481,16 @@ admin_api_handle(struct admin_api *a, const struct admin_request *rq,
 		respond_error(out, 503, "database unavailable");
 		return;
 	}
+	char name[ADMIN_USER_MAX + 1];
+	struct reader who = { .actor = page ? DESK_ACTOR : ACTOR,
+		.name = page && admin_req_basic_user(rq->authorization, name, sizeof name) ? name :
+		    NULL };
 	if (page)
-		desk(a->cfg, db, out);
+		desk(a->cfg, db, &who, out);
 	else if (p == ADMIN_PATH_TIPS)
-		list_tips(a->cfg, db, open_only, out);
+		list_tips(a->cfg, db, &who, open_only, out);
 	else if (p == ADMIN_PATH_TIP)
-		show_tip(a->cfg, db, code, out);
+		show_tip(a->cfg, db, &who, code, out);
 	else if (p == ADMIN_PATH_ACK || p == ADMIN_PATH_CLOSE)
 		ack_or_close(a->cfg, db, code, p == ADMIN_PATH_CLOSE, rq->body, rq->body_len, out);
 	else if (p == ADMIN_PATH_OFFICERS)

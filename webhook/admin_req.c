@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "gateway/text.h"
+
 static int
 b64_value(unsigned char c)
 {
@@ -67,6 +69,39 @@ after_scheme(const char *h, const char *scheme)
 	while (*h == ' ')
 		h++;
 	return h;
+}
+
+int
+admin_req_basic_user(const char *header, char *out, size_t outsz)
+{
+	if (outsz)
+		out[0] = '\0';
+	if (!header || outsz == 0)
+		return 0;
+	size_t hlen = strnlen(header, ADMIN_HEADER_MAX + 1);
+	if (hlen > ADMIN_HEADER_MAX)
+		return 0;
+	char h[ADMIN_HEADER_MAX + 1];
+	memcpy(h, header, hlen);
+	h[hlen] = '\0';
+	while (hlen && (h[hlen - 1] == ' ' || h[hlen - 1] == '\t'))
+		h[--hlen] = '\0';
+	const char *rest = after_scheme(h, "Basic");
+	unsigned char dec[ADMIN_HEADER_MAX];
+	size_t n;
+	if (!rest || admin_req_base64(rest, strlen(rest), dec, sizeof dec, &n) < 0)
+		return 0;
+	const unsigned char *colon = memchr(dec, ':', n);
+	size_t ulen = colon ? (size_t)(colon - dec) : 0;
+	if (ulen == 0 || ulen > ADMIN_USER_MAX || ulen >= outsz || memchr(dec, '\0', ulen))
+		return 0;
+	char user[ADMIN_USER_MAX + 1];
+	memcpy(user, dec, ulen);
+	user[ulen] = '\0';
+	if (!text_valid(user, ADMIN_USER_MAX, 0))
+		return 0;
+	memcpy(out, user, ulen + 1);
+	return 1;
 }
 
 enum admin_scheme

@@ -25,6 +25,14 @@ enum admin_scheme { ADMIN_SCHEME_NONE, ADMIN_SCHEME_BEARER, ADMIN_SCHEME_BASIC }
  * fit (out is then ""). Scheme names are case-insensitive. */
 enum admin_scheme admin_req_credential(const char *header, char *out, size_t outsz);
 
+#define ADMIN_USER_MAX 64            /* bytes in the user name of a Basic header */
+
+/* The user name of a "Basic base64(USER:TOKEN)" header into out (outsz
+ * bytes): 1 when there is one that is 1..ADMIN_USER_MAX bytes of valid UTF-8
+ * without control characters (text_valid), 0 otherwise (out is then "").
+ * The desk page asks for a name there; nobody checks it (like --officer). */
+int admin_req_basic_user(const char *header, char *out, size_t outsz);
+
 /* Standard base64 (RFC 4648; the "=" padding may be left out, but if present
  * it must be right; unused bits must be zero) of len bytes into out (outsz
  * bytes); 0 with *outlen set, -1 when the input is not base64 or the result

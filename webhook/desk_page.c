@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "gateway/category.h"
 #include "gateway/config.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
@@ -208,7 +209,7 @@ put_row(struct page *pg, const struct config *cfg, const struct desk_row *r, int
 	put(pg, "<td class=\"t\">");
 	if (t->category) {
 		put(pg, "<small>[");
-		put_text(pg, t->category);
+		put_text(pg, category_name(t->category));
 		put(pg, "]</small> ");
 	}
 	char *ex = text_truncate(t->text ? t->text : "", DESK_PAGE_TEXT_CHARS);

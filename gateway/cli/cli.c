@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "gateway/cli/cli.h"
 #include "gateway/config.h"
+#include "gateway/i18n.h"
 #include "gateway/phone.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
@@ -33,8 +34,8 @@ cli_open(struct cli *c, int readonly, const char *what)
 {
 	char err[512];
 	if (readonly && access(c->cfg->database, F_OK) < 0 && errno == ENOENT) {
-		cli_error(CLI_FAIL, what, "no database at %s yet (tinbaod or `tinbao officer add` "
-		    "creates it)", c->cfg->database);
+		cli_error(CLI_FAIL, what, _("no database at %s yet (tinbaod or `tinbao officer add` "
+		    "creates it)"), c->cfg->database);
 		return -1;
 	}
 	c->db = db_open(c->cfg->database, readonly, err, sizeof err);
@@ -56,21 +57,21 @@ cli_getopt(int argc, char **argv, const struct option *opts, const char *what)
 		return ch;
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 	if (ch == ':') {
-		cli_error(CLI_USAGE, what, "%s needs a value", arg);
+		cli_error(CLI_USAGE, what, _("%s needs a value"), arg);
 		return '?';
 	}
 	if (strncmp(arg, "--", 2) != 0) {
-		cli_error(CLI_USAGE, what, "unknown option -%c", optopt ? optopt : '?');
+		cli_error(CLI_USAGE, what, _("unknown option -%c"), optopt ? optopt : '?');
 		return '?';
 	}
 	size_t len = strcspn(arg + 2, "=");
 	for (const struct option *o = opts; o->name; o++) {
 		if (strlen(o->name) == len && strncmp(o->name, arg + 2, len) == 0) {
-			cli_error(CLI_USAGE, what, "--%s takes no value", o->name);
+			cli_error(CLI_USAGE, what, _("--%s takes no value"), o->name);
 			return '?';
 		}
 	}
-	cli_error(CLI_USAGE, what, "unknown option %.*s", (int)len + 2, arg);
+	cli_error(CLI_USAGE, what, _("unknown option %.*s"), (int)len + 2, arg);
 	return '?';
 }
 
@@ -91,11 +92,11 @@ cli_dispatch(struct cli *c, int argc, char **argv, const char *usage,
     const struct cli_sub *subs)
 {
 	if (cli_wants_help(argc, argv)) {
-		fputs(usage, stdout);
+		fputs(_(usage), stdout);
 		return CLI_OK;
 	}
 	if (argc < 2) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return CLI_USAGE;
 	}
 	for (const struct cli_sub *s = subs; s->name; s++)
@@ -106,7 +107,7 @@ cli_dispatch(struct cli *c, int argc, char **argv, const char *usage,
 	for (const struct cli_sub *s = subs; s->name && len < sizeof names; s++)
 		len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
 		    s == subs ? "" : ", ", s->name);
-	return cli_error(CLI_USAGE, argv[0], "unknown subcommand \"%s\" (%s)", argv[1], names);
+	return cli_error(CLI_USAGE, argv[0], _("unknown subcommand \"%s\" (%s)"), argv[1], names);
 }
 
 int
@@ -117,7 +118,7 @@ cli_one_arg(int argc, char **argv, const char *what, const char *usage_line, con
 	if (cli_getopt(argc, argv, none, what) != -1)
 		return CLI_USAGE;
 	if (optind != argc - 1)
-		return cli_error(CLI_USAGE, what, "usage: %s", usage_line);
+		return cli_error(CLI_USAGE, what, _("usage: %s"), usage_line);
 	*arg = argv[optind];
 	return 0;
 }
@@ -140,8 +141,8 @@ int
 cli_phone(const char *what, const char *in, char *out)
 {
 	if (phone_normalize_full(in, out) < 0) {
-		cli_error(CLI_USAGE, what, "\"%s\" is not a phone number (like 0901234567 or "
-		    "+84901234567)", in);
+		cli_error(CLI_USAGE, what, _("\"%s\" is not a phone number (like 0901234567 or "
+		    "+84901234567)"), in);
 		return -1;
 	}
 	return 0;
@@ -160,6 +161,21 @@ cli_put(const char *s, int oneline, int indent)
 		if (*p == '\n')
 			printf("%*s", indent, "");
 	}
+	free(t);
+}
+
+int
+cli_width(const char *head, int min)
+{
+	int n = (int)text_chars(head);
+	return n > min ? n : min;
+}
+
+void
+cli_clean(const char *s, char *out, size_t outsz)
+{
+	char *t = text_for_terminal(s ? s : "", 1);
+	snprintf(out, outsz, "%s", t ? t : "?");
 	free(t);
 }
 
@@ -184,7 +200,7 @@ cli_print_json(json_t *v)
 	char *s = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(v);
 	if (!s)
-		return cli_error(CLI_FAIL, "json", "out of memory");
+		return cli_error(CLI_FAIL, "json", _("out of memory"));
 	puts(s);
 	free(s);
 	return CLI_OK;

@@ -33,7 +33,8 @@ struct cli {
 	struct db *db;
 };
 
-/* Print "tinbao: WHAT: message" on stderr; returns code. */
+/* Print "tinbao: WHAT: message" on stderr; returns code. WHAT is the
+ * command as typed ("officer add"), never translated; fmt is _("..."). */
 int cli_error(int code, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Open the database: read-only for listings, read-write (created and
@@ -46,8 +47,8 @@ struct cli_sub {
 	int (*fn)(struct cli *c, int argc, char **argv);  /* argv[0] is the name */
 };
 /* Run the subcommand named by argv[1] from subs (ended by a NULL name).
- * -h/--help prints usage on stdout (0); none or an unknown one is a usage
- * error (2). */
+ * -h/--help prints usage (an N_() text, translated here) on stdout (0);
+ * none or an unknown one is a usage error (2). */
 int cli_dispatch(struct cli *c, int argc, char **argv, const char *usage,
     const struct cli_sub *subs);
 
@@ -73,9 +74,16 @@ int cli_phone(const char *what, const char *in, char *out);
  * bidi-override characters replaced; with oneline, newlines become spaces;
  * otherwise every new line starts with `indent` spaces. */
 void cli_put(const char *s, int oneline, int indent);
+/* s made safe for the terminal (as cli_put, on one line) into out, cut to
+ * outsz: for names and texts from the database inside a sentence. */
+void cli_clean(const char *s, char *out, size_t outsz);
 /* Print s (one line) in a column `width` characters wide, cut with "…" when
- * longer, then one space. */
+ * longer, then one space. Column heads go through it too: a translated
+ * head is aligned by characters, not bytes. */
 void cli_cell(const char *s, int width);
+/* The width of a column whose head is head: at least min, and wide enough
+ * for the head (translated heads may be longer than the English). */
+int cli_width(const char *head, int min);
 
 /* Print a JSON value (taking ownership) on stdout as one document. */
 int cli_print_json(json_t *v);

@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "gateway/cli/cli.h"
 #include "gateway/config.h"
+#include "gateway/i18n.h"
 #include "gateway/keyrotate.h"
 
 int
@@ -23,7 +24,7 @@ cli_key_rotate(struct cli *c, int argc, char **argv)
 		json = 1;
 	}
 	if (optind != argc)
-		return cli_error(CLI_USAGE, what, "unexpected argument \"%s\"", argv[optind]);
+		return cli_error(CLI_USAGE, what, _("unexpected argument \"%s\""), argv[optind]);
 	if (cli_open(c, 0, what) < 0)
 		return CLI_FAIL;
 	struct keyrotate_report rep;
@@ -44,18 +45,18 @@ cli_key_rotate(struct cli *c, int argc, char **argv)
 		json_object_set_new(o, "keys_in_file", json_integer((json_int_t)rep.keys));
 		cli_print_json(o);
 	} else {
-		printf("new sealing key %s: %lld values resealed in %d passes; %lld sealed values "
-		    "in the database\n", fp, (long long)rep.resealed, rep.passes, (long long)rep.seen);
+		printf(_("new sealing key %s: %lld values resealed in %d passes; %lld sealed values "
+		    "in the database\n"), fp, (long long)rep.resealed, rep.passes, (long long)rep.seen);
 		if (rep.daemon_confirmed)
-			printf("tinbaod seals with the new key\n");
+			printf(_("tinbaod seals with the new key\n"));
 		else
-			printf("tinbaod did not confirm the new key within %ds (not running?); it "
-			    "loads it when it starts\n", KEYROTATE_WAIT_S);
-		printf("the previous key stays in %s as retired (opens, never seals) until the "
-		    "next rotation\n", c->cfg->key_file);
+			printf(_("tinbaod did not confirm the new key within %ds (not running?); it "
+			    "loads it when it starts\n"), KEYROTATE_WAIT_S);
+		printf(_("the previous key stays in %s as retired (opens, never seals) until the "
+		    "next rotation\n"), c->cfg->key_file);
 	}
 	if (rep.unreadable) {
-		cli_error(CLI_FAIL, what, "%lld sealed values open with no key in the file",
+		cli_error(CLI_FAIL, what, _("%lld sealed values open with no key in the file"),
 		    (long long)rep.unreadable);
 		return CLI_FAIL;
 	}

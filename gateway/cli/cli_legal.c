@@ -12,6 +12,7 @@
 #include "gateway/category.h"
 #include "gateway/cli/cli.h"
 #include "gateway/config.h"
+#include "gateway/i18n.h"
 #include "gateway/legalclock.h"
 #include "gateway/messages.h"
 #include "gateway/phone.h"
@@ -27,7 +28,7 @@
 #define HOLIDAY_NAME_MAX 200
 
 static const char due_usage[] =
-    "usage: tinbao due [--json] [--within DURATION] [--at \"YYYY-MM-DD HH:MM\"]\n"
+    N_("usage: tinbao due [--json] [--within DURATION] [--at \"YYYY-MM-DD HH:MM\"]\n"
     "       tinbao notice ID --officer PHONE [--at \"YYYY-MM-DD HH:MM\"]\n"
     "\n"
     "due lists the legal deadlines of open tips that fall within DURATION from\n"
@@ -39,18 +40,19 @@ static const char due_usage[] =
     "            (Mon-Fri minus `tinbao holiday` days); ends with `tinbao notice`.\n"
     "The 20-day settling clock is shown as information (--json: settle_by).\n"
     "--at looks at the list as it will be (or was) at another local time.\n"
-    "notice records that the receipt notice was given, by the officer named.\n";
+    "notice records that the receipt notice was given, by the officer named\n"
+    "(--officer is required; the audit trail records the desk's login too).\n");
 
 static const char holiday_usage[] =
-    "usage: tinbao holiday add YYYY-MM-DD NAME\n"
+    N_("usage: tinbao holiday add YYYY-MM-DD NAME\n"
     "       tinbao holiday list [--json]\n"
     "       tinbao holiday remove YYYY-MM-DD\n"
     "\n"
     "Public holidays are not working days for the 3-working-day receipt notice.\n"
-    "Vietnam publishes them yearly (Tết, 30/4, 1/5, 2/9 ...): add each one.\n";
+    "Vietnam publishes them yearly (Tết, 30/4, 1/5, 2/9 ...): add each one.\n");
 
 static const char book_usage[] =
-    "usage: tinbao book --from YYYY-MM-DD --to YYYY-MM-DD [--csv]\n"
+    N_("usage: tinbao book --from YYYY-MM-DD --to YYYY-MM-DD [--csv]\n"
     "\n"
     "The receipt book (sổ tiếp nhận) of the tips received from --from to --to\n"
     "(local days, both included), in order of receipt, numbered per year:\n"
@@ -59,14 +61,15 @@ static const char book_usage[] =
     "thời gian sự việc, Phân loại, Biện pháp đã làm, Chuyển cho, lúc, Ngày thông\n"
     "báo kết quả tiếp nhận, Kết quả, ghi chú. Columns tinbao cannot know stay\n"
     "empty for the officers to fill. --csv: RFC 4180 (UTF-8, CRLF) for a\n"
-    "spreadsheet. Printing the book is an audit event.\n";
+    "spreadsheet. The book itself is always in Vietnamese. Printing the book is an\n"
+    "audit event.\n");
 
 static int
 parse_at(const char *what, const char *s, int64_t *now)
 {
 	if (timeutil_parse_local(s, now) < 0)
-		return cli_error(CLI_USAGE, what, "--at wants \"YYYY-MM-DD HH:MM\" (local time), not "
-		    "\"%s\"", s);
+		return cli_error(CLI_USAGE, what, _("--at wants \"YYYY-MM-DD HH:MM\" (local time), not "
+		    "\"%s\""), s);
 	return 0;
 }
 
@@ -94,9 +97,13 @@ span(int64_t s, char *out, size_t outsz)
 	if (s < 0)
 		s = -s;
 	if (s >= 86400)
-		snprintf(out, outsz, "%lldd%lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+		/* TRANSLATORS: a span of days and hours, e.g. 2d3h */
+		snprintf(out, outsz, _("%lldd%lldh"), (long long)(s / 86400),
+		    (long long)(s % 86400 / 3600));
 	else
-		snprintf(out, outsz, "%lldh%02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+		/* TRANSLATORS: a span of hours and minutes, e.g. 5h07m */
+		snprintf(out, outsz, _("%lldh%02lldm"), (long long)(s / 3600),
+		    (long long)(s % 3600 / 60));
 }
 
 int
@@ -109,7 +116,7 @@ cli_due(struct cli *c, int argc, char **argv)
 	int json = 0, ch;
 	int64_t within = DUE_DEFAULT_WITHIN, now = timeutil_now();
 	if (cli_wants_help(argc, argv)) {
-		fputs(due_usage, stdout);
+		fputs(_(due_usage), stdout);
 		return CLI_OK;
 	}
 	optind = 0;
@@ -118,8 +125,8 @@ cli_due(struct cli *c, int argc, char **argv)
 			json = 1;
 		} else if (ch == 'w') {
 			if (config_parse_duration(optarg, &within) < 0 || within > 366 * 86400LL)
-				return cli_error(CLI_USAGE, "due", "--within wants a duration like 24h, 90m "
-				    "or 3d (at most 366d), not \"%s\"", optarg);
+				return cli_error(CLI_USAGE, "due", _("--within wants a duration like 24h, 90m "
+				    "or 3d (at most 366d), not \"%s\""), optarg);
 		} else if (ch == 'a') {
 			if (parse_at("due", optarg, &now) < 0)
 				return CLI_USAGE;
@@ -128,7 +135,7 @@ cli_due(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return cli_error(CLI_USAGE, "due", "unexpected argument \"%s\"", argv[optind]);
+		return cli_error(CLI_USAGE, "due", _("unexpected argument \"%s\""), argv[optind]);
 	if (cli_open(c, 0, "due") < 0)
 		return CLI_FAIL;
 	struct tip *v = NULL;
@@ -144,7 +151,7 @@ cli_due(struct cli *c, int argc, char **argv)
 	e = calloc(2 * n + 1, sizeof *e);
 	codes = calloc(n + 1, sizeof *codes);
 	if (!e || !codes) {
-		cli_error(CLI_FAIL, "due", "out of memory");
+		cli_error(CLI_FAIL, "due", _("out of memory"));
 		goto out;
 	}
 	size_t ncodes = 0;
@@ -201,26 +208,41 @@ cli_due(struct cli *c, int argc, char **argv)
 	if (ne == 0) {
 		char w[32];
 		span(within, w, sizeof w);
-		printf("no legal deadline of an open tip within %s\n", w);
+		printf(_("no legal deadline of an open tip within %s\n"), w);
 		rc = CLI_OK;
 		goto out;
 	}
 	int idw = (int)strlen(c->cfg->tracking_prefix) + 1 + TRACKID_CODE_LEN;
-	printf("%-*s %-8s %-16s %-16s %s\n", idw, "ID", "CLOCK", "DEADLINE", "STATE", "RECEIVED");
+	/* TRANSLATORS: the column heads of `tinbao due` */
+	cli_cell(_("ID"), idw);
+	cli_cell(_("CLOCK"), 12);
+	cli_cell(_("DEADLINE"), 18);
+	cli_cell(_("STATE"), 22);
+	puts(_("RECEIVED"));
 	for (size_t i = 0; i < ne; i++) {
 		char id[LEGAL_ID_MAX], when[40], state[40], left[32], recv[32];
 		trackid_format(c->cfg->tracking_prefix, e[i].t->code, id, sizeof id);
 		if (e[i].notice) {
 			timeutil_format_dmy(e[i].clk.notice_day, when, sizeof when);
-			snprintf(when + strlen(when), sizeof when - strlen(when), " (day)");
+			snprintf(when + strlen(when), sizeof when - strlen(when), " %s",
+			    _("(all day)"));
 		} else {
 			timeutil_format_local(e[i].deadline, when, sizeof when);
 		}
 		span(e[i].deadline - now, left, sizeof left);
-		snprintf(state, sizeof state, "%s %s", e[i].deadline <= now ? "OVERDUE" : "in", left);
+		if (e[i].deadline <= now)
+			snprintf(state, sizeof state, _("OVERDUE %s"), left);
+		else
+			snprintf(state, sizeof state, _("in %s"), left);
 		timeutil_format_local(e[i].t->created_at, recv, sizeof recv);
-		printf("%-*s %-8s %-16s %-16s %s\n", idw, id, e[i].notice ? "notice" : "pass on", when,
-		    state, recv);
+		printf("%-*s ", idw, id);
+		/* TRANSLATORS: the two legal clocks in `tinbao due`: the 24-hour
+		 * pass-on to the investigation agency, the 3-working-day receipt
+		 * notice */
+		cli_cell(e[i].notice ? _("notice") : _("pass on"), 12);
+		cli_cell(when, 18);
+		cli_cell(state, 22);
+		puts(recv);
 	}
 	rc = CLI_OK;
 out:
@@ -244,7 +266,7 @@ cli_notice(struct cli *c, int argc, char **argv)
 	int64_t at = timeutil_now();
 	int ch;
 	if (cli_wants_help(argc, argv)) {
-		fputs(due_usage, stdout);
+		fputs(_(due_usage), stdout);
 		return CLI_OK;
 	}
 	optind = 0;
@@ -258,11 +280,11 @@ cli_notice(struct cli *c, int argc, char **argv)
 			return CLI_USAGE;
 	}
 	if (optind != argc - 1 || !phone)
-		return cli_error(CLI_USAGE, "notice", "usage: tinbao notice ID --officer PHONE");
+		return cli_error(CLI_USAGE, "notice", _("usage: tinbao notice ID --officer PHONE"));
 	char code[TRACKID_CODE_LEN + 1], norm[PHONE_MAX], id[LEGAL_ID_MAX];
 	const char *arg = argv[optind];
 	if (trackid_parse(c->cfg->tracking_prefix, arg, strlen(arg), code, NULL) < 0)
-		return cli_error(CLI_USAGE, "notice", "\"%s\" is not a tracking ID", arg);
+		return cli_error(CLI_USAGE, "notice", _("\"%s\" is not a tracking ID"), arg);
 	if (cli_phone("notice", phone, norm) < 0)
 		return CLI_USAGE;
 	if (cli_open(c, 0, "notice") < 0)
@@ -273,18 +295,20 @@ cli_notice(struct cli *c, int argc, char **argv)
 	int fo = db_officer_by_phone(c->db, norm, &o);
 	if (fo <= 0)
 		return fo < 0 ? cli_error(CLI_FAIL, "notice", "%s", db_errmsg(c->db)) :
-		    cli_error(CLI_FAIL, "notice", "no officer with phone %s", norm);
+		    cli_error(CLI_FAIL, "notice", _("no officer with phone %s"), norm);
 	int ft = db_tip_by_code(c->db, code, &t);
 	if (ft <= 0) {
 		officer_clear(&o);
 		return ft < 0 ? cli_error(CLI_FAIL, "notice", "%s", db_errmsg(c->db)) :
-		    cli_error(CLI_FAIL, "notice", "no tip %s", id);
+		    cli_error(CLI_FAIL, "notice", _("no tip %s"), id);
 	}
 	int set = -1;
 	int64_t was = 0;
 	if (db_begin(c->db) == 0) {
 		set = db_tip_notice_set(c->db, t.id, at);
-		if (set == 1 && db_audit(c->db, at, o.name, "tip.notice", t.id,
+		char who[128];
+		audit_unix_user(who, sizeof who);
+		if (set == 1 && db_audit_for(c->db, at, who, o.name, "tip.notice", t.id,
 		    "receipt notice given") < 0)
 			set = -1;
 		if (set == 0 && db_tip_notice_get(c->db, t.id, &was) < 0)
@@ -300,12 +324,12 @@ cli_notice(struct cli *c, int argc, char **argv)
 		rc = cli_error(CLI_FAIL, "notice", "%s", db_errmsg(c->db));
 	} else if (set == 0) {
 		timeutil_format_local(was, when, sizeof when);
-		printf("%s: the receipt notice was already recorded at %s\n", id, when);
+		printf(_("%s: the receipt notice was already recorded at %s\n"), id, when);
 	} else {
 		timeutil_format_local(at, when, sizeof when);
-		printf("%s: receipt notice recorded at %s by ", id, when);
-		cli_put(o.name, 1, 0);
-		putchar('\n');
+		char name[CLI_NAME_MAX * 4];
+		cli_clean(o.name, name, sizeof name);
+		printf(_("%s: receipt notice recorded at %s by %s\n"), id, when, name);
 	}
 	officer_clear(&o);
 	tip_clear(&t);
@@ -319,7 +343,7 @@ holiday_day(const char *what, const char *s)
 {
 	struct lc_date d;
 	if (legalclock_parse(s, &d) < 0)
-		return cli_error(CLI_USAGE, what, "\"%s\" is not a date YYYY-MM-DD", s);
+		return cli_error(CLI_USAGE, what, _("\"%s\" is not a date YYYY-MM-DD"), s);
 	return 0;
 }
 
@@ -339,12 +363,12 @@ holiday_add(struct cli *c, int argc, char **argv)
 	if (cli_getopt(argc, argv, none, "holiday add") != -1)
 		return CLI_USAGE;
 	if (optind != argc - 2)
-		return cli_error(CLI_USAGE, "holiday add", "usage: tinbao holiday add YYYY-MM-DD NAME");
+		return cli_error(CLI_USAGE, "holiday add", _("usage: tinbao holiday add YYYY-MM-DD NAME"));
 	const char *day = argv[optind], *name = argv[optind + 1];
 	if (holiday_day("holiday add", day) != 0)
 		return CLI_USAGE;
 	if (!text_valid(name, HOLIDAY_NAME_MAX, 0))
-		return cli_error(CLI_USAGE, "holiday add", "the name must be 1-%d bytes of UTF-8 text",
+		return cli_error(CLI_USAGE, "holiday add", _("the name must be 1-%d bytes of UTF-8 text"),
 		    HOLIDAY_NAME_MAX);
 	if (cli_open(c, 0, "holiday add") < 0)
 		return CLI_FAIL;
@@ -363,9 +387,9 @@ holiday_add(struct cli *c, int argc, char **argv)
 	if (r < 0)
 		return cli_error(CLI_FAIL, "holiday add", "%s", db_errmsg(c->db));
 	if (r == 0)
-		return cli_error(CLI_FAIL, "holiday add", "%s is already a holiday (remove it first "
-		    "to rename it)", day);
-	printf("added holiday %s\n", day);
+		return cli_error(CLI_FAIL, "holiday add", _("%s is already a holiday (remove it first "
+		    "to rename it)"), day);
+	printf(_("added holiday %s\n"), day);
 	return CLI_OK;
 }
 
@@ -393,8 +417,8 @@ holiday_remove(struct cli *c, int argc, char **argv)
 	if (r < 0)
 		return cli_error(CLI_FAIL, "holiday remove", "%s", db_errmsg(c->db));
 	if (r == 0)
-		return cli_error(CLI_FAIL, "holiday remove", "%s is not a holiday", day);
-	printf("removed holiday %s\n", day);
+		return cli_error(CLI_FAIL, "holiday remove", _("%s is not a holiday"), day);
+	printf(_("removed holiday %s\n"), day);
 	return CLI_OK;
 }
 
@@ -412,7 +436,7 @@ holiday_list(struct cli *c, int argc, char **argv)
 		json = 1;
 	}
 	if (optind != argc)
-		return cli_error(CLI_USAGE, "holiday list", "usage: tinbao holiday list [--json]");
+		return cli_error(CLI_USAGE, "holiday list", _("usage: tinbao holiday list [--json]"));
 	if (cli_open(c, 1, "holiday list") < 0)
 		return CLI_FAIL;
 	struct holiday *v;
@@ -428,12 +452,14 @@ holiday_list(struct cli *c, int argc, char **argv)
 		return cli_print_json(arr);
 	}
 	if (n == 0)
-		printf("no holidays (add them with tinbao holiday add YYYY-MM-DD NAME)\n");
+		printf(_("no holidays (add them with tinbao holiday add YYYY-MM-DD NAME)\n"));
 	for (size_t i = 0; i < n; i++) {
-		static const char *const wd[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+		/* TRANSLATORS: weekdays, Monday first, in a column 3 wide */
+		static const char *const wd[] = { N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"),
+			N_("Fri"), N_("Sat"), N_("Sun") };
 		struct lc_date d;
 		printf("%s %s  ", v[i].day, legalclock_parse(v[i].day, &d) == 0 ?
-		    wd[legalclock_weekday(d)] : "?  ");
+		    _(wd[legalclock_weekday(d)]) : "?  ");
 		cli_put(v[i].name, 1, 0);
 		putchar('\n');
 	}
@@ -539,7 +565,7 @@ cli_book(struct cli *c, int argc, char **argv)
 	const char *from_s = NULL, *to_s = NULL;
 	int csv = 0, ch;
 	if (cli_wants_help(argc, argv)) {
-		fputs(book_usage, stdout);
+		fputs(_(book_usage), stdout);
 		return CLI_OK;
 	}
 	optind = 0;
@@ -555,12 +581,12 @@ cli_book(struct cli *c, int argc, char **argv)
 	}
 	struct lc_date from, to;
 	if (optind != argc || !from_s || !to_s)
-		return cli_error(CLI_USAGE, "book", "usage: tinbao book --from YYYY-MM-DD --to "
-		    "YYYY-MM-DD [--csv]");
+		return cli_error(CLI_USAGE, "book", _("usage: tinbao book --from YYYY-MM-DD --to "
+		    "YYYY-MM-DD [--csv]"));
 	if (legalclock_parse(from_s, &from) < 0 || legalclock_parse(to_s, &to) < 0)
-		return cli_error(CLI_USAGE, "book", "--from and --to want dates YYYY-MM-DD");
+		return cli_error(CLI_USAGE, "book", _("--from and --to want dates YYYY-MM-DD"));
 	if (legalclock_daynum(to) < legalclock_daynum(from))
-		return cli_error(CLI_USAGE, "book", "--to is before --from");
+		return cli_error(CLI_USAGE, "book", _("--to is before --from"));
 	struct lc_date after = legalclock_from_daynum(legalclock_daynum(to) + 1);
 	int64_t t0 = timeutil_local_midnight(from.y, from.m, from.d);
 	int64_t t1 = timeutil_local_midnight(after.y, after.m, after.d);
@@ -575,7 +601,7 @@ cli_book(struct cli *c, int argc, char **argv)
 	size_t ncodes = 0;
 	int rc = CLI_FAIL;
 	if (!codes || !seq) {
-		cli_error(CLI_FAIL, "book", "out of memory");
+		cli_error(CLI_FAIL, "book", _("out of memory"));
 		goto out;
 	}
 	/* Số thứ tự restarts each (local) year. */
@@ -597,7 +623,7 @@ cli_book(struct cli *c, int argc, char **argv)
 	if (!csv) {
 		char ward[160];
 		snprintf(ward, sizeof ward, "%s", c->cfg->ward);
-		printf("SỔ TIẾP NHẬN NGUỒN TIN — ");
+		printf("SỔ TIẾP NHẬN NGUỒN TIN — ");     /* the book is Vietnamese */
 		cli_put(ward, 1, 0);
 		printf(" — %02d/%02d/%04d đến %02d/%02d/%04d\n\n", from.d, from.m, from.y, to.d, to.m,
 		    to.y);
@@ -650,7 +676,7 @@ cli_book(struct cli *c, int argc, char **argv)
 		free(summary);
 	}
 	if (!csv && ncodes == 0)
-		printf("(no tips received in these days)\n");
+		printf("(Không có tin báo nào được tiếp nhận trong những ngày này)\n");
 	rc = CLI_OK;
 out:
 	free(codes);

@@ -8,13 +8,14 @@
 #include "db/db.h"
 #include "gateway/cli/cli.h"
 #include "gateway/config.h"
+#include "gateway/i18n.h"
 #include "gateway/retention.h"
 #include "gateway/timeutil.h"
 #include "gateway/trackid.h"
 #include "gateway/view.h"
 
 static const char retention_usage[] =
-    "usage: tinbao retention run [--dry-run] [--json] [--now \"YYYY-MM-DD HH:MM\"]\n"
+    N_("usage: tinbao retention run [--dry-run] [--json] [--now \"YYYY-MM-DD HH:MM\"]\n"
     "\n"
     "Destroys the citizen's sealed reply address of every tip closed for longer\n"
     "than [gateway] retention (at least 120d, default 180d): on the tip, on its\n"
@@ -26,7 +27,7 @@ static const char retention_usage[] =
     "  --dry-run   only list what would be destroyed\n"
     "  --json      machine-readable output\n"
     "  --now T     act as if it were T (local time): to preview a date with\n"
-    "              --dry-run, or in tests. A run with --now is audited as such.\n";
+    "              --dry-run, or in tests. A run with --now is audited as such.\n");
 
 static int
 retention_cmd(struct cli *c, int argc, char **argv)
@@ -45,13 +46,13 @@ retention_cmd(struct cli *c, int argc, char **argv)
 		case 'j': json = 1; break;
 		case 't':
 			if (timeutil_parse_local(optarg, &now) < 0)
-				return cli_error(CLI_USAGE, what, "--now wants \"YYYY-MM-DD HH:MM\"");
+				return cli_error(CLI_USAGE, what, _("--now wants \"YYYY-MM-DD HH:MM\""));
 			break;
 		default: return CLI_USAGE;
 		}
 	}
 	if (optind != argc)
-		return cli_error(CLI_USAGE, what, "unexpected argument \"%s\"", argv[optind]);
+		return cli_error(CLI_USAGE, what, _("unexpected argument \"%s\""), argv[optind]);
 	if (cli_open(c, dry, what) < 0)      /* a dry run only reads */
 		return CLI_FAIL;
 	struct retention_report rep;
@@ -59,7 +60,7 @@ retention_cmd(struct cli *c, int argc, char **argv)
 	int rc = retention_run(c->db, c->cfg, now, dry, now == timeutil_now() ? "tinbao" :
 	    "tinbao --now", &rep, err, sizeof err);
 	if (rc < 0)
-		cli_error(CLI_FAIL, what, "%s (what was listed before this was done)", err);
+		cli_error(CLI_FAIL, what, _("%s (what was listed before this was done)"), err);
 	char cutoff[40];
 	timeutil_format_local(rep.cutoff, cutoff, sizeof cutoff);
 	if (json) {
@@ -78,15 +79,15 @@ retention_cmd(struct cli *c, int argc, char **argv)
 		json_object_set_new(o, "other_messages", json_integer(rep.counts.loose));
 		cli_print_json(o);
 	} else {
-		printf("%s reply addresses of tips closed before %s:\n",
-		    dry ? "would destroy the" : "destroyed the", cutoff);
+		printf(dry ? _("would destroy the reply addresses of tips closed before %s:\n") :
+		    _("destroyed the reply addresses of tips closed before %s:\n"), cutoff);
 		for (size_t i = 0; i < rep.ntips; i++) {
 			char id[48];
 			trackid_format(c->cfg->tracking_prefix, rep.tips[i].code, id, sizeof id);
 			printf("  %s\n", id);
 		}
-		printf("%zu tips, %lld messages and %lld outbox rows of theirs; %lld SMS parts and "
-		    "%lld other messages older than that\n", rep.ntips,
+		printf(_("%zu tips, %lld messages and %lld outbox rows of theirs; %lld SMS parts and "
+		    "%lld other messages older than that\n"), rep.ntips,
 		    (long long)rep.counts.inbound, (long long)rep.counts.outbox,
 		    (long long)rep.counts.parts, (long long)rep.counts.loose);
 	}

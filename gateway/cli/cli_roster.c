@@ -6,6 +6,7 @@
 
 #include "db/db.h"
 #include "gateway/cli/cli.h"
+#include "gateway/i18n.h"
 #include "gateway/phone.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
@@ -16,7 +17,7 @@
 #define CSV_HEADER "officer_phone,level,from,to"
 
 static const char officer_usage[] =
-    "usage: tinbao officer add --name NAME --phone +84... [--zalo-oa ID] [--zalo-bot ID]\n"
+    N_("usage: tinbao officer add --name NAME --phone +84... [--zalo-oa ID] [--zalo-bot ID]\n"
     "                          [--channel sms|zalo_oa|zalo_bot] [--role officer|leader|chief]\n"
     "                          [--short-code CODE]\n"
     "       tinbao officer list [--json]\n"
@@ -27,27 +28,27 @@ static const char officer_usage[] =
     "--channel is how they are reached first (default sms; zalo_oa and zalo_bot need\n"
     "the matching Zalo id). --short-code (1-8 letters or digits, unique) lets others\n"
     "hand a tip over with CHUYEN <id> CODE instead of the phone number. Removing an\n"
-    "officer also removes their shifts; their history stays.\n";
+    "officer also removes their shifts; their history stays.\n");
 
 static const char shift_usage[] =
-    "usage: tinbao shift add --officer PHONE --level 1-4 --from \"YYYY-MM-DD HH:MM\" --to \"YYYY-MM-DD HH:MM\"\n"
+    N_("usage: tinbao shift add --officer PHONE --level 1-4 --from \"YYYY-MM-DD HH:MM\" --to \"YYYY-MM-DD HH:MM\"\n"
     "       tinbao shift add --officer PHONE --level 1-4 --always\n"
     "       tinbao shift list [--json] [--at \"YYYY-MM-DD HH:MM\"]\n"
     "       tinbao shift remove ID\n"
     "\n"
     "Levels: 1 duty officer (trực ban), 2 backup, 3 shift leader (chỉ huy ca),\n"
     "4 station chief. Times are local to [gateway] timezone; a shift runs from\n"
-    "--from up to --to. --at lists the shifts on duty at that moment.\n";
+    "--from up to --to. --at lists the shifts on duty at that moment.\n");
 
 static const char roster_usage[] =
-    "usage: tinbao roster import FILE.csv\n"
+    N_("usage: tinbao roster import FILE.csv\n"
     "\n"
     "Adds shifts from a CSV file whose first line is exactly\n"
-    "  " CSV_HEADER "\n"
+    "  officer_phone,level,from,to\n"
     "from/to are \"YYYY-MM-DD HH:MM\" (local), or both empty or \"always\" for a\n"
     "shift without end. Fields may be in double quotes; blank lines are skipped.\n"
     "Every line is checked first: if any is wrong, nothing is imported and each\n"
-    "bad line is reported as FILE:LINE. Officers must already be in the roster.\n";
+    "bad line is reported as FILE:LINE. Officers must already be in the roster.\n");
 
 /* ----------------------------------------------------------- officers */
 
@@ -123,44 +124,47 @@ officer_add(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return cli_error(CLI_USAGE, what, "unexpected argument \"%s\"", argv[optind]);
+		return cli_error(CLI_USAGE, what, _("unexpected argument \"%s\""), argv[optind]);
 	if (!o.name || !phone)
-		return cli_error(CLI_USAGE, what, "--name and --phone are required");
+		return cli_error(CLI_USAGE, what, _("--name and --phone are required"));
 	if (!text_valid(o.name, CLI_NAME_MAX, 0))
-		return cli_error(CLI_USAGE, what, "--name must be 1-%d bytes of UTF-8 text",
+		return cli_error(CLI_USAGE, what, _("--name must be 1-%d bytes of UTF-8 text"),
 		    CLI_NAME_MAX);
 	if (cli_phone(what, phone, norm) < 0)
 		return CLI_USAGE;
 	o.phone = norm;
 	if (short_code) {
 		if (short_code_norm(short_code, code) < 0)
-			return cli_error(CLI_USAGE, what, "--short-code is 1-%d letters or digits",
+			return cli_error(CLI_USAGE, what, _("--short-code is 1-%d letters or digits"),
 			    SHORT_CODE_MAX);
 		o.short_code = code;
 	}
 	if (!in_set(o.channel, channels))
-		return cli_error(CLI_USAGE, what, "--channel is sms, zalo_oa or zalo_bot, not \"%s\"",
+		return cli_error(CLI_USAGE, what, _("--channel is sms, zalo_oa or zalo_bot, not \"%s\""),
 		    o.channel);
 	if (!in_set(o.role, roles))
-		return cli_error(CLI_USAGE, what, "--role is officer, leader or chief, not \"%s\"",
+		return cli_error(CLI_USAGE, what, _("--role is officer, leader or chief, not \"%s\""),
 		    o.role);
 	if ((o.zalo_oa && !zalo_id_ok(o.zalo_oa)) || (o.zalo_bot && !zalo_id_ok(o.zalo_bot)))
-		return cli_error(CLI_USAGE, what, "a Zalo id is 1-%d characters without spaces",
+		return cli_error(CLI_USAGE, what, _("a Zalo id is 1-%d characters without spaces"),
 		    CLI_ID_MAX);
 	if ((strcmp(o.channel, "zalo_oa") == 0 && !o.zalo_oa) ||
 	    (strcmp(o.channel, "zalo_bot") == 0 && !o.zalo_bot))
-		return cli_error(CLI_USAGE, what, "--channel %s needs --%s ID", o.channel,
+		return cli_error(CLI_USAGE, what, _("--channel %s needs --%s ID"), o.channel,
 		    strcmp(o.channel, "zalo_oa") == 0 ? "zalo-oa" : "zalo-bot");
 	if (cli_open(c, 0, what) < 0)
 		return CLI_FAIL;
 	int64_t id = db_officer_add(c->db, &o, timeutil_now());
 	if (id < 0)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
-	printf("added officer %lld: ", (long long)id);
-	cli_put(o.name, 1, 0);
-	printf(", %s, %s, reached by %s", o.phone, o.role, o.channel);
+	char name[CLI_NAME_MAX * 4];
+	cli_clean(o.name, name, sizeof name);
+	/* TRANSLATORS: officer id, name, phone, role (officer, leader, chief) and
+	 * channel (sms, zalo_oa, zalo_bot), codes as typed */
+	printf(_("added officer %lld: %s, %s, %s, reached by %s"), (long long)id, name, o.phone,
+	    o.role, o.channel);
 	if (o.short_code)
-		printf(", short code %s", o.short_code);
+		printf(_(", short code %s"), o.short_code);
 	putchar('\n');
 	return CLI_OK;
 }
@@ -179,7 +183,7 @@ officer_list(struct cli *c, int argc, char **argv)
 		json = 1;
 	}
 	if (optind != argc)
-		return cli_error(CLI_USAGE, "officer list", "unexpected argument \"%s\"", argv[optind]);
+		return cli_error(CLI_USAGE, "officer list", _("unexpected argument \"%s\""), argv[optind]);
 	if (cli_open(c, 1, "officer list") < 0)
 		return CLI_FAIL;
 	struct officer *v;
@@ -194,15 +198,29 @@ officer_list(struct cli *c, int argc, char **argv)
 		return cli_print_json(arr);
 	}
 	if (n == 0)
-		printf("no officers yet: tinbao officer add --name NAME --phone PHONE\n");
-	else
-		printf("%-4s %-28s %-14s %-8s %-6s %s\n", "ID", "NAME", "PHONE", "ROLE", "CODE",
-		    "REACHED BY");
+		printf(_("no officers yet: tinbao officer add --name NAME --phone PHONE\n"));
+	/* TRANSLATORS: the column heads of `tinbao officer list` */
+	const char *h_id = _("ID"), *h_name = _("NAME"), *h_phone = _("PHONE"), *h_role = _("ROLE"),
+	    *h_code = _("CODE");
+	int w_id = cli_width(h_id, 4), w_name = cli_width(h_name, 28), w_phone = cli_width(h_phone, 14),
+	    w_role = cli_width(h_role, 8), w_code = cli_width(h_code, 6);
+	if (n > 0) {
+		cli_cell(h_id, w_id);
+		cli_cell(h_name, w_name);
+		cli_cell(h_phone, w_phone);
+		cli_cell(h_role, w_role);
+		cli_cell(h_code, w_code);
+		puts(_("REACHED BY"));
+	}
 	for (size_t i = 0; i < n; i++) {
-		printf("%-4lld ", (long long)v[i].id);
-		cli_cell(v[i].name, 28);
-		printf("%-14s %-8s %-6s %s", v[i].phone, v[i].role,
-		    v[i].short_code ? v[i].short_code : "-", v[i].channel);
+		char oid[24];
+		snprintf(oid, sizeof oid, "%lld", (long long)v[i].id);
+		cli_cell(oid, w_id);
+		cli_cell(v[i].name, w_name);
+		cli_cell(v[i].phone, w_phone);
+		cli_cell(v[i].role, w_role);
+		cli_cell(v[i].short_code ? v[i].short_code : "-", w_code);
+		fputs(v[i].channel, stdout);
 		if (strcmp(v[i].channel, "zalo_oa") == 0 && v[i].zalo_oa)
 			printf(" (%s)", v[i].zalo_oa);
 		else if (strcmp(v[i].channel, "zalo_bot") == 0 && v[i].zalo_bot)
@@ -228,8 +246,8 @@ officer_remove(struct cli *c, int argc, char **argv)
 	if (r < 0)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	if (r == 0)
-		return cli_error(CLI_FAIL, what, "no officer with phone %s", norm);
-	printf("removed officer %s and their shifts\n", norm);
+		return cli_error(CLI_FAIL, what, _("no officer with phone %s"), norm);
+	printf(_("removed officer %s and their shifts\n"), norm);
 	return CLI_OK;
 }
 
@@ -283,25 +301,25 @@ shift_add(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return cli_error(CLI_USAGE, what, "unexpected argument \"%s\"", argv[optind]);
+		return cli_error(CLI_USAGE, what, _("unexpected argument \"%s\""), argv[optind]);
 	if (!phone || !level_s)
-		return cli_error(CLI_USAGE, what, "--officer and --level are required");
+		return cli_error(CLI_USAGE, what, _("--officer and --level are required"));
 	if (cli_phone(what, phone, norm) < 0)
 		return CLI_USAGE;
 	if (cli_level_parse(level_s, &level) < 0)
-		return cli_error(CLI_USAGE, what, "--level is 1, 2, 3 or 4, not \"%s\"", level_s);
+		return cli_error(CLI_USAGE, what, _("--level is 1, 2, 3 or 4, not \"%s\""), level_s);
 	int64_t start = 0, end = 0;
 	if (always && (from || to))
-		return cli_error(CLI_USAGE, what, "--always takes no --from/--to");
+		return cli_error(CLI_USAGE, what, _("--always takes no --from/--to"));
 	if (!always) {
 		if (!from || !to)
-			return cli_error(CLI_USAGE, what, "give --from and --to, or --always");
+			return cli_error(CLI_USAGE, what, _("give --from and --to, or --always"));
 		if (timeutil_parse_local(from, &start) < 0)
-			return cli_error(CLI_USAGE, what, "--from \"%s\" is not \"YYYY-MM-DD HH:MM\"", from);
+			return cli_error(CLI_USAGE, what, _("--from \"%s\" is not \"YYYY-MM-DD HH:MM\""), from);
 		if (timeutil_parse_local(to, &end) < 0)
-			return cli_error(CLI_USAGE, what, "--to \"%s\" is not \"YYYY-MM-DD HH:MM\"", to);
+			return cli_error(CLI_USAGE, what, _("--to \"%s\" is not \"YYYY-MM-DD HH:MM\""), to);
 		if (end <= start)
-			return cli_error(CLI_USAGE, what, "--to must be after --from");
+			return cli_error(CLI_USAGE, what, _("--to must be after --from"));
 	}
 	if (cli_open(c, 0, what) < 0)
 		return CLI_FAIL;
@@ -310,14 +328,14 @@ shift_add(struct cli *c, int argc, char **argv)
 	if (r < 0)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	if (r == 0)
-		return cli_error(CLI_FAIL, what, "no officer with phone %s", norm);
+		return cli_error(CLI_FAIL, what, _("no officer with phone %s"), norm);
 	int64_t id = db_shift_add(c->db, oid, level, always, start, end, timeutil_now());
 	if (id < 0)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	struct shift added = { .always = always, .starts_at = start, .ends_at = end };
 	char when[80];
 	view_shift_when(&added, when, sizeof when);
-	printf("added shift %lld: %s at level %d, %s\n", (long long)id, norm, level, when);
+	printf(_("added shift %lld: %s at level %d, %s\n"), (long long)id, norm, level, when);
 	return CLI_OK;
 }
 
@@ -336,13 +354,13 @@ shift_list(struct cli *c, int argc, char **argv)
 		if (ch == 'j')
 			json = 1;
 		else if (ch == 'a' && timeutil_parse_local(optarg, &at) < 0)
-			return cli_error(CLI_USAGE, what, "--at \"%s\" is not \"YYYY-MM-DD HH:MM\"",
+			return cli_error(CLI_USAGE, what, _("--at \"%s\" is not \"YYYY-MM-DD HH:MM\""),
 			    optarg);
 		else if (ch != 'a')
 			return CLI_USAGE;
 	}
 	if (optind != argc)
-		return cli_error(CLI_USAGE, what, "unexpected argument \"%s\"", argv[optind]);
+		return cli_error(CLI_USAGE, what, _("unexpected argument \"%s\""), argv[optind]);
 	if (cli_open(c, 1, what) < 0)
 		return CLI_FAIL;
 	struct shift *v;
@@ -350,10 +368,22 @@ shift_list(struct cli *c, int argc, char **argv)
 	if (db_shift_list(c->db, at, &v, &n) < 0)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	json_t *arr = json ? json_array() : NULL;
-	if (!json && n == 0)
-		printf("no shifts%s\n", at >= 0 ? " at that time" : "");
-	else if (!json)
-		printf("%-4s %-9s %-28s %-14s %s\n", "ID", "LEVEL", "OFFICER", "PHONE", "ON DUTY");
+	/* TRANSLATORS: the column heads of `tinbao shift list` */
+	const char *h_id = _("ID"), *h_level = _("LEVEL"), *h_officer = _("OFFICER"),
+	    *h_phone = _("PHONE");
+	int w_id = cli_width(h_id, 4), w_level = cli_width(h_level, 12),
+	    w_officer = cli_width(h_officer, 28), w_phone = cli_width(h_phone, 14);
+	for (int l = 1; l <= 4; l++)
+		w_level = cli_width(view_level_name(l), w_level - 2) + 2;
+	if (!json && n == 0) {
+		fputs(at >= 0 ? _("no shifts at that time\n") : _("no shifts\n"), stdout);
+	} else if (!json) {
+		cli_cell(h_id, w_id);
+		cli_cell(h_level, w_level);
+		cli_cell(h_officer, w_officer);
+		cli_cell(h_phone, w_phone);
+		puts(_("ON DUTY"));
+	}
 	for (size_t i = 0; i < n; i++) {
 		char when[80];
 		if (json) {
@@ -361,9 +391,14 @@ shift_list(struct cli *c, int argc, char **argv)
 			continue;
 		}
 		view_shift_when(&v[i], when, sizeof when);
-		printf("%-4lld %d %-7s ", (long long)v[i].id, v[i].level, view_level_name(v[i].level));
-		cli_cell(v[i].officer_name, 28);
-		printf("%-14s %s\n", v[i].officer_phone, when);
+		char sid[24], level[64];
+		snprintf(sid, sizeof sid, "%lld", (long long)v[i].id);
+		snprintf(level, sizeof level, "%d %s", v[i].level, view_level_name(v[i].level));
+		cli_cell(sid, w_id);
+		cli_cell(level, w_level);
+		cli_cell(v[i].officer_name, w_officer);
+		cli_cell(v[i].officer_phone, w_phone);
+		puts(when);
 	}
 	shifts_free(v, n);
 	return json ? cli_print_json(arr) : CLI_OK;
@@ -379,7 +414,7 @@ shift_remove(struct cli *c, int argc, char **argv)
 	errno = 0;
 	long long id = strtoll(arg, &end, 10);
 	if (end == arg || *end || errno || id <= 0)
-		return cli_error(CLI_USAGE, what, "\"%s\" is not a shift id (see tinbao shift list)",
+		return cli_error(CLI_USAGE, what, _("\"%s\" is not a shift id (see tinbao shift list)"),
 		    arg);
 	if (cli_open(c, 0, what) < 0)
 		return CLI_FAIL;
@@ -387,8 +422,8 @@ shift_remove(struct cli *c, int argc, char **argv)
 	if (r < 0)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	if (r == 0)
-		return cli_error(CLI_FAIL, what, "no shift %lld", id);
-	printf("removed shift %lld\n", id);
+		return cli_error(CLI_FAIL, what, _("no shift %lld"), id);
+	printf(_("removed shift %lld\n"), id);
 	return CLI_OK;
 }
 
@@ -468,50 +503,55 @@ csv_row(struct cli *c, const char *file, int lineno, char *line, struct row *r)
 	char *f[4], norm[PHONE_MAX];
 	int bad = 0, nf = csv_split(line, f, 4);
 	if (nf < 0) {
-		fprintf(stderr, "%s:%d: a quoted field is not closed\n", file, lineno);
+		fprintf(stderr, _("%s:%d: a quoted field is not closed\n"), file, lineno);
 		return 1;
 	}
 	if (nf != 4) {
-		fprintf(stderr, "%s:%d: %s %d field%s; expected 4: " CSV_HEADER "\n", file, lineno,
-		    nf > 4 ? "more than" : "only", nf > 4 ? 4 : nf, nf == 1 ? "" : "s");
+		if (nf > 4)
+			fprintf(stderr, _("%s:%d: more than 4 fields; expected 4: %s\n"), file, lineno,
+			    CSV_HEADER);
+		else
+			fprintf(stderr, ngettext("%s:%d: only %d field; expected 4: %s\n",
+			    "%s:%d: only %d fields; expected 4: %s\n", nf), file, lineno, nf,
+			    CSV_HEADER);
 		return 1;
 	}
 	if (phone_normalize_full(f[0], norm) < 0) {
-		fprintf(stderr, "%s:%d: \"%s\" is not a phone number\n", file, lineno, f[0]);
+		fprintf(stderr, _("%s:%d: \"%s\" is not a phone number\n"), file, lineno, f[0]);
 		bad++;
 	} else {
 		int found = officer_id(c, norm, &r->officer);
 		if (found < 0)
 			fprintf(stderr, "%s:%d: %s\n", file, lineno, db_errmsg(c->db));
 		else if (found == 0)
-			fprintf(stderr, "%s:%d: no officer with phone %s (add them first)\n", file,
+			fprintf(stderr, _("%s:%d: no officer with phone %s (add them first)\n"), file,
 			    lineno, norm);
 		bad += found <= 0;
 	}
 	if (cli_level_parse(f[1], &r->level) < 0) {
-		fprintf(stderr, "%s:%d: level \"%s\" is not 1-4\n", file, lineno, f[1]);
+		fprintf(stderr, _("%s:%d: level \"%s\" is not 1-4\n"), file, lineno, f[1]);
 		bad++;
 	}
 	if (no_time(f[2]) && no_time(f[3])) {
 		r->always = 1;
 	} else if (no_time(f[2]) || no_time(f[3])) {
-		fprintf(stderr, "%s:%d: give both from and to, or leave both empty for always\n",
+		fprintf(stderr, _("%s:%d: give both from and to, or leave both empty for always\n"),
 		    file, lineno);
 		bad++;
 	} else {
 		int tbad = 0;
 		if (timeutil_parse_local(f[2], &r->from) < 0) {
-			fprintf(stderr, "%s:%d: from \"%s\" is not \"YYYY-MM-DD HH:MM\"\n", file,
+			fprintf(stderr, _("%s:%d: from \"%s\" is not \"YYYY-MM-DD HH:MM\"\n"), file,
 			    lineno, f[2]);
 			tbad++;
 		}
 		if (timeutil_parse_local(f[3], &r->to) < 0) {
-			fprintf(stderr, "%s:%d: to \"%s\" is not \"YYYY-MM-DD HH:MM\"\n", file, lineno,
+			fprintf(stderr, _("%s:%d: to \"%s\" is not \"YYYY-MM-DD HH:MM\"\n"), file, lineno,
 			    f[3]);
 			tbad++;
 		}
 		if (!tbad && r->to <= r->from) {
-			fprintf(stderr, "%s:%d: \"to\" must be after \"from\"\n", file, lineno);
+			fprintf(stderr, _("%s:%d: \"to\" must be after \"from\"\n"), file, lineno);
 			tbad++;
 		}
 		bad += tbad;
@@ -530,7 +570,7 @@ csv_read(struct cli *c, FILE *f, const char *file, struct row *rows, size_t *n)
 		lineno++;
 		size_t len = strlen(line);
 		if (len == sizeof line - 1 && line[len - 1] != '\n') {
-			fprintf(stderr, "%s:%d: line longer than %d bytes\n", file, lineno, CSV_LINE_MAX);
+			fprintf(stderr, _("%s:%d: line longer than %d bytes\n"), file, lineno, CSV_LINE_MAX);
 			bad++;
 			int ch;
 			while ((ch = fgetc(f)) != EOF && ch != '\n')
@@ -545,14 +585,14 @@ csv_read(struct cli *c, FILE *f, const char *file, struct row *rows, size_t *n)
 		if (lineno == 1) {
 			if (strcmp(p, CSV_HEADER) == 0)
 				continue;
-			fprintf(stderr, "%s:1: the first line must be exactly " CSV_HEADER "\n", file);
+			fprintf(stderr, _("%s:1: the first line must be exactly %s\n"), file, CSV_HEADER);
 			bad++;
 			break;
 		}
 		if (p[strspn(p, " \t")] == '\0')
 			continue;
 		if (*n >= CSV_ROWS_MAX) {
-			fprintf(stderr, "%s:%d: more than %d shifts in one file\n", file, lineno,
+			fprintf(stderr, _("%s:%d: more than %d shifts in one file\n"), file, lineno,
 			    CSV_ROWS_MAX);
 			bad++;
 			break;
@@ -570,7 +610,7 @@ csv_read(struct cli *c, FILE *f, const char *file, struct row *rows, size_t *n)
 	}
 	fclose(f);
 	if (lineno == 0) {
-		fprintf(stderr, "%s: empty file; the first line must be " CSV_HEADER "\n", file);
+		fprintf(stderr, _("%s: empty file; the first line must be %s\n"), file, CSV_HEADER);
 		bad++;
 	}
 	return bad;
@@ -581,11 +621,11 @@ cli_roster(struct cli *c, int argc, char **argv)
 {
 	const char *what = "roster import", *file;
 	if (cli_wants_help(argc, argv)) {
-		fputs(roster_usage, stdout);
+		fputs(_(roster_usage), stdout);
 		return CLI_OK;
 	}
 	if (argc < 2 || strcmp(argv[1], "import") != 0)
-		return cli_error(CLI_USAGE, "roster", "usage: tinbao roster import FILE.csv");
+		return cli_error(CLI_USAGE, "roster", _("usage: tinbao roster import FILE.csv"));
 	if (cli_one_arg(argc - 1, argv + 1, what, "tinbao roster import FILE.csv", &file) != 0)
 		return CLI_USAGE;
 	FILE *f = fopen(file, "r");
@@ -593,7 +633,7 @@ cli_roster(struct cli *c, int argc, char **argv)
 		return cli_error(CLI_FAIL, what, "%s: %s", file, strerror(errno));
 	struct row *rows = calloc(CSV_ROWS_MAX, sizeof *rows);
 	if (!rows || cli_open(c, 0, what) < 0) {
-		int rc = rows ? CLI_FAIL : cli_error(CLI_FAIL, what, "out of memory");
+		int rc = rows ? CLI_FAIL : cli_error(CLI_FAIL, what, _("out of memory"));
 		fclose(f);
 		free(rows);
 		return rc;
@@ -602,8 +642,8 @@ cli_roster(struct cli *c, int argc, char **argv)
 	int bad = csv_read(c, f, file, rows, &n);
 	if (bad != 0) {
 		free(rows);
-		return cli_error(CLI_FAIL, what, "%d bad line%s in %s; nothing imported", bad,
-		    bad == 1 ? "" : "s", file);
+		return cli_error(CLI_FAIL, what, ngettext("%d bad line in %s; nothing imported",
+		    "%d bad lines in %s; nothing imported", (unsigned long)bad), bad, file);
 	}
 	int64_t now = timeutil_now();
 	/* Importing the same file twice adds nothing the second time. */
@@ -621,13 +661,14 @@ cli_roster(struct cli *c, int argc, char **argv)
 	}
 	free(rows);
 	if (failed || db_commit(c->db) < 0) {
-		cli_error(CLI_FAIL, what, "%s; nothing imported", db_errmsg(c->db));
+		cli_error(CLI_FAIL, what, _("%s; nothing imported"), db_errmsg(c->db));
 		db_rollback(c->db);
 		return CLI_FAIL;
 	}
-	printf("imported %zu shift%s from %s", added, added == 1 ? "" : "s", file);
+	printf(ngettext("imported %zu shift from %s", "imported %zu shifts from %s", added), added,
+	    file);
 	if (added < n)
-		printf(" (%zu already in the roster)", n - added);
+		printf(_(" (%zu already in the roster)"), n - added);
 	putchar('\n');
 	return CLI_OK;
 }

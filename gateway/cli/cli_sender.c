@@ -3,23 +3,24 @@
  * pseudonym, which is never printed; nobody sees their number or Zalo id. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "db/db.h"
 #include "gateway/cli/cli.h"
+#include "gateway/audit.h"
 #include "gateway/config.h"
+#include "gateway/i18n.h"
 #include "gateway/phone.h"
 #include "gateway/timeutil.h"
 #include "gateway/trackid.h"
 
 static const char sender_usage[] =
-    "usage: tinbao sender mute ID [--officer PHONE]\n"
+    N_("usage: tinbao sender mute ID [--officer PHONE]\n"
     "       tinbao sender unmute ID [--officer PHONE]\n"
     "\n"
     "Mutes (or unmutes) whoever sent tip ID. A muted sender's messages are still\n"
     "stored but make no tip, reach no officer and get no reply. Nobody sees who\n"
     "the sender is: the database knows them by pseudonym only. --officer names who decided\n"
-    "(for the audit trail); without it the actor is the administrator's login.\n";
+    "(for the audit trail, beside the desk's login, which is always recorded).\n");
 
 static int
 sender_set(struct cli *c, int argc, char **argv, int mute)
@@ -37,11 +38,11 @@ sender_set(struct cli *c, int argc, char **argv, int mute)
 		phone = optarg;
 	}
 	if (optind != argc - 1)
-		return cli_error(CLI_USAGE, what, "usage: tinbao %s ID [--officer PHONE]", what);
+		return cli_error(CLI_USAGE, what, _("usage: tinbao %s ID [--officer PHONE]"), what);
 	const char *arg = argv[optind];
-	char code[TRACKID_CODE_LEN + 1], fid[40], norm[PHONE_MAX], actor[160];
+	char code[TRACKID_CODE_LEN + 1], fid[40], norm[PHONE_MAX], actor[128], officer[160] = "";
 	if (trackid_parse(c->cfg->tracking_prefix, arg, strlen(arg), code, NULL) < 0)
-		return cli_error(CLI_USAGE, what, "\"%s\" is not a tracking ID", arg);
+		return cli_error(CLI_USAGE, what, _("\"%s\" is not a tracking ID"), arg);
 	trackid_format(c->cfg->tracking_prefix, code, fid, sizeof fid);
 	if (phone && cli_phone(what, phone, norm) < 0)
 		return CLI_USAGE;
@@ -53,16 +54,11 @@ sender_set(struct cli *c, int argc, char **argv, int mute)
 		if (found < 0)
 			return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 		if (!found)
-			return cli_error(CLI_FAIL, what, "no officer with phone %s", norm);
-		snprintf(actor, sizeof actor, "%s", o.name);
+			return cli_error(CLI_FAIL, what, _("no officer with phone %s"), norm);
+		snprintf(officer, sizeof officer, "%s", o.name);
 		officer_clear(&o);
-	} else {
-		const char *login = getenv("SUDO_USER");
-		if (!login || !*login)
-			login = getenv("USER");
-		snprintf(actor, sizeof actor, "admin %s (uid %ld)", login && *login ? login : "?",
-		    (long)getuid());
 	}
+	audit_unix_user(actor, sizeof actor);
 	int64_t now = timeutil_now();
 	if (db_begin(c->db) < 0)
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
@@ -72,25 +68,26 @@ sender_set(struct cli *c, int argc, char **argv, int mute)
 		db_rollback(c->db);
 		if (found < 0)
 			return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
-		return cli_error(CLI_FAIL, what, "no tip %s", fid);
+		return cli_error(CLI_FAIL, what, _("no tip %s"), fid);
 	}
-	int changed = mute ? db_sender_mute(c->db, t.pseudonym, actor, t.id, now) :
+	int changed = mute ? db_sender_mute(c->db, t.pseudonym, *officer ? officer : actor, t.id,
+	    now) :
 	    db_sender_unmute(c->db, t.pseudonym);
 	char detail[64];
 	snprintf(detail, sizeof detail, "the sender of %s", fid);
-	if (changed < 0 || (changed && db_audit(c->db, now, actor, mute ? "sender.mute" :
-	    "sender.unmute", t.id, detail) < 0) || db_commit(c->db) < 0) {
+	if (changed < 0 || (changed && db_audit_for(c->db, now, actor, *officer ? officer : NULL,
+	    mute ? "sender.mute" : "sender.unmute", t.id, detail) < 0) || db_commit(c->db) < 0) {
 		db_rollback(c->db);
 		tip_clear(&t);
 		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	}
 	tip_clear(&t);
 	if (mute)
-		printf(changed ? "muted the sender of %s: their messages are kept but not routed "
-		    "or answered\n" : "the sender of %s was already muted\n", fid);
+		printf(changed ? _("muted the sender of %s: their messages are kept but not routed "
+		    "or answered\n") : _("the sender of %s was already muted\n"), fid);
 	else
-		printf(changed ? "unmuted the sender of %s\n" : "the sender of %s was not muted\n",
-		    fid);
+		printf(changed ? _("unmuted the sender of %s\n") : _("the sender of %s was not "
+		    "muted\n"), fid);
 	return CLI_OK;
 }
 

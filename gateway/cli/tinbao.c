@@ -14,6 +14,7 @@
 #include "gateway/audit.h"
 #include "gateway/cli/cli.h"
 #include "gateway/config.h"
+#include "gateway/i18n.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/text.h"
@@ -22,16 +23,15 @@
 #define DEFAULT_CONFIG "/etc/tinbao/tinbao.conf"
 #define TINBAO_VERSION "0.1.0"
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: tinbao [-c FILE] COMMAND [ARGS]\n"
+/* The help, in the chunks a translator sees: the command lines stay as they
+ * are typed, the words after them are translated. Every command of main's
+ * table is here (tests/e2e/test_i18n.py checks). */
+static const char *const help_chunks[] = {
+	N_("usage: tinbao [-c FILE] COMMAND [ARGS]\n"
 	    "\n"
 	    "The duty desk's tool for the tinbao tip line. Every listing takes --json.\n"
-	    "\n"
-	    "  key init                      create the key that seals citizens' numbers\n"
-	    "  key rotate [--json]           new sealing key; reseal everything (daemon may run)\n"
+	    "\n"),
+	N_("Officers and duty:\n"
 	    "  officer add --name NAME --phone +84... [--zalo-oa ID] [--zalo-bot ID]\n"
 	    "              [--channel sms|zalo_oa|zalo_bot] [--role officer|leader|chief]\n"
 	    "              [--short-code CODE]\n"
@@ -40,24 +40,41 @@ usage(FILE *f)
 	    "  shift add --officer PHONE --level 1-4 --always\n"
 	    "  shift list [--json] [--at \"YYYY-MM-DD HH:MM\"]    shift remove ID\n"
 	    "  roster import FILE.csv        header: officer_phone,level,from,to\n"
+	    "\n"),
+	N_("Tips:\n"
 	    "  tips [--open] [--json]        tip show ID [--json]\n"
 	    "  ack ID --officer PHONE        close ID --officer PHONE [--note TEXT]\n"
+	    "  sender mute ID [--officer PHONE]    sender unmute ID [--officer PHONE]\n"
+	    "\n"),
+	N_("The law's deadlines and the record:\n"
 	    "  due [--json] [--within DURATION] [--at \"YYYY-MM-DD HH:MM\"]\n"
 	    "                                legal deadlines coming due (24 h, 3 working days)\n"
 	    "  notice ID --officer PHONE     the receipt notice was given\n"
 	    "  holiday add YYYY-MM-DD NAME | holiday list [--json] | holiday remove YYYY-MM-DD\n"
 	    "  book --from YYYY-MM-DD --to YYYY-MM-DD [--csv]    the receipt book\n"
 	    "  audit verify [--json] [--anchor ID:HASH] | audit list [--tip ID] [--json]\n"
-	    "  sender mute ID [--officer PHONE]    sender unmute ID [--officer PHONE]\n"
+	    "\n"),
+	N_("Keys and accounts (the administrator):\n"
+	    "  key init                      create the key that seals citizens' numbers\n"
+	    "  key rotate [--json]           new sealing key; reseal everything (daemon may run)\n"
+	    "  zalo-oa token --refresh TOKEN store the Zalo OA's refresh token after a new\n"
+	    "                                authorisation\n"
 	    "  retention run [--dry-run] [--json]   destroy reply addresses of old closed tips\n"
-	    "\n"
-	    "Levels: 1 duty officer, 2 backup, 3 shift leader, 4 station chief.\n"
-	    "Times are local to [gateway] timezone. The configuration is -c FILE,\n"
-	    "else $TINBAO_CONFIG, else " DEFAULT_CONFIG ". Each command has --help.\n"
-	    "Exit status: 0 success, 1 failure, 2 usage error. See tinbao(1).\n");
-}
+	    "\n"),
+};
 
-/* ------------------------------------------------------------ errors */
+static void
+usage(FILE *f)
+{
+	size_t n = sizeof help_chunks / sizeof help_chunks[0];
+	for (size_t i = 0; i < n; i++)
+		fputs(_(help_chunks[i]), f);
+	fprintf(f, _("Levels: 1 duty officer, 2 backup, 3 shift leader, 4 station chief.\n"
+	    "Times are local to [gateway] timezone. The configuration is -c FILE,\n"
+	    "else $TINBAO_CONFIG, else %s. Each command has --help.\n"
+	    "Messages are in Vietnamese when LANG is vi_VN.UTF-8, in English otherwise.\n"
+	    "Exit status: 0 success, 1 failure, 2 usage error. See tinbao(1).\n"), DEFAULT_CONFIG);
+}
 
 /* -------------------------------------------------------------- key */
 
@@ -65,7 +82,7 @@ static int
 cli_key(struct cli *c, int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
-		printf("usage: tinbao key init\n"
+		fputs(_("usage: tinbao key init\n"
 		    "       tinbao key rotate [--json]\n\n"
 		    "init creates [gateway] key_file: 32 random bytes, mode 0600. It seals the\n"
 		    "citizens' phone numbers and Zalo ids. It refuses to overwrite a key:\n"
@@ -76,17 +93,18 @@ cli_key(struct cli *c, int argc, char **argv)
 		    "runs (it picks up the new key within a second). Pseudonyms do not change.\n"
 		    "The previous key stays in the file, retired (it opens, never seals), until\n"
 		    "the next rotation; rotate twice to be rid of it at once. Back up the key\n"
-		    "file again afterwards.\n");
+		    "file again afterwards.\n"), stdout);
 		return CLI_OK;
 	}
 	if (argc >= 2 && strcmp(argv[1], "rotate") == 0)
 		return cli_key_rotate(c, argc - 1, argv + 1);
 	if (argc != 2 || strcmp(argv[1], "init") != 0)
-		return cli_error(CLI_USAGE, "key", "usage: tinbao key init | tinbao key rotate [--json]");
+		return cli_error(CLI_USAGE, "key", _("usage: tinbao key init | tinbao key rotate "
+		    "[--json]"));
 	char err[512];
 	if (identity_key_init(c->cfg->key_file, err, sizeof err) < 0)
 		return cli_error(CLI_FAIL, "key init", "%s", err);
-	printf("created %s (mode 0600)\n", c->cfg->key_file);
+	printf(_("created %s (mode 0600)\n"), c->cfg->key_file);
 	return CLI_OK;
 }
 
@@ -96,24 +114,24 @@ static int
 cli_zalo_oa(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] =
-	    "usage: tinbao zalo-oa token --refresh TOKEN\n\n"
+	    N_("usage: tinbao zalo-oa token --refresh TOKEN\n\n"
 	    "Stores the Official Account's refresh token (sealed with the key file) after\n"
 	    "the OA was authorised again, e.g. in Zalo's API Explorer. tinbaod picks it up\n"
 	    "within a minute, gets a new access token, and sends the OA replies that\n"
-	    "waited. A refresh token works once: do not reuse one tinbaod has used.\n";
+	    "waited. A refresh token works once: do not reuse one tinbaod has used.\n");
 	if (cli_wants_help(argc, argv)) {
-		fputs(usage, stdout);
+		fputs(_(usage), stdout);
 		return CLI_OK;
 	}
 	if (argc != 4 || strcmp(argv[1], "token") != 0 || strcmp(argv[2], "--refresh") != 0)
-		return cli_error(CLI_USAGE, "zalo-oa", "usage: tinbao zalo-oa token --refresh TOKEN");
+		return cli_error(CLI_USAGE, "zalo-oa", _("usage: tinbao zalo-oa token --refresh TOKEN"));
 	const char *token = argv[3];
 	size_t n = strlen(token);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)token[i] <= ' ')
-			return cli_error(CLI_USAGE, "zalo-oa token", "a token has no spaces");
+			return cli_error(CLI_USAGE, "zalo-oa token", _("a token has no spaces"));
 	if (n == 0 || n > IDENTITY_SECRET_MAX)
-		return cli_error(CLI_USAGE, "zalo-oa token", "the token must be 1-%d characters",
+		return cli_error(CLI_USAGE, "zalo-oa token", _("the token must be 1-%d characters"),
 		    IDENTITY_SECRET_MAX);
 	char err[512];
 	struct identity *id = identity_open(c->cfg->key_file, err, sizeof err);
@@ -124,12 +142,12 @@ cli_zalo_oa(struct cli *c, int argc, char **argv)
 	int rc = identity_seal_secret(id, token, sealed, &len);
 	identity_close(id);
 	if (rc < 0)
-		return cli_error(CLI_FAIL, "zalo-oa token", "cannot seal the token");
+		return cli_error(CLI_FAIL, "zalo-oa token", _("cannot seal the token"));
 	if (cli_open(c, 0, "zalo-oa token") < 0)
 		return CLI_FAIL;
 	if (db_oa_token_put(c->db, NULL, 0, sealed, len, 0, timeutil_now()) < 0)
 		return cli_error(CLI_FAIL, "zalo-oa token", "%s", db_errmsg(c->db));
-	printf("stored the Official Account refresh token; tinbaod will use it within a minute\n");
+	printf(_("stored the Official Account refresh token; tinbaod will use it within a minute\n"));
 	return CLI_OK;
 }
 
@@ -159,6 +177,7 @@ main(int argc, char **argv)
 	int ch;
 	if (!path || !*path)
 		path = DEFAULT_CONFIG;
+	i18n_init();
 	log_init("tinbao", LOG_WARNING);
 	audit_init();
 	opterr = 0;
@@ -167,13 +186,13 @@ main(int argc, char **argv)
 		case 'c': path = optarg; break;
 		case 'h': usage(stdout); return CLI_OK;
 		case 'V': printf("tinbao %s\n", TINBAO_VERSION); return CLI_OK;
-		case ':': return cli_error(CLI_USAGE, argv[optind - 1], "needs a file");
+		case ':': return cli_error(CLI_USAGE, argv[optind - 1], _("needs a file"));
 		default:
 			if (optopt)
-				cli_error(CLI_USAGE, "usage", "unknown option -%c (try tinbao --help)",
+				cli_error(CLI_USAGE, "usage", _("unknown option -%c (try tinbao --help)"),
 				    optopt);
 			else
-				cli_error(CLI_USAGE, "usage", "unknown option %s (try tinbao --help)",
+				cli_error(CLI_USAGE, "usage", _("unknown option %s (try tinbao --help)"),
 				    argv[optind - 1]);
 			return CLI_USAGE;
 		}
@@ -200,17 +219,17 @@ main(int argc, char **argv)
 		if (!c.cfg)
 			return cli_error(CLI_FAIL, "config", "%s", err);
 		if (timeutil_set_zone(c.cfg->timezone) < 0) {
-			cli_error(CLI_FAIL, "config", "%s: unknown timezone \"%s\"", path,
+			cli_error(CLI_FAIL, "config", _("%s: unknown timezone \"%s\""), path,
 			    c.cfg->timezone);
 			config_free(c.cfg);
 			return CLI_FAIL;
 		}
 		int rc = commands[k].fn(&c, sub_argc, sub_argv);
 		if (fflush(stdout) != 0 && rc == CLI_OK)
-			rc = cli_error(CLI_FAIL, name, "writing output: %s", strerror(errno));
+			rc = cli_error(CLI_FAIL, name, _("writing output: %s"), strerror(errno));
 		db_close(c.db);
 		config_free(c.cfg);
 		return rc;
 	}
-	return cli_error(CLI_USAGE, name, "unknown command (try tinbao --help)");
+	return cli_error(CLI_USAGE, name, _("unknown command (try tinbao --help)"));
 }

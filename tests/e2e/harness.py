@@ -24,6 +24,19 @@ BUILD = os.environ.get("TINBAO_BUILD", os.path.join(TOP, "build"))
 # A command every tinbaod is started under (make valgrind sets it).
 WRAP = os.environ.get("TINBAO_WRAP", "").split()
 
+# Every program the tests start speaks English (the texts they check) and
+# finds its translations in the build tree; a test that wants Vietnamese
+# passes lang_env("vi_VN.UTF-8").
+for _var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_var, None)
+os.environ["LANG"] = "C.UTF-8"
+os.environ["TINBAO_LOCALEDIR"] = os.path.join(BUILD, "locale")
+
+
+def lang_env(lang):
+    """The environment of a program run under LANG=lang."""
+    return dict(os.environ, LANG=lang)
+
 _lock = threading.Lock()
 _citizen_seq = [0]
 CITIZENS = []            # every citizen number handed out
@@ -192,9 +205,11 @@ class Tinbao:
         self.cli("key", "init")
 
     # ------------------------------------------------------------ programs
-    def cli(self, *args, expect=0):
+    def cli(self, *args, expect=0, lang=None):
+        """Runs tinbao; lang: its LANG (default C.UTF-8, English)."""
         p = subprocess.run([os.path.join(BUILD, "tinbao"), "-c", self.conf] + list(args),
-                           capture_output=True, text=True, timeout=60)
+                           capture_output=True, text=True, timeout=60,
+                           env=lang_env(lang) if lang else None)
         with _lock:
             ARTIFACTS.append(("tinbao %s (%s)" % (" ".join(args), self.name),
                               p.stdout + p.stderr))

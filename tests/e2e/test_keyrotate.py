@@ -124,7 +124,8 @@ def test_rotation_under_load_loses_nothing():
               sorted(oa_users), "every Zalo tipster got the ack notice")
         check(not h.outbox("o.state = 'failed'"), repr(h.outbox("o.state = 'failed'")))
         check("cannot be opened" not in h.log(), "a sealed address did not open")
-        audit = [r["action"] for r in h.query("SELECT action FROM audit WHERE action LIKE 'key%'")]
+        audit = [r["action"] for r in h.query("SELECT action FROM audit WHERE action LIKE 'key%' "
+                                                   "ORDER BY id")]
         check(audit == ["key_rotated", "key_resealed"] * 2, repr(audit))
     finally:
         h.stop()

@@ -1,8 +1,9 @@
 /* Fuzz target: the admin API's request parsers (Authorization header,
  * base64, /api paths) and the desk page's HTML escaping, on a NUL-terminated
  * copy of the input. A credential must fit its buffer and, for Bearer, be a
- * part of the header; a tip path must carry a code that checks; base64 never
- * writes past its buffer; escaped text has no markup but <br>. */
+ * part of the header; the Basic user name fits its bound; a tip path must
+ * carry a code that checks; base64 never writes past its buffer; escaped
+ * text has no markup but <br>. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sc != ADMIN_SCHEME_NONE && !out[0])
 		abort();
 	if (sc == ADMIN_SCHEME_BEARER && (!strstr(s, out) || strchr(out, ' ')))
+		abort();
+
+	/* the desk page's user name: NUL-terminated in its buffer, "" unless
+	 * found, and never longer than the bound */
+	char user[ADMIN_USER_MAX + 1];
+	memset(user, 'x', sizeof user);
+	int have = admin_req_basic_user(s, user, sizeof user);
+	if (!memchr(user, '\0', sizeof user) || (!have && user[0]) || (have && !user[0]) ||
+	    strlen(user) > ADMIN_USER_MAX)
 		abort();
 
 	unsigned char dec[32];

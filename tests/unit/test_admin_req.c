@@ -121,5 +121,31 @@ test_escape(void)
 	free(s);
 }
 
-UNIT_MAIN(UNIT(test_bearer), UNIT(test_basic), UNIT(test_base64), UNIT(test_paths),
-    UNIT(test_flag), UNIT(test_escape))
+/* The desk page's user name: what the officer typed, if it is text. */
+static void
+test_basic_user(void)
+{
+	char out[ADMIN_USER_MAX + 1], hdr[200], small[4];
+	static const struct {
+		const char *b64;       /* base64 of USER:TOKEN */
+		const char *user;      /* NULL: no user name */
+	} cases[] = {
+		{ "ZGVzazpzM2NyZXQ=", "desk" },                       /* desk:s3cret */
+		{ "Tmd1eeG7hW4gVsSDbiBBbjp0b2tlbg==", "Nguyễn Văn An" },
+		{ "OnRva2Vu", NULL },                                 /* :token */
+		{ "YQpiOnRva2Vu", NULL },                             /* a newline in it */
+		{ "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4"
+		    "eHh4eHh4eHh4eHh4eHh4eHg6dA==", NULL },      /* 65 bytes: too long */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(hdr, sizeof hdr, "Basic %s", cases[i].b64);
+		CHECK(admin_req_basic_user(hdr, out, sizeof out) == (cases[i].user != NULL));
+		CHECK_STR(out, cases[i].user ? cases[i].user : "");
+	}
+	CHECK(admin_req_basic_user("Bearer abc", out, sizeof out) == 0);
+	CHECK(admin_req_basic_user(NULL, out, sizeof out) == 0);
+	CHECK(admin_req_basic_user("Basic ZGVzazpzM2NyZXQ=", small, sizeof small) == 0);
+}
+
+UNIT_MAIN(UNIT(test_bearer), UNIT(test_basic), UNIT(test_basic_user), UNIT(test_base64),
+    UNIT(test_paths), UNIT(test_flag), UNIT(test_escape))
