@@ -199,6 +199,8 @@ new_tip(struct db *db, const struct config *cfg, const struct inbound *m, const 
 	t.sender_sealed_len = m->sender_sealed_len;
 	t.category = (char *)category_guess(m->text);
 	t.urgent = urgency_match(cfg, m->text);
+	if (t.urgent < 0)
+		return ROUTE_ERROR;
 	t.text = m->text;
 	t.ref_code = (char *)ref_code;
 	t.partial = m->partial;
