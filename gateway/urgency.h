@@ -23,16 +23,19 @@
 struct config;
 
 /* The defaults of [escalation] urgent_keywords and urgent_phrases_unaccented:
- * fire and explosion now, weapons, stabbing, robbery, kidnapping, killing,
- * escape, explosives, a fight or a beating going on (docs/domain.md §9). */
+ * fire, explosion or a gas leak now, weapons, stabbing, robbery and
+ * snatching, kidnapping, killing, escape, explosives, a fight or a beating
+ * going on (docs/domain.md §9). */
 #define URGENCY_DEFAULT_KEYWORDS \
 	"cháy, dao, súng, cướp, đâm, mã tấu, hung khí, chém người, chém nhau, " \
 	"bắt cóc, giết người, bị giết, trốn trại, chất nổ, thuốc nổ, lựu đạn, quả bom, " \
-	"bom mìn, phát nổ, nổ lớn, nổ bình gas, mắc kẹt, hỗn chiến, đang đánh nhau, " \
+	"bom mìn, phát nổ, nổ lớn, nổ bình gas, rò rỉ gas, xì gas, mắc kẹt, kẹt bên trong, " \
+	"giật túi, giật điện thoại, giật dây chuyền, hỗn chiến, đang đánh nhau, " \
 	"đang có đánh nhau, đang đánh người, đang đánh vợ, đang đánh con, đang đánh mẹ"
 #define URGENCY_DEFAULT_UNACCENTED \
 	"boc chay, chay nha, dam chay, chay du doi, chay rui, lua dang lan, cuu hoa, " \
-	"no binh gas, phat no, mac ket, cam dao, vac dao, rut dao, dung dao, dao kiem, " \
+	"no binh gas, ro ri gas, xi gas, phat no, mac ket, giat tui, giat dien thoai, " \
+	"giat dt, giat day chuyen, cam dao, vac dao, rut dao, dung dao, dao kiem, " \
 	"ma tau, cam sung, tieng sung, sung hoa cai, hung khi, dam chet, dam guc, cuop, " \
 	"bat coc tre, bi bat coc, giet nguoi, bi giet, tron trai, nghi chat no, thuoc no, " \
 	"luu dan, bom min, hon chien, chem nguoi, chem nhau, dang danh nhau, " \

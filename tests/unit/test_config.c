@@ -118,7 +118,8 @@ test_phrase_lists_continue_on_indented_lines(void)
 	if (!c)
 		return;
 	static const char *const ambiguous[] = { "chay", "dao", "dam", "sung", "no", "da",
-	    "dang chay", "co chay", "dam nguoi", "co sung", "dam nhau", "chay no", "bi dam" };
+	    "dang chay", "co chay", "dam nguoi", "co sung", "dam nhau", "chay no", "bi dam",
+	    "no sung", "chat no", "bat coc", "ket ben trong", "dang chay", "chay lon" };
 	CHECK(c->urgent_keywords.n >= 5 && c->urgent_phrases_unaccented.n >= 20);
 	for (size_t i = 0; i < c->urgent_phrases_unaccented.n; i++)
 		for (size_t j = 0; j < sizeof ambiguous / sizeof ambiguous[0]; j++)
