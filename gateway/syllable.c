@@ -160,6 +160,14 @@ set_keys(struct syl *y, const uint8_t *base, size_t blen, char tone, const uint8
 static int
 syl_keys(struct syl *y, const uint8_t *word, size_t wlen)
 {
+	size_t ascii = 0;
+	while (ascii < wlen && word[ascii] < 0x80)
+		ascii++;
+	if (ascii == wlen) {                    /* no marks possible: both keys are the word */
+		for (size_t i = 0; i < wlen; i++)
+			y->letter |= (word[i] >= 'a' && word[i] <= 'z');
+		return set_keys(y, word, wlen, 0, word, wlen);
+	}
 	size_t dlen = 0;
 	uint8_t *d = u8_normalize(UNINORM_NFD, word, wlen, NULL, &dlen);
 	if (!d)

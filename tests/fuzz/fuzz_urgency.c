@@ -127,8 +127,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';                      /* a NUL inside ends the text, as in a C string */
 	struct answers a = answer(text);
 
-	size_t dlen = 0;                        /* the same text, decomposed */
-	uint8_t *nfd = u8_check((const uint8_t *)text, strlen(text)) ? NULL :
+	int ascii = 1;
+	for (const char *c = text; *c && ascii; c++)
+		ascii = (unsigned char)*c < 0x80;
+	size_t dlen = 0;                        /* the same text, decomposed (ASCII is itself) */
+	uint8_t *nfd = ascii || u8_check((const uint8_t *)text, strlen(text)) ? NULL :
 	    u8_normalize(UNINORM_NFD, (const uint8_t *)text, strlen(text), NULL, &dlen);
 	if (nfd) {
 		char *d = malloc(dlen + 1);
