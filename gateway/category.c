@@ -87,48 +87,107 @@ static const struct category categories[] = {
 };
 #define NCATEGORIES (sizeof categories / sizeof categories[0])
 
-/* 1 if hint h occurs in t, 0 if not, -1 (memory). */
-static int
-hint_in(const struct syllables *t, const struct hint *h)
+/* One hint split into syllables: its parts, all of which must occur. */
+struct compiled_hint {
+	const char *code;
+	unsigned char unaccented;
+	size_t nparts;
+	struct syllables *part[HINT_PARTS];
+};
+
+struct category_table {
+	struct compiled_hint *h;
+	size_t n;
+};
+
+void
+category_table_free(struct category_table *t)
 {
-	const char *p = h->words;
-	for (int part = 0; part < HINT_PARTS && *p; part++) {
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t k = 0; k < t->h[i].nparts; k++)
+			syllables_free(t->h[i].part[k]);
+	free(t->h);
+	free(t);
+}
+
+/* Hint h of category code into c. 0 / -1 (memory). */
+static int
+compile_hint(struct compiled_hint *c, const char *code, const struct hint *h)
+{
+	memset(c, 0, sizeof *c);
+	c->code = code;
+	c->unaccented = h->unaccented;
+	for (const char *p = h->words; *p && c->nparts < HINT_PARTS;) {
 		const char *plus = strchr(p, '+');
 		size_t len = plus ? (size_t)(plus - p) : strlen(p);
 		char *words = strndup(p, len);
-		struct syllables *ph = words ? syllables_phrase(words) : NULL;
+		c->part[c->nparts] = words ? syllables_phrase(words) : NULL;
 		free(words);
-		if (!ph)
+		if (!c->part[c->nparts])
 			return -1;
-		int found = syllables_find(t, ph, SYLLABLES_AS_WRITTEN) ||
-		    (h->unaccented && syllables_find(t, ph, SYLLABLES_UNACCENTED));
-		syllables_free(ph);
-		if (!found)
-			return 0;
+		c->nparts++;
 		p += len + (plus != NULL);
 	}
-	return 1;
+	return 0;
+}
+
+struct category_table *
+category_table_new(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < NCATEGORIES; i++)
+		for (size_t j = 0; j < HINTS_MAX && categories[i].hints[j].words; j++)
+			n++;
+	struct category_table *t = calloc(1, sizeof *t);
+	if (!t || !(t->h = calloc(n, sizeof *t->h))) {
+		free(t);
+		return NULL;
+	}
+	for (size_t i = 0; i < NCATEGORIES; i++)
+		for (size_t j = 0; j < HINTS_MAX && categories[i].hints[j].words; j++) {
+			int rc = compile_hint(&t->h[t->n], categories[i].code, &categories[i].hints[j]);
+			t->n++;                      /* counted even when cut short: freed whole */
+			if (rc < 0) {
+				category_table_free(t);
+				return NULL;
+			}
+		}
+	return t;
+}
+
+const char *
+category_guess_in(const struct category_table *table, const char *text)
+{
+	if (!table)
+		return "khac";
+	struct syllables *t = syllables_split(text);
+	if (!t)
+		return "khac";
+	const char *found = "khac";
+	for (size_t i = 0; i < table->n; i++) {
+		const struct compiled_hint *c = &table->h[i];
+		size_t k = 0;
+		for (; k < c->nparts; k++)
+			if (!syllables_find(t, c->part[k], SYLLABLES_AS_WRITTEN) &&
+			    !(c->unaccented && syllables_find(t, c->part[k], SYLLABLES_UNACCENTED)))
+				break;
+		if (c->nparts > 0 && k == c->nparts) {
+			found = c->code;
+			break;
+		}
+	}
+	syllables_free(t);
+	return found;
 }
 
 const char *
 category_guess(const char *text)
 {
-	struct syllables *t = syllables_split(text);
-	if (!t)
-		return "khac";
-	const char *found = "khac";
-	for (size_t i = 0; i < NCATEGORIES; i++)
-		for (size_t j = 0; j < HINTS_MAX && categories[i].hints[j].words; j++) {
-			int in = hint_in(t, &categories[i].hints[j]);
-			if (in < 0)
-				goto done;
-			if (in) {
-				found = categories[i].code;
-				goto done;
-			}
-		}
-done:
-	syllables_free(t);
+	struct category_table *table = category_table_new();
+	const char *found = category_guess_in(table, text);
+	category_table_free(table);
 	return found;
 }
 

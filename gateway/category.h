@@ -10,8 +10,18 @@
 
 #include <stddef.h>
 
+/* The hints split into syllables once (the config snapshot holds one: see
+ * config.h); read-only, so any thread may share it. NULL when memory runs
+ * out. _free accepts NULL. */
+struct category_table;
+struct category_table *category_table_new(void);
+void category_table_free(struct category_table *t);
+
 /* The category code ("ma_tuy", "trom_cap", ..., "can_bo", "khac") for a text;
- * "khac" when nothing matches (or memory runs out). */
+ * "khac" when nothing matches (or memory runs out, or table is NULL). The
+ * code is a constant string. */
+const char *category_guess_in(const struct category_table *table, const char *text);
+/* The same with a table made for the call: for tools and tests. */
 const char *category_guess(const char *text);
 /* Its Vietnamese name ("ma túy"); "khác" for an unknown code. */
 const char *category_name(const char *code);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gateway/category.h"
 #include "gateway/i18n.h"
 #include "gateway/log.h"
 #include "gateway/syllable.h"
@@ -207,8 +208,10 @@ parse_bool(const char *s, int *out)
 static void
 phrases_clear(struct config_phrases *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i]);
+		syllables_free(l->split[i]);
+	}
 	l->n = 0;
 }
 
@@ -239,9 +242,9 @@ add_phrase(struct config_phrases *l, const char *entry, int unaccented, char *wh
 	else if (l->n >= CONFIG_MAX_PHRASES)
 		snprintf(why, whylen, "more than %d words or phrases", CONFIG_MAX_PHRASES);
 	else {
-		l->v[l->n++] = joined;
-		joined = NULL;
-		rc = 0;
+		l->v[l->n] = joined;
+		l->split[l->n++] = s;
+		return 0;
 	}
 	free(joined);
 	syllables_free(s);
@@ -602,6 +605,8 @@ config_load(const char *path, char *err, size_t errlen)
 		fail(&st, 0, "cannot read the file");
 	if (!st.failed)
 		check_values(&st);
+	if (!st.failed && !(cfg->categories = category_table_new()))
+		fail(&st, 0, "out of memory");
 	if (st.failed) {
 		config_free(cfg);
 		return NULL;
@@ -660,6 +665,7 @@ config_free(struct config *cfg)
 			free(*(char **)((char *)cfg + config_table[i].off));
 	phrases_clear(&cfg->urgent_keywords);
 	phrases_clear(&cfg->urgent_phrases_unaccented);
+	category_table_free(cfg->categories);
 	for (size_t i = 0; i < cfg->n_modems; i++) {
 		free(cfg->modems[i].name);
 		free(cfg->modems[i].own_number);

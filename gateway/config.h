@@ -30,10 +30,16 @@ struct modem_conf {
 	char *own_number;             /* this SIM's number (+84...), never answered; or NULL */
 };
 
+struct syllables;
+struct category_table;
+
 /* A list of words or phrases (see urgency.h): each case folded, NFC, its
- * words separated by one space ("cháy nhà", "boc chay"). */
+ * words separated by one space ("cháy nhà", "boc chay"), and split into
+ * syllables once, at load (syllable.h), so a tip is the only text split
+ * when it is matched. */
 struct config_phrases {
 	char *v[CONFIG_MAX_PHRASES];
+	struct syllables *split[CONFIG_MAX_PHRASES];
 	size_t n;
 };
 
@@ -61,6 +67,8 @@ struct config {
 	int64_t urgent_deadline;
 	struct config_phrases urgent_keywords;            /* with their marks */
 	struct config_phrases urgent_phrases_unaccented;  /* without marks */
+	/* not a key: the category hints split once, at load (category.h) */
+	struct category_table *categories;
 
 	/* [outbox] */
 	int max_attempts;             /* sends tried before a message is marked failed */

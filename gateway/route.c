@@ -197,7 +197,8 @@ new_tip(struct db *db, const struct config *cfg, const struct inbound *m, const 
 	t.pseudonym = m->pseudonym;
 	t.sender_sealed = m->sender_sealed;
 	t.sender_sealed_len = m->sender_sealed_len;
-	t.category = (char *)category_guess(m->text);
+	t.category = (char *)(cfg->categories ? category_guess_in(cfg->categories, m->text) :
+	    category_guess(m->text));
 	t.urgent = urgency_match(cfg, m->text);
 	if (t.urgent < 0)
 		return ROUTE_ERROR;

@@ -68,7 +68,7 @@ struct answers {
 static struct answers
 answer(const char *text)
 {
-	struct answers a = { urgency_match(cfg, text), category_guess(text), 0 };
+	struct answers a = { urgency_match(cfg, text), category_guess_in(cfg->categories, text), 0 };
 	struct syllables *s = syllables_split(text);
 	if (s) {
 		check_syllables(s);

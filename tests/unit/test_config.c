@@ -109,6 +109,9 @@ test_phrase_lists_continue_on_indented_lines(void)
 		return;
 	CHECK(c->urgent_phrases_unaccented.n == 4);
 	CHECK_STR(c->urgent_phrases_unaccented.v[2], "chay nha");
+	/* split once at load, with the category hints */
+	CHECK(c->urgent_phrases_unaccented.split[3] != NULL && c->urgent_keywords.split[0] != NULL);
+	CHECK(c->categories != NULL);
 	CHECK_STR(c->urgent_phrases_unaccented.v[3], "cam dao");
 	CHECK(c->urgent_keywords.n == 1);
 	config_free(c);

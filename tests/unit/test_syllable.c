@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "gateway/category.h"
+#include "gateway/config.h"
+#include "gateway/urgency.h"
 #include "gateway/syllable.h"
 #include "tests/unit/unit.h"
 
@@ -225,6 +227,28 @@ test_category_table(void)
 	CHECK_STR(category_name("khac"), "khác");
 }
 
-UNIT_MAIN(UNIT(test_split_fold_and_words), UNIT(test_marks_are_the_word),
+static void
+test_a_config_made_by_hand(void)
+{
+	/* tests build a struct config without config_load: nothing split yet */
+	static char kw[] = "cháy", un[] = "chay nha";
+	struct config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.urgent_keywords.v[0] = kw;
+	cfg.urgent_keywords.n = 1;
+	cfg.urgent_phrases_unaccented.v[0] = un;
+	cfg.urgent_phrases_unaccented.n = 1;
+	CHECK(urgency_match(&cfg, "Cháy nhà ở hẻm 5!") == 1);
+	CHECK(urgency_match(&cfg, "dang chay nha o hem 5") == 1);
+	CHECK(urgency_match(&cfg, "Tối nào cũng có mấy thanh niên chạy xe") == 0);
+	CHECK_STR(category_guess_in(NULL, "Cháy nhà"), "khac");
+	struct category_table *t = category_table_new();
+	CHECK(t != NULL);
+	CHECK_STR(category_guess_in(t, "Cháy nhà"), "pccc");
+	category_table_free(t);
+	category_table_free(NULL);
+}
+
+UNIT_MAIN(UNIT(test_split_fold_and_words), UNIT(test_a_config_made_by_hand), UNIT(test_marks_are_the_word),
     UNIT(test_normalisation), UNIT(test_unaccented_texts), UNIT(test_telex_and_vni_leftovers),
     UNIT(test_category_table))
