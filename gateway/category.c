@@ -47,7 +47,7 @@ static const struct category categories[] = {
 	    U("xưng công an"), U("otp"), U("link lạ"), W("link"), U("chiếm đoạt"),
 	    U("tiền ảo"), U("trúng thưởng"), U("cuộc gọi lạ"), U("tài khoản lạ"),
 	    U("chạy việc") } },
-	{ "can_bo", "tiêu cực của cán bộ công an", { U("công an + nhận tiền"),
+	{ "can_bo", "tiêu cực cán bộ", { U("công an + nhận tiền"),
 	    U("cán bộ + nhận tiền"), U("csgt + nhận tiền"), U("công an + đòi tiền"),
 	    U("cán bộ + đòi tiền"), U("công an + bảo kê"), U("cảnh sát + nhận tiền"),
 	    U("cảnh sát + bảo kê"), U("tiêu cực"), U("hạch dịch"),

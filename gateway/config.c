@@ -234,13 +234,13 @@ add_phrase(struct config_phrases *l, const char *entry, int unaccented, char *wh
 	else if (syllables_count(s) == 0)
 		rc = 0;                          /* empty: "a, , b" or a trailing comma */
 	else if (syllables_count(s) > SYLLABLES_PHRASE_MAX || !syllables_is_phrase(s))
-		snprintf(why, whylen, "\"%s\" is not a word or a phrase of up to %d words "
-		    "separated by spaces", joined, SYLLABLES_PHRASE_MAX);
+		snprintf(why, whylen, _("\"%s\" is not a word or a phrase of up to %d words "
+		    "separated by spaces"), joined, SYLLABLES_PHRASE_MAX);
 	else if (unaccented && syllables_any_marked(s))
-		snprintf(why, whylen, "\"%s\" has marks: phrases here are written without them "
-		    "(a word with its marks goes in urgent_keywords)", joined);
+		snprintf(why, whylen, _("\"%s\" has marks: phrases here are written without them "
+		    "(a word with its marks goes in urgent_keywords)"), joined);
 	else if (l->n >= CONFIG_MAX_PHRASES)
-		snprintf(why, whylen, "more than %d words or phrases", CONFIG_MAX_PHRASES);
+		snprintf(why, whylen, _("more than %d words or phrases"), CONFIG_MAX_PHRASES);
 	else {
 		l->v[l->n] = joined;
 		l->split[l->n++] = s;
@@ -474,10 +474,13 @@ on_entry(void *user, const char *section, const char *key, const char *value)
 		if (st->seen[i] && st->indented && st->last_key == i &&
 		    (k->type == C_PHRASES || k->type == C_PHRASES_UNACCENTED))
 			return add_phrases(st, k, value, line, 1) == 0;     /* a continued list */
+		if (st->seen[i] && st->indented && st->last_key == i) {
+			fail(st, line, "[%s] %s takes one value: an indented line continues it",
+			    section, key);
+			return 0;
+		}
 		if (st->seen[i]) {
-			fail(st, line, st->indented && st->last_key == i ?
-			    "[%s] %s takes one value: an indented line continues it" :
-			    "[%s] %s given twice", section, key);
+			fail(st, line, "[%s] %s given twice", section, key);
 			return 0;
 		}
 		st->seen[i] = 1;

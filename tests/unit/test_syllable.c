@@ -223,7 +223,7 @@ test_category_table(void)
 	CHECK_STR(category_guess("toi chay bo o cong vien"), "khac");
 	CHECK_STR(category_guess("Cán bộ công an nhận tiền của quán karaoke"), "can_bo");
 	CHECK_STR(category_guess("Có người lạ bắt cóc trẻ em"), "khac");
-	CHECK_STR(category_name("can_bo"), "tiêu cực của cán bộ công an");
+	CHECK_STR(category_name("can_bo"), "tiêu cực cán bộ");     /* fits tinbao tips' column */
 	CHECK_STR(category_name("khac"), "khác");
 }
 
