@@ -12,11 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gateway/category.h"
 #include "gateway/i18n.h"
 #include "gateway/log.h"
+#include "gateway/syllable.h"
 #include "gateway/text.h"
+#include "gateway/urgency.h"
 
-enum ctype { C_STR, C_DUR, C_INT, C_BOOL, C_KEYWORDS };
+enum ctype { C_STR, C_DUR, C_INT, C_BOOL, C_PHRASES, C_PHRASES_UNACCENTED };
 
 struct ckey {
 	const char *section;
@@ -48,7 +51,10 @@ static const struct ckey config_table[] = {
 	{ "escalation", "level_deadline", C_DUR, O(level_deadline), 1, DAY, "5m" },
 	{ "escalation", "repeat",         C_DUR, O(repeat), 1, DAY, "10m" },
 	{ "escalation", "urgent_deadline", C_DUR, O(urgent_deadline), 1, DAY, "2m" },
-	{ "escalation", "urgent_keywords", C_KEYWORDS, 0, 0, 0, "cháy, dao, súng, cướp, đâm" },
+	{ "escalation", "urgent_keywords", C_PHRASES, O(urgent_keywords), 0, 0,
+	  URGENCY_DEFAULT_KEYWORDS },
+	{ "escalation", "urgent_phrases_unaccented", C_PHRASES_UNACCENTED,
+	  O(urgent_phrases_unaccented), 0, 0, URGENCY_DEFAULT_UNACCENTED },
 	{ "outbox", "max_attempts",  C_INT, O(max_attempts), 1, 100, "16" },
 	{ "outbox", "retry_base",    C_DUR, O(retry_base), 1, 3600, "10s" },
 	{ "outbox", "retry_max",     C_DUR, O(retry_max), 1, DAY, "30m" },
@@ -101,8 +107,10 @@ struct parse_state {
 	size_t errlen;
 	int failed;
 	int line;           /* of the last line read */
+	int indented;       /* it starts with white space: inih continues the last key */
 	FILE *file;
 	unsigned char seen[NKEYS];
+	size_t last_key;    /* config_table index of the last key set; NKEYS: none */
 };
 
 /* Records the first error as "FILE:LINE: message". fmt is English and is
@@ -121,6 +129,11 @@ read_line(char *str, int num, void *stream)
 	if (!r)
 		return NULL;
 	st->line++;
+	size_t len = strlen(r);
+	if (len + 1 == (size_t)num && r[len - 1] != '\n' && !feof(st->file))
+		fail(st, st->line, "line longer than %d bytes (a long list of words goes on "
+		    "several lines, each continued line indented)", num - 2);
+	st->indented = r[0] == ' ' || r[0] == '\t';
 	/* inih says nothing of a section without keys: check every header here */
 	const char *p = r;
 	while (*p == ' ' || *p == '\t')
@@ -192,36 +205,102 @@ parse_bool(const char *s, int *out)
 	return -1;
 }
 
-static int
-set_keywords(struct config *cfg, const char *value)
+static void
+phrases_clear(struct config_phrases *l)
 {
-	for (size_t i = 0; i < cfg->n_urgent_keywords; i++)
-		free(cfg->urgent_keywords[i]);
-	cfg->n_urgent_keywords = 0;
-	const char *p = value;
-	while (*p) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char *word = strndup(p, len);
-		if (!word)
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i]);
+		syllables_free(l->split[i]);
+	}
+	l->n = 0;
+}
+
+/* A comma-separated list of words or phrases into l, replacing what it
+ * held (or after it, append): each split into syllables (syllable.h) and kept case folded, NFC,
+ * its words joined by one space. A phrase is words and spaces only, at most
+ * SYLLABLES_PHRASE_MAX of them; an unaccented one carries no marks. 0, or
+ * -1 with the reason in why (memory: why is ""). */
+/* One entry of a phrase list (see set_phrases) into l. 0, or -1 with the
+ * reason in why (memory: why left ""). */
+static int
+add_phrase(struct config_phrases *l, const char *entry, int unaccented, char *why,
+    size_t whylen)
+{
+	struct syllables *s = syllables_phrase(entry);
+	char *joined = s ? syllables_join(s) : NULL;
+	int rc = -1;
+	if (!joined)
+		;
+	else if (syllables_count(s) == 0)
+		rc = 0;                          /* empty: "a, , b" or a trailing comma */
+	else if (syllables_count(s) > SYLLABLES_PHRASE_MAX || !syllables_is_phrase(s))
+		snprintf(why, whylen, _("\"%s\" is not a word or a phrase of up to %d words "
+		    "separated by spaces"), joined, SYLLABLES_PHRASE_MAX);
+	else if (unaccented && syllables_any_marked(s))
+		snprintf(why, whylen, _("\"%s\" has marks: phrases here are written without them "
+		    "(a word with its marks goes in urgent_keywords)"), joined);
+	else if (l->n >= CONFIG_MAX_PHRASES)
+		snprintf(why, whylen, _("more than %d words or phrases"), CONFIG_MAX_PHRASES);
+	else {
+		l->v[l->n] = joined;
+		l->split[l->n++] = s;
+		return 0;
+	}
+	free(joined);
+	syllables_free(s);
+	return rc;
+}
+
+/* A comma-separated list of words or phrases into l, replacing what it
+ * held (or after it, append): each split into syllables (syllable.h) and kept case folded, NFC,
+ * its words joined by one space. A phrase is words and spaces only, at most
+ * SYLLABLES_PHRASE_MAX of them; an unaccented one carries no marks. 0, or
+ * -1 with the reason in why (memory: why is ""). */
+static int
+set_phrases(struct config_phrases *l, const char *value, int unaccented, int append, char *why,
+    size_t whylen)
+{
+	if (!append)
+		phrases_clear(l);
+	*why = '\0';
+	for (const char *p = value; *p;) {
+		size_t len = strcspn(p, ",");
+		char *entry = strndup(p, len);
+		int rc = entry ? add_phrase(l, entry, unaccented, why, whylen) : -1;
+		free(entry);
+		if (rc < 0)
 			return -1;
-		char *folded = text_fold(word);
-		free(word);
-		if (!folded)
-			return -1;
-		if (*folded == '\0') {
-			free(folded);
-		} else if (cfg->n_urgent_keywords >= CONFIG_MAX_KEYWORDS) {
-			free(folded);
-			return -1;
-		} else {
-			cfg->urgent_keywords[cfg->n_urgent_keywords++] = folded;
-		}
 		p += len;
 		if (*p == ',')
 			p++;
 	}
 	return 0;
+}
+
+/* A phrase-list key's value (or a continuation line of it: append). */
+static int
+add_phrases(struct parse_state *st, const struct ckey *k, const char *value, int line,
+    int append)
+{
+	char why[200], cut[INI_MAX_LINE + 1];
+	if (append) {
+		/* inih strips " ; comment" from a key's line but not from a line continuing it */
+		snprintf(cut, sizeof cut, "%s", value);
+		for (char *c = cut; (c = strchr(c, ';')) != NULL; c++)
+			if (c > cut && (c[-1] == ' ' || c[-1] == '\t')) {
+				*c = '\0';
+				break;
+			}
+		value = cut;
+	}
+	if (set_phrases((struct config_phrases *)((char *)st->cfg + k->off), value,
+	    k->type == C_PHRASES_UNACCENTED, append, why, sizeof why) == 0)
+		return 0;
+	if (*why)
+		fail(st, line, "[%s] %s: %s", k->section, k->key, why);
+	else
+		fail(st, line, "out of memory");
+	return -1;
 }
 
 static int
@@ -280,13 +359,9 @@ set_value(struct parse_state *st, const struct ckey *k, const char *value, int l
 			return -1;
 		}
 		return 0;
-	case C_KEYWORDS:
-		if (set_keywords(cfg, value) < 0) {
-			fail(st, line, "[%s] %s: at most %d keywords", k->section, k->key,
-			    CONFIG_MAX_KEYWORDS);
-			return -1;
-		}
-		return 0;
+	case C_PHRASES:
+	case C_PHRASES_UNACCENTED:
+		return add_phrases(st, k, value, line, 0);
 	}
 	return -1;
 }
@@ -395,12 +470,22 @@ on_entry(void *user, const char *section, const char *key, const char *value)
 		section_known = 1;
 		if (!key || strcmp(config_table[i].key, key) != 0)
 			continue;
+		const struct ckey *k = &config_table[i];
+		if (st->seen[i] && st->indented && st->last_key == i &&
+		    (k->type == C_PHRASES || k->type == C_PHRASES_UNACCENTED))
+			return add_phrases(st, k, value, line, 1) == 0;     /* a continued list */
+		if (st->seen[i] && st->indented && st->last_key == i) {
+			fail(st, line, "[%s] %s takes one value: an indented line continues it",
+			    section, key);
+			return 0;
+		}
 		if (st->seen[i]) {
 			fail(st, line, "[%s] %s given twice", section, key);
 			return 0;
 		}
 		st->seen[i] = 1;
-		return set_value(st, &config_table[i], value, line) == 0;
+		st->last_key = i;
+		return set_value(st, k, value, line) == 0;
 	}
 	if (!section_known) {
 		fail(st, line, "unknown section [%s]", section);
@@ -500,7 +585,8 @@ config_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	struct parse_state st = { .cfg = cfg, .path = path, .err = err, .errlen = errlen };
+	struct parse_state st = { .cfg = cfg, .path = path, .err = err, .errlen = errlen,
+	    .last_key = NKEYS };
 	cfg->path = strdup(path);
 	for (size_t i = 0; i < NKEYS; i++)
 		if (config_table[i].def && set_value(&st, &config_table[i], config_table[i].def, 0) < 0) {
@@ -522,6 +608,8 @@ config_load(const char *path, char *err, size_t errlen)
 		fail(&st, 0, "cannot read the file");
 	if (!st.failed)
 		check_values(&st);
+	if (!st.failed && !(cfg->categories = category_table_new()))
+		fail(&st, 0, "out of memory");
 	if (st.failed) {
 		config_free(cfg);
 		return NULL;
@@ -578,8 +666,9 @@ config_free(struct config *cfg)
 	for (size_t i = 0; i < NKEYS; i++)
 		if (config_table[i].type == C_STR)
 			free(*(char **)((char *)cfg + config_table[i].off));
-	for (size_t i = 0; i < cfg->n_urgent_keywords; i++)
-		free(cfg->urgent_keywords[i]);
+	phrases_clear(&cfg->urgent_keywords);
+	phrases_clear(&cfg->urgent_phrases_unaccented);
+	category_table_free(cfg->categories);
 	for (size_t i = 0; i < cfg->n_modems; i++) {
 		free(cfg->modems[i].name);
 		free(cfg->modems[i].own_number);

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define CONFIG_MAX_MODEMS    8
-#define CONFIG_MAX_KEYWORDS  32
+#define CONFIG_MAX_PHRASES   64   /* words or phrases in one [escalation] list */
 #define CONFIG_MAX_GAMMU_KEYS 32
 /* The shortest [gateway] retention allowed: the 4-month settlement maximum
  * (docs/domain.md §2) rounded to 120 days. */
@@ -28,6 +28,19 @@ struct modem_conf {
 	int64_t poll;                 /* seconds between inbox polls */
 	int64_t send_timeout;         /* seconds to wait for a send status */
 	char *own_number;             /* this SIM's number (+84...), never answered; or NULL */
+};
+
+struct syllables;
+struct category_table;
+
+/* A list of words or phrases (see urgency.h): each case folded, NFC, its
+ * words separated by one space ("cháy nhà", "boc chay"), and split into
+ * syllables once, at load (syllable.h), so a tip is the only text split
+ * when it is matched. */
+struct config_phrases {
+	char *v[CONFIG_MAX_PHRASES];
+	struct syllables *split[CONFIG_MAX_PHRASES];
+	size_t n;
 };
 
 struct config {
@@ -52,8 +65,10 @@ struct config {
 	int64_t level_deadline;
 	int64_t repeat;
 	int64_t urgent_deadline;
-	char *urgent_keywords[CONFIG_MAX_KEYWORDS];   /* folded (no diacritics, lower case) */
-	size_t n_urgent_keywords;
+	struct config_phrases urgent_keywords;            /* with their marks */
+	struct config_phrases urgent_phrases_unaccented;  /* without marks */
+	/* not a key: the category hints split once, at load (category.h) */
+	struct category_table *categories;
 
 	/* [outbox] */
 	int max_attempts;             /* sends tried before a message is marked failed */

@@ -20,6 +20,7 @@
 #include "gateway/text.h"
 #include "gateway/tipops.h"
 #include "gateway/trackid.h"
+#include "gateway/urgency.h"
 
 #define TAG "router"
 #define WAITING_LIST_MAX 20
@@ -150,17 +151,6 @@ officer_command(struct db *db, const struct config *cfg, const struct officer *o
 /* ------------------------------------------------------------ citizens */
 
 static int
-is_urgent(const struct config *cfg, const char *text)
-{
-	char *folded = text_fold(text);
-	int urgent = 0;
-	for (size_t i = 0; folded && i < cfg->n_urgent_keywords && !urgent; i++)
-		urgent = text_contains_word(folded, cfg->urgent_keywords[i]);
-	free(folded);
-	return urgent;
-}
-
-static int
 reply_citizen(struct db *db, const struct config *cfg, const struct inbound *m, int64_t tip_id,
     const char *kind, const char *text, int64_t now)
 {
@@ -207,8 +197,11 @@ new_tip(struct db *db, const struct config *cfg, const struct inbound *m, const 
 	t.pseudonym = m->pseudonym;
 	t.sender_sealed = m->sender_sealed;
 	t.sender_sealed_len = m->sender_sealed_len;
-	t.category = (char *)category_guess(m->text);
-	t.urgent = is_urgent(cfg, m->text);
+	t.category = (char *)(cfg->categories ? category_guess_in(cfg->categories, m->text) :
+	    category_guess(m->text));
+	t.urgent = urgency_match(cfg, m->text);
+	if (t.urgent < 0)
+		return ROUTE_ERROR;
 	t.text = m->text;
 	t.ref_code = (char *)ref_code;
 	t.partial = m->partial;

@@ -100,8 +100,9 @@ def test_close_and_list_and_help():
 
 
 def test_every_escalation_level_and_the_repeat():
+    # "hung khí" (a weapon) makes the tip urgent: level 1 then has urgent_deadline
     h = started("escalate", escalation={"ack_deadline": "3s", "level_deadline": "3s",
-                                          "repeat": "3s"})
+                                          "repeat": "3s", "urgent_deadline": "3s"})
     try:
         h.sms_in(citizen(), "Có đối tượng lạ mang theo hung khí lảng vảng")
         t = h.wait_tips(1)[0]

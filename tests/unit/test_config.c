@@ -27,7 +27,8 @@ test_defaults_and_values(void)
 	char err[512];
 	struct config *c = load("[gateway]\nward = Phường Bến Thành ; a comment\n"
 	    "followup_window = 2h\nunaccented_sms = yes\ntracking_prefix = tb\n"
-	    "[escalation]\nurgent_keywords = Cháy, DAO ,súng\n"
+	    "[escalation]\nurgent_keywords = Cháy, DAO ,súng,  BẮT   CÓC ,\n"
+	    "urgent_phrases_unaccented = Boc Chay,cuop\n"
 	    "[modem sim1]\ndevice = /dev/ttyUSB0\nconnection = at115200\npoll = 3s\n", err, sizeof err);
 	CHECK(c != NULL);
 	if (!c)
@@ -36,10 +37,15 @@ test_defaults_and_values(void)
 	CHECK(c->followup_window == 7200 && c->unaccented_sms == 1);
 	CHECK_STR(c->tracking_prefix, "TB");
 	CHECK(c->ack_deadline == 600 && c->level_deadline == 300 && c->repeat == 600);
-	CHECK(c->n_urgent_keywords == 3);
-	CHECK_STR(c->urgent_keywords[0], "chay");
-	CHECK_STR(c->urgent_keywords[1], "dao");
-	CHECK_STR(c->urgent_keywords[2], "sung");
+	/* case folded, NFC, one space between words; the marks stay */
+	CHECK(c->urgent_keywords.n == 4);
+	CHECK_STR(c->urgent_keywords.v[0], "cháy");
+	CHECK_STR(c->urgent_keywords.v[1], "dao");
+	CHECK_STR(c->urgent_keywords.v[2], "súng");
+	CHECK_STR(c->urgent_keywords.v[3], "bắt cóc");
+	CHECK(c->urgent_phrases_unaccented.n == 2);
+	CHECK_STR(c->urgent_phrases_unaccented.v[0], "boc chay");
+	CHECK_STR(c->urgent_phrases_unaccented.v[1], "cuop");
 	CHECK(c->n_modems == 1 && c->modems[0].poll == 3 && c->modems[0].n_gammu == 2);
 	CHECK_STR(c->modems[0].gammu_key[0], "device");
 	config_free(c);
@@ -64,6 +70,78 @@ test_errors_name_the_line(void)
 	CHECK(strstr(err, ":3:"));
 	CHECK(load("[gateway]\nward = a\nward = b\n", err, sizeof err) == NULL);
 	CHECK(load("not ini at all\n", err, sizeof err) == NULL);
+	/* an unaccented phrase with marks, a phrase broken by punctuation, too long */
+	CHECK(load("[escalation]\n\nurgent_phrases_unaccented = boc chay, cháy nhà\n", err,
+	    sizeof err) == NULL);
+	CHECK(strstr(err, ":3:") && strstr(err, "\"cháy nhà\" has marks"));
+	CHECK(load("[escalation]\nurgent_keywords = cháy.nhà\n", err, sizeof err) == NULL);
+	CHECK(strstr(err, ":2:") && strstr(err, "not a word or a phrase"));
+	CHECK(load("[escalation]\nurgent_keywords = a b c d e f g h i\n", err, sizeof err) == NULL);
+	CHECK(strstr(err, "up to 8 words"));
+	char many[1024] = "[escalation]\nurgent_phrases_unaccented = ";
+	for (int i = 0; i < 65; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many), "w%d,%s", i,
+		    i % 10 == 9 ? "\n  " : "");
+	CHECK(load(many, err, sizeof err) == NULL);
+	CHECK(strstr(err, "more than 64"));
+	/* inih reads at most 198 bytes a line: longer is refused, not cut */
+	memset(many, 'a', sizeof many);
+	memcpy(many, "[gateway]\nward = ", 17);
+	memcpy(many + 300, "\n", 2);
+	CHECK(load(many, err, sizeof err) == NULL);
+	CHECK(strstr(err, ":2:") && strstr(err, "longer than 198 bytes"));
+	/* only a list continues on an indented line */
+	CHECK(load("[escalation]\nack_deadline = 10m\n  5m\n", err, sizeof err) == NULL);
+	CHECK(strstr(err, ":3:") && strstr(err, "takes one value"));
+}
+
+static void
+test_phrase_lists_continue_on_indented_lines(void)
+{
+	char err[512];
+	struct config *c = load("[escalation]\nurgent_phrases_unaccented = boc chay, cuop,\n"
+	    "  chay nha ; a comment\n"
+	    "\t; a comment line\n"
+	    "\tCAM   DAO,\n"
+	    "urgent_keywords = cháy\n", err, sizeof err);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK(c->urgent_phrases_unaccented.n == 4);
+	CHECK_STR(c->urgent_phrases_unaccented.v[2], "chay nha");
+	/* split once at load, with the category hints */
+	CHECK(c->urgent_phrases_unaccented.split[3] != NULL && c->urgent_keywords.split[0] != NULL);
+	CHECK(c->categories != NULL);
+	CHECK_STR(c->urgent_phrases_unaccented.v[3], "cam dao");
+	CHECK(c->urgent_keywords.n == 1);
+	config_free(c);
+	/* the defaults: no single ambiguous syllable among the unaccented ones */
+	c = load("", err, sizeof err);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	static const char *const ambiguous[] = { "chay", "dao", "dam", "sung", "no", "da",
+	    "dang chay", "co chay", "dam nguoi", "co sung", "dam nhau", "chay no", "bi dam",
+	    "no sung", "chat no", "bat coc", "ket ben trong", "dang chay", "chay lon" };
+	CHECK(c->urgent_keywords.n >= 5 && c->urgent_phrases_unaccented.n >= 20);
+	for (size_t i = 0; i < c->urgent_phrases_unaccented.n; i++)
+		for (size_t j = 0; j < sizeof ambiguous / sizeof ambiguous[0]; j++)
+			CHECK(strcmp(c->urgent_phrases_unaccented.v[i], ambiguous[j]) != 0);
+	/* the sample shows the defaults, over several indented lines */
+	struct config *sample = config_load("deploy/tinbao.conf.sample", err, sizeof err);
+	if (!sample)
+		fprintf(stderr, "  %s\n", err);
+	CHECK(sample != NULL);
+	const struct config_phrases *mine[] = { &c->urgent_keywords, &c->urgent_phrases_unaccented };
+	const struct config_phrases *its[] = { sample ? &sample->urgent_keywords : NULL,
+	    sample ? &sample->urgent_phrases_unaccented : NULL };
+	for (size_t l = 0; sample && l < 2; l++) {
+		CHECK(mine[l]->n == its[l]->n);
+		for (size_t i = 0; i < mine[l]->n && i < its[l]->n; i++)
+			CHECK_STR(mine[l]->v[i], its[l]->v[i]);
+	}
+	config_free(sample);
+	config_free(c);
 }
 
 static void
@@ -112,7 +190,7 @@ test_daily_summary(void)
 struct doc_key {
 	char section[32];
 	char key[48];
-	char text[512];         /* the man page's paragraph, \- unescaped */
+	char text[2048];        /* the man page's paragraph, \- unescaped */
 };
 
 /* "[modem sim1]" and "[modem NAME]" are one section, "modem". */
@@ -277,5 +355,6 @@ test_page_sample_and_parser_agree_key_for_key(void)
 	}
 }
 
-UNIT_MAIN(UNIT(test_defaults_and_values), UNIT(test_errors_name_the_line), UNIT(test_durations),
-    UNIT(test_daily_summary), UNIT(test_page_sample_and_parser_agree_key_for_key))
+UNIT_MAIN(UNIT(test_defaults_and_values), UNIT(test_phrase_lists_continue_on_indented_lines),
+    UNIT(test_errors_name_the_line), UNIT(test_durations), UNIT(test_daily_summary),
+    UNIT(test_page_sample_and_parser_agree_key_for_key))
