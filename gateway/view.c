@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "gateway/config.h"
 #include "gateway/i18n.h"
+#include "gateway/roster.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
@@ -119,11 +120,24 @@ view_officer_json(const struct officer *o)
 json_t *
 view_shift_json(const struct shift *s)
 {
-	return json_pack("{s:I, s:o, s:o, s:i, s:b, s:o, s:o}", "id", (json_int_t)s->id,
+	char days[ROSTER_WEEKDAYS_MAX], span[ROSTER_SPAN_MAX];
+	int once = s->kind == SHIFT_ONCE, weekly = s->kind == SHIFT_WEEKLY;
+	int dated = weekly || s->kind == SHIFT_OFF;
+	roster_weekday_codes(s->weekdays, 0, days, sizeof days);
+	roster_format_span(s->time_from, s->time_to, span, sizeof span);
+	json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "id", (json_int_t)s->id, "kind", shift_kind_name(s->kind),
 	    "officer_phone", view_json_str(s->officer_phone),
-	    "officer_name", view_json_str(s->officer_name), "level", s->level,
-	    "always", s->always, "from", view_json_time(s->always ? 0 : s->starts_at),
-	    "to", view_json_time(s->always ? 0 : s->ends_at));
+	    "officer_name", view_json_str(s->officer_name),
+	    "level", s->kind == SHIFT_OFF ? json_null() : json_integer(s->level),
+	    "always", s->kind == SHIFT_ALWAYS,
+	    "from", view_json_time(once ? s->starts_at : 0),
+	    "to", view_json_time(once ? s->ends_at : 0),
+	    "weekly", weekly ? json_string(days) : json_null(),
+	    "time", weekly ? json_string(span) : json_null(),
+	    "first_day", view_json_str(dated && *s->first_day ? s->first_day : NULL),
+	    "last_day", view_json_str(dated && *s->last_day ? s->last_day : NULL));
+	return o;
 }
 
 /* ---------------------------------------------------------------- text */
@@ -188,12 +202,40 @@ view_level_name(int level)
 void
 view_shift_when(const struct shift *s, char *out, size_t outsz)
 {
-	char from[32], to[32];
-	if (s->always) {
+	char from[32], to[32], days[ROSTER_WEEKDAYS_MAX], span[ROSTER_SPAN_MAX], range[96] = "";
+	const char *note = "";
+	switch (s->kind) {
+	case SHIFT_ALWAYS:
 		snprintf(out, outsz, "%s", _("always"));
 		return;
+	case SHIFT_ONCE:
+		timeutil_format_local(s->starts_at, from, sizeof from);
+		timeutil_format_local(s->ends_at, to, sizeof to);
+		snprintf(out, outsz, _("%s to %s"), from, to);
+		return;
+	case SHIFT_WEEKLY:
+		roster_format_weekdays(s->weekdays, days, sizeof days);
+		roster_format_span(s->time_from, s->time_to, span, sizeof span);
+		/* TRANSLATORS: the dates a weekly shift starts on, after its days
+		 * and time: "Mon, Wed, Fri 07:00-19:00, 2026-11-01 to 2026-11-30" */
+		if (*s->first_day && *s->last_day)
+			snprintf(range, sizeof range, _(", %s to %s"), s->first_day, s->last_day);
+		else if (*s->first_day)
+			snprintf(range, sizeof range, _(", from %s"), s->first_day);
+		else if (*s->last_day)
+			snprintf(range, sizeof range, _(", until %s"), s->last_day);
+		if (s->time_to == s->time_from)
+			note = _(" (24 hours)");
+		else if (s->time_to < s->time_from)
+			note = _(" (overnight)");
+		snprintf(out, outsz, "%s %s%s%s", days, span, note, range);
+		return;
+	case SHIFT_OFF:
+		if (strcmp(s->first_day, s->last_day) == 0)
+			snprintf(out, outsz, _("day off %s"), s->first_day);
+		else
+			snprintf(out, outsz, _("days off %s to %s"), s->first_day, s->last_day);
+		return;
 	}
-	timeutil_format_local(s->starts_at, from, sizeof from);
-	timeutil_format_local(s->ends_at, to, sizeof to);
-	snprintf(out, outsz, _("%s to %s"), from, to);
+	snprintf(out, outsz, "?");
 }
