@@ -47,6 +47,7 @@ static const struct ckey config_table[] = {
 	{ "gateway", "multipart_timeout", C_DUR, O(multipart_timeout), 1, DAY, "10m" },
 	{ "gateway", "log_level",       C_STR,  O(log_level), 0, 0, "info" },
 	{ "gateway", "daily_summary",   C_STR,  O(daily_summary), 0, 0, "07:30" },
+	{ "gateway", "admin_socket",    C_STR,  O(admin_socket), 0, 0, "/run/tinbao/tinbaod.sock" },
 	{ "escalation", "ack_deadline",   C_DUR, O(ack_deadline), 1, DAY, "10m" },
 	{ "escalation", "level_deadline", C_DUR, O(level_deadline), 1, DAY, "5m" },
 	{ "escalation", "repeat",         C_DUR, O(repeat), 1, DAY, "10m" },

@@ -59,6 +59,7 @@ struct config {
 	char *log_level;
 	char *daily_summary;          /* "HH:MM" local, or "off" */
 	int daily_summary_min;        /* minutes after local midnight; -1 off */
+	char *admin_socket;           /* where `tinbao` asks the daemon; "" = none */
 
 	/* [escalation] */
 	int64_t ack_deadline;

@@ -13,6 +13,7 @@
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
 #include "gateway/trackid.h"
+#include "modem/modem.h"
 
 /* ---------------------------------------------------------------- JSON */
 
@@ -137,6 +138,31 @@ view_shift_json(const struct shift *s)
 	    "time", weekly ? json_string(span) : json_null(),
 	    "first_day", view_json_str(dated && *s->first_day ? s->first_day : NULL),
 	    "last_day", view_json_str(dated && *s->last_day ? s->last_day : NULL));
+	return o;
+}
+
+json_t *
+view_modem_json(const char *name, const struct modem_health *h)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", view_json_str(name));
+	json_object_set_new(o, "connected", json_boolean(h->connected));
+	json_object_set_new(o, "connected_since", view_json_time(h->connected_since));
+	json_object_set_new(o, "down_since", view_json_time(h->connected ? 0 : h->down_since));
+	json_object_set_new(o, "next_connect", view_json_time(h->connected ? 0 : h->next_connect));
+	json_object_set_new(o, "signal_percent", h->signal_percent >= 0 ?
+	    json_integer(h->signal_percent) : json_null());
+	json_object_set_new(o, "signal_dbm", h->signal_percent >= 0 && h->signal_dbm ?
+	    json_integer(h->signal_dbm) : json_null());
+	json_object_set_new(o, "network", view_json_str(h->network[0] ? h->network : NULL));
+	json_object_set_new(o, "sim", view_json_str(h->sim[0] ? h->sim : NULL));
+	json_object_set_new(o, "model", view_json_str(h->model[0] ? h->model : NULL));
+	json_object_set_new(o, "last_error", view_json_str(h->last_error[0] ? h->last_error : NULL));
+	json_object_set_new(o, "last_poll", view_json_time(h->last_poll));
+	json_object_set_new(o, "received", json_integer((json_int_t)h->received));
+	json_object_set_new(o, "sent", json_integer((json_int_t)h->sent));
+	json_object_set_new(o, "send_failures", json_integer((json_int_t)h->send_failures));
+	json_object_set_new(o, "reconnects", json_integer((json_int_t)h->reconnects));
 	return o;
 }
 

@@ -24,6 +24,7 @@
 struct attachment;
 struct config;
 struct escalation;
+struct modem_health;
 struct officer;
 struct shift;
 struct tip;
@@ -74,6 +75,13 @@ json_t *view_officer_json(const struct officer *o);
  * ("19:00-07:00") of a weekly shift (null otherwise), first_day and last_day
  * ("YYYY-MM-DD": a weekly shift's dates, null when open; a day off's). */
 json_t *view_shift_json(const struct shift *s);
+
+/* A modem's live state as tinbaod knows it (`tinbao modem status --json`,
+ * through the admin socket): name, connected, connected_since, down_since,
+ * next_connect (times, null when none), signal_percent (null when unknown),
+ * signal_dbm, network, sim, model, last_error, last_poll, received, sent,
+ * send_failures, reconnects. */
+json_t *view_modem_json(const char *name, const struct modem_health *h);
 
 /* ---------------------------------------------------------------- text */
 

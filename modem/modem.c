@@ -48,12 +48,23 @@ modem_set_connected(struct modem *m, int up)
 	if (up) {
 		m->health.last_error[0] = '\0';
 		m->health.down_since = 0;
+		m->health.connected_since = (int64_t)time(NULL);
 		if (m->connects > 1)
 			m->health.reconnects++;
-	} else if (!m->health.down_since) {
-		m->health.down_since = (int64_t)time(NULL);
+	} else {
+		m->health.connected_since = 0;
+		if (!m->health.down_since)
+			m->health.down_since = (int64_t)time(NULL);
 	}
 	m->health.next_connect = up ? 0 : (int64_t)m->next_connect;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void
+modem_set_sim(struct modem *m, const char *state)
+{
+	pthread_mutex_lock(&m->lock);
+	snprintf(m->health.sim, sizeof m->health.sim, "%s", state);
 	pthread_mutex_unlock(&m->lock);
 }
 

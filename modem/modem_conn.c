@@ -268,8 +268,15 @@ modem_conn_open(struct modem *m)
 	GSM_GetModel(m->s, model);
 	log_notice(m->tag, "modem connected: %s %s%s", manufacturer, model,
 	    e == ERR_NONE ? "" : " (no new-message notifications: polling only)");
+	pthread_mutex_lock(&m->lock);
+	snprintf(m->health.model, sizeof m->health.model, "%s%s%s", manufacturer,
+	    *manufacturer && *model ? " " : "", model);
+	pthread_mutex_unlock(&m->lock);
 	GSM_SecurityCodeType sec = SEC_None;
-	if (GSM_GetSecurityStatus(m->s, &sec) == ERR_NONE && sec != SEC_None) {
+	GSM_Error se = GSM_GetSecurityStatus(m->s, &sec);
+	modem_set_sim(m, se != ERR_NONE ? "not asked" : sec == SEC_None ? "ready" :
+	    sec == SEC_Pin ? "PIN required" : sec == SEC_Puk ? "PUK required" : "code required");
+	if (se == ERR_NONE && sec != SEC_None) {
 		log_error(m->tag, "the SIM is waiting for a security code (type %d); tinbao does "
 		    "not enter codes: unlock the SIM", (int)sec);
 		modem_set_error(m, "SIM locked (security code type %d)", (int)sec);

@@ -89,6 +89,7 @@ struct modem {
 void modem_set_error(struct modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void modem_count(struct modem *m, uint64_t *field);     /* a health counter, +1 */
 void modem_set_connected(struct modem *m, int up);
+void modem_set_sim(struct modem *m, const char *state);     /* health.sim */
 int modem_stopping(struct modem *m);
 /* A warning that may repeat every poll: logged when it changes, then at
  * most every MODEM_REPEAT_LOG seconds; debug in between. */

@@ -109,6 +109,11 @@ int cli_officer_export(struct cli *c, int argc, char **argv);
 int cli_shift(struct cli *c, int argc, char **argv);
 int cli_roster(struct cli *c, int argc, char **argv);      /* cli_rosterfile.c */
 int cli_oncall(struct cli *c, int argc, char **argv);      /* cli_oncall.c */
+int cli_modem(struct cli *c, int argc, char **argv);       /* cli_modem.c */
+/* Ask the running tinbaod on [gateway] admin_socket (cli_modem.c): CLI_OK
+ * with *doc (the caller's), or an exit code after printing why (tinbaod
+ * not running, or its answer an error). */
+int cli_ask_daemon(struct cli *c, const char *what, const char *request, json_t **doc);
 int cli_tips(struct cli *c, int argc, char **argv);
 int cli_tip(struct cli *c, int argc, char **argv);
 int cli_ack(struct cli *c, int argc, char **argv);

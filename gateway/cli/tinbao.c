@@ -46,6 +46,9 @@ static const char *const help_chunks[] = {
 	    "  oncall [--at \"YYYY-MM-DD HH:MM\"|now] [--json]   who is on duty, which levels are empty\n"
 	    "  roster import FILE.csv        roster export [--excel] [--header en|vi] [FILE]\n"
 	    "\n"),
+	N_("Checking the line:\n"
+	    "  modem status [--json]         each modem's connection, signal, network, SIM\n"
+	    "\n"),
 	N_("Tips:\n"
 	    "  tips [--open] [--json]        tip show ID [--json]\n"
 	    "  ack ID --officer PHONE        close ID --officer PHONE [--note TEXT]\n"
@@ -171,6 +174,7 @@ main(int argc, char **argv)
 	} commands[] = {
 		{ "key", cli_key }, { "zalo-oa", cli_zalo_oa }, { "officer", cli_officer },
 		{ "shift", cli_shift }, { "oncall", cli_oncall },
+		{ "modem", cli_modem },
 		{ "roster", cli_roster }, { "tips", cli_tips }, { "tip", cli_tip },
 		{ "ack", cli_ack }, { "close", cli_close }, { "audit", cli_audit },
 		{ "due", cli_due }, { "notice", cli_notice }, { "holiday", cli_holiday },
