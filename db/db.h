@@ -464,6 +464,17 @@ int db_outbox_interrupted(struct db *db, const char *channel, struct outbox_item
 void outbox_items_free(struct outbox_item *v, size_t n);
 /* next_attempt == 0: give up (state failed). */
 int db_outbox_retry(struct db *db, int64_t id, const char *error, int64_t next_attempt);
+/* Where one row stands (for `tinbao test`): 1 found, 0 none, -1. Strings
+ * are the caller's (outbox_state_clear). */
+struct outbox_state {
+	char *state;                  /* queued, sending, sent, failed */
+	char *via;                    /* who sent it, or NULL */
+	char *last_error;             /* or NULL */
+	int attempts;
+	int64_t sent_at, next_attempt;
+};
+int db_outbox_state(struct db *db, int64_t id, struct outbox_state *out);
+void outbox_state_clear(struct outbox_state *s);
 /* Earliest next_attempt of a queued message on channel: 1 found, 0 none. */
 int db_outbox_next_due(struct db *db, const char *channel, int64_t *when);
 int db_outbox_count(struct db *db, const char *state, int64_t *n);

@@ -110,6 +110,7 @@ int cli_shift(struct cli *c, int argc, char **argv);
 int cli_roster(struct cli *c, int argc, char **argv);      /* cli_rosterfile.c */
 int cli_oncall(struct cli *c, int argc, char **argv);      /* cli_oncall.c */
 int cli_modem(struct cli *c, int argc, char **argv);       /* cli_modem.c */
+int cli_test(struct cli *c, int argc, char **argv);        /* cli_test.c */
 /* Ask the running tinbaod on [gateway] admin_socket (cli_modem.c): CLI_OK
  * with *doc (the caller's), or an exit code after printing why (tinbaod
  * not running, or its answer an error). */

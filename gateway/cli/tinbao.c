@@ -47,6 +47,8 @@ static const char *const help_chunks[] = {
 	    "  roster import FILE.csv        roster export [--excel] [--header en|vi] [FILE]\n"
 	    "\n"),
 	N_("Checking the line:\n"
+	    "  test PHONE [--channel sms|zalo_oa|zalo_bot] [--wait DURATION]\n"
+	    "                                a test message to an officer, sent by tinbaod\n"
 	    "  modem status [--json]         each modem's connection, signal, network, SIM\n"
 	    "\n"),
 	N_("Tips:\n"
@@ -173,7 +175,7 @@ main(int argc, char **argv)
 		int (*fn)(struct cli *, int, char **);
 	} commands[] = {
 		{ "key", cli_key }, { "zalo-oa", cli_zalo_oa }, { "officer", cli_officer },
-		{ "shift", cli_shift }, { "oncall", cli_oncall },
+		{ "shift", cli_shift }, { "oncall", cli_oncall }, { "test", cli_test },
 		{ "modem", cli_modem },
 		{ "roster", cli_roster }, { "tips", cli_tips }, { "tip", cli_tip },
 		{ "ack", cli_ack }, { "close", cli_close }, { "audit", cli_audit },
