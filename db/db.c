@@ -232,6 +232,13 @@ static const char *const migrations[] = {
 	"ALTER TABLE shifts_new RENAME TO shifts;"
 	"CREATE INDEX shifts_once ON shifts(starts_at) WHERE kind = 'once';"
 	"CREATE INDEX shifts_officer ON shifts(officer_id);",
+	/* 7 -> 8: a SIM PIN the SIM refused is not entered again until its
+	 * pin_file changes (file_id: device, inode, size, modification time;
+	 * nothing of the PIN), across restarts */
+	"CREATE TABLE sim_pin_refused ("
+	"  modem TEXT PRIMARY KEY,"
+	"  file_id TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -210,6 +210,15 @@ int db_shift_remove(struct db *db, int64_t id);     /* 1 removed, 0 unknown */
 int db_shift_off_remove(struct db *db, int64_t officer_id, const char *first,
     const char *last);
 
+/* ------------------------------------------------------------------ modems */
+
+#define DB_FILE_ID_MAX 96
+/* The pin_file version whose PIN the SIM of `modem` refused: 1 found (in
+ * file_id), 0 none, -1. */
+int db_sim_pin_refused(struct db *db, const char *modem, char file_id[DB_FILE_ID_MAX]);
+/* Remember it (replacing any earlier), or forget it (file_id NULL). */
+int db_sim_pin_refused_set(struct db *db, const char *modem, const char *file_id, int64_t now);
+
 /* ------------------------------------------------------------------- tips */
 
 enum tip_status { TIP_NEW, TIP_ACKNOWLEDGED, TIP_CLOSED };

@@ -123,6 +123,12 @@ run(struct modem *m)
 	while (!modem_stopping(m)) {
 		heartbeat_beat(m->heartbeat);
 		time_t now = time(NULL);
+		if (!m->connected && modem_sim_pin_changed(m)) {
+			log_notice(m->tag, "pin_file changed: connecting to try its PIN");
+			m->next_connect = now;          /* a new PIN: try it now */
+			m->connect_failures = 0;
+			m->pin_waiting = 0;
+		}
 		if (!m->connected && now >= m->next_connect)
 			modem_conn_open(m);
 		if (m->connected && modem_conn_gone(m))
@@ -158,6 +164,7 @@ modem_main(void *arg)
 	pthread_cond_broadcast(&m->cond);
 	pthread_mutex_unlock(&m->lock);
 	if (ok) {
+		modem_sim_load(m);
 		m->heartbeat = heartbeat_register(m->tag, HEARTBEAT_MODEM_S);
 		run(m);
 		heartbeat_unregister(m->heartbeat);
