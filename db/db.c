@@ -201,6 +201,44 @@ static const char *const migrations[] = {
 	"ALTER TABLE audit ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX audit_reads_recent ON audit(action, at);"
 	"CREATE INDEX audit_unsealed ON audit(id) WHERE reads > 1 AND sealed = 0;",
+	/* 6 -> 7: rosters as wards keep them: a shift is once (from..to),
+	 * always, weekly (days of the week, a daily time that may run past
+	 * midnight, between two dates) or an officer's day off; see
+	 * gateway/roster.h. The table is rebuilt (its CHECK changes). */
+	"CREATE TABLE shifts_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  officer_id INTEGER NOT NULL REFERENCES officers(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('once','always','weekly','off')),"
+	"  level INTEGER CHECK (level BETWEEN 1 AND 4),"
+	"  starts_at INTEGER,"
+	"  ends_at INTEGER,"
+	"  weekdays INTEGER,"                              /* bit 0 Monday .. bit 6 Sunday */
+	"  time_from INTEGER,"                             /* minutes after local midnight */
+	"  time_to INTEGER,"                               /* <= time_from: the next day */
+	"  first_day TEXT,"                                /* YYYY-MM-DD, local */
+	"  last_day TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  CHECK ((kind = 'off') = (level IS NULL)),"
+	"  CHECK (kind <> 'once' OR (starts_at IS NOT NULL AND ends_at > starts_at)),"
+	"  CHECK (kind <> 'weekly' OR (weekdays BETWEEN 1 AND 127 AND "
+	"    time_from BETWEEN 0 AND 1439 AND time_to BETWEEN 1 AND 1440)),"
+	"  CHECK (kind <> 'off' OR (first_day IS NOT NULL AND last_day IS NOT NULL)),"
+	"  CHECK (first_day IS NULL OR last_day IS NULL OR last_day >= first_day));"
+	"INSERT INTO shifts_new(id, officer_id, kind, level, starts_at, ends_at, created_at) "
+	"  SELECT id, officer_id, CASE always WHEN 1 THEN 'always' ELSE 'once' END, level, "
+	"  CASE always WHEN 1 THEN NULL ELSE starts_at END, "
+	"  CASE always WHEN 1 THEN NULL ELSE ends_at END, created_at FROM shifts;"
+	"DROP TABLE shifts;"
+	"ALTER TABLE shifts_new RENAME TO shifts;"
+	"CREATE INDEX shifts_once ON shifts(starts_at) WHERE kind = 'once';"
+	"CREATE INDEX shifts_officer ON shifts(officer_id);",
+	/* 7 -> 8: a SIM PIN the SIM refused is not entered again until its
+	 * pin_file changes (file_id: device, inode, size, modification time;
+	 * nothing of the PIN), across restarts */
+	"CREATE TABLE sim_pin_refused ("
+	"  modem TEXT PRIMARY KEY,"
+	"  file_id TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 

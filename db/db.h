@@ -137,6 +137,9 @@ void officers_free(struct officer *v, size_t n);
 /* Returns the new id, or -1 (e.g. duplicate phone: see db_errmsg). A removed
  * officer with the same phone is brought back with the new details. */
 int64_t db_officer_add(struct db *db, const struct officer *o, int64_t now);
+/* The active officer with o->phone takes o's other details: 1 changed,
+ * 0 already the same (or no such officer), -1 (a short code taken). */
+int db_officer_update(struct db *db, const struct officer *o);
 /* 1 found, 0 none, -1 error. Only active officers. */
 int db_officer_by_phone(struct db *db, const char *phone, struct officer *out);
 int db_officer_by_id(struct db *db, int64_t id, struct officer *out);
@@ -151,31 +154,70 @@ int db_officer_remove(struct db *db, const char *phone);
 
 /* ----------------------------------------------------------------- shifts */
 
+/* What a shift row is (gateway/roster.h decides what each means). */
+enum shift_kind {
+	SHIFT_ONCE,        /* starts_at .. ends_at */
+	SHIFT_ALWAYS,      /* on duty at any time */
+	SHIFT_WEEKLY,      /* weekdays, time_from .. time_to, first_day .. last_day */
+	SHIFT_OFF,         /* the officer's day(s) off: first_day .. last_day; no level */
+};
+#define SHIFT_DAY_LEN 10  /* "YYYY-MM-DD" */
+
 struct shift {
 	int64_t id;
 	int64_t officer_id;
 	char *officer_name;
 	char *officer_phone;
-	int level;
-	int always;
-	int64_t starts_at;   /* unix seconds; 0 when always */
+	enum shift_kind kind;
+	int level;           /* 1-4; 0 for a day off */
+	int always;          /* kind == SHIFT_ALWAYS */
+	int64_t starts_at;   /* SHIFT_ONCE: unix seconds; 0 otherwise */
 	int64_t ends_at;
+	int weekdays;        /* SHIFT_WEEKLY: bit 0 Monday .. bit 6 Sunday */
+	int time_from;       /* SHIFT_WEEKLY: minutes after local midnight, 0..1439 */
+	int time_to;         /* 1..1440; <= time_from: ends the next day */
+	char first_day[SHIFT_DAY_LEN + 1];   /* local date, "" when open */
+	char last_day[SHIFT_DAY_LEN + 1];
 };
 void shifts_free(struct shift *v, size_t n);
+const char *shift_kind_name(enum shift_kind k);   /* "once", "always", "weekly", "off" */
 
+/* Adds a shift of any kind (officer_id and the fields of its kind; names
+ * and id are ignored). Returns the new id or -1. */
+int64_t db_shift_insert(struct db *db, const struct shift *s, int64_t now);
+/* A once (always = 0) or always shift. */
 int64_t db_shift_add(struct db *db, int64_t officer_id, int level, int always,
     int64_t starts_at, int64_t ends_at, int64_t now);
-/* 1 when the same shift (officer, level, always or the same times) is
- * already in the roster, 0 not, -1. Roster imports skip those. */
-int db_shift_exists(struct db *db, int64_t officer_id, int level, int always,
-    int64_t starts_at, int64_t ends_at);
-/* at < 0: all shifts; otherwise those on duty at `at`. */
-int db_shift_list(struct db *db, int64_t at, struct shift **out, size_t *n);
+/* 1 when the same shift (officer, kind, level and the fields of its kind)
+ * is already in the roster, 0 not, -1. Roster imports skip those. */
+int db_shift_exists(struct db *db, const struct shift *s);
+/* Every shift of active officers, days off included: by level (days off
+ * last), kind, start, id. */
+int db_shift_list(struct db *db, struct shift **out, size_t *n);
+/* The shifts that may have their officer on duty at `at` (level 0: any
+ * level): once shifts running at `at`, always shifts, weekly shifts whose
+ * dates reach from day_lo to day_hi ("YYYY-MM-DD"), and the days off that
+ * touch day_lo..day_hi, of active officers. gateway/roster.c decides. */
+int db_shift_candidates(struct db *db, int level, int64_t at, const char *day_lo,
+    const char *day_hi, struct shift **out, size_t *n);
+/* Weekly and always shifts and every day off ending on or after day_lo,
+ * and the earliest once shift starting after `at` (if any) of active
+ * officers: what gateway/roster.c needs to find the next start. */
+int db_shift_upcoming(struct db *db, int64_t at, const char *day_lo, struct shift **out,
+    size_t *n);
 int db_shift_remove(struct db *db, int64_t id);     /* 1 removed, 0 unknown */
-/* Active officers on duty at `level` at time `at` (ids), at most max. */
-int db_on_duty(struct db *db, int level, int64_t at, int64_t *ids, size_t max, size_t *n);
-/* The earliest shift start after `at` at any level: 1 found, 0 none. */
-int db_next_shift_start(struct db *db, int64_t at, int64_t *when);
+/* Removes an officer's days off that are exactly first..last: 1/0/-1. */
+int db_shift_off_remove(struct db *db, int64_t officer_id, const char *first,
+    const char *last);
+
+/* ------------------------------------------------------------------ modems */
+
+#define DB_FILE_ID_MAX 96
+/* The pin_file version whose PIN the SIM of `modem` refused: 1 found (in
+ * file_id), 0 none, -1. */
+int db_sim_pin_refused(struct db *db, const char *modem, char file_id[DB_FILE_ID_MAX]);
+/* Remember it (replacing any earlier), or forget it (file_id NULL). */
+int db_sim_pin_refused_set(struct db *db, const char *modem, const char *file_id, int64_t now);
 
 /* ------------------------------------------------------------------- tips */
 
@@ -431,6 +473,17 @@ int db_outbox_interrupted(struct db *db, const char *channel, struct outbox_item
 void outbox_items_free(struct outbox_item *v, size_t n);
 /* next_attempt == 0: give up (state failed). */
 int db_outbox_retry(struct db *db, int64_t id, const char *error, int64_t next_attempt);
+/* Where one row stands (for `tinbao test`): 1 found, 0 none, -1. Strings
+ * are the caller's (outbox_state_clear). */
+struct outbox_state {
+	char *state;                  /* queued, sending, sent, failed */
+	char *via;                    /* who sent it, or NULL */
+	char *last_error;             /* or NULL */
+	int attempts;
+	int64_t sent_at, next_attempt;
+};
+int db_outbox_state(struct db *db, int64_t id, struct outbox_state *out);
+void outbox_state_clear(struct outbox_state *s);
 /* Earliest next_attempt of a queued message on channel: 1 found, 0 none. */
 int db_outbox_next_due(struct db *db, const char *channel, int64_t *when);
 int db_outbox_count(struct db *db, const char *state, int64_t *n);

@@ -265,3 +265,36 @@ fail:
 	db_rollback(db);
 	return -1;
 }
+
+void
+outbox_state_clear(struct outbox_state *s)
+{
+	free(s->state);
+	free(s->via);
+	free(s->last_error);
+	memset(s, 0, sizeof *s);
+}
+
+int
+db_outbox_state(struct db *db, int64_t id, struct outbox_state *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_stmt(db, "SELECT state, via, last_error, attempts, sent_at, "
+	    "next_attempt FROM outbox WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->state = db_col_text(st, 0);
+		out->via = db_col_text(st, 1);
+		out->last_error = db_col_text(st, 2);
+		out->attempts = sqlite3_column_int(st, 3);
+		out->sent_at = sqlite3_column_int64(st, 4);
+		out->next_attempt = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return out->state ? 1 : db_set_error(db, "outbox state: out of memory");
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "outbox state");
+}

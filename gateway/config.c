@@ -47,6 +47,7 @@ static const struct ckey config_table[] = {
 	{ "gateway", "multipart_timeout", C_DUR, O(multipart_timeout), 1, DAY, "10m" },
 	{ "gateway", "log_level",       C_STR,  O(log_level), 0, 0, "info" },
 	{ "gateway", "daily_summary",   C_STR,  O(daily_summary), 0, 0, "07:30" },
+	{ "gateway", "admin_socket",    C_STR,  O(admin_socket), 0, 0, "/run/tinbao/tinbaod.sock" },
 	{ "escalation", "ack_deadline",   C_DUR, O(ack_deadline), 1, DAY, "10m" },
 	{ "escalation", "level_deadline", C_DUR, O(level_deadline), 1, DAY, "5m" },
 	{ "escalation", "repeat",         C_DUR, O(repeat), 1, DAY, "10m" },
@@ -90,7 +91,8 @@ static const struct ckey config_table[] = {
 #define NKEYS (sizeof config_table / sizeof config_table[0])
 
 /* tinbao's own keys of a [modem NAME] section (the rest are gammu's). */
-static const char *const modem_own_keys[] = { "poll", "send_timeout", "own_number" };
+static const char *const modem_own_keys[] = { "poll", "send_timeout", "own_number",
+	"pin_file" };
 #define NMODEMKEYS (sizeof modem_own_keys / sizeof modem_own_keys[0])
 
 /* gammu's own configuration keys (gammu's manual, config/index.rst). */
@@ -417,13 +419,23 @@ modem_key(struct parse_state *st, struct modem_conf *m, const char *key, const c
 		m->own_number = strdup(value);
 		return 1;
 	}
+	if (strcmp(key, "pin_file") == 0) {
+		/* tinbao's: the SIM's PIN, entered once per version of the file */
+		if (m->pin_file || !*value) {
+			fail(st, line, "[modem %s] pin_file: a path, given once", m->name);
+			return 0;
+		}
+		m->pin_file = strdup(value);
+		return 1;
+	}
 	int known = 0;
 	for (size_t i = 0; i < sizeof gammu_keys / sizeof gammu_keys[0]; i++)
 		if (strcasecmp(key, gammu_keys[i]) == 0)
 			known = 1;
 	if (!known) {
 		fail(st, line, "[modem %s]: unknown key \"%s\" (gammu's keys: device, connection, "
-		    "model, logfile, logformat, ...; tinbao's: poll, send_timeout, own_number)", m->name, key);
+		    "model, logfile, logformat, ...; tinbao's: poll, send_timeout, own_number, pin_file)",
+		    m->name, key);
 		return 0;
 	}
 	for (size_t i = 0; i < m->n_gammu; i++)
@@ -655,6 +667,9 @@ config_check_files(const struct config *cfg, char *err, size_t errlen)
 	    check_file("[zalo_bot] token_file", cfg->bot_token_file, 0, err, errlen) < 0 ||
 	    check_file("[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file, 0, err, errlen) < 0)
 		return -1;
+	for (size_t i = 0; i < cfg->n_modems; i++)
+		if (check_file("[modem] pin_file", cfg->modems[i].pin_file, 0, err, errlen) < 0)
+			return -1;
 	return 0;
 }
 
@@ -672,6 +687,7 @@ config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->n_modems; i++) {
 		free(cfg->modems[i].name);
 		free(cfg->modems[i].own_number);
+		free(cfg->modems[i].pin_file);
 		for (size_t j = 0; j < cfg->modems[i].n_gammu; j++) {
 			free(cfg->modems[i].gammu_key[j]);
 			free(cfg->modems[i].gammu_value[j]);

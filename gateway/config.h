@@ -28,6 +28,7 @@ struct modem_conf {
 	int64_t poll;                 /* seconds between inbox polls */
 	int64_t send_timeout;         /* seconds to wait for a send status */
 	char *own_number;             /* this SIM's number (+84...), never answered; or NULL */
+	char *pin_file;               /* the SIM's PIN (4-8 digits), or NULL */
 };
 
 struct syllables;
@@ -59,6 +60,7 @@ struct config {
 	char *log_level;
 	char *daily_summary;          /* "HH:MM" local, or "off" */
 	int daily_summary_min;        /* minutes after local midnight; -1 off */
+	char *admin_socket;           /* where `tinbao` asks the daemon; "" = none */
 
 	/* [escalation] */
 	int64_t ack_deadline;

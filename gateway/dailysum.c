@@ -11,6 +11,7 @@
 #include "gateway/log.h"
 #include "gateway/messages.h"
 #include "gateway/notify.h"
+#include "gateway/roster.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
 #include "gateway/trackid.h"
@@ -43,7 +44,7 @@ leaders(struct db *db, int64_t now, int64_t *out, size_t *n)
 	for (int level = 1; level <= 4; level++) {
 		int64_t ids[DAILYSUM_ON_DUTY];
 		size_t k;
-		if (db_on_duty(db, level, now, ids, DAILYSUM_ON_DUTY, &k) < 0)
+		if (roster_on_duty(db, level, now, ids, DAILYSUM_ON_DUTY, &k) < 0)
 			return -1;
 		for (size_t i = 0; i < k && *n < DAILYSUM_MAX_LEADERS; i++) {
 			int take = level == 3, seen = 0;

@@ -10,6 +10,7 @@
 #include "gateway/log.h"
 #include "gateway/messages.h"
 #include "gateway/notify.h"
+#include "gateway/roster.h"
 #include "gateway/trackid.h"
 
 #define TAG "escalate"
@@ -27,7 +28,7 @@ find_level(struct db *db, int from, int64_t now, struct duty *d)
 	d->level = 0;
 	d->n = 0;
 	for (int level = from; level <= ESCALATE_TOP_LEVEL; level++) {
-		if (db_on_duty(db, level, now, d->ids, ESCALATE_MAX_ON_DUTY, &d->n) < 0)
+		if (roster_on_duty(db, level, now, d->ids, ESCALATE_MAX_ON_DUTY, &d->n) < 0)
 			return -1;
 		if (d->n) {
 			d->level = level;
@@ -65,7 +66,7 @@ nobody_on_duty(struct db *db, const struct config *cfg, const struct tip *t, int
 	char id[24];
 	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
 	int64_t next = 0;
-	int found = db_next_shift_start(db, now, &next);
+	int found = roster_next_start(db, now, &next);
 	if (found < 0)
 		return -1;
 	if (t->waiting && t->next_deadline == (found ? next : 0))
@@ -130,7 +131,7 @@ repeat_all(struct db *db, const struct config *cfg, const struct tip *t, int64_t
 	/* Whoever is on duty now at any level is on the chain too. */
 	for (int level = 1; level <= ESCALATE_TOP_LEVEL; level++) {
 		struct duty d;
-		if (db_on_duty(db, level, now, d.ids, ESCALATE_MAX_ON_DUTY, &d.n) < 0)
+		if (roster_on_duty(db, level, now, d.ids, ESCALATE_MAX_ON_DUTY, &d.n) < 0)
 			return -1;
 		for (size_t i = 0; i < d.n && n < sizeof chain / sizeof chain[0]; i++) {
 			int seen = 0;

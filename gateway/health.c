@@ -18,12 +18,12 @@ health_json(const struct health_snapshot *s, char *json, size_t jsonsz)
 	for (size_t i = 0; i < s->n_modems; i++) {
 		const struct modem_health *h = &s->modem[i];
 		json_array_append_new(modems, json_pack("{s:s, s:b, s:I, s:I, s:i, s:s, s:s, s:I, s:I, "
-		    "s:I, s:I}", "name", s->modem_name[i], "connected", h->connected,
+		    "s:I, s:I, s:s}", "name", s->modem_name[i], "connected", h->connected,
 		    "down_since", (json_int_t)h->down_since, "next_connect", (json_int_t)h->next_connect,
 		    "signal_percent", h->signal_percent, "network", h->network,
 		    "last_error", h->last_error, "received", (json_int_t)h->received,
 		    "sent", (json_int_t)h->sent, "send_failures", (json_int_t)h->send_failures,
-		    "reconnects", (json_int_t)h->reconnects));
+		    "reconnects", (json_int_t)h->reconnects, "sim", h->sim));
 	}
 	json_object_set_new(root, "modems", modems);
 	const struct zalo_health *zh = &s->zalo;

@@ -406,3 +406,13 @@ msg_flood_summary(const char *const *ids, size_t n, char *out)
 	if (used < MSG_MAX - 1)
 		snprintf(out + used, MSG_MAX - used, ". Trả lời OK <mã> cho từng tin, DS để xem.");
 }
+
+void
+msg_test(const struct config *cfg, const char *channel, int64_t at, char *out)
+{
+	char when[32];
+	timeutil_format_hm_dm(at, when, sizeof when);
+	snprintf(out, MSG_MAX, "Tin nhắn thử của hệ thống tin báo Công an %s (%s, %s): đường dây "
+	    "báo tin tới đồng chí hoạt động. Không cần trả lời.", cfg->ward,
+	    msg_channel_name(channel), when);
+}

@@ -66,6 +66,28 @@ notify_officer_sms(struct db *db, const struct config *cfg, int64_t officer_id, 
 	return queue_officer(db, cfg, officer_id, tip_id, kind, text, now, 1);
 }
 
+int64_t
+notify_officer_on(struct db *db, int64_t officer_id, const char *channel, const char *kind,
+    const char *text, int64_t now)
+{
+	struct officer o;
+	int found = db_officer_by_id(db, officer_id, &o);
+	if (found <= 0)
+		return found < 0 ? -1 : 0;
+	const char *dest = strcmp(channel, "sms") == 0 ? o.phone :
+	    strcmp(channel, "zalo_oa") == 0 ? o.zalo_oa :
+	    strcmp(channel, "zalo_bot") == 0 ? o.zalo_bot : NULL;
+	int64_t id = 0;
+	if (o.active && dest) {
+		char *body = render(text, strcmp(channel, "sms") == 0);
+		id = body ? db_outbox_add(db, channel, dest, NULL, 0, officer_id, 0, kind, body, now) :
+		    -1;
+		free(body);
+	}
+	officer_clear(&o);
+	return id;
+}
+
 int
 notify_citizen(struct db *db, const struct config *cfg, const char *channel,
     const unsigned char *sealed, size_t sealed_len, int64_t tip_id, const char *kind,

@@ -27,6 +27,12 @@ int notify_officer_reply(struct db *db, const struct config *cfg, int64_t office
 /* By SMS whatever the preference: the fallback when Zalo fails. */
 int notify_officer_sms(struct db *db, const struct config *cfg, int64_t officer_id,
     int64_t tip_id, const char *kind, const char *text, int64_t now);
+/* On the named channel ("sms", "zalo_oa", "zalo_bot") whatever the
+ * preference: a test of that channel (`tinbao test`). Returns the outbox
+ * row's id, 0 when the officer is not active or has no address on that
+ * channel, -1 on a database error. */
+int64_t notify_officer_on(struct db *db, int64_t officer_id, const char *channel,
+    const char *kind, const char *text, int64_t now);
 int notify_citizen(struct db *db, const struct config *cfg, const char *channel,
     const unsigned char *sealed, size_t sealed_len, int64_t tip_id, const char *kind,
     const char *text, int64_t now);

@@ -12,6 +12,7 @@
 #include "gateway/phone.h"
 #include "gateway/messages.h"
 #include "gateway/notify.h"
+#include "gateway/roster.h"
 #include "gateway/text.h"
 #include "gateway/trackid.h"
 
@@ -135,7 +136,7 @@ may_transfer(struct db *db, const struct officer *o, const struct tip *t, int64_
 	for (int level = 1; level <= ESCALATE_TOP_LEVEL; level++) {
 		int64_t ids[ESCALATE_MAX_ON_DUTY];
 		size_t n = 0;
-		if (db_on_duty(db, level, now, ids, ESCALATE_MAX_ON_DUTY, &n) < 0)
+		if (roster_on_duty(db, level, now, ids, ESCALATE_MAX_ON_DUTY, &n) < 0)
 			return -1;
 		for (size_t i = 0; i < n; i++)
 			if (ids[i] == o->id)

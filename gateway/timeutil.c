@@ -28,20 +28,91 @@ timeutil_now(void)
 	return (int64_t)time(NULL);
 }
 
-int
-timeutil_parse_local(const char *s, int64_t *out)
+/* A date at *p: "YYYY-MM-DD", or "D/M/YYYY" (day first, as written in
+ * Vietnam; one or two digits). 0 and *p past it, or -1. */
+static int
+parse_date(const char **p, int *y, int *m, int *d)
+{
+	const char *s = *p;
+	char *end;
+	if (strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
+		if (sscanf(s, "%4d-%2d-%2d", y, m, d) != 3 || strspn(s, "0123456789") != 4 ||
+		    strspn(s + 5, "0123456789") != 2 || strspn(s + 8, "0123456789") != 2)
+			return -1;
+		*p = s + 10;
+	} else {
+		long v[3];
+		for (int i = 0; i < 3; i++) {
+			if (!(*s >= '0' && *s <= '9'))
+				return -1;
+			v[i] = strtol(s, &end, 10);
+			size_t len = (size_t)(end - s);
+			if ((i < 2 && (len > 2 || *end != '/')) || (i == 2 && len != 4))
+				return -1;
+			s = i < 2 ? end + 1 : end;
+		}
+		*d = (int)v[0];
+		*m = (int)v[1];
+		*y = (int)v[2];
+		*p = s;
+	}
+	return *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31 && *y >= 1970 && *y <= 9999 ? 0 : -1;
+}
+
+/* y-m-d h:m as local time, refusing dates that do not exist (30/02). */
+static int
+local_time(int y, int m, int d, int h, int mi, int64_t *out)
 {
 	struct tm tm;
 	memset(&tm, 0, sizeof tm);
-	const char *end = strptime(s, "%Y-%m-%d %H:%M", &tm);
-	if (!end || *end)
-		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
 	tm.tm_isdst = -1;
-	int mon = tm.tm_mon, mday = tm.tm_mday;
 	time_t t = mktime(&tm);
-	if (t == (time_t)-1 || tm.tm_mon != mon || tm.tm_mday != mday)
-		return -1;                  /* 2026-02-30 and the like */
+	if (t == (time_t)-1 || tm.tm_mon != m - 1 || tm.tm_mday != d)
+		return -1;
 	*out = (int64_t)t;
+	return 0;
+}
+
+int
+timeutil_parse_local(const char *s, int64_t *out)
+{
+	int y, m, d;
+	const char *p = s;
+	if (parse_date(&p, &y, &m, &d) < 0 || (*p != ' ' && *p != 'T'))
+		return -1;
+	p++;
+	/* H:MM or HH:MM, and :00 seconds as spreadsheets write them */
+	int h = 0, digits = 0;
+	while (*p >= '0' && *p <= '9' && digits < 2) {
+		h = h * 10 + (*p++ - '0');
+		digits++;
+	}
+	if (!digits || p[0] != ':' || !(p[1] >= '0' && p[1] <= '9') ||
+	    !(p[2] >= '0' && p[2] <= '9'))
+		return -1;
+	int mi = (p[1] - '0') * 10 + (p[2] - '0');
+	p += 3;
+	if (p[0] == ':' && p[1] == '0' && p[2] == '0')
+		p += 3;
+	if (*p || h > 23 || mi > 59)
+		return -1;
+	return local_time(y, m, d, h, mi, out);
+}
+
+int
+timeutil_parse_day(const char *s, char out[11])
+{
+	int y, m, d;
+	int64_t t;
+	const char *p = s;
+	if (parse_date(&p, &y, &m, &d) < 0 || *p || local_time(y, m, d, 12, 0, &t) < 0)
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 	return 0;
 }
 

@@ -9,8 +9,13 @@
 
 int timeutil_set_zone(const char *tz);            /* 0 / -1 (unknown zone) */
 int64_t timeutil_now(void);                       /* unix seconds */
-/* "YYYY-MM-DD HH:MM" (local) -> unix seconds. 0 / -1. */
+/* A local time -> unix seconds: "YYYY-MM-DD HH:MM" (also with a T, or
+ * "dd/mm/yyyy HH:MM", day first as written in Vietnam; one-digit days,
+ * months and hours; ":00" seconds as spreadsheets add them). A date that
+ * does not exist (2026-02-30) is refused. 0 / -1. */
 int timeutil_parse_local(const char *s, int64_t *out);
+/* A date, "YYYY-MM-DD" or "dd/mm/yyyy", -> "YYYY-MM-DD" in out. 0 / -1. */
+int timeutil_parse_day(const char *s, char out[11]);
 /* unix seconds -> "YYYY-MM-DD HH:MM" local. */
 void timeutil_format_local(int64_t t, char *out, size_t outsz);
 /* unix seconds -> ISO 8601 with offset, e.g. "2026-11-22T14:05:00+07:00". */

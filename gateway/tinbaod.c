@@ -16,7 +16,10 @@
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "db/db.h"
+#include "gateway/adminsock.h"
 #include "gateway/audit.h"
 #include "gateway/config.h"
 #include "gateway/health.h"
@@ -27,6 +30,7 @@
 #include "gateway/metrics.h"
 #include "gateway/router.h"
 #include "gateway/timeutil.h"
+#include "gateway/view.h"
 #include "gateway/writer.h"
 #include "modem/modem.h"
 #include "webhook/admin_api.h"
@@ -49,6 +53,7 @@ struct daemon {
 	struct zalo_in *zalo;
 	struct http *http;
 	struct zalo_out *zalo_out;
+	struct adminsock *admin;
 	pthread_mutex_t lock;        /* guards router and modems for the hooks */
 };
 
@@ -96,6 +101,34 @@ wake_senders(void *arg)
 		modem_wake(d->modems[i]);
 	zalo_out_wake(d->zalo_out);
 	pthread_mutex_unlock(&d->lock);
+}
+
+/* The admin socket's requests (on its thread): "modems", each modem's live
+ * state; "wake", the outbox has a row to send now (`tinbao test`). */
+static char *
+admin_answer(void *arg, const char *request)
+{
+	struct daemon *d = arg;
+	json_t *doc;
+	if (strcmp(request, "modems") == 0) {
+		json_t *arr = json_array();
+		pthread_mutex_lock(&d->lock);
+		for (size_t i = 0; i < d->n_modems; i++) {
+			struct modem_health h;
+			modem_health(d->modems[i], &h);
+			json_array_append_new(arr, view_modem_json(d->cfg->modems[i].name, &h));
+		}
+		pthread_mutex_unlock(&d->lock);
+		doc = json_pack("{s:o}", "modems", arr);
+	} else if (strcmp(request, "wake") == 0) {
+		wake_senders(d);
+		doc = json_pack("{s:b}", "ok", 1);
+	} else {
+		doc = json_pack("{s:s}", "error", "unknown request (modems, wake)");
+	}
+	char *out = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	return out;
 }
 
 /* What /healthz and /metrics report on: the parts' published health. */
@@ -273,6 +306,9 @@ reload(struct daemon *d, const char *path)
 		config_free(fresh);
 		return;
 	}
+	if (strcmp(fresh->admin_socket, d->cfg->admin_socket) != 0)
+		log_warn(TAG, "SIGHUP: admin_socket changes only with a restart; it stays at %s",
+		    d->cfg->admin_socket[0] ? d->cfg->admin_socket : "(none)");
 	log_notice(TAG, "SIGHUP: reloading the configuration");
 	stop_workers(d);
 	struct config *old = d->cfg;
@@ -366,6 +402,13 @@ run(struct daemon *d, const char *path, int check_only)
 		writer_stop(d->writer);
 		return 1;
 	}
+	if (d->cfg->admin_socket[0]) {
+		/* not fatal: tips flow without it; only the CLI's questions wait */
+		d->admin = adminsock_start(d->cfg->admin_socket, admin_answer, d, err, sizeof err);
+		if (!d->admin)
+			log_error(TAG, "admin socket: %s; `tinbao modem status` and `tinbao test` cannot "
+			    "reach this daemon", err);
+	}
 	log_notice(TAG, "tinbaod %s started: database %s, %zu modem%s, tracking prefix %s",
 	    TINBAO_VERSION, d->cfg->database, d->cfg->n_modems, d->cfg->n_modems == 1 ? "" : "s",
 	    d->cfg->tracking_prefix);
@@ -414,6 +457,8 @@ run(struct daemon *d, const char *path, int check_only)
 	}
 	sd_notify(0, "STOPPING=1");
 	log_status(d);                 /* the counts since start, once more */
+	adminsock_stop(d->admin);
+	d->admin = NULL;
 	stop_workers(d);
 	writer_stop(d->writer);
 	log_notice(TAG, "stopped");

@@ -8,10 +8,12 @@
 #include "db/db.h"
 #include "gateway/config.h"
 #include "gateway/i18n.h"
+#include "gateway/roster.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
 #include "gateway/trackid.h"
+#include "modem/modem.h"
 
 /* ---------------------------------------------------------------- JSON */
 
@@ -119,11 +121,49 @@ view_officer_json(const struct officer *o)
 json_t *
 view_shift_json(const struct shift *s)
 {
-	return json_pack("{s:I, s:o, s:o, s:i, s:b, s:o, s:o}", "id", (json_int_t)s->id,
+	char days[ROSTER_WEEKDAYS_MAX], span[ROSTER_SPAN_MAX];
+	int once = s->kind == SHIFT_ONCE, weekly = s->kind == SHIFT_WEEKLY;
+	int dated = weekly || s->kind == SHIFT_OFF;
+	roster_weekday_codes(s->weekdays, 0, days, sizeof days);
+	roster_format_span(s->time_from, s->time_to, span, sizeof span);
+	json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "id", (json_int_t)s->id, "kind", shift_kind_name(s->kind),
 	    "officer_phone", view_json_str(s->officer_phone),
-	    "officer_name", view_json_str(s->officer_name), "level", s->level,
-	    "always", s->always, "from", view_json_time(s->always ? 0 : s->starts_at),
-	    "to", view_json_time(s->always ? 0 : s->ends_at));
+	    "officer_name", view_json_str(s->officer_name),
+	    "level", s->kind == SHIFT_OFF ? json_null() : json_integer(s->level),
+	    "always", s->kind == SHIFT_ALWAYS,
+	    "from", view_json_time(once ? s->starts_at : 0),
+	    "to", view_json_time(once ? s->ends_at : 0),
+	    "weekly", weekly ? json_string(days) : json_null(),
+	    "time", weekly ? json_string(span) : json_null(),
+	    "first_day", view_json_str(dated && *s->first_day ? s->first_day : NULL),
+	    "last_day", view_json_str(dated && *s->last_day ? s->last_day : NULL));
+	return o;
+}
+
+json_t *
+view_modem_json(const char *name, const struct modem_health *h)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", view_json_str(name));
+	json_object_set_new(o, "connected", json_boolean(h->connected));
+	json_object_set_new(o, "connected_since", view_json_time(h->connected_since));
+	json_object_set_new(o, "down_since", view_json_time(h->connected ? 0 : h->down_since));
+	json_object_set_new(o, "next_connect", view_json_time(h->connected ? 0 : h->next_connect));
+	json_object_set_new(o, "signal_percent", h->signal_percent >= 0 ?
+	    json_integer(h->signal_percent) : json_null());
+	json_object_set_new(o, "signal_dbm", h->signal_percent >= 0 && h->signal_dbm ?
+	    json_integer(h->signal_dbm) : json_null());
+	json_object_set_new(o, "network", view_json_str(h->network[0] ? h->network : NULL));
+	json_object_set_new(o, "sim", view_json_str(h->sim[0] ? h->sim : NULL));
+	json_object_set_new(o, "model", view_json_str(h->model[0] ? h->model : NULL));
+	json_object_set_new(o, "last_error", view_json_str(h->last_error[0] ? h->last_error : NULL));
+	json_object_set_new(o, "last_poll", view_json_time(h->last_poll));
+	json_object_set_new(o, "received", json_integer((json_int_t)h->received));
+	json_object_set_new(o, "sent", json_integer((json_int_t)h->sent));
+	json_object_set_new(o, "send_failures", json_integer((json_int_t)h->send_failures));
+	json_object_set_new(o, "reconnects", json_integer((json_int_t)h->reconnects));
+	return o;
 }
 
 /* ---------------------------------------------------------------- text */
@@ -188,12 +228,40 @@ view_level_name(int level)
 void
 view_shift_when(const struct shift *s, char *out, size_t outsz)
 {
-	char from[32], to[32];
-	if (s->always) {
+	char from[32], to[32], days[ROSTER_WEEKDAYS_MAX], span[ROSTER_SPAN_MAX], range[96] = "";
+	const char *note = "";
+	switch (s->kind) {
+	case SHIFT_ALWAYS:
 		snprintf(out, outsz, "%s", _("always"));
 		return;
+	case SHIFT_ONCE:
+		timeutil_format_local(s->starts_at, from, sizeof from);
+		timeutil_format_local(s->ends_at, to, sizeof to);
+		snprintf(out, outsz, _("%s to %s"), from, to);
+		return;
+	case SHIFT_WEEKLY:
+		roster_format_weekdays(s->weekdays, days, sizeof days);
+		roster_format_span(s->time_from, s->time_to, span, sizeof span);
+		/* TRANSLATORS: the dates a weekly shift starts on, after its days
+		 * and time: "Mon, Wed, Fri 07:00-19:00, 2026-11-01 to 2026-11-30" */
+		if (*s->first_day && *s->last_day)
+			snprintf(range, sizeof range, _(", %s to %s"), s->first_day, s->last_day);
+		else if (*s->first_day)
+			snprintf(range, sizeof range, _(", from %s"), s->first_day);
+		else if (*s->last_day)
+			snprintf(range, sizeof range, _(", until %s"), s->last_day);
+		if (s->time_to == s->time_from)
+			note = _(" (24 hours)");
+		else if (s->time_to < s->time_from)
+			note = _(" (overnight)");
+		snprintf(out, outsz, "%s %s%s%s", days, span, note, range);
+		return;
+	case SHIFT_OFF:
+		if (strcmp(s->first_day, s->last_day) == 0)
+			snprintf(out, outsz, _("day off %s"), s->first_day);
+		else
+			snprintf(out, outsz, _("days off %s to %s"), s->first_day, s->last_day);
+		return;
 	}
-	timeutil_format_local(s->starts_at, from, sizeof from);
-	timeutil_format_local(s->ends_at, to, sizeof to);
-	snprintf(out, outsz, _("%s to %s"), from, to);
+	snprintf(out, outsz, "?");
 }

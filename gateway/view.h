@@ -24,6 +24,7 @@
 struct attachment;
 struct config;
 struct escalation;
+struct modem_health;
 struct officer;
 struct shift;
 struct tip;
@@ -68,9 +69,19 @@ json_t *view_legal_json(const struct tipclock *clk, int64_t notice_at);
 /* id, name, phone, zalo_oa, zalo_bot, channel, role, short_code. */
 json_t *view_officer_json(const struct officer *o);
 
-/* id, officer_phone, officer_name, level, always, from, to (null when
- * always). */
+/* id, kind ("once", "always", "weekly", "off"), officer_phone,
+ * officer_name, level (null for a day off), always, from and to (a once
+ * shift's times, null otherwise), weekly ("MON,WED,FRI") and time
+ * ("19:00-07:00") of a weekly shift (null otherwise), first_day and last_day
+ * ("YYYY-MM-DD": a weekly shift's dates, null when open; a day off's). */
 json_t *view_shift_json(const struct shift *s);
+
+/* A modem's live state as tinbaod knows it (`tinbao modem status --json`,
+ * through the admin socket): name, connected, connected_since, down_since,
+ * next_connect (times, null when none), signal_percent (null when unknown),
+ * signal_dbm, network, sim, model, last_error, last_poll, received, sent,
+ * send_failures, reconnects. */
+json_t *view_modem_json(const char *name, const struct modem_health *h);
 
 /* ---------------------------------------------------------------- text */
 
@@ -88,8 +99,9 @@ const char *view_tip_status(const struct tip *t);
 void view_tip_owner(const struct tip *t, int64_t now, char *out, size_t outsz);
 /* 1 "duty", 2 "backup", 3 "leader", 4 "chief"; "?" otherwise. */
 const char *view_level_name(int level);
-/* When a shift is on duty: "always", or "2026-11-22 07:00 to 2026-11-22
- * 19:00" (local). */
+/* When a shift is on duty: "always", "2026-11-22 07:00 to 2026-11-22
+ * 19:00" (local), "Mon, Wed, Fri 19:00-07:00 (overnight), 2026-11-01 to
+ * 2026-11-30", "day off 2026-11-25". */
 void view_shift_when(const struct shift *s, char *out, size_t outsz);
 
 #endif

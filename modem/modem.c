@@ -48,12 +48,23 @@ modem_set_connected(struct modem *m, int up)
 	if (up) {
 		m->health.last_error[0] = '\0';
 		m->health.down_since = 0;
+		m->health.connected_since = (int64_t)time(NULL);
 		if (m->connects > 1)
 			m->health.reconnects++;
-	} else if (!m->health.down_since) {
-		m->health.down_since = (int64_t)time(NULL);
+	} else {
+		m->health.connected_since = 0;
+		if (!m->health.down_since)
+			m->health.down_since = (int64_t)time(NULL);
 	}
 	m->health.next_connect = up ? 0 : (int64_t)m->next_connect;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void
+modem_set_sim(struct modem *m, const char *state)
+{
+	pthread_mutex_lock(&m->lock);
+	snprintf(m->health.sim, sizeof m->health.sim, "%s", state);
 	pthread_mutex_unlock(&m->lock);
 }
 
@@ -112,6 +123,12 @@ run(struct modem *m)
 	while (!modem_stopping(m)) {
 		heartbeat_beat(m->heartbeat);
 		time_t now = time(NULL);
+		if (!m->connected && modem_sim_pin_changed(m)) {
+			log_notice(m->tag, "pin_file changed: connecting to try its PIN");
+			m->next_connect = now;          /* a new PIN: try it now */
+			m->connect_failures = 0;
+			m->pin_waiting = 0;
+		}
 		if (!m->connected && now >= m->next_connect)
 			modem_conn_open(m);
 		if (m->connected && modem_conn_gone(m))
@@ -147,6 +164,7 @@ modem_main(void *arg)
 	pthread_cond_broadcast(&m->cond);
 	pthread_mutex_unlock(&m->lock);
 	if (ok) {
+		modem_sim_load(m);
 		m->heartbeat = heartbeat_register(m->tag, HEARTBEAT_MODEM_S);
 		run(m);
 		heartbeat_unregister(m->heartbeat);

@@ -45,6 +45,10 @@ struct modem_health {
 	int64_t down_since;           /* unix seconds the modem went down; 0 while connected */
 	int64_t next_connect;         /* the next connection attempt; 0 while connected */
 	uint64_t received, sent, send_failures, reconnects;
+	char sim[64];                 /* "ready", "PIN required", "PIN wrong", "PUK required",
+	                               * "not asked" (the driver cannot tell), "" before a connection */
+	char model[96];               /* manufacturer and model, once connected */
+	int64_t connected_since;      /* unix seconds; 0 while down */
 };
 
 /* Starts the thread. Fails (NULL, reason in err) only for what retrying

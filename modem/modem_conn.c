@@ -138,8 +138,8 @@ modem_conn_drop(struct modem *m, const char *why)
 
 /* Errors after which the connection is not worth keeping (ERR_TIMEOUT
  * only when it repeats). */
-static int
-connection_error(GSM_Error e)
+int
+modem_conn_lost(GSM_Error e)
 {
 	switch (e) {
 	case ERR_DEVICEOPENERROR: case ERR_DEVICELOCKED: case ERR_DEVICENOTEXIST:
@@ -162,7 +162,7 @@ modem_conn_verdict(struct modem *m, const char *what, GSM_Error e)
 		m->timeouts = 0;
 		return e == ERR_NONE ? GM_OK : GM_EMPTY;
 	}
-	if (!connection_error(e) || (e == ERR_TIMEOUT && ++m->timeouts < MODEM_TIMEOUTS_LOST)) {
+	if (!modem_conn_lost(e) || (e == ERR_TIMEOUT && ++m->timeouts < MODEM_TIMEOUTS_LOST)) {
 		if (e == ERR_TIMEOUT)
 			snprintf(msg, sizeof msg, "%s: no answer from the modem (%d in a row)", what,
 			    m->timeouts);
@@ -190,10 +190,10 @@ modem_conn_status(struct modem *m, int to_log)
 	m->last_status = time(NULL);
 	/* informational: only a lost connection matters here */
 	GSM_Error e1 = GSM_GetSignalQuality(m->s, &sig);
-	if (connection_error(e1) && modem_conn_verdict(m, "signal quality", e1) == GM_LOST)
+	if (modem_conn_lost(e1) && modem_conn_verdict(m, "signal quality", e1) == GM_LOST)
 		return;
 	GSM_Error e2 = GSM_GetNetworkInfo(m->s, &net);
-	if (connection_error(e2) && modem_conn_verdict(m, "network info", e2) == GM_LOST)
+	if (modem_conn_lost(e2) && modem_conn_verdict(m, "network info", e2) == GM_LOST)
 		return;
 	if (e1 == ERR_NONE || e2 == ERR_NONE)
 		m->timeouts = 0;
@@ -250,6 +250,15 @@ modem_conn_open(struct modem *m)
 		schedule_connect(m, now);
 		return;
 	}
+	/* the SIM first: nothing works on a SIM that waits for its PIN */
+	if (modem_sim_unlock(m) < 0) {
+		m->down_logged = 1;
+		modem_conn_close(m);
+		if (!modem_stopping(m))
+			modem_conn_free(m);
+		schedule_connect(m, now);
+		return;
+	}
 	/* init reset every callback: register them after each connection */
 	GSM_SetIncomingSMSCallback(m->s, on_incoming, m);
 	GSM_SetSendSMSStatusCallback(m->s, on_send_status, m);
@@ -268,11 +277,9 @@ modem_conn_open(struct modem *m)
 	GSM_GetModel(m->s, model);
 	log_notice(m->tag, "modem connected: %s %s%s", manufacturer, model,
 	    e == ERR_NONE ? "" : " (no new-message notifications: polling only)");
-	GSM_SecurityCodeType sec = SEC_None;
-	if (GSM_GetSecurityStatus(m->s, &sec) == ERR_NONE && sec != SEC_None) {
-		log_error(m->tag, "the SIM is waiting for a security code (type %d); tinbao does "
-		    "not enter codes: unlock the SIM", (int)sec);
-		modem_set_error(m, "SIM locked (security code type %d)", (int)sec);
-	}
+	pthread_mutex_lock(&m->lock);
+	snprintf(m->health.model, sizeof m->health.model, "%s%s%s", manufacturer,
+	    *manufacturer && *model ? " " : "", model);
+	pthread_mutex_unlock(&m->lock);
 	modem_conn_status(m, 1);
 }

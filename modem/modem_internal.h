@@ -6,6 +6,8 @@
  *                  signal and network status
  *   modem_inbox.c  poll, admit, delete, multipart reassembly and expiry
  *   modem_send.c   claiming and sending SMS, reporting each send's outcome
+ *   modem_sim.c    the SIM at connect: ready, its PIN from pin_file (once per
+ *                  version of the file), blocked
  *   smscodec.c     gammu's types to and from ours (text, numbers, parts)
  *
  * Only modem/ includes <gammu.h> (make lint checks it).
@@ -25,6 +27,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "db/db.h"
 #include "modem/modem.h"
 
 #define MODEM_BACKOFF_MAX 60          /* seconds between connection attempts, at most */
@@ -83,12 +86,17 @@ struct modem {
 	int admit_failing, db_failing, expire_failing;   /* log once per streak */
 	char warned[128];
 	time_t warned_at;
+	char pin_refused[DB_FILE_ID_MAX];   /* pin_file version the SIM refused, or "" */
+	int pin_waiting;               /* down until pin_file changes */
+	int pin_mode_warned;
+	char sim_said[160];            /* the SIM problem last logged */
 };
 
 /* modem.c: health and flags, any modem/ file, on the modem thread. */
 void modem_set_error(struct modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void modem_count(struct modem *m, uint64_t *field);     /* a health counter, +1 */
 void modem_set_connected(struct modem *m, int up);
+void modem_set_sim(struct modem *m, const char *state);     /* health.sim */
 int modem_stopping(struct modem *m);
 /* A warning that may repeat every poll: logged when it changes, then at
  * most every MODEM_REPEAT_LOG seconds; debug in between. */
@@ -105,8 +113,20 @@ int modem_conn_gone(struct modem *m);
 /* What gammu error e from the call `what` means for us; logs it, and
  * drops the connection when it is lost. */
 enum verdict modem_conn_verdict(struct modem *m, const char *what, GSM_Error e);
+/* 1 when gammu error e means the connection is gone (ERR_TIMEOUT too). */
+int modem_conn_lost(GSM_Error e);
 /* Reads signal and network into the health copy; to_log also logs them. */
 void modem_conn_status(struct modem *m, int to_log);
+
+/* modem_sim.c: the SIM. modem_sim_unlock() right after gammu connects:
+ * 0 the SIM is ready (or the driver cannot tell), -1 it is not (locked,
+ * its PIN refused, blocked: health and log say why; the caller closes the
+ * connection and tries later). modem_sim_pin_changed(): 1 when the modem
+ * waits for pin_file to change and it has. modem_sim_load() reads the
+ * refusal kept in the database (thread start). */
+int modem_sim_unlock(struct modem *m);
+int modem_sim_pin_changed(struct modem *m);
+void modem_sim_load(struct modem *m);
 
 /* modem_inbox.c: receiving. */
 void modem_inbox_poll(struct modem *m);

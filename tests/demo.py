@@ -110,6 +110,7 @@ database = {d}/tinbao.db
 key_file = {d}/secret.key
 ward = {ward}
 timezone = {zone}
+admin_socket = {d}/tinbaod.sock
 
 [escalation]
 ack_deadline = 20s

@@ -369,7 +369,7 @@ list_shifts(struct db *db, struct admin_response *out)
 {
 	struct shift *v;
 	size_t n;
-	if (db_shift_list(db, -1, &v, &n) < 0) {
+	if (db_shift_list(db, &v, &n) < 0) {
 		db_failed(db, out);
 		return;
 	}

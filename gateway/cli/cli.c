@@ -205,3 +205,27 @@ cli_print_json(json_t *v)
 	free(s);
 	return CLI_OK;
 }
+
+/* ------------------------------------------------------------ roster */
+
+int
+cli_officer_id(struct cli *c, const char *norm, int64_t *id)
+{
+	struct officer o;
+	int r = db_officer_by_phone(c->db, norm, &o);
+	if (r > 0) {
+		*id = o.id;
+		officer_clear(&o);
+	}
+	return r;
+}
+
+int
+cli_parse_at(const char *s, int64_t *at)
+{
+	if (strcmp(s, "now") == 0) {
+		*at = timeutil_now();
+		return 0;
+	}
+	return timeutil_parse_local(s, at);
+}

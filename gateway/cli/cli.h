@@ -24,9 +24,11 @@
 
 #define CLI_NAME_MAX 100  /* bytes in an officer's name */
 #define CLI_ID_MAX 64     /* bytes in a Zalo id */
+#define CLI_SHORT_CODE_MAX 8   /* letters or digits in an officer's short code */
 
 struct config;
 struct db;
+struct officer;
 
 struct cli {
 	struct config *cfg;
@@ -70,6 +72,13 @@ int cli_level_parse(const char *s, int *level);
  * 0, or -1 after printing a usage error for WHAT. */
 int cli_phone(const char *what, const char *in, char *out);
 
+/* The active officer with a normalised phone: 1 found (*id set), 0
+ * unknown, -1 database error (db_errmsg). */
+int cli_officer_id(struct cli *c, const char *norm, int64_t *id);
+/* --at's value: "now", or a local time as timeutil_parse_local() reads it.
+ * 0 / -1. */
+int cli_parse_at(const char *s, int64_t *at);
+
 /* Print text from the database on the terminal: invalid UTF-8, control and
  * bidi-override characters replaced; with oneline, newlines become spaces;
  * otherwise every new line starts with `indent` spaces. */
@@ -89,8 +98,23 @@ int cli_width(const char *head, int min);
 int cli_print_json(json_t *v);
 
 int cli_officer(struct cli *c, int argc, char **argv);
+/* An officer as typed (borrowed strings; "" is absent): checked, the phone
+ * normalised into norm and the short code into code (o's pointers are
+ * moved to them), channel and role defaulted. 0, or -1 with why in err. */
+int cli_officer_check(struct officer *o, char norm[40], char code[CLI_SHORT_CODE_MAX + 1],
+    char *err, size_t errlen);
+/* cli_rosterfile.c: `officer import|export`. */
+int cli_officer_import(struct cli *c, int argc, char **argv);
+int cli_officer_export(struct cli *c, int argc, char **argv);
 int cli_shift(struct cli *c, int argc, char **argv);
-int cli_roster(struct cli *c, int argc, char **argv);
+int cli_roster(struct cli *c, int argc, char **argv);      /* cli_rosterfile.c */
+int cli_oncall(struct cli *c, int argc, char **argv);      /* cli_oncall.c */
+int cli_modem(struct cli *c, int argc, char **argv);       /* cli_modem.c */
+int cli_test(struct cli *c, int argc, char **argv);        /* cli_test.c */
+/* Ask the running tinbaod on [gateway] admin_socket (cli_modem.c): CLI_OK
+ * with *doc (the caller's), or an exit code after printing why (tinbaod
+ * not running, or its answer an error). */
+int cli_ask_daemon(struct cli *c, const char *what, const char *request, json_t **doc);
 int cli_tips(struct cli *c, int argc, char **argv);
 int cli_tip(struct cli *c, int argc, char **argv);
 int cli_ack(struct cli *c, int argc, char **argv);

@@ -36,10 +36,20 @@ static const char *const help_chunks[] = {
 	    "              [--channel sms|zalo_oa|zalo_bot] [--role officer|leader|chief]\n"
 	    "              [--short-code CODE]\n"
 	    "  officer list [--json]         officer remove PHONE\n"
+	    "  officer import FILE.csv       officer export [--excel] [--header en|vi] [FILE]\n"
 	    "  shift add --officer PHONE --level 1-4 --from \"YYYY-MM-DD HH:MM\" --to \"YYYY-MM-DD HH:MM\"\n"
 	    "  shift add --officer PHONE --level 1-4 --always\n"
-	    "  shift list [--json] [--at \"YYYY-MM-DD HH:MM\"]    shift remove ID\n"
-	    "  roster import FILE.csv        header: officer_phone,level,from,to\n"
+	    "  shift add --officer PHONE --level 1-4 --weekly MON,WED,FRI --time 07:00-19:00\n"
+	    "            [--from DATE] [--until DATE]\n"
+	    "  shift off --officer PHONE --on DATE [--until DATE] [--undo]\n"
+	    "  shift list [--json] [--at \"YYYY-MM-DD HH:MM\"|now]    shift remove ID\n"
+	    "  oncall [--at \"YYYY-MM-DD HH:MM\"|now] [--json]   who is on duty, which levels are empty\n"
+	    "  roster import FILE.csv        roster export [--excel] [--header en|vi] [FILE]\n"
+	    "\n"),
+	N_("Checking the line:\n"
+	    "  test PHONE [--channel sms|zalo_oa|zalo_bot] [--wait DURATION]\n"
+	    "                                a test message to an officer, sent by tinbaod\n"
+	    "  modem status [--json]         each modem's connection, signal, network, SIM\n"
 	    "\n"),
 	N_("Tips:\n"
 	    "  tips [--open] [--json]        tip show ID [--json]\n"
@@ -165,7 +175,8 @@ main(int argc, char **argv)
 		int (*fn)(struct cli *, int, char **);
 	} commands[] = {
 		{ "key", cli_key }, { "zalo-oa", cli_zalo_oa }, { "officer", cli_officer },
-		{ "shift", cli_shift },
+		{ "shift", cli_shift }, { "oncall", cli_oncall }, { "test", cli_test },
+		{ "modem", cli_modem },
 		{ "roster", cli_roster }, { "tips", cli_tips }, { "tip", cli_tip },
 		{ "ack", cli_ack }, { "close", cli_close }, { "audit", cli_audit },
 		{ "due", cli_due }, { "notice", cli_notice }, { "holiday", cli_holiday },

@@ -130,6 +130,7 @@ class Tinbao:
             "timezone": "Asia/Ho_Chi_Minh", "tracking_prefix": "TB",
             "followup_window": "30m", "unaccented_sms": "no", "multipart_timeout": "10m",
             "log_level": "debug", "daily_summary": "off",
+            "admin_socket": os.path.join(self.dir, "tinbaod.sock"),
         }
         gw.update(gateway or {})
         esc = {"ack_deadline": "10m", "level_deadline": "5m", "repeat": "10m",

@@ -75,7 +75,10 @@ def test_help_and_usage():
     h = Tinbao("help")
     for args in (["--help"], ["officer", "--help"], ["shift", "add", "--help"],
                  ["tips", "--help"], ["tip", "show", "--help"], ["ack", "--help"],
-                 ["close", "--help"], ["roster", "import", "--help"], ["key", "init", "--help"]):
+                 ["close", "--help"], ["roster", "import", "--help"], ["key", "init", "--help"],
+                 ["roster", "export", "--help"], ["shift", "off", "--help"], ["oncall", "--help"],
+                 ["test", "--help"], ["modem", "status", "--help"],
+                 ["officer", "import", "--help"]):
         p = h.cli(*args)
         check("usage" in p.stdout.lower(), "%s: %s" % (args, p.stdout))
     h.cli(expect=2)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "gateway/roster.h"
 #include "gateway/writer.h"
 #include "modem/modem.h"
 #include "tests/unit/unit.h"
@@ -141,14 +142,14 @@ test_on_duty_and_next_shift(void)
 	CHECK(db_shift_add(db, id, 1, 0, 1000, 2000, 1) > 0);
 	int64_t ids[4];
 	size_t n = 9;
-	CHECK(db_on_duty(db, 1, 999, ids, 4, &n) == 0 && n == 0);
-	CHECK(db_on_duty(db, 1, 1000, ids, 4, &n) == 0 && n == 1 && ids[0] == id);
-	CHECK(db_on_duty(db, 1, 2000, ids, 4, &n) == 0 && n == 0);    /* end is exclusive */
+	CHECK(roster_on_duty(db, 1, 999, ids, 4, &n) == 0 && n == 0);
+	CHECK(roster_on_duty(db, 1, 1000, ids, 4, &n) == 0 && n == 1 && ids[0] == id);
+	CHECK(roster_on_duty(db, 1, 2000, ids, 4, &n) == 0 && n == 0);    /* end is exclusive */
 	int64_t when;
-	CHECK(db_next_shift_start(db, 500, &when) == 1 && when == 1000);
-	CHECK(db_next_shift_start(db, 1000, &when) == 0);
+	CHECK(roster_next_start(db, 500, &when) == 1 && when == 1000);
+	CHECK(roster_next_start(db, 1000, &when) == 0);
 	CHECK(db_officer_remove(db, "+84900000001") == 1);
-	CHECK(db_on_duty(db, 1, 1500, ids, 4, &n) == 0 && n == 0);
+	CHECK(roster_on_duty(db, 1, 1500, ids, 4, &n) == 0 && n == 0);
 	CHECK(db_officer_add(db, &o, 2) == id);                       /* comes back */
 	db_close(db);
 }

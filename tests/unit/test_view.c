@@ -79,7 +79,9 @@ test_shift(void)
 	struct shift s = { .id = 3, .officer_name = "An", .officer_phone = "+84900000001",
 	    .level = 1, .starts_at = T0, .ends_at = T0 + 12 * 3600 };
 	json_t *j = view_shift_json(&s);
-	CHECK(json_object_size(j) == 7);
+	CHECK(json_object_size(j) == 12);
+	CHECK_STR(str(j, "kind"), "once");
+	CHECK(is_null(j, "weekly") && is_null(j, "time") && is_null(j, "first_day"));
 	CHECK_STR(str(j, "officer_phone"), "+84900000001");
 	CHECK(json_integer_value(json_object_get(j, "level")) == 1);
 	CHECK(json_is_false(json_object_get(j, "always")));
@@ -90,12 +92,35 @@ test_shift(void)
 	view_shift_when(&s, when, sizeof when);
 	CHECK_STR(when, "2026-11-22 14:05 to 2026-11-23 02:05");
 	s.always = 1;
+	s.kind = SHIFT_ALWAYS;
 	j = view_shift_json(&s);
 	CHECK(json_is_true(json_object_get(j, "always")));
 	CHECK(is_null(j, "from") && is_null(j, "to"));
 	json_decref(j);
 	view_shift_when(&s, when, sizeof when);
 	CHECK_STR(when, "always");
+	/* weekly, overnight, between two dates */
+	struct shift w = { .id = 4, .officer_name = "An", .officer_phone = "+84900000001",
+	    .kind = SHIFT_WEEKLY, .level = 1, .weekdays = 0x2a, .time_from = 19 * 60,
+	    .time_to = 7 * 60, .first_day = "2026-11-01", .last_day = "2026-11-30" };
+	j = view_shift_json(&w);
+	CHECK_STR(str(j, "kind"), "weekly");
+	CHECK_STR(str(j, "weekly"), "TUE,THU,SAT");
+	CHECK_STR(str(j, "time"), "19:00-07:00");
+	CHECK_STR(str(j, "first_day"), "2026-11-01");
+	CHECK(is_null(j, "from") && is_null(j, "to"));
+	json_decref(j);
+	view_shift_when(&w, when, sizeof when);
+	CHECK_STR(when, "Tue, Thu, Sat 19:00-07:00 (overnight), 2026-11-01 to 2026-11-30");
+	/* a day off has no level */
+	struct shift off = { .id = 5, .officer_name = "An", .officer_phone = "+84900000001",
+	    .kind = SHIFT_OFF, .first_day = "2026-11-25", .last_day = "2026-11-25" };
+	j = view_shift_json(&off);
+	CHECK(is_null(j, "level") && is_null(j, "weekly"));
+	CHECK_STR(str(j, "last_day"), "2026-11-25");
+	json_decref(j);
+	view_shift_when(&off, when, sizeof when);
+	CHECK_STR(when, "day off 2026-11-25");
 	CHECK_STR(view_level_name(1), "duty");
 	CHECK_STR(view_level_name(4), "chief");
 	CHECK_STR(view_level_name(0), "?");
