@@ -22,7 +22,7 @@ def started(name, **kw):
 
 
 def sqlite(h, sql):
-    p = subprocess.run(["sqlite3", h.db, sql], capture_output=True, text=True, timeout=30)
+    p = subprocess.run(["sqlite3", "-cmd", ".timeout 10000", h.db, sql], capture_output=True, text=True, timeout=30)
     check(p.returncode == 0, "sqlite3 %s: %s" % (sql, p.stderr))
 
 
