@@ -404,6 +404,60 @@ struct db_count {
 };
 int db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max, size_t *n);
 
+/* ----------------------------------------------------------------- report
+ * (db_report.c): the facts the period report (gateway/report.h) counts, read
+ * only, about the tips received in [from, to): never a sender, a pseudonym
+ * or a text. Arrays are the caller's (free()). */
+struct report_tip {
+	int64_t id;
+	char code[16];
+	char channel[16];
+	char category[32];
+	int urgent;
+	enum tip_status status;
+	int level;
+	int64_t created_at;
+	int64_t first_ack_at;    /* the first acknowledgement (or the close); 0: none */
+	int64_t acked_at;        /* the current acknowledgement (acked_by's); 0: none */
+	int64_t acked_by;        /* officer id; 0: none */
+	int64_t closed_at;       /* 0: open */
+	int64_t notice_at;       /* receipt notice given; 0: not yet */
+};
+/* By receipt (created_at, id). */
+int db_report_tips(struct db *db, int64_t from, int64_t to, struct report_tip **out, size_t *n);
+struct report_escalation {
+	int64_t tip_id;
+	int from_level, to_level;
+	int64_t at;
+};
+/* The escalations of those tips, by tip then time. */
+int db_report_escalations(struct db *db, int64_t from, int64_t to,
+    struct report_escalation **out, size_t *n);
+struct report_notified {
+	int64_t tip_id, officer_id;
+	int level;
+	int64_t first_at;
+};
+/* Who was told about those tips, first at which level and when. */
+int db_report_notified(struct db *db, int64_t from, int64_t to, struct report_notified **out,
+    size_t *n);
+struct report_relay {
+	int64_t tip_id;
+	int question;            /* 1: an officer's relayed question; 0: the tipster wrote */
+	int64_t at;
+};
+/* The relayed questions on those tips and the tipster's messages, by tip then
+ * time. */
+int db_report_relay(struct db *db, int64_t from, int64_t to, struct report_relay **out,
+    size_t *n);
+struct report_alarm {
+	int64_t at;
+	char code[16];           /* the tip that found nobody on duty; "" if none */
+};
+/* The nobody-on-duty alarms of the audit trail in [from, to), by time. */
+int db_report_alarms(struct db *db, int64_t from, int64_t to, struct report_alarm **out,
+    size_t *n);
+
 /* ------------------------------------------------------------ attachments */
 
 /* Remember a file to fetch for an admitted message (a duplicate is ignored).

@@ -93,6 +93,12 @@ tell_level(struct db *db, const struct config *cfg, const struct tip *t, const s
 	return 0;
 }
 
+int64_t
+escalate_first_window(const struct config *cfg, int urgent)
+{
+	return urgent ? cfg->urgent_deadline : cfg->ack_deadline;
+}
+
 int
 escalate_start(struct db *db, const struct config *cfg, const struct tip *t, int64_t now)
 {
@@ -104,7 +110,7 @@ escalate_start(struct db *db, const struct config *cfg, const struct tip *t, int
 	char id[24], note[64], text[MSG_MAX];
 	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
 	skipped_note(1, d.level - 1, note, sizeof note);
-	int64_t deadline = now + (t->urgent ? cfg->urgent_deadline : cfg->ack_deadline);
+	int64_t deadline = now + escalate_first_window(cfg, t->urgent);
 	if (d.level > 1) {
 		log_warn(TAG, "%s: %s; sent straight to level %d", id, "nobody on duty below", d.level);
 		if (escalation(db, t->id, 1, d.level, "nobody on duty", now) < 0)

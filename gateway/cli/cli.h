@@ -133,6 +133,7 @@ int cli_notice(struct cli *c, int argc, char **argv);
 int cli_holiday(struct cli *c, int argc, char **argv);
 int cli_book(struct cli *c, int argc, char **argv);
 int cli_retention(struct cli *c, int argc, char **argv);     /* cli_retention.c */
+int cli_report(struct cli *c, int argc, char **argv);        /* cli_report.c */
 int cli_key_rotate(struct cli *c, int argc, char **argv);    /* cli_key.c */
 
 #endif
