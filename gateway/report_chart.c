@@ -45,7 +45,8 @@ report_chart_draw(const struct rdoc_chart *c, double w, double h, double font,
 	double lx = px, ly = font * 1.0;
 	if (c->n_series > 1) {
 		for (size_t s = 0; s < c->n_series; s++) {
-			cv->rect(cv->ctx, lx, ly - small * 0.8, small, small * 0.8, c->series[s].color);
+			cv->rect(cv->ctx, lx, ly - small * 0.8, small, small * 0.8, c->series[s].color,
+			    -1);
 			cv->text(cv->ctx, lx + small * 1.3, ly, c->series[s].name, small, RDOC_LEFT,
 			    LABEL_COLOR);
 			lx += small * 1.3 + chars(c->series[s].name) * small * 0.55 + small * 1.6;
@@ -87,7 +88,7 @@ report_chart_draw(const struct rdoc_chart *c, double w, double h, double font,
 				continue;
 			double top = sum + v > c->y_max ? c->y_max : sum + v;
 			double y0 = base - sum / c->y_max * ph, y1 = base - top / c->y_max * ph;
-			cv->rect(cv->ctx, x, y1, bw, y0 - y1, c->series[s].color);
+			cv->rect(cv->ctx, x, y1, bw, y0 - y1, c->series[s].color, (long)i);
 			sum = top;
 		}
 		if (c->tops && c->tops[i] && *c->tops[i] &&

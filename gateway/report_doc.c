@@ -305,6 +305,7 @@ head_and_headline(struct builder *b, const struct config *cfg, const struct repo
 	timeutil_local_date(r->from, &y0, &m0, &d0);
 	timeutil_local_date(r->to - 1, &y1, &m1, &d1);
 	timeutil_local_date(r->made_at, &ym, &mm, &dm);
+	d->ward = fmt(b, "%s", cfg->ward);
 	char *unit = fmt(b, "Công an %s", cfg->ward);
 	d->unit = unit ? upper(b, unit) : NULL;
 	free(unit);
@@ -646,7 +647,7 @@ report_doc_new(const struct config *cfg, const struct report *r)
 	text_block(&b, RDOC_NOTE, fmt(&b, "Báo cáo không chứa danh tính, số điện thoại, tài khoản "
 	    "Zalo hay nội dung tin của người báo tin; tin báo chỉ được nêu bằng mã."));
 	if (b.failed || !b.d->unit || !b.d->title || !b.d->period || !b.d->made ||
-	    !b.d->place_date || !b.d->signer) {
+	    !b.d->place_date || !b.d->signer || !b.d->ward) {
 		report_doc_free(b.d);
 		return NULL;
 	}
@@ -699,5 +700,6 @@ report_doc_free(struct rdoc *d)
 	free(d->made);
 	free(d->place_date);
 	free(d->signer);
+	free(d->ward);
 	free(d);
 }

@@ -68,6 +68,7 @@ struct rdoc {
 	char *title;             /* "BÁO CÁO TIẾP NHẬN VÀ XỬ LÝ TIN BÁO" */
 	char *period;            /* "Tháng 03/2026 (từ 01/03/2026 đến 31/03/2026)" */
 	char *made;              /* "Lập lúc 08:00 ngày 01/04/2026 từ dữ liệu của tinbao." */
+	char *ward;              /* "Phường Thạch Khôi", as configured */
 	char *place_date;        /* "Thạch Khôi, ngày 01 tháng 04 năm 2026" */
 	char *signer;            /* "TRƯỞNG CÔNG AN PHƯỜNG" */
 	struct rdoc_block *blocks;
@@ -82,7 +83,9 @@ void report_doc_free(struct rdoc *d);
 enum rdoc_anchor { RDOC_LEFT, RDOC_CENTER, RDOC_RIGHT };
 struct rdoc_canvas {
 	void *ctx;
-	void (*rect)(void *ctx, double x, double y, double w, double h, const char *color);
+	/* bar: the bar's index for a bar's segment, -1 for anything else */
+	void (*rect)(void *ctx, double x, double y, double w, double h, const char *color,
+	    long bar);
 	void (*line)(void *ctx, double x1, double y1, double x2, double y2, const char *color,
 	    double width);
 	/* y is the text's baseline */

@@ -49,10 +49,13 @@ static const char style[] =
 /* ------------------------------------------------------------ charts */
 
 static void
-svg_rect(void *ctx, double x, double y, double w, double h, const char *color)
+svg_rect(void *ctx, double x, double y, double w, double h, const char *color, long bar)
 {
 	html_printf(ctx, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-	    "fill=\"%s\"/>", x, y, w, h, color);
+	    "fill=\"%s\"", x, y, w, h, color);
+	if (bar >= 0)
+		html_printf(ctx, " data-bar=\"%ld\"", bar);
+	html_put(ctx, "/>");
 }
 
 static void
@@ -81,9 +84,9 @@ chart(struct html *h, const struct rdoc_block *k)
 	html_text(h, k->text, 0);
 	html_put(h, "</b>. ");
 	html_text(h, k->sub, 0);
-	html_printf(h, "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f "
+	html_printf(h, "</figcaption>\n<svg data-max=\"%g\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f "
 	    "%.0f\" role=\"img\" font-family=\"DejaVu Sans, Noto Sans, Arial, sans-serif\">"
-	    "<title>", CHART_W, CHART_H);
+	    "<title>", k->chart.y_max, CHART_W, CHART_H);
 	html_text(h, k->text, 0);
 	html_put(h, "</title>");
 	report_chart_draw(&k->chart, CHART_W, CHART_H, CHART_FONT, &cv);

@@ -104,7 +104,9 @@ footer(struct pdf *p)
 	snprintf(pg, sizeof pg, "Trang %d/%d", p->page, p->pages);
 	text_at(p, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 22, text_w, pg, SMALL, 0, 0, PANGO_ALIGN_RIGHT,
 	    "#555555");
-	text_at(p, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 22, text_w * 0.7, p->d->period, SMALL, 0, 0,
+	char left[512];
+	snprintf(left, sizeof left, "%s — %s", p->d->ward, p->d->period);
+	text_at(p, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 22, text_w * 0.8, left, SMALL, 0, 0,
 	    PANGO_ALIGN_LEFT, "#555555");
 	cairo_set_line_width(p->cr, 0.5);
 	color(p->cr, "#999999");
@@ -207,6 +209,8 @@ columns(struct pdf *p, const struct rdoc_table *t, double *cw)
 		nat[c] += 2 * CELL_PAD + 1;
 		if (t->align[c] == 'w' && nat[c] < text_w * 0.3)
 			nat[c] = text_w * 0.3;
+		if (t->align[c] == 'w' && nat[c] > text_w * 0.45)
+			nat[c] = text_w * 0.45;
 		if (t->align[c] == 'r') {
 			if (nat[c] < NUM_MIN)
 				nat[c] = NUM_MIN;
@@ -215,11 +219,65 @@ columns(struct pdf *p, const struct rdoc_table *t, double *cw)
 			flex += nat[c];
 		}
 	}
-	double scale = fixed > text_w * 0.6 ? text_w * 0.6 / fixed : 1;
+	double scale = fixed > text_w * 0.72 ? text_w * 0.72 / fixed : 1;
 	double rest = text_w - fixed * scale;
 	for (size_t c = 0; c < t->cols; c++)
 		cw[c] = t->align[c] == 'r' ? nat[c] * scale : flex > 0 ? nat[c] * rest / flex :
 		    rest / (double)t->cols;
+}
+
+/* A list "A, B, C" set in lines no wider than width, broken only after a
+ * comma (pango would break a tracking ID at its dash). malloc'd; NULL when
+ * memory runs out. */
+static char *
+list_lines(struct pdf *p, const char *s, double size, double width)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n + 1), *line = malloc(n + 1);
+	if (!out || !line) {
+		free(out);
+		free(line);
+		return NULL;
+	}
+	size_t len = 0, ll = 0;
+	const char *item = s;
+	while (*item) {
+		const char *end = strstr(item, ", ");
+		size_t k = end ? (size_t)(end - item) + 1 : strlen(item);     /* with its comma */
+		memcpy(line + ll, item, k);
+		line[ll + k] = '\0';
+		double w, h;
+		setup(p, line, size, 0, 0, -1, PANGO_ALIGN_LEFT);
+		extent(p, &w, &h);
+		if (w > width && ll) {               /* this item starts the next line */
+			out[len++] = '\n';
+			memmove(line, item, k);
+			ll = 0;
+			line[k] = '\0';
+		} else if (ll) {
+			out[len++] = ' ';
+		}
+		memcpy(out + len, item, k);
+		len += k;
+		ll += k;
+		line[ll++] = ' ';
+		item += k + (end ? 1 : 0);
+	}
+	out[len] = '\0';
+	free(line);
+	return out;
+}
+
+/* The layout set to one cell. */
+static void
+setup_cell(struct pdf *p, const struct rdoc_table *t, size_t c, const char *s, int head,
+    int strong, double width)
+{
+	double size = t->align[c] == 'w' && !head ? SMALL - 0.5 : SMALL;
+	char *lines = t->align[c] == 'w' && !head && s ? list_lines(p, s, size, width) : NULL;
+	setup(p, lines ? lines : s, size, head || strong, 0, width,
+	    t->align[c] == 'r' ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+	free(lines);
 }
 
 /* One row (the head when cells is t->head): its height. */
@@ -230,8 +288,7 @@ row(struct pdf *p, const struct rdoc_table *t, const double *cw, char *const *ce
 	double hmax = 0, x = MARGIN_X;
 	for (size_t c = 0; c < t->cols; c++) {
 		double w, h;
-		setup(p, cells[c], t->align[c] == 'w' && !head ? SMALL - 0.5 : SMALL, head || strong, 0,
-		    cw[c] - 2 * CELL_PAD, t->align[c] == 'r' ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+		setup_cell(p, t, c, cells[c], head, strong, cw[c] - 2 * CELL_PAD);
 		extent(p, &w, &h);
 		if (h > hmax)
 			hmax = h;
@@ -245,8 +302,7 @@ row(struct pdf *p, const struct rdoc_table *t, const double *cw, char *const *ce
 		cairo_fill(p->cr);
 	}
 	for (size_t c = 0; c < t->cols; c++) {
-		setup(p, cells[c], t->align[c] == 'w' && !head ? SMALL - 0.5 : SMALL, head || strong, 0,
-		    cw[c] - 2 * CELL_PAD, t->align[c] == 'r' ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+		setup_cell(p, t, c, cells[c], head, strong, cw[c] - 2 * CELL_PAD);
 		show(p, x + CELL_PAD, p->y + CELL_PAD, NULL);
 		x += cw[c];
 	}
@@ -263,6 +319,18 @@ row(struct pdf *p, const struct rdoc_table *t, const double *cw, char *const *ce
 	return rh;
 }
 
+/* The room a table wants before it starts: the whole of a short one (kept on
+ * one page), the head and first row of a long one. */
+static double
+table_start(struct pdf *p, const struct rdoc_table *t, const double *cw)
+{
+	double hh = row(p, t, cw, t->head, 1, 0, 0), all = hh;
+	double first = t->rows ? row(p, t, cw, t->cell, 0, t->strong[0], 0) : 0;
+	for (size_t r = 0; r < t->rows; r++)
+		all += row(p, t, cw, t->cell + r * t->cols, 0, t->strong[r], 0);
+	return all <= (bottom - MARGIN_TOP) * 0.45 ? all : hh + first;
+}
+
 static void
 table(struct pdf *p, const struct rdoc_table *t)
 {
@@ -270,12 +338,7 @@ table(struct pdf *p, const struct rdoc_table *t)
 	if (t->cols == 0 || t->cols > 16)
 		return;
 	columns(p, t, cw);
-	/* a short table stays on one page; a long one at least starts with a row */
-	double hh = row(p, t, cw, t->head, 1, 0, 0), all = hh;
-	double first = t->rows ? row(p, t, cw, t->cell, 0, t->strong[0], 0) : 0;
-	for (size_t r = 0; r < t->rows; r++)
-		all += row(p, t, cw, t->cell + r * t->cols, 0, t->strong[r], 0);
-	need(p, all <= (bottom - MARGIN_TOP) * 0.45 ? all : hh + first);
+	need(p, table_start(p, t, cw));
 	p->y += row(p, t, cw, t->head, 1, 0, 1);
 	for (size_t r = 0; r < t->rows; r++) {
 		char *const *cells = t->cell + r * t->cols;
@@ -296,8 +359,9 @@ struct pdf_canvas {
 };
 
 static void
-cv_rect(void *ctx, double x, double y, double w, double h, const char *hex)
+cv_rect(void *ctx, double x, double y, double w, double h, const char *hex, long bar)
 {
+	(void)bar;
 	struct pdf_canvas *c = ctx;
 	color(c->p->cr, hex);
 	cairo_rectangle(c->p->cr, c->ox + x, c->oy + y, w, h);
@@ -328,15 +392,21 @@ cv_text(void *ctx, double x, double y, const char *s, double size, enum rdoc_anc
 	show(c->p, c->ox + x - dx, c->oy + y - (double)base / PANGO_SCALE, hex);
 }
 
-static void
-chart(struct pdf *p, const struct rdoc_block *k)
+static double
+chart_height(struct pdf *p, const struct rdoc_block *k)
 {
 	double w, h1, h2;
 	setup(p, k->text, BODY + 0.5, 1, 0, text_w, PANGO_ALIGN_LEFT);
 	extent(p, &w, &h1);
 	setup(p, k->sub, SMALL, 0, 1, text_w, PANGO_ALIGN_LEFT);
 	extent(p, &w, &h2);
-	need(p, h1 + h2 + 4 + CHART_H + 10);
+	return h1 + h2 + 4 + CHART_H + 10;
+}
+
+static void
+chart(struct pdf *p, const struct rdoc_block *k)
+{
+	need(p, chart_height(p, k));
 	p->y += text_at(p, MARGIN_X, p->y, text_w, k->text, BODY + 0.5, 1, 0, PANGO_ALIGN_LEFT,
 	    NULL);
 	p->y += text_at(p, MARGIN_X, p->y, text_w, k->sub, SMALL, 0, 1, PANGO_ALIGN_LEFT,
@@ -368,6 +438,34 @@ signature(struct pdf *p)
 	p->y = y + hs + 100;
 }
 
+/* The room the block after a heading wants to start, so that the heading
+ * goes with it. */
+static double
+next_start(struct pdf *p, size_t i)
+{
+	if (i >= p->d->n)
+		return 0;
+	const struct rdoc_block *k = &p->d->blocks[i];
+	double w, h, cw[16];
+	switch (k->kind) {
+	case RDOC_TABLE:
+		if (k->table.cols == 0 || k->table.cols > 16)
+			return 0;
+		columns(p, &k->table, cw);
+		return table_start(p, &k->table, cw);
+	case RDOC_CHART:
+		return chart_height(p, k);
+	case RDOC_PARA:
+	case RDOC_NOTE:
+		setup(p, k->text, BODY, 0, 0, text_w, PANGO_ALIGN_LEFT);
+		extent(p, &w, &h);
+		return h + 6 + (i + 1 < p->d->n && p->d->blocks[i + 1].kind != RDOC_HEADING ?
+		    next_start(p, i + 1) : 0);
+	default:
+		return 40;
+	}
+}
+
 static void
 layout(struct pdf *p)
 {
@@ -381,7 +479,7 @@ layout(struct pdf *p)
 		case RDOC_HEADING:
 			setup(p, k->text, 11.5, 1, 0, text_w, PANGO_ALIGN_LEFT);
 			extent(p, &w, &h);
-			need(p, h + 90);           /* not alone at the foot of a page */
+			need(p, h + 13 + next_start(p, i + 1));    /* never alone at a page's foot */
 			p->y += 8;
 			p->y += text_at(p, MARGIN_X, p->y, text_w, k->text, 11.5, 1, 0, PANGO_ALIGN_LEFT,
 			    NULL) + 5;

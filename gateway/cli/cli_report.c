@@ -54,14 +54,19 @@ write_file(const char *path, const char *data, size_t len)
 	return CLI_OK;
 }
 
-/* The document as text on the terminal. */
+/* A table on the terminal: its columns of words and numbers aligned, a
+ * column of listed IDs ('w') after the table, one line per row. */
 static void
 print_table(const struct rdoc_table *t)
 {
-	int width[16] = { 0 };
+	int width[16] = { 0 }, lists = 0;
 	size_t cols = t->cols < 16 ? t->cols : 16;
 	int left = TEXT_TABLE_WIDTH;
 	for (size_t c = 0; c < cols; c++) {
+		if (t->align[c] == 'w') {
+			lists = 1;
+			continue;
+		}
 		size_t w = text_chars(t->head[c]);
 		for (size_t r = 0; r < t->rows; r++) {
 			size_t k = text_chars(t->cell[r * t->cols + c]);
@@ -69,13 +74,14 @@ print_table(const struct rdoc_table *t)
 				w = k;
 		}
 		width[c] = (int)(w < 12 && t->align[c] != 'r' ? 12 : w);
+		if (c > 0)
+			left -= width[c] + 1;
 	}
-	for (size_t c = 1; c < cols; c++)
-		left -= width[c] + 1;
 	if (width[0] > left)
 		width[0] = left > 16 ? left : 16;
 	for (size_t c = 0; c < cols; c++)
-		cli_cell(t->head[c], width[c]);
+		if (t->align[c] != 'w')
+			cli_cell(t->head[c], width[c]);
 	putchar('\n');
 	for (size_t r = 0; r < t->rows; r++) {
 		for (size_t c = 0; c < cols; c++) {
@@ -85,13 +91,23 @@ print_table(const struct rdoc_table *t)
 				printf("%*s", pad > 0 ? pad : 0, "");
 				cli_put(s ? s : "", 1, 0);
 				putchar(' ');
-			} else if (t->align[c] == 'w') {
-				cli_put(s ? s : "", 1, 0);
-			} else {
+			} else if (t->align[c] != 'w') {
 				cli_cell(s ? s : "", width[c]);
 			}
 		}
 		putchar('\n');
+	}
+	for (size_t c = 0; lists && c < cols; c++) {
+		if (t->align[c] != 'w')
+			continue;
+		for (size_t r = 0; r < t->rows; r++) {
+			cli_put(t->head[c], 1, 0);
+			printf(" — ");
+			cli_put(t->cell[r * t->cols], 1, 0);
+			printf(": ");
+			cli_put(t->cell[r * t->cols + c], 1, 0);
+			putchar('\n');
+		}
 	}
 	putchar('\n');
 }
