@@ -239,6 +239,11 @@ static const char *const migrations[] = {
 	"  modem TEXT PRIMARY KEY,"
 	"  file_id TEXT NOT NULL,"
 	"  at INTEGER NOT NULL);",
+	/* 8 -> 9: the period report reads tips by receipt, the desk page the
+	 * ones acknowledged or closed today */
+	"CREATE INDEX tips_created ON tips(created_at);"
+	"CREATE INDEX tips_acked ON tips(acked_at) WHERE acked_at IS NOT NULL;"
+	"CREATE INDEX tips_closed ON tips(closed_at) WHERE closed_at IS NOT NULL;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 

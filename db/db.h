@@ -458,6 +458,18 @@ struct report_alarm {
 int db_report_alarms(struct db *db, int64_t from, int64_t to, struct report_alarm **out,
     size_t *n);
 
+/* What the desk page reads besides the open tips (db_report.c). Tips
+ * acknowledged or closed at or after `since`, most recent first, at most
+ * max (struct tip as db_tip_list; tips_free). */
+int db_tips_settled_since(struct db *db, int64_t since, size_t max, struct tip **out,
+    size_t *n);
+/* The last message received through `via` (a modem's name) and the last one
+ * sent through it (a modem's name, "zalo_oa", "zalo_bot"): 0 when none. */
+int db_channel_last(struct db *db, const char *via, int64_t *last_in, int64_t *last_out);
+/* Messages waiting to be sent (queued or being sent) and when the oldest of
+ * them was queued (0: none). */
+int db_outbox_backlog(struct db *db, int64_t *n, int64_t *oldest);
+
 /* ------------------------------------------------------------ attachments */
 
 /* Remember a file to fetch for an admitted message (a duplicate is ignored).

@@ -170,3 +170,53 @@ db_report_alarms(struct db *db, int64_t from, int64_t to, struct report_alarm **
 	return collect(db, st, from, to, sizeof **out, read_alarm, (void **)out, n,
 	    "report alarms");
 }
+
+/* ------------------------------------------------------- the desk page */
+
+static int
+max_of(struct db *db, sqlite3_stmt *st, int64_t *out, const char *what)
+{
+	*out = 0;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, what);
+}
+
+int
+db_channel_last(struct db *db, const char *via, int64_t *last_in, int64_t *last_out)
+{
+	/* newest first by id (rows are numbered as they come): no scan of the
+	 * whole table for the common case */
+	sqlite3_stmt *in = db_stmt(db, "SELECT received_at FROM inbound WHERE via = ?1 "
+	    "ORDER BY id DESC LIMIT 1");
+	if (!in)
+		return -1;
+	sqlite3_bind_text(in, 1, via, -1, SQLITE_TRANSIENT);
+	if (max_of(db, in, last_in, "last received") < 0)
+		return -1;
+	sqlite3_stmt *out = db_stmt(db, "SELECT sent_at FROM outbox WHERE via = ?1 AND "
+	    "state = 'sent' ORDER BY id DESC LIMIT 1");
+	if (!out)
+		return -1;
+	sqlite3_bind_text(out, 1, via, -1, SQLITE_TRANSIENT);
+	return max_of(db, out, last_out, "last sent");
+}
+
+int
+db_outbox_backlog(struct db *db, int64_t *n, int64_t *oldest)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*), COALESCE(MIN(created_at), 0) FROM outbox "
+	    "WHERE state IN ('queued','sending')");
+	if (!st)
+		return -1;
+	*n = *oldest = 0;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		*oldest = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, "outbox backlog");
+}

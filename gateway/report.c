@@ -124,13 +124,19 @@ channel_index(const char *channel)
 	return 0;                     /* an unknown channel counts as SMS (never happens) */
 }
 
+int
+report_in_time(const struct config *cfg, int urgent, int64_t created_at, int64_t ack_at)
+{
+	return ack_at - created_at <= escalate_first_window(cfg, urgent);
+}
+
 enum report_ack
 report_ack_of(const struct config *cfg, const struct report_tip *t, int64_t now)
 {
-	int64_t window = escalate_first_window(cfg, t->urgent);
 	if (t->first_ack_at)
-		return t->first_ack_at - t->created_at <= window ? REPORT_IN_TIME : REPORT_LATE;
-	return now - t->created_at > window ? REPORT_NEVER : REPORT_PENDING;
+		return report_in_time(cfg, t->urgent, t->created_at, t->first_ack_at) ?
+		    REPORT_IN_TIME : REPORT_LATE;
+	return report_in_time(cfg, t->urgent, t->created_at, now) ? REPORT_PENDING : REPORT_NEVER;
 }
 
 static size_t

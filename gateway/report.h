@@ -139,6 +139,9 @@ int report_compute(struct db *db, const struct config *cfg, int64_t from, int64_
     int64_t now, struct report *r);
 void report_free(struct report *r);
 
+/* 1 when an acknowledgement at ack_at of a tip received at created_at
+ * (urgent or not) came within the level-1 deadline. */
+int report_in_time(const struct config *cfg, int urgent, int64_t created_at, int64_t ack_at);
 /* How one tip stands against its level-1 deadline as of now. */
 enum report_ack { REPORT_IN_TIME, REPORT_LATE, REPORT_NEVER, REPORT_PENDING };
 enum report_ack report_ack_of(const struct config *cfg, const struct report_tip *t,

@@ -146,21 +146,20 @@ snapshot(struct daemon *d, struct health_snapshot *s)
 	pthread_mutex_unlock(&d->lock);
 }
 
-/* GET /healthz: the database must take a write; the rest is reported. */
-static int
-health(void *arg, char *json, size_t jsonsz)
+/* GET /healthz and the desk page: the database must take a write; the rest
+ * is reported. */
+static void
+health(void *arg, struct health_snapshot *s)
 {
 	struct daemon *d = arg;
-	struct health_snapshot s;
-	snapshot(d, &s);
-	s.db_writable = db_writable(d->cfg->database, s.db_error, sizeof s.db_error);
-	if (s.db_writable && writer_failing(d->writer)) {
+	snapshot(d, s);
+	s->db_writable = db_writable(d->cfg->database, s->db_error, sizeof s->db_error);
+	if (s->db_writable && writer_failing(d->writer)) {
 		/* the lock was free, but the last commit failed (disk full, read-only) */
-		s.db_writable = 0;
-		snprintf(s.db_error, sizeof s.db_error,
+		s->db_writable = 0;
+		snprintf(s->db_error, sizeof s->db_error,
 		    "the last admission could not be committed");
 	}
-	return health_json(&s, json, jsonsz);
 }
 
 /* GET /metrics: the process counters, the database's counts, the modems. */
@@ -351,7 +350,7 @@ run(struct daemon *d, const char *path, int check_only)
 			return 1;
 		}
 		identity_close(id);
-		struct admin_api *admin = admin_api_new(d->cfg, err, sizeof err);   /* the token */
+		struct admin_api *admin = admin_api_new(d->cfg, NULL, NULL, err, sizeof err);  /* token */
 		if (!admin) {
 			fprintf(stderr, "tinbaod: %s\n", err);
 			return 1;

@@ -23,12 +23,14 @@
 
 struct config;
 struct admin_api;
+struct health_snapshot;
 
 struct admin_request {
 	const char *method;
 	const char *path;            /* without the query string */
 	const char *authorization;   /* the header, or NULL */
 	const char *open;            /* the "open" query argument, or NULL */
+	const char *month;           /* the "month" query argument (/report), or NULL */
 	const char *body;            /* POST body (NUL-terminated), or NULL */
 	size_t body_len;
 };
@@ -41,12 +43,16 @@ struct admin_response {
 	size_t body_len;
 };
 
-/* 1 if path belongs here ("/", "/api", "/api/..."). */
+/* 1 if path belongs here ("/", "/report", "/api", "/api/..."). */
 int admin_api_path(const char *path);
 
-/* NULL with err when the token file cannot be read or the token is not
+/* health (may be NULL: the desk page then says the state is unknown) fills
+ * the daemon's health for the desk page's status strip; it is called on
+ * connection threads with health_arg. NULL with err when the token file cannot be read or the token is not
  * ADMIN_TOKEN_MIN..ADMIN_TOKEN_MAX printable ASCII characters. */
-struct admin_api *admin_api_new(const struct config *cfg, char *err, size_t errlen);
+struct admin_api *admin_api_new(const struct config *cfg,
+    void (*health)(void *arg, struct health_snapshot *s), void *health_arg, char *err,
+    size_t errlen);
 void admin_api_free(struct admin_api *a);
 
 /* Fills out (out->body NULL only when memory ran out: answer 500). */

@@ -17,10 +17,11 @@
 struct config;
 struct zalo_in;
 struct http;
+struct health_snapshot;
 
-/* Fills json (a JSON document) and returns 200, or 503 when the database
- * cannot be written. */
-typedef int (*http_health_fn)(void *arg, char *json, size_t jsonsz);
+/* Fills the daemon's health as of now (gateway/health.h): /healthz answers
+ * it, the desk page shows it. */
+typedef void (*http_health_fn)(void *arg, struct health_snapshot *s);
 /* Fills the Prometheus text of GET /metrics; 0, or -1 to answer 500. */
 struct metrics_out;
 typedef int (*http_metrics_fn)(void *arg, struct metrics_out *out);
