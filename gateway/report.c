@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "gateway/config.h"
 #include "gateway/escalate.h"
+#include "gateway/i18n.h"
 #include "gateway/legalclock.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
@@ -45,7 +46,7 @@ report_month(const char *month, int64_t *from, int64_t *to, char *err, size_t er
 	int y, m;
 	if (!month || strlen(month) != 7 || digits_at(month, 4, &y) < 0 || month[4] != '-' ||
 	    digits_at(month + 5, 2, &m) < 0 || m < 1 || m > 12 || y < 2000 || y > 2999) {
-		snprintf(err, errlen, "a month is YYYY-MM (2000-01 to 2999-12)");
+		snprintf(err, errlen, "%s", _("a month is YYYY-MM (2000-01 to 2999-12)"));
 		return -1;
 	}
 	*from = timeutil_local_midnight(y, m, 1);
@@ -60,16 +61,16 @@ report_days(const char *first, const char *last, int64_t *from, int64_t *to, cha
 	struct lc_date a, b;
 	if (!first || !last || legalclock_parse(first, &a) < 0 || legalclock_parse(last, &b) < 0 ||
 	    a.y < 2000 || b.y > 2999) {
-		snprintf(err, errlen, "days are YYYY-MM-DD (years 2000-2999)");
+		snprintf(err, errlen, "%s", _("days are YYYY-MM-DD (years 2000-2999)"));
 		return -1;
 	}
 	int64_t n = legalclock_daynum(b) - legalclock_daynum(a) + 1;
 	if (n < 1) {
-		snprintf(err, errlen, "the last day is before the first");
+		snprintf(err, errlen, "%s", _("the last day is before the first"));
 		return -1;
 	}
 	if (n > REPORT_DAYS_MAX) {
-		snprintf(err, errlen, "at most %d days", REPORT_DAYS_MAX);
+		snprintf(err, errlen, _("at most %d days"), REPORT_DAYS_MAX);
 		return -1;
 	}
 	struct lc_date after = legalclock_from_daynum(legalclock_daynum(b) + 1);

@@ -11,6 +11,7 @@
 #include "db/db.h"
 #include "gateway/cli/cli.h"
 #include "gateway/config.h"
+#include "gateway/i18n.h"
 #include "gateway/report.h"
 #include "gateway/report_doc.h"
 #include "gateway/report_html.h"
@@ -22,7 +23,7 @@
 #define TEXT_TABLE_WIDTH 100     /* characters of a table row on a terminal */
 
 static const char report_usage[] =
-    "usage: tinbao report [--month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD]\n"
+    N_("usage: tinbao report [--month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD]\n"
     "                     [--json] [--html FILE] [--pdf FILE]\n"
     "\n"
     "The figures of the tips received in a month (default: this month) or from\n"
@@ -39,7 +40,7 @@ static const char report_usage[] =
     "Without an output option the report is printed as text. --json prints one\n"
     "JSON document; --html FILE writes one self-contained page (charts as inline\n"
     "SVG); --pdf FILE writes an A4 PDF in Vietnamese with a signature block for\n"
-    "the station chief. Making a report is an audit event. See tinbao(1).\n";
+    "the station chief. Making a report is an audit event. See tinbao(1).\n");
 
 static int
 write_file(const char *path, const char *data, size_t len)
@@ -163,7 +164,7 @@ audit_report(struct cli *c, const struct report *r, const char *what)
 		n += clocks[i]->late;
 	const char **codes = calloc(n + 1, sizeof *codes);
 	if (!codes)
-		return cli_error(CLI_FAIL, "report", "out of memory"), -1;
+		return cli_error(CLI_FAIL, "report", _("out of memory")), -1;
 	for (size_t i = 0; i < 3; i++)
 		for (size_t j = 0; j < clocks[i]->late; j++) {
 			size_t m = 0;
@@ -192,7 +193,7 @@ cli_report(struct cli *c, int argc, char **argv)
 	const char *month = NULL, *first = NULL, *last = NULL, *html = NULL, *pdf = NULL;
 	int json = 0, ch;
 	if (cli_wants_help(argc, argv)) {
-		fputs(report_usage, stdout);
+		fputs(_(report_usage), stdout);
 		return CLI_OK;
 	}
 	optind = 0;
@@ -208,11 +209,11 @@ cli_report(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return cli_error(CLI_USAGE, "report", "unexpected argument \"%s\"", argv[optind]);
+		return cli_error(CLI_USAGE, "report", _("unexpected argument \"%s\""), argv[optind]);
 	if (month && (first || last))
-		return cli_error(CLI_USAGE, "report", "--month or --from/--to, not both");
+		return cli_error(CLI_USAGE, "report", _("--month or --from/--to, not both"));
 	if (!first != !last)
-		return cli_error(CLI_USAGE, "report", "--from and --to go together");
+		return cli_error(CLI_USAGE, "report", _("--from and --to go together"));
 	int64_t now = timeutil_now(), from, to;
 	char err[256], what[96], this_month[16];
 	if (!month && !first) {
@@ -245,7 +246,7 @@ cli_report(struct cli *c, int argc, char **argv)
 	if (!json || html || pdf) {
 		d = report_doc_new(c->cfg, &r);
 		if (!d) {
-			rc = cli_error(CLI_FAIL, "report", "out of memory");
+			rc = cli_error(CLI_FAIL, "report", _("out of memory"));
 			goto out;
 		}
 	}
@@ -253,12 +254,12 @@ cli_report(struct cli *c, int argc, char **argv)
 		size_t len = 0;
 		char *page = report_html(d, &len);
 		rc = page ? write_file(html, page, len) :
-		    cli_error(CLI_FAIL, "report", "the page could not be made (out of memory)");
+		    cli_error(CLI_FAIL, "report", _("the page could not be made (out of memory)"));
 		free(page);
 		if (rc != CLI_OK)
 			goto out;
 		if (!json)
-			printf("wrote %s\n", html);
+			printf(_("wrote %s\n"), html);
 	}
 	if (pdf) {
 		if (report_pdf(d, pdf, err, sizeof err) < 0) {
@@ -266,7 +267,7 @@ cli_report(struct cli *c, int argc, char **argv)
 			goto out;
 		}
 		if (!json)
-			printf("wrote %s\n", pdf);
+			printf(_("wrote %s\n"), pdf);
 	}
 	if (!json && !html && !pdf)
 		print_doc(d);
