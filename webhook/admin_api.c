@@ -528,8 +528,13 @@ desk(struct admin_api *a, struct db *db, const struct reader *who, struct admin_
 	}
 	for (size_t i = 0; i < shown; i++)
 		codes[nc++] = v[i].code;
-	for (size_t i = 0; i < view.n_acked; i++)
-		codes[nc++] = acked[i].code;
+	for (size_t i = 0; i < view.n_acked; i++) {
+		size_t k = 0;                  /* an open tip: shown above already? */
+		while (k < shown && v[k].id != acked[i].id)
+			k++;
+		if (k == shown)
+			codes[nc++] = acked[i].code;
+	}
 	for (size_t i = 0; i < view.n_closed; i++)
 		codes[nc++] = closed[i].code;
 	int audited = audit_codes(cfg, db, who, "GET / (duty-desk page)", codes, nc);
