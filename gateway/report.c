@@ -613,6 +613,31 @@ report_share(struct db *db, const struct config *cfg, int64_t from, int64_t to, 
 	return 0;
 }
 
+long
+report_listed(const struct report *r, const char ***codes)
+{
+	const struct report_clock *clocks[] = { &r->pass_on, &r->notice, &r->settle };
+	size_t n = r->n_alarms, k = 0;
+	for (size_t i = 0; i < 3; i++)
+		n += clocks[i]->late;
+	const char **v = calloc(n + 1, sizeof *v);
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		size_t c = 0, j = i;
+		while (c < 3 && j >= clocks[c]->late)
+			j -= clocks[c++]->late;
+		const char *code = c < 3 ? clocks[c]->late_codes[j] : r->alarms[j].code;
+		size_t q = 0;
+		while (q < k && strcmp(v[q], code) != 0)
+			q++;
+		if (q == k && *code)
+			v[k++] = code;
+	}
+	*codes = v;
+	return (long)k;
+}
+
 void
 report_free(struct report *r)
 {

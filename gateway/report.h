@@ -138,6 +138,11 @@ int report_days(const char *first, const char *last, int64_t *from, int64_t *to,
 int report_compute(struct db *db, const struct config *cfg, int64_t from, int64_t to,
     int64_t now, struct report *r);
 void report_free(struct report *r);
+/* The tracking codes the report names (the late ones of each legal clock,
+ * the tips of the alarms), each once, into a new array (*codes, the
+ * caller's to free(); the strings are r's). The count, or -1 when memory
+ * runs out. For the audit event of a report's read. */
+long report_listed(const struct report *r, const char ***codes);
 
 /* 1 when an acknowledgement at ack_at of a tip received at created_at
  * (urgent or not) came within the level-1 deadline. */

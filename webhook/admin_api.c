@@ -611,30 +611,15 @@ month_report(struct admin_api *a, struct db *db, const struct reader *who, const
 		db_failed(db, out);
 		return;
 	}
-	const struct report_clock *clocks[] = { &r.pass_on, &r.notice, &r.settle };
-	size_t n = r.n_alarms;
-	for (size_t i = 0; i < 3; i++)
-		n += clocks[i]->late;
-	const char **codes = calloc(n + 1, sizeof *codes);
-	size_t k = 0;
-	if (!codes) {
+	const char **codes;
+	long k = report_listed(&r, &codes);
+	if (k < 0) {
 		report_free(&r);
 		respond_error(out, 500, "out of memory");
 		return;
 	}
-	for (size_t i = 0; i < 3; i++)
-		for (size_t j = 0; j < clocks[i]->late; j++) {
-			size_t q = 0;
-			while (q < k && strcmp(codes[q], clocks[i]->late_codes[j]) != 0)
-				q++;
-			if (q == k)
-				codes[k++] = clocks[i]->late_codes[j];
-		}
-	for (size_t i = 0; i < r.n_alarms; i++)
-		if (r.alarms[i].code[0])
-			codes[k++] = r.alarms[i].code;
 	snprintf(what, sizeof what, "GET /report?month=%.7s", month);
-	int audited = audit_codes(a->cfg, db, who, what, codes, k);
+	int audited = audit_codes(a->cfg, db, who, what, codes, (size_t)k);
 	free(codes);
 	if (audited < 0) {
 		report_free(&r);

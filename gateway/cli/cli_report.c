@@ -158,25 +158,11 @@ print_doc(const struct rdoc *d)
 static int
 audit_report(struct cli *c, const struct report *r, const char *what)
 {
-	const struct report_clock *clocks[] = { &r->pass_on, &r->notice, &r->settle };
-	size_t n = r->n_alarms, k = 0;
-	for (size_t i = 0; i < 3; i++)
-		n += clocks[i]->late;
-	const char **codes = calloc(n + 1, sizeof *codes);
-	if (!codes)
+	const char **codes;
+	long n = report_listed(r, &codes);
+	if (n < 0)
 		return cli_error(CLI_FAIL, "report", _("out of memory")), -1;
-	for (size_t i = 0; i < 3; i++)
-		for (size_t j = 0; j < clocks[i]->late; j++) {
-			size_t m = 0;
-			while (m < k && strcmp(codes[m], clocks[i]->late_codes[j]) != 0)
-				m++;
-			if (m == k)
-				codes[k++] = clocks[i]->late_codes[j];
-		}
-	for (size_t i = 0; i < r->n_alarms; i++)
-		if (r->alarms[i].code[0])
-			codes[k++] = r->alarms[i].code;
-	int rc = cli_audit_reads(c, what, codes, k);
+	int rc = cli_audit_reads(c, what, codes, (size_t)n);
 	free(codes);
 	return rc;
 }

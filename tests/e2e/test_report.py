@@ -561,9 +561,12 @@ def test_month_report_through_the_daemon():
     got.pop("made_at")
     again.pop("made_at")
     check(got == again, "a second report differs")
-    reads = h.query("SELECT detail FROM audit WHERE action = 'tip.read' AND detail LIKE "
+    reads = h.query("SELECT detail, reads FROM audit WHERE action = 'tip.read' AND detail LIKE "
                     "'report 2026-03%'")
-    check(len(reads) == 2 and ids[7] in reads[0]["detail"], repr(reads))
+    check(sum(r.get("reads", 1) for r in reads) == 2 and ids[7] in reads[0]["detail"],
+          repr(reads))
+    listed = reads[0]["detail"].split(": ", 1)[1].split(" ", 2)[2].split(", ")
+    check(len(listed) == len(set(listed)), "a tip named twice: %r" % listed)
     # the text form and the usage errors
     plain = h.cli("report", "--month", MONTH).stdout
     check("Tỷ lệ tin báo được nhận trong hạn" in plain and "Phường Thạch Khôi".upper() in plain,

@@ -177,6 +177,11 @@ test_month(void)
 	    r.officers[1].tta.median == 300);
 	CHECK_STR(r.officers[0].name, "Nguyễn Văn An");
 
+	const char **listed;
+	CHECK(report_listed(&r, &listed) == 5);
+	CHECK(strcmp(listed[0], "BBBBBB") == 0 && strcmp(listed[4], "FFFFFF") == 0);
+	free(listed);
+
 	/* the share alone says the same */
 	struct report s;
 	CHECK(report_share(db, &cfg, from, to, now, &s) == 0);
