@@ -4,6 +4,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -537,6 +538,12 @@ report_pdf(const struct rdoc *d, const char *path, char *err, size_t errlen)
 	cairo_surface_finish(s);
 	cairo_status_t st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
+	/* The fonts pango and fontconfig loaded stay cached for the process;
+	 * a PDF is made once in a while by a short-lived command, so give them
+	 * back (a next report loads them again). */
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 	if (st != CAIRO_STATUS_SUCCESS) {
 		snprintf(err, errlen, "%s: %s", path, cairo_status_to_string(st));
 		return -1;
