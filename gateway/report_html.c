@@ -31,7 +31,7 @@ static const char style[] =
     "th{background:#eee}"
     "td.n,th.n{text-align:right;white-space:nowrap;width:1%}"
     "tr.total td{font-weight:bold}"
-    "td.ids{overflow-wrap:anywhere;font-size:.9em}"
+    "td.ids{width:40%;font-size:.9em}td.ids span{white-space:nowrap}"
     "figure{margin:1em 0 1.5em;page-break-inside:avoid}"
     "figcaption{font-size:.92em;margin-bottom:.3em}"
     "svg{width:100%;height:auto;display:block}"
@@ -93,6 +93,23 @@ chart(struct html *h, const struct rdoc_block *k)
 	html_put(h, "</svg></figure>\n");
 }
 
+/* "A, B, C": each item kept on one line (a tracking ID is not broken at
+ * its dash), the lines broken after the commas. */
+static void
+list(struct html *h, const char *s)
+{
+	char item[256];
+	while (*s) {
+		const char *end = strstr(s, ", ");
+		size_t n = end ? (size_t)(end - s) : strlen(s);
+		snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item - 1 ? n : sizeof item - 1), s);
+		html_put(h, "<span>");
+		html_text(h, item, 0);
+		html_put(h, end ? ",</span> " : "</span>");
+		s += n + (end ? 2 : 0);
+	}
+}
+
 static void
 table(struct html *h, const struct rdoc_table *t)
 {
@@ -109,7 +126,10 @@ table(struct html *h, const struct rdoc_table *t)
 			const char *s = t->cell[r * t->cols + c];
 			html_put(h, t->align[c] == 'r' ? "<td class=\"n\">" :
 			    t->align[c] == 'w' ? "<td class=\"ids\">" : "<td>");
-			html_text(h, s ? s : "", 0);
+			if (t->align[c] == 'w')
+				list(h, s ? s : "");
+			else
+				html_text(h, s ? s : "", 0);
 			html_put(h, "</td>");
 		}
 		html_put(h, "</tr>\n");
