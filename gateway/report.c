@@ -10,6 +10,7 @@
 #include "gateway/escalate.h"
 #include "gateway/i18n.h"
 #include "gateway/legalclock.h"
+#include "gateway/roster.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
 
@@ -254,53 +255,57 @@ week_of(const struct report *r, int64_t t)
 	return w;
 }
 
+#define REPORT_GAP_STEPS 100000    /* looks at the roster, at most, over one period */
+
 static int
-cmp_gap(const void *a, const void *b)
+add_gap(struct report *r, size_t *cap, int64_t from, int64_t to)
 {
-	const struct report_gap *x = a, *y = b;
-	return x->from < y->from ? -1 : x->from > y->from;
+	if (r->n_gaps == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 16;
+		struct report_gap *grown = realloc(r->gaps, ncap * sizeof *grown);
+		if (!grown)
+			return -1;
+		r->gaps = grown;
+		*cap = ncap;
+	}
+	r->gaps[r->n_gaps++] = (struct report_gap){ from, to };
+	r->gap_seconds += to - from;
+	return 0;
 }
 
-/* The stretches of [from, until) with no shift at any level. */
+/* The stretches of [from, until) with nobody on duty at any level, by the
+ * roster's one rule (gateway/roster.h): from each moment someone is on
+ * duty to the first end of those duties, from each moment nobody is to the
+ * next start. */
 static int
 find_gaps(struct db *db, struct report *r, int64_t until)
 {
-	struct shift *v;
-	size_t n;
-	if (until <= r->from)
-		return 0;
-	if (db_shift_list(db, -1, &v, &n) < 0)
-		return -1;
-	struct report_gap *spans = calloc(n + 1, sizeof *spans);
-	size_t ns = 0;
-	int rc = -1;
-	if (!spans)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		int64_t a = v[i].always ? r->from : v[i].starts_at;
-		int64_t b = v[i].always ? until : v[i].ends_at;
-		if (b > r->from && a < until)
-			spans[ns++] = (struct report_gap){ a < r->from ? r->from : a, b > until ? until : b };
-	}
-	qsort(spans, ns, sizeof *spans, cmp_gap);
-	r->gaps = calloc(ns + 1, sizeof *r->gaps);
-	if (!r->gaps)
-		goto out;
-	int64_t covered = r->from;
-	for (size_t i = 0; i <= ns; i++) {
-		int64_t a = i < ns ? spans[i].from : until;
-		if (a > covered) {
-			r->gaps[r->n_gaps++] = (struct report_gap){ covered, a };
-			r->gap_seconds += a - covered;
+	size_t cap = 0;
+	int64_t t = r->from;
+	for (int steps = 0; t < until && steps < REPORT_GAP_STEPS; steps++) {
+		struct roster_duty *d;
+		size_t n;
+		if (roster_at(db, 0, t, &d, &n) < 0)
+			return -1;
+		int64_t next = until;
+		for (size_t i = 0; i < n; i++)
+			if (d[i].end > t && d[i].end < next)       /* end 0: always on duty */
+				next = d[i].end;
+		roster_duties_free(d, n);
+		if (n) {
+			t = next;
+			continue;
 		}
-		if (i < ns && spans[i].to > covered)
-			covered = spans[i].to;
+		int64_t start = 0;
+		int found = roster_next_start(db, t, &start);
+		if (found < 0)
+			return -1;
+		next = found && start > t && start < until ? start : until;
+		if (add_gap(r, &cap, t, next) < 0)
+			return db_set_error(db, "out of memory");
+		t = next;
 	}
-	rc = 0;
-out:
-	free(spans);
-	shifts_free(v, n);
-	return rc;
+	return 0;
 }
 
 static void

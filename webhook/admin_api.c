@@ -19,6 +19,7 @@
 #include "gateway/report.h"
 #include "gateway/report_doc.h"
 #include "gateway/report_html.h"
+#include "gateway/roster.h"
 #include "gateway/secretfile.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
@@ -433,14 +434,14 @@ names_free(struct names *nm)
 	nm->n = 0;
 }
 
-/* Who is on duty at `level` now, by name: 0 / -1. */
+/* Who is on duty at `level` now (the roster's one rule), by name: 0 / -1. */
 static int
 on_duty(struct db *db, struct names *nm, int level, int64_t now, const char **out, size_t *n)
 {
 	int64_t ids[ESCALATE_MAX_ON_DUTY];
 	size_t k = 0;
 	*n = 0;
-	if (db_on_duty(db, level, now, ids, ESCALATE_MAX_ON_DUTY, &k) < 0)
+	if (roster_on_duty(db, level, now, ids, ESCALATE_MAX_ON_DUTY, &k) < 0)
 		return -1;
 	for (size_t i = 0; i < k && *n < DESK_NAMES_MAX; i++)
 		out[(*n)++] = name_of(db, nm, ids[i]);

@@ -336,8 +336,9 @@ def expected(h, now):
     e["relay"] = {"questions": asked, "answered": answered, "tips": len(asked_tips)}
     e["alarms"] = [("TB-" + x["code"] if x["code"] else None, x["at"]) for x in alarms]
     # the roster's gaps up to the end of the month
+    check(all(s["kind"] == "once" for s in shifts), "the month's roster is once shifts")
     spans = sorted((max(s["starts_at"], a), min(s["ends_at"], z)) for s in shifts
-                   if not s["always"] and s["ends_at"] > a and s["starts_at"] < z)
+                   if s["ends_at"] > a and s["starts_at"] < z)
     gaps, covered = [], a
     for s0, s1 in spans + [(z, z)]:
         if s0 > covered:

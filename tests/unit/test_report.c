@@ -244,6 +244,42 @@ test_month(void)
 	db_close(db);
 }
 
+/* Roster gaps by the roster's one rule: a weekly day shift Monday to Friday
+ * leaves the nights and the weekend uncovered. */
+static void
+test_gaps_weekly(void)
+{
+	zone();
+	struct config cfg = config();
+	struct db *db = unit_fresh_db("report-weekly", dbpath, sizeof dbpath);
+	if (!db)
+		return;
+	CHECK(db_begin(db) == 0);
+	int64_t a = officer(db, "Nguyễn Văn An", "+84900000001");
+	struct shift w;
+	memset(&w, 0, sizeof w);
+	w.officer_id = a;
+	w.kind = SHIFT_WEEKLY;
+	w.level = 1;
+	w.weekdays = 0x1f;                       /* Monday to Friday */
+	w.time_from = 7 * 60;
+	w.time_to = 19 * 60;
+	CHECK(db_shift_insert(db, &w, 1) > 0);
+	CHECK(db_commit(db) == 0);
+	int64_t from, to;
+	char err[128];
+	CHECK(report_days("2026-03-02", "2026-03-08", &from, &to, err, sizeof err) == 0);
+	struct report r;
+	CHECK(report_compute(db, &cfg, from, to, to + 86400, &r) == 0);
+	CHECK(r.n_gaps == 6);
+	CHECK(r.n_gaps && r.gaps[0].from == at(2, 0, 0) && r.gaps[0].to == at(2, 7, 0));
+	CHECK(r.n_gaps == 6 && r.gaps[1].from == at(2, 19, 0) && r.gaps[1].to == at(3, 7, 0) &&
+	    r.gaps[5].from == at(6, 19, 0) && r.gaps[5].to == to);
+	CHECK(r.gap_seconds == (7 + 4 * 12 + 53) * 3600);
+	report_free(&r);
+	db_close(db);
+}
+
 static void
 test_periods(void)
 {
@@ -391,7 +427,7 @@ main(void)
 {
 	audit_init();
 	static const struct unit_case cases[] = { UNIT(test_periods), UNIT(test_words),
-		UNIT(test_month), UNIT(test_html_escapes), UNIT(test_desk_page) };
+		UNIT(test_month), UNIT(test_gaps_weekly), UNIT(test_html_escapes), UNIT(test_desk_page) };
 	int passed = 0, failed = 0;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		unit_current_failed = 0;
