@@ -239,6 +239,12 @@ static const char *const migrations[] = {
 	"  modem TEXT PRIMARY KEY,"
 	"  file_id TEXT NOT NULL,"
 	"  at INTEGER NOT NULL);",
+	/* 8 -> 9: passing a tip on to the investigation agency is a recorded
+	 * act (the 24-hour legal clock, docs/domain.md §2): when, to whom, and
+	 * the officer who recorded it */
+	"ALTER TABLE tips ADD COLUMN passed_at INTEGER;"
+	"ALTER TABLE tips ADD COLUMN passed_to TEXT;"
+	"ALTER TABLE tips ADD COLUMN passed_by INTEGER REFERENCES officers(id);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 

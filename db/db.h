@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 9
 #define DB_BUSY_TIMEOUT_MS 5000
 
 struct db;
@@ -249,6 +249,11 @@ struct tip {
 	int64_t next_deadline;   /* 0 when none */
 	int64_t deadline_set_at;
 	int waiting;             /* nobody on duty at any level */
+	int64_t notice_at;       /* receipt notice given (0: not yet) */
+	int64_t passed_at;       /* passed on to the investigation agency (0: not yet) */
+	char *passed_to;         /* to whom, as the officer wrote it; NULL until passed */
+	int64_t passed_by;       /* officer who recorded it, 0 if none */
+	char *passed_by_name;
 };
 void tip_clear(struct tip *t);
 void tips_free(struct tip *v, size_t n);
@@ -380,6 +385,10 @@ void holidays_free(struct holiday *v, size_t n);
  * when not yet set: 1 set, 0 was already set. */
 int db_tip_notice_get(struct db *db, int64_t tip_id, int64_t *at);
 int db_tip_notice_set(struct db *db, int64_t tip_id, int64_t at);
+/* Passing the tip on (tips.passed_at, passed_to, passed_by): set only when
+ * not yet set: 1 set, 0 was already set. */
+int db_tip_pass_set(struct db *db, int64_t tip_id, const char *to, int64_t officer_id,
+    int64_t at);
 /* Named counters (table counters, db_metrics.c): add to one, read one (0
  * when never set), set one. 0 / -1. */
 int db_counter_add(struct db *db, const char *name, int64_t delta);

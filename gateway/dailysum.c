@@ -101,21 +101,19 @@ compose(struct db *db, const struct config *cfg, int64_t now, char *text)
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct tipclock clk;
-		int64_t notice_at;
 		char id[32], line[300];
-		if (db_tip_notice_get(db, v[i].id, &notice_at) < 0) {
-			rc = -1;
-			break;
-		}
-		tipclock_of(v[i].created_at, &hol, &clk);
+		tipclock_of(&v[i], &hol, now, &clk);
 		trackid_format(cfg->tracking_prefix, v[i].code, id, sizeof id);
+		/* the clocks that still ask for their act: overdue, or due within
+		 * the day ahead */
 		for (int k = 0; k < 2; k++) {
-			if (k == 0 && clk.pass_on <= now + DAILYSUM_WINDOW)
-				msg_clock_pass_on(id, clk.pass_on, now, line, sizeof line);
-			else if (k == 1 && !notice_at && clk.notice_by <= now + DAILYSUM_WINDOW)
-				msg_clock_notice(id, clk.notice_day, clk.notice_by <= now, line, sizeof line);
-			else
+			const struct tipclock_one *c = k == 0 ? &clk.pass_on : &clk.notice;
+			if (!tipclock_pending(c) || c->due > now + DAILYSUM_WINDOW)
 				continue;
+			if (k == 0)
+				msg_clock_pass_on(id, &clk, line, sizeof line);
+			else
+				msg_clock_notice(id, &clk, line, sizeof line);
 			if (strlen(text) + strlen(line) + strlen(more_line) + 3 < DAILYSUM_TEXT_MAX && append(text, line))
 				lines++;
 			else

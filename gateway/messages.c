@@ -9,6 +9,7 @@
 #include "gateway/config.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
+#include "gateway/tipclock.h"
 
 static void
 excerpt(const char *text, char *out, size_t outsz)
@@ -278,15 +279,15 @@ msg_daily_head(int64_t now, size_t open, size_t waiting, size_t unacked, char *o
 }
 
 void
-msg_clock_pass_on(const char *id, int64_t deadline, int64_t now, char *out, size_t outsz)
+msg_clock_pass_on(const char *id, const struct tipclock *clk, char *out, size_t outsz)
 {
 	char at[16], left[32];
-	timeutil_format_hm_dm(deadline, at, sizeof at);
-	if (deadline <= now) {
+	timeutil_format_hm_dm(clk->pass_on.due, at, sizeof at);
+	if (clk->pass_on.state != TIPCLOCK_RUNNING) {
 		snprintf(out, outsz, "%s: đã quá hạn 24 giờ chuyển Cơ quan điều tra (%s).", id, at);
 		return;
 	}
-	int64_t s = deadline - now;
+	int64_t s = clk->pass_on.due - clk->now;
 	if (s >= 3600)
 		snprintf(left, sizeof left, "%lld giờ", (long long)(s / 3600));
 	else
@@ -295,12 +296,11 @@ msg_clock_pass_on(const char *id, int64_t deadline, int64_t now, char *out, size
 }
 
 void
-msg_clock_notice(const char *id, int64_t day, int overdue, char *out, size_t outsz)
+msg_clock_notice(const char *id, const struct tipclock *clk, char *out, size_t outsz)
 {
 	char dm[16];
-	timeutil_format_dmy(day, dm, sizeof dm);
-	dm[5] = '\0';                             /* dd/mm */
-	if (overdue)
+	snprintf(dm, sizeof dm, "%02d/%02d", clk->notice.day.d, clk->notice.day.m);
+	if (clk->notice.state != TIPCLOCK_RUNNING)
 		snprintf(out, outsz, "%s: đã quá hạn gửi thông báo kết quả tiếp nhận cho VKS và người "
 		    "báo (%s).", id, dm);
 	else

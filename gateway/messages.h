@@ -76,12 +76,15 @@ void msg_test(const struct config *cfg, const char *channel, int64_t at, char *o
 const char *msg_channel_name(const char *channel);   /* "SMS", "Zalo OA", "Zalo" */
 
 /* The daily duty summary to the shift leader (dailysum.c): a head line,
- * then one line per legal deadline (domain.md §10.2, 24 h and 3-day notice
- * clocks), each at most outsz bytes. */
+ * then one line per legal clock still asking for its act (domain.md §10.2,
+ * the 24 h pass-on and the 3-day notice), each at most outsz bytes. The
+ * clock is printed as tipclock_of() left it (running or overdue); in these
+ * texts a deadline is "14:05 13/03", a day "17/03". */
+struct tipclock;
 void msg_daily_head(int64_t now, size_t open, size_t waiting, size_t unacked, char *out,
     size_t outsz);
-void msg_clock_pass_on(const char *id, int64_t deadline, int64_t now, char *out, size_t outsz);
-void msg_clock_notice(const char *id, int64_t day, int overdue, char *out, size_t outsz);
+void msg_clock_pass_on(const char *id, const struct tipclock *clk, char *out, size_t outsz);
+void msg_clock_notice(const char *id, const struct tipclock *clk, char *out, size_t outsz);
 void msg_daily_none(char *out, size_t outsz);
 void msg_daily_more(size_t more, char *out, size_t outsz);
 

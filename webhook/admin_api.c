@@ -194,22 +194,15 @@ list_tips(const struct config *cfg, struct db *db, const struct reader *who, int
 		audit_failed(db, out);
 	} else {
 		json_t *arr = json_array();
+		int64_t now = timeutil_now();
 		for (size_t i = 0; i < n; i++) {
-			int64_t notice_at = 0;
 			struct tipclock clk;
-			if (db_tip_notice_get(db, v[i].id, &notice_at) < 0) {
-				json_decref(arr);
-				arr = NULL;
-				db_failed(db, out);
-				break;
-			}
-			tipclock_of(v[i].created_at, &hol, &clk);
+			tipclock_of(&v[i], &hol, now, &clk);
 			json_t *o = view_tip_json(cfg, &v[i]);
-			json_object_set_new(o, "legal", view_legal_json(&clk, notice_at));
+			json_object_set_new(o, "legal", view_legal_json(&clk));
 			json_array_append_new(arr, o);
 		}
-		if (arr)
-			respond_json(out, 200, arr);
+		respond_json(out, 200, arr);
 	}
 	tipclock_holidays_free(&hol);
 	tips_free(v, n);
@@ -243,17 +236,14 @@ show_tip(const struct config *cfg, struct db *db, const struct reader *who, cons
 	struct attachment *at = NULL;
 	size_t nm = 0, ne = 0, na = 0;
 	struct tipclock_holidays hol = { 0 };
-	int64_t notice_at = 0;
 	if (db_tip_messages(db, t.id, &m, &nm) < 0 || db_escalations(db, t.id, &e, &ne) < 0 ||
-	    db_tip_attachments(db, t.id, &at, &na) < 0 || tipclock_holidays_load(db, &hol) < 0 ||
-	    db_tip_notice_get(db, t.id, &notice_at) < 0) {
+	    db_tip_attachments(db, t.id, &at, &na) < 0 || tipclock_holidays_load(db, &hol) < 0) {
 		db_failed(db, out);
 	} else {
 		struct tipclock clk;
-		tipclock_of(t.created_at, &hol, &clk);
+		tipclock_of(&t, &hol, timeutil_now(), &clk);
 		struct view_tip_detail d = { .messages = m, .n_messages = nm, .escalations = e,
-		    .n_escalations = ne, .attachments = at, .n_attachments = na, .clock = &clk,
-		    .notice_at = notice_at };
+		    .n_escalations = ne, .attachments = at, .n_attachments = na, .clock = &clk };
 		json_t *o = view_tip_detail_json(cfg, &t, &d);
 		respond_json(out, 200, o);
 	}
@@ -403,17 +393,12 @@ desk(const struct config *cfg, struct db *db, const struct reader *who,
 	} else if (audit_reads(cfg, db, who, "GET / (duty-desk page)", v, shown) < 0) {
 		audit_failed(db, out);
 	} else {
-		size_t i;
-		for (i = 0; i < shown; i++) {
+		for (size_t i = 0; i < shown; i++) {
 			rows[i].t = &v[i];
-			tipclock_of(v[i].created_at, &hol, &rows[i].clk);
-			if (db_tip_notice_get(db, v[i].id, &rows[i].notice_at) < 0)
-				break;
+			tipclock_of(&v[i], &hol, now, &rows[i].clk);
 		}
-		char *page = i == shown ? desk_page_render(cfg, rows, shown, n - shown, now) : NULL;
-		if (i != shown) {
-			db_failed(db, out);
-		} else if (!page) {
+		char *page = desk_page_render(cfg, rows, shown, n - shown, now);
+		if (!page) {
 			respond_error(out, 500, "the page could not be made (out of memory or too large)");
 		} else {
 			out->status = 200;

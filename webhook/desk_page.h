@@ -25,8 +25,7 @@ struct tip;
 
 struct desk_row {
 	const struct tip *t;
-	struct tipclock clk;
-	int64_t notice_at;                /* receipt notice sent (0: not yet) */
+	struct tipclock clk;              /* tipclock_of(t): the page prints it as it is */
 };
 
 /* The page for rows (open tips, oldest first); `more` open tips were left
