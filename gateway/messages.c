@@ -65,6 +65,12 @@ msg_status_acknowledged(const char *id, char *out)
 }
 
 void
+msg_status_passed(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Tin báo %s: đã chuyển cơ quan có thẩm quyền giải quyết.", id);
+}
+
+void
 msg_status_closed(const char *id, char *out)
 {
 	snprintf(out, MSG_MAX, "Tin báo %s: đã xử lý xong. Cảm ơn bạn.", id);

@@ -23,6 +23,7 @@ void msg_receipt(const struct config *cfg, const char *id, const char *code, cha
 void msg_followup_stored(const char *id, char *out);
 void msg_status_waiting(const char *id, char *out);
 void msg_status_acknowledged(const char *id, char *out);
+void msg_status_passed(const char *id, char *out);   /* passed on, not closed */
 void msg_status_closed(const char *id, char *out);
 void msg_status_not_found(const char *what, char *out);
 void msg_ack_notice(const struct config *cfg, const char *id, char *out);

@@ -127,9 +127,10 @@ int cli_sender(struct cli *c, int argc, char **argv);
 int cli_audit(struct cli *c, int argc, char **argv);
 int cli_audit_read(struct cli *c, int64_t tip_id, const char *detail);
 int cli_audit_reads(struct cli *c, const char *what, const char *const *codes, size_t n);
-/* cli_legal.c: `due`, `notice`, `holiday`, `book`. */
+/* cli_legal.c: `due`, `notice`, `pass`, `holiday`, `book`. */
 int cli_due(struct cli *c, int argc, char **argv);
 int cli_notice(struct cli *c, int argc, char **argv);
+int cli_pass(struct cli *c, int argc, char **argv);
 int cli_holiday(struct cli *c, int argc, char **argv);
 int cli_book(struct cli *c, int argc, char **argv);
 int cli_retention(struct cli *c, int argc, char **argv);     /* cli_retention.c */

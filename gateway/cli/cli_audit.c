@@ -155,6 +155,7 @@ static const struct {
 	{ "tip.escalate", N_("escalated") },
 	{ "tip.nobody_on_duty", N_("nobody on duty") },
 	{ "tip.notice", N_("receipt notice") },
+	{ "tip.pass", N_("passed on") },
 	{ "tip.transfer", N_("handed over") },
 	{ "relay.out", N_("question to tipster") },
 	{ "relay.in", N_("tipster answered") },

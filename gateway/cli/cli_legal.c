@@ -26,6 +26,8 @@
 #define DUE_DEFAULT_WITHIN (24 * 3600)
 #define BOOK_SUMMARY_CHARS 60
 #define HOLIDAY_NAME_MAX 200
+#define PASS_TO_MAX 200           /* bytes naming whom a tip was passed on to */
+#define PASS_AT_SLACK 300         /* --at may be this far ahead of the clock (seconds) */
 
 static const char due_usage[] =
     N_("usage: tinbao due [--json] [--within DURATION] [--at \"YYYY-MM-DD HH:MM\"]\n"
@@ -34,11 +36,12 @@ static const char due_usage[] =
     "due lists the legal deadlines of open tips that fall within DURATION from\n"
     "now (default 24h; \"90m\", \"2d\"...) or are already overdue, soonest first:\n"
     "  pass on   24 hours after receipt: the tip goes on to the investigation\n"
-    "            agency (ends when the tip is closed);\n"
+    "            agency; ends with `tinbao pass` (acknowledging is not passing on);\n"
     "  notice    the written receipt notice to the procuracy and the reporter,\n"
     "            by the end of the 3rd working day after the day of receipt\n"
     "            (Mon-Fri minus `tinbao holiday` days); ends with `tinbao notice`.\n"
-    "The 20-day settling clock is shown as information (--json: settle_by).\n"
+    "Closing a tip ends its clocks that were not done.\n"
+    "The 20-day settling clock is shown as information (tinbao tip show).\n"
     "--at looks at the list as it will be (or was) at another local time.\n"
     "notice records that the receipt notice was given, by the officer named\n"
     "(--officer is required; the audit trail records the desk's login too).\n");
@@ -301,6 +304,119 @@ cli_notice(struct cli *c, int argc, char **argv)
 		cli_clean(o.name, name, sizeof name);
 		printf(_("%s: receipt notice recorded at %s by %s\n"), id, when, name);
 	}
+	officer_clear(&o);
+	tip_clear(&t);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- pass */
+
+static const char pass_usage[] =
+    N_("usage: tinbao pass ID --to AGENCY --officer PHONE [--at \"YYYY-MM-DD HH:MM\"]\n"
+    "\n"
+    "Records that the tip was passed on (to the investigation agency, UBND, 114 ...):\n"
+    "to whom, when (--at, default now) and the officer who did it. This is what\n"
+    "stops the 24-hour pass-on clock; acknowledging a tip does not. The receipt\n"
+    "book's \"Chuyển cho, lúc\" column, tip show, the admin API and the desk page\n"
+    "show it. Recorded once; the record is an audit event (with the desk's login).\n");
+
+int
+cli_pass(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' }, { "officer", required_argument, NULL, 'o' },
+		{ "at", required_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
+	};
+	const char *phone = NULL, *to = NULL;
+	int64_t now = timeutil_now(), at = now;
+	int ch;
+	if (cli_wants_help(argc, argv)) {
+		fputs(_(pass_usage), stdout);
+		return CLI_OK;
+	}
+	optind = 0;
+	while ((ch = cli_getopt(argc, argv, opts, "pass")) != -1) {
+		if (ch == 'o') {
+			phone = optarg;
+		} else if (ch == 't') {
+			to = optarg;
+		} else if (ch == 'a') {
+			if (parse_at("pass", optarg, &at) < 0)
+				return CLI_USAGE;
+		} else {
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc - 1 || !phone || !to)
+		return cli_error(CLI_USAGE, "pass", _("usage: tinbao pass ID --to AGENCY --officer PHONE "
+		    "[--at \"YYYY-MM-DD HH:MM\"]"));
+	if (!text_valid(to, PASS_TO_MAX, 0))
+		return cli_error(CLI_USAGE, "pass", _("--to must be 1-%d bytes of text on one line "
+		    "(the agency, e.g. \"Cơ quan CSĐT Công an TP\")"), PASS_TO_MAX);
+	if (at > now + PASS_AT_SLACK)
+		return cli_error(CLI_USAGE, "pass", _("--at is in the future: record a pass-on once it "
+		    "has happened"));
+	char code[TRACKID_CODE_LEN + 1], norm[PHONE_MAX], id[LEGAL_ID_MAX];
+	const char *arg = argv[optind];
+	if (trackid_parse(c->cfg->tracking_prefix, arg, strlen(arg), code, NULL) < 0)
+		return cli_error(CLI_USAGE, "pass", _("\"%s\" is not a tracking ID"), arg);
+	if (cli_phone("pass", phone, norm) < 0)
+		return CLI_USAGE;
+	if (cli_open(c, 0, "pass") < 0)
+		return CLI_FAIL;
+	trackid_format(c->cfg->tracking_prefix, code, id, sizeof id);
+	struct officer o;
+	struct tip t;
+	int fo = db_officer_by_phone(c->db, norm, &o);
+	if (fo <= 0)
+		return fo < 0 ? cli_error(CLI_FAIL, "pass", "%s", db_errmsg(c->db)) :
+		    cli_error(CLI_FAIL, "pass", _("no officer with phone %s"), norm);
+	int ft = db_tip_by_code(c->db, code, &t);
+	if (ft <= 0) {
+		officer_clear(&o);
+		return ft < 0 ? cli_error(CLI_FAIL, "pass", "%s", db_errmsg(c->db)) :
+		    cli_error(CLI_FAIL, "pass", _("no tip %s"), id);
+	}
+	int rc = CLI_OK;
+	char when[40], detail[PASS_TO_MAX + 80], name[CLI_NAME_MAX * 4], agency[PASS_TO_MAX * 4];
+	if (at < t.created_at) {
+		timeutil_format_local(t.created_at, when, sizeof when);
+		rc = cli_error(CLI_USAGE, "pass", _("--at is before %s was received (%s)"), id, when);
+		goto out;
+	}
+	timeutil_format_local(at, when, sizeof when);
+	snprintf(detail, sizeof detail, "passed on to %s at %s", to, when);
+	int set = -1;
+	if (db_begin(c->db) == 0) {
+		char who[128];
+		audit_unix_user(who, sizeof who);
+		set = db_tip_pass_set(c->db, t.id, to, o.id, at);
+		if (set == 1 && db_audit_for(c->db, now, who, o.name, "tip.pass", t.id, detail) < 0)
+			set = -1;
+		if (set >= 0 && db_commit(c->db) < 0)
+			set = -1;
+		if (set < 0)
+			db_rollback(c->db);
+	}
+	if (set < 0) {
+		rc = cli_error(CLI_FAIL, "pass", "%s", db_errmsg(c->db));
+	} else if (set == 0) {
+		timeutil_format_local(t.passed_at, when, sizeof when);
+		cli_clean(t.passed_to ? t.passed_to : "?", agency, sizeof agency);
+		cli_clean(t.passed_by_name ? t.passed_by_name : "?", name, sizeof name);
+		printf(_("%s: already recorded as passed on at %s to %s (by %s)\n"), id, when, agency,
+		    name);
+	} else {
+		char due[40];
+		cli_clean(to, agency, sizeof agency);
+		cli_clean(o.name, name, sizeof name);
+		printf(_("%s: passed on to %s at %s, recorded for %s"), id, agency, when, name);
+		timeutil_format_local(t.created_at + LEGALCLOCK_PASS_ON_S, due, sizeof due);
+		if (at >= t.created_at + LEGALCLOCK_PASS_ON_S)
+			printf(_(" (after the 24-hour deadline, %s)"), due);
+		putchar('\n');
+	}
+out:
 	officer_clear(&o);
 	tip_clear(&t);
 	return rc;

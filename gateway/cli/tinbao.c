@@ -60,6 +60,8 @@ static const char *const help_chunks[] = {
 	    "  due [--json] [--within DURATION] [--at \"YYYY-MM-DD HH:MM\"]\n"
 	    "                                legal deadlines coming due (24 h, 3 working days)\n"
 	    "  notice ID --officer PHONE     the receipt notice was given\n"
+	    "  pass ID --to AGENCY --officer PHONE [--at \"YYYY-MM-DD HH:MM\"]\n"
+	    "                                the tip was passed on (stops the 24 h clock)\n"
 	    "  holiday add YYYY-MM-DD NAME | holiday list [--json] | holiday remove YYYY-MM-DD\n"
 	    "  book --from YYYY-MM-DD --to YYYY-MM-DD [--csv]    the receipt book\n"
 	    "  audit verify [--json] [--anchor ID:HASH] | audit list [--tip ID] [--json]\n"
@@ -179,7 +181,8 @@ main(int argc, char **argv)
 		{ "modem", cli_modem },
 		{ "roster", cli_roster }, { "tips", cli_tips }, { "tip", cli_tip },
 		{ "ack", cli_ack }, { "close", cli_close }, { "audit", cli_audit },
-		{ "due", cli_due }, { "notice", cli_notice }, { "holiday", cli_holiday },
+		{ "due", cli_due }, { "notice", cli_notice }, { "pass", cli_pass },
+		{ "holiday", cli_holiday },
 		{ "book", cli_book },
 		{ "sender", cli_sender },
 		{ "retention", cli_retention },
