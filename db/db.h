@@ -405,6 +405,8 @@ enum db_metric {
 	DB_METRIC_OUTBOX_FAILED,   /* outbox rows given up, by channel */
 	DB_METRIC_SEND_ERRORS,     /* failed send attempts, by channel */
 	DB_METRIC_INBOUND_TODO,    /* admitted, not yet routed */
+	DB_METRIC_TIPS_OPEN,       /* tips not closed */
+	DB_METRIC_TIPS_UNSTAFFED,  /* new tips waiting for anybody on duty */
 	DB_METRIC_COUNT
 };
 struct db_count {
@@ -412,6 +414,14 @@ struct db_count {
 	int64_t n;
 };
 int db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max, size_t *n);
+/* Acknowledgement times (acked_at - created_at, seconds) of the tips
+ * acknowledged: counts[i] of those at most le[i] (n bounds, ascending),
+ * their number and sum. */
+int db_ack_histogram(struct db *db, const int64_t *le, size_t n, int64_t *counts,
+    int64_t *count, int64_t *sum);
+/* Messages waiting to be sent (queued or being sent): how many, when the
+ * oldest was queued (0: none) and on which channel (16 bytes). */
+int db_outbox_waiting(struct db *db, int64_t *n, int64_t *oldest, char channel[16]);
 
 /* ------------------------------------------------------------ attachments */
 

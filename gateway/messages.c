@@ -315,6 +315,29 @@ msg_clock_notice(const char *id, const struct tipclock *clk, char *out, size_t o
 }
 
 void
+msg_modem_down(const struct config *cfg, const char *name, int64_t since, const char *why,
+    char *out)
+{
+	char at[32];
+	timeutil_format_hm_dm(since, at, sizeof at);
+	snprintf(out, MSG_MAX, "CẢNH BÁO: modem SMS %s của Công an %s mất kết nối từ %s (%s). "
+	    "Tin báo qua SMS không đến và tin nhắn SMS không gửi được cho đến khi modem hoạt động "
+	    "lại; Zalo vẫn hoạt động. Đề nghị kiểm tra modem, dây cáp và SIM.", name, cfg->ward, at,
+	    why);
+}
+
+void
+msg_modem_back(const struct config *cfg, const char *name, int64_t since, int64_t now,
+    char *out)
+{
+	char at[32];
+	int64_t min = (now - since + 59) / 60;
+	timeutil_format_hm_dm(now, at, sizeof at);
+	snprintf(out, MSG_MAX, "Modem SMS %s của Công an %s đã hoạt động lại lúc %s (mất kết nối "
+	    "%lld phút). Các tin SMS chờ đang được gửi đi.", name, cfg->ward, at, (long long)min);
+}
+
+void
 msg_daily_none(char *out, size_t outsz)
 {
 	snprintf(out, outsz, "Không có hạn luật định nào trong 24 giờ tới.");

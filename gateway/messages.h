@@ -87,6 +87,14 @@ void msg_daily_head(int64_t now, size_t open, size_t waiting, size_t unacked, ch
 void msg_clock_pass_on(const char *id, const struct tipclock *clk, char *out, size_t outsz);
 void msg_clock_notice(const char *id, const struct tipclock *clk, char *out, size_t outsz);
 void msg_daily_none(char *out, size_t outsz);
+
+/* The modem alarm to the shift leaders (gateway/modemalarm.c), by Zalo:
+ * modem `name` down since `since` (why: the fault in words), and back at
+ * `now` after an outage that began at `since`. */
+void msg_modem_down(const struct config *cfg, const char *name, int64_t since,
+    const char *why, char *out);
+void msg_modem_back(const struct config *cfg, const char *name, int64_t since, int64_t now,
+    char *out);
 void msg_daily_more(size_t more, char *out, size_t outsz);
 
 #endif

@@ -28,10 +28,12 @@
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
+#include "gateway/modemalarm.h"
 #include "gateway/router.h"
 #include "gateway/timeutil.h"
 #include "gateway/view.h"
 #include "gateway/writer.h"
+#include "gateway/version.h"
 #include "modem/modem.h"
 #include "webhook/admin_api.h"
 #include "webhook/http.h"
@@ -39,7 +41,6 @@
 #include "webhook/zalo_out.h"
 
 #define TAG "tinbaod"
-#define TINBAO_VERSION "0.1.0"
 #define DEFAULT_CONFIG "/etc/tinbao/tinbao.conf"
 #define STATUS_EVERY_S 300
 
@@ -54,6 +55,7 @@ struct daemon {
 	struct http *http;
 	struct zalo_out *zalo_out;
 	struct adminsock *admin;
+	struct modemalarm *alarm;    /* main thread only */
 	pthread_mutex_t lock;        /* guards router and modems for the hooks */
 };
 
@@ -131,36 +133,60 @@ admin_answer(void *arg, const char *request)
 	return out;
 }
 
-/* What /healthz and /metrics report on: the parts' published health. */
+/* What /healthz, /metrics and the modem alarm look at: the parts'
+ * published health. */
 static void
 snapshot(struct daemon *d, struct health_snapshot *s)
 {
 	memset(s, 0, sizeof *s);
+	s->now = (int64_t)time(NULL);
 	pthread_mutex_lock(&d->lock);
 	s->n_modems = d->n_modems;
 	for (size_t i = 0; i < d->n_modems; i++) {
 		s->modem_name[i] = d->cfg->modems[i].name;
+		s->modem_down_alarm[i] = d->cfg->modems[i].down_alarm;
 		modem_health(d->modems[i], &s->modem[i]);
 	}
 	zalo_out_health(d->zalo_out, &s->zalo);
 	pthread_mutex_unlock(&d->lock);
 }
 
+/* The snapshot gateway/health.c judges: the parts, whether the database
+ * takes a write now, and the messages waiting to be sent. */
+static void
+judged_snapshot(struct daemon *d, struct health_snapshot *s)
+{
+	char err[256];
+	snapshot(d, s);
+	s->db_writable = db_writable(d->cfg->database, s->db_error, sizeof s->db_error);
+	if (s->db_writable && writer_failing(d->writer)) {
+		/* the lock was free, but the last commit failed (disk full, read-only) */
+		s->db_writable = 0;
+		snprintf(s->db_error, sizeof s->db_error,
+		    "the last admission could not be committed");
+	}
+	struct db *db = db_open(d->cfg->database, 1, err, sizeof err);
+	if (db && db_outbox_waiting(db, &s->outbox_waiting, &s->outbox_oldest,
+	    s->outbox_oldest_channel) == 0)
+		s->outbox_known = 1;
+	db_close(db);
+}
+
 /* GET /healthz: the database must take a write; the rest is reported. */
 static int
 health(void *arg, char *json, size_t jsonsz)
 {
-	struct daemon *d = arg;
 	struct health_snapshot s;
-	snapshot(d, &s);
-	s.db_writable = db_writable(d->cfg->database, s.db_error, sizeof s.db_error);
-	if (s.db_writable && writer_failing(d->writer)) {
-		/* the lock was free, but the last commit failed (disk full, read-only) */
-		s.db_writable = 0;
-		snprintf(s.db_error, sizeof s.db_error,
-		    "the last admission could not be committed");
-	}
+	judged_snapshot(arg, &s);
 	return health_json(&s, json, jsonsz);
+}
+
+/* The status line of the duty-desk page: the same judgement. */
+static void
+desk_status(void *arg, struct health_snapshot *snap, struct health_status *st)
+{
+	judged_snapshot(arg, snap);
+	health_status(snap, st);
 }
 
 /* GET /metrics: the process counters, the database's counts, the modems. */
@@ -216,7 +242,8 @@ start_workers(struct daemon *d)
 			log_error(TAG, "zalo: %s", err);
 			return -1;
 		}
-		d->http = http_start(d->cfg, d->zalo, health, metrics, d, err, sizeof err);
+		d->http = http_start(d->cfg, d->zalo, health, metrics, desk_status, d, err,
+		    sizeof err);
 		if (!d->http) {
 			log_error(TAG, "http: %s", err);
 			return -1;
@@ -351,7 +378,7 @@ run(struct daemon *d, const char *path, int check_only)
 			return 1;
 		}
 		identity_close(id);
-		struct admin_api *admin = admin_api_new(d->cfg, err, sizeof err);   /* the token */
+		struct admin_api *admin = admin_api_new(d->cfg, NULL, NULL, err, sizeof err);   /* the token */
 		if (!admin) {
 			fprintf(stderr, "tinbaod: %s\n", err);
 			return 1;
@@ -392,6 +419,11 @@ run(struct daemon *d, const char *path, int check_only)
 		log_warn(TAG, "after a crash: %d SMS queued again, %d closed as outcome unknown "
 		    "(the modem had them)", requeued, unknown);
 	db_close(db);
+	d->alarm = modemalarm_open(d->cfg->database, err, sizeof err);
+	if (!d->alarm) {
+		log_error(TAG, "database %s", err);
+		return 1;
+	}
 	d->writer = writer_start(d->cfg->database, on_admitted, d, err, sizeof err);
 	if (!d->writer) {
 		log_error(TAG, "%s", err);
@@ -400,6 +432,7 @@ run(struct daemon *d, const char *path, int check_only)
 	if (start_workers(d) < 0) {
 		stop_workers(d);
 		writer_stop(d->writer);
+		modemalarm_close(d->alarm);
 		return 1;
 	}
 	if (d->cfg->admin_socket[0]) {
@@ -450,6 +483,10 @@ run(struct daemon *d, const char *path, int check_only)
 		was_stale = stale;
 		if (watchdog && !stale)
 			sd_notify(0, "WATCHDOG=1");
+		struct health_snapshot hs;
+		snapshot(d, &hs);
+		if (modemalarm_check(d->alarm, d->cfg, &hs) > 0)
+			wake_senders(d);
 		if (time(NULL) - last_status >= STATUS_EVERY_S) {
 			log_status(d);
 			last_status = time(NULL);
@@ -461,6 +498,7 @@ run(struct daemon *d, const char *path, int check_only)
 	d->admin = NULL;
 	stop_workers(d);
 	writer_stop(d->writer);
+	modemalarm_close(d->alarm);
 	log_notice(TAG, "stopped");
 	return 0;
 }

@@ -32,6 +32,18 @@ modem_set_error(struct modem *m, const char *fmt, ...)
 }
 
 void
+modem_set_fault(struct modem *m, enum modem_fault fault, const char *fmt, ...)
+{
+	va_list ap;
+	pthread_mutex_lock(&m->lock);
+	va_start(ap, fmt);
+	vsnprintf(m->health.last_error, sizeof m->health.last_error, fmt, ap);
+	va_end(ap);
+	m->health.fault = fault;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void
 modem_count(struct modem *m, uint64_t *field)
 {
 	pthread_mutex_lock(&m->lock);
@@ -47,12 +59,17 @@ modem_set_connected(struct modem *m, int up)
 	m->aborted_gone = 0;
 	if (up) {
 		m->health.last_error[0] = '\0';
+		m->health.fault = MODEM_FAULT_NONE;
 		m->health.down_since = 0;
 		m->health.connected_since = (int64_t)time(NULL);
 		if (m->connects > 1)
 			m->health.reconnects++;
 	} else {
 		m->health.connected_since = 0;
+		/* what was read while connected says nothing about now */
+		m->health.signal_percent = -1;
+		m->health.signal_dbm = 0;
+		m->health.network[0] = '\0';
 		if (!m->health.down_since)
 			m->health.down_since = (int64_t)time(NULL);
 	}
@@ -132,7 +149,7 @@ run(struct modem *m)
 		if (!m->connected && now >= m->next_connect)
 			modem_conn_open(m);
 		if (m->connected && modem_conn_gone(m))
-			modem_conn_drop(m, "the device is gone (unplugged?)");
+			modem_conn_drop(m, MODEM_FAULT_DEVICE_MISSING, "device missing (unplugged?)");
 		if (m->incoming || now - m->last_poll >= m->mc->poll) {
 			m->last_poll = now;
 			modem_inbox_expire(m, now);      /* also while the modem is away */
@@ -143,7 +160,7 @@ run(struct modem *m)
 			modem_conn_status(m, now - m->last_status_log >= MODEM_STATUS_LOG_EVERY);
 		int more = m->connected ? modem_send_due(m) : 0;
 		if (m->connected && GSM_ReadDevice(m->s, FALSE) < 0)
-			modem_conn_drop(m, "the device closed");
+			modem_conn_drop(m, MODEM_FAULT_NO_ANSWER, "the device closed");
 		if (!more && !m->incoming)
 			wait_tick(m, MODEM_TICK_MS);
 	}
@@ -221,6 +238,9 @@ modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer
 	snprintf(m->tag, sizeof m->tag, "modem %s", mc->name);
 	m->ref = (unsigned char)(time(NULL) ^ getpid());
 	m->health.signal_percent = -1;
+	m->health.down_since = (int64_t)time(NULL);     /* down until it connects */
+	m->health.fault = MODEM_FAULT_NO_ANSWER;
+	snprintf(m->health.last_error, sizeof m->health.last_error, "not connected yet");
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
 	pthread_cond_init(&m->watch_cond, NULL);

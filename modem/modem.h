@@ -35,12 +35,24 @@ struct modem;
 struct db;
 struct admission;
 
+/* Why a modem is down, for people (gateway/health.c words it per medium). */
+enum modem_fault {
+	MODEM_FAULT_NONE,
+	MODEM_FAULT_DEVICE_MISSING,   /* the device node is gone (unplugged) */
+	MODEM_FAULT_PERMISSION,       /* it exists, the service user may not open it */
+	MODEM_FAULT_BUSY,             /* another program holds it (ModemManager?) */
+	MODEM_FAULT_NO_ANSWER,        /* opened, but the modem does not answer */
+	MODEM_FAULT_SIM,              /* the SIM is missing or waits for a PIN */
+	MODEM_FAULT_OTHER,
+};
+
 struct modem_health {
 	int connected;
-	int signal_percent;           /* -1 when unknown */
+	int signal_percent;           /* -1 when unknown, and always while down */
 	int signal_dbm;
-	char network[64];             /* "code name (home|roaming|...)" or "" */
-	char last_error[128];         /* "" after a good (re)connect */
+	char network[64];             /* "code name (home|roaming|...)"; "" unknown or down */
+	char last_error[128];         /* what happened, in words; "" after a good (re)connect */
+	enum modem_fault fault;       /* while down: why; MODEM_FAULT_NONE while connected */
 	int64_t last_poll;            /* unix seconds of the last inbox poll */
 	int64_t down_since;           /* unix seconds the modem went down; 0 while connected */
 	int64_t next_connect;         /* the next connection attempt; 0 while connected */

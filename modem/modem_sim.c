@@ -59,7 +59,7 @@ not_ready(struct modem *m, const char *sim, int level, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	modem_set_sim(m, sim);
-	modem_set_error(m, "%s", msg);
+	modem_set_fault(m, MODEM_FAULT_SIM, "%s", msg);     /* a modem down: SIM not ready */
 	if (strcmp(m->sim_said, msg) != 0) {
 		if (level == LOG_ERR)
 			log_error(m->tag, "%s", msg);

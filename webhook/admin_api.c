@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "gateway/audit.h"
 #include "gateway/config.h"
+#include "gateway/health.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/messages.h"
@@ -34,6 +35,8 @@
 
 struct admin_api {
 	const struct config *cfg;
+	admin_status_fn status;
+	void *status_arg;
 	int enabled;
 	char token_hash[65];               /* SHA-256 of the token: compared, never the token */
 };
@@ -57,7 +60,8 @@ sha256_hex(const char *s, size_t len, char out[65])
 }
 
 struct admin_api *
-admin_api_new(const struct config *cfg, char *err, size_t errlen)
+admin_api_new(const struct config *cfg, admin_status_fn status, void *status_arg, char *err,
+    size_t errlen)
 {
 	struct admin_api *a = calloc(1, sizeof *a);
 	if (!a) {
@@ -65,6 +69,8 @@ admin_api_new(const struct config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	a->cfg = cfg;
+	a->status = status;
+	a->status_arg = status_arg;
 	const char *path = cfg->http_admin_token_file;
 	if (!path || !*path)
 		return a;                   /* disabled: 404 everywhere */
@@ -370,11 +376,16 @@ list_shifts(struct db *db, struct admin_response *out)
 	respond_json(out, 200, arr);
 }
 
-/* GET /: the open tips as the duty-desk page. */
+/* GET /: the open tips as the duty-desk page, under the gateway's status. */
 static void
-desk(const struct config *cfg, struct db *db, const struct reader *who,
+desk(const struct admin_api *a, struct db *db, const struct reader *who,
     struct admin_response *out)
 {
+	const struct config *cfg = a->cfg;
+	struct health_snapshot snap;
+	struct health_status st;
+	if (a->status)
+		a->status(a->status_arg, &snap, &st);
 	struct tip *v;
 	size_t n;
 	struct tipclock_holidays hol = { 0 };
@@ -397,7 +408,8 @@ desk(const struct config *cfg, struct db *db, const struct reader *who,
 			rows[i].t = &v[i];
 			tipclock_of(&v[i], &hol, now, &rows[i].clk);
 		}
-		char *page = desk_page_render(cfg, rows, shown, n - shown, now);
+		char *page = desk_page_render(cfg, a->status ? &st : NULL, rows, shown, n - shown,
+		    now);
 		if (!page) {
 			respond_error(out, 500, "the page could not be made (out of memory or too large)");
 		} else {
@@ -471,7 +483,7 @@ admin_api_handle(struct admin_api *a, const struct admin_request *rq,
 		.name = page && admin_req_basic_user(rq->authorization, name, sizeof name) ? name :
 		    NULL };
 	if (page)
-		desk(a->cfg, db, &who, out);
+		desk(a, db, &who, out);
 	else if (p == ADMIN_PATH_TIPS)
 		list_tips(a->cfg, db, &who, open_only, out);
 	else if (p == ADMIN_PATH_TIP)

@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "gateway/category.h"
 #include "gateway/config.h"
+#include "gateway/health.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
 #include "gateway/trackid.h"
@@ -126,7 +127,11 @@ static const char style[] =
     ".warn{background:#ffe08a;font-weight:bold}"
     ".urgent{color:#b00020;font-weight:bold}"
     ".ok{color:#1b5e20}"
-    "footer{margin-top:1em;color:#555;font-size:.9em}";
+    "footer{margin-top:1em;color:#555;font-size:.9em}"
+    "p.health{padding:.4em .6em;font-weight:bold}"
+    "p.health.ok{background:#e8f5e9;color:#1b5e20}"
+    "p.health.degraded{background:#ffe08a}"
+    "p.health.down{background:#b00020;color:#fff}";
 
 /* "còn 7 phút" or "quá hạn 3 phút" (rounded towards the deadline). */
 static void
@@ -243,9 +248,21 @@ put_row(struct page *pg, const struct config *cfg, const struct desk_row *r, int
 	put(pg, "</td></tr>\n");
 }
 
+/* The gateway's status, in the words gateway/health.c gives it. */
+static void
+put_status(struct page *pg, const struct health_status *st)
+{
+	char line[2048];
+	health_line(st, 1, line, sizeof line);
+	put_f(pg, "<p class=\"health %s\" data-status=\"%s\">", health_level_name(st->level),
+	    health_level_name(st->level));
+	put_text(pg, line);
+	put(pg, "</p>\n");
+}
+
 char *
-desk_page_render(const struct config *cfg, const struct desk_row *rows, size_t n,
-    size_t more, int64_t now)
+desk_page_render(const struct config *cfg, const struct health_status *st,
+    const struct desk_row *rows, size_t n, size_t more, int64_t now)
 {
 	struct page pg = { 0 };
 	char at[40];
@@ -261,6 +278,8 @@ desk_page_render(const struct config *cfg, const struct desk_row *rows, size_t n
 	put_text(&pg, cfg->ward);
 	put_f(&pg, "</h1>\n<p class=\"sub\">%zu tin chưa đóng · cập nhật lúc %s · tự làm mới mỗi "
 	    "%d giây</p>\n", n + more, at, DESK_PAGE_REFRESH);
+	if (st)
+		put_status(&pg, st);
 	if (n == 0) {
 		put(&pg, "<p>Không có tin báo nào đang mở.</p>\n");
 	} else {

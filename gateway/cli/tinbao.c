@@ -19,9 +19,9 @@
 #include "gateway/log.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
+#include "gateway/version.h"
 
 #define DEFAULT_CONFIG "/etc/tinbao/tinbao.conf"
-#define TINBAO_VERSION "0.1.0"
 
 /* The help, in the chunks a translator sees: the command lines stay as they
  * are typed, the words after them are translated. Every command of main's
