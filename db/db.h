@@ -31,6 +31,12 @@ int db_set_error(struct db *db, const char *msg);
 int db_begin(struct db *db);        /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* What `tinbaod --check-config` asks, as the user tinbaod runs as: can this
+ * user write the database as tinbaod will? Its directory (where it is
+ * created, and the -wal and -shm files at every start), the file and its
+ * -wal and -shm when they exist, then a real write through SQLite. 0, or -1
+ * with the reason (owner and mode) in err. */
+int db_check_writable(const char *path, char *err, size_t errlen);
 /* 1 if a write transaction can be opened on path now, 0 if not (the reason
  * in err). For /healthz. */
 int db_writable(const char *path, char *err, size_t errlen);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -30,6 +31,8 @@
 #include "gateway/metrics.h"
 #include "gateway/modemalarm.h"
 #include "gateway/router.h"
+#include "gateway/runas.h"
+#include "gateway/secretfile.h"
 #include "gateway/timeutil.h"
 #include "gateway/view.h"
 #include "gateway/writer.h"
@@ -353,6 +356,59 @@ reload(struct daemon *d, const char *path)
 	config_free(old);
 }
 
+/* --check-config: everything tinbaod will open, opened as tinbaod will open
+ * it, as the user it runs as; every problem printed, not only the first. */
+static int
+check_config(const struct config *cfg, const char *path, const struct runas *ra)
+{
+	char err[1024], warn[512];
+	int bad = 0;
+	if (ra->active)
+		printf(_("%s: checking as user %s (%s)\n"), path, ra->name, ra->why);
+	else if (geteuid() == 0)
+		printf(_("%s: checking as root: the database's directory belongs to root, so "
+		    "tinbaod runs as root too (the shipped unit runs it as user tinbao)\n"), path);
+#define CHECK(expr) do { if ((expr) < 0) { fprintf(stderr, "tinbaod: %s\n", err); bad = 1; } \
+	} while (0)
+	CHECK(config_check_files(cfg, err, sizeof err));
+	CHECK(db_check_writable(cfg->database, err, sizeof err));
+	struct identity *id = identity_open(cfg->key_file, err, sizeof err);
+	CHECK(id ? 0 : -1);
+	identity_close(id);
+	struct admin_api *admin = admin_api_new(cfg, NULL, NULL, err, sizeof err);   /* the token */
+	CHECK(admin ? 0 : -1);
+	admin_api_free(admin);
+	if (cfg->http_listen[0])
+		CHECK(zalo_in_check(cfg, err, sizeof err));
+	CHECK(zalo_out_check(cfg, err, sizeof err));
+	const char *const secrets[][2] = {
+		{ "[http] admin_token_file", cfg->http_admin_token_file },
+		{ "[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file },
+		{ "[zalo_oa] app_secret_key_file", cfg->oa_app_secret_key_file },
+		{ "[zalo_oa] refresh_token_file", cfg->oa_refresh_token_file },
+		{ "[zalo_bot] token_file", cfg->bot_token_file },
+		{ "[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file },
+	};
+	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
+		if (secrets[i][1] && secretfile_others_read(secrets[i][1]) == 1)
+			fprintf(stderr, _("tinbaod: warning: %s %s: readable by every user of this "
+			    "machine: chmod 0640 it, owned by root, group of tinbaod's user\n"),
+			    secrets[i][0], secrets[i][1]);
+	for (size_t i = 0; i < cfg->n_modems; i++) {
+		CHECK(modem_check_config(&cfg->modems[i], err, sizeof err, warn, sizeof warn));
+		if (warn[0])
+			fprintf(stderr, _("tinbaod: warning: %s\n"), warn);
+	}
+#undef CHECK
+	if (bad) {
+		fprintf(stderr, _("tinbaod: %s: the configuration has problems (above)\n"), path);
+		return 1;
+	}
+	printf(ngettext("%s: configuration is good (%zu modem)\n",
+	    "%s: configuration is good (%zu modems)\n", cfg->n_modems), path, cfg->n_modems);
+	return 0;
+}
+
 /* Everything after the options; main frees what it set up. */
 static int
 run(struct daemon *d, const char *path, int check_only)
@@ -366,29 +422,20 @@ run(struct daemon *d, const char *path, int check_only)
 		    path, d->cfg->timezone);
 		return 1;
 	}
-	char err[512];
-	if (check_only) {
-		if (config_check_files(d->cfg, err, sizeof err) < 0) {
-			fprintf(stderr, "tinbaod: %s\n", err);
-			return 1;
-		}
-		struct identity *id = identity_open(d->cfg->key_file, err, sizeof err);
-		if (!id) {
-			fprintf(stderr, "tinbaod: %s\n", err);
-			return 1;
-		}
-		identity_close(id);
-		struct admin_api *admin = admin_api_new(d->cfg, NULL, NULL, err, sizeof err);   /* the token */
-		if (!admin) {
-			fprintf(stderr, "tinbaod: %s\n", err);
-			return 1;
-		}
-		admin_api_free(admin);
-		printf(ngettext("%s: configuration is good (%zu modem)\n",
-		    "%s: configuration is good (%zu modems)\n", d->cfg->n_modems), path,
-		    d->cfg->n_modems);
-		return 0;
+	char err[1024];
+	/* Started as root on a state another user owns (the service user):
+	 * become that user before anything is opened, so that nothing here
+	 * leaves a root-owned file, and the check sees what the service sees. */
+	struct runas ra;
+	if (runas_owner(d->cfg->database, d->cfg->key_file, &ra, err, sizeof err) < 0 ||
+	    runas_become(&ra, err, sizeof err) < 0) {
+		fprintf(stderr, "tinbaod: %s\n", err);
+		return 1;
 	}
+	if (check_only)
+		return check_config(d->cfg, path, &ra);
+	if (ra.active)
+		log_notice(TAG, "started as root: running as user %s (%s)", ra.name, ra.why);
 
 	/* Signals are taken by the main thread only. */
 	sigset_t sigs;

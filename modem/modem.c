@@ -6,10 +6,12 @@
 #include "modem/modem_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +19,9 @@
 #include "gateway/config.h"
 #include "gateway/heartbeat.h"
 #include "gateway/log.h"
+#include "gateway/identity.h"
+#include "gateway/secretfile.h"
+#include "modem/smscodec.h"
 
 /* ------------------------------------------------------------- health */
 
@@ -313,4 +318,62 @@ modem_stop(struct modem *m)
 	pthread_cond_destroy(&m->cond);
 	pthread_cond_destroy(&m->watch_cond);
 	free(m);
+}
+
+/* ------------------------------------------------------ --check-config */
+
+int
+modem_check_config(const struct modem_conf *mc, char *err, size_t errlen, char *warn,
+    size_t warnlen)
+{
+	warn[0] = '\0';
+	GSM_StateMachine *s = GSM_AllocStateMachine();
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int rc = smscodec_configure(s, mc->name, mc->gammu_key, mc->gammu_value, mc->n_gammu, err,
+	    errlen);
+	GSM_FreeStateMachine(s);
+	if (rc < 0)
+		return -1;
+	if (mc->pin_file) {
+		/* read as the modem will read it when the SIM asks for its PIN */
+		char pin[64], why[300];
+		size_t len = 0;
+		int r = secretfile_read("pin_file", mc->pin_file, 0, MODEM_PIN_MIN, pin, sizeof pin,
+		    &len, NULL, why, sizeof why);
+		identity_wipe(pin, sizeof pin);
+		if (r < 0 || len > MODEM_PIN_MAX) {
+			snprintf(err, errlen, "[modem %s] %s", mc->name, r < 0 ? why :
+			    "pin_file: not a PIN of 4-8 digits");
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < mc->n_gammu; i++) {
+		const char *k = mc->gammu_key[i], *v = mc->gammu_value[i];
+		struct stat st;
+		if ((strcasecmp(k, "device") == 0 || strcasecmp(k, "port") == 0) && v[0] == '/' &&
+		    stat(v, &st) < 0)
+			snprintf(warn, warnlen, "[modem %s] device %s: %s (tinbaod waits for it and "
+			    "reports the modem down meanwhile)", mc->name, v, strerror(errno));
+		if (strcasecmp(k, "logfile") != 0 || !*v)
+			continue;
+		/* gammu opens it for writing at every connection: so do we, and
+		 * take away what we made */
+		int made = access(v, F_OK) < 0;
+		int fd = open(v, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd < 0) {
+			int e = errno;
+			snprintf(err, errlen, "[modem %s] logfile %s: %s for uid %u: gammu could not "
+			    "open it and the modem would stay down%s", mc->name, v, strerror(e),
+			    (unsigned)geteuid(), e == EROFS ? " (under tinbaod.service only "
+			    "/var/lib/tinbao, /var/log/tinbao and /run/tinbao are writable)" : "");
+			return -1;
+		}
+		close(fd);
+		if (made)
+			unlink(v);
+	}
+	return 0;
 }

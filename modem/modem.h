@@ -77,6 +77,16 @@ void modem_health(struct modem *m, struct modem_health *out);
  * grace period is aborted); frees everything. Accepts NULL. */
 void modem_stop(struct modem *m);
 
+/* What `tinbaod --check-config` asks of a [modem NAME] section, as the
+ * user tinbaod runs as: gammu takes its keys (as modem_start() will), and
+ * gammu's logfile, when set, can be opened for writing (else the modem
+ * stays down with "Can not open specified file"; under the unit's
+ * ProtectSystem=strict only /var/lib/tinbao and /var/log/tinbao are
+ * writable). 0, or -1 with the reason in err. A device that is not there
+ * is not an error (it may be plugged in later): warn says so ("" if not). */
+int modem_check_config(const struct modem_conf *mc, char *err, size_t errlen, char *warn,
+    size_t warnlen);
+
 /* Multipart reassembly over the store, on the caller's connection (any
  * thread that owns it). modem_part_admit() is the writer's admit hook for
  * one part (writer.h): it stores the part and, when its group is complete,

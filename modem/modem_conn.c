@@ -138,6 +138,10 @@ modem_conn_explain(struct modem *m, GSM_Error e, char *out, size_t outsz)
 	case ERR_DEVICEWRITEERROR:
 		snprintf(out, outsz, "no answer from the modem on %s (%s)", dev, GSM_ErrorName(e));
 		return MODEM_FAULT_NO_ANSWER;
+	case ERR_CANTOPENFILE:
+		snprintf(out, outsz, "gammu cannot open its logfile (logfile = in [modem %s]): "
+		    "this user may not write it", m->mc->name);
+		return MODEM_FAULT_OTHER;
 	case ERR_SECURITYERROR: case ERR_NOSIM:
 		snprintf(out, outsz, "SIM not ready: %s", GSM_ErrorString(e));
 		return MODEM_FAULT_SIM;

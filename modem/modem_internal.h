@@ -42,6 +42,8 @@
 #define MODEM_STOP_GRACE 3            /* seconds modem_stop waits before aborting gammu */
 #define MODEM_REPEAT_LOG 300          /* the same warning again only after this long */
 #define MODEM_SMSC_LOCATION 1
+#define MODEM_PIN_MIN 4               /* digits of a SIM PIN in pin_file */
+#define MODEM_PIN_MAX 8
 #define SEND_PENDING INT_MIN
 
 /* What a gammu error means: fine, nothing there, worth a warning, or the

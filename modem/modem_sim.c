@@ -26,8 +26,8 @@
 #include "gateway/log.h"
 #include "gateway/secretfile.h"
 
-#define PIN_MIN 4
-#define PIN_MAX 8
+#define PIN_MIN MODEM_PIN_MIN
+#define PIN_MAX MODEM_PIN_MAX
 #define SIM_READY_WAIT 10             /* seconds for the SIM to be ready after its PIN */
 
 /* The identity of the file's current version, or -1 (errno set). */

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gateway/runas.h"
+
 #define CLI_OK 0
 #define CLI_FAIL 1        /* database error, unknown officer/tip, file problem */
 #define CLI_USAGE 2       /* unknown subcommand/option, missing/invalid argument */
@@ -33,6 +35,12 @@ struct officer;
 struct cli {
 	struct config *cfg;
 	struct db *db;
+	/* Run as root on a state another user owns (the service user): the
+	 * command acts as that user (effective ids), so it never leaves a
+	 * root-owned file tinbaod cannot open; runas_leave()/runas_enter()
+	 * step back to root and return (a backup written where only root may
+	 * write). gateway/runas.h. */
+	struct runas runas;
 };
 
 /* Print "tinbao: WHAT: message" on stderr; returns code. WHAT is the

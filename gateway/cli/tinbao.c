@@ -238,6 +238,13 @@ main(int argc, char **argv)
 			config_free(c.cfg);
 			return CLI_FAIL;
 		}
+		/* as root on the service user's state: act as that user */
+		if (runas_owner(c.cfg->database, c.cfg->key_file, &c.runas, err, sizeof err) < 0 ||
+		    runas_enter(&c.runas, err, sizeof err) < 0) {
+			cli_error(CLI_FAIL, name, "%s", err);
+			config_free(c.cfg);
+			return CLI_FAIL;
+		}
 		int rc = commands[k].fn(&c, sub_argc, sub_argv);
 		if (fflush(stdout) != 0 && rc == CLI_OK)
 			rc = cli_error(CLI_FAIL, name, _("writing output: %s"), strerror(errno));
