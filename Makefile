@@ -192,7 +192,9 @@ install: all
 	done
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' deploy/tinbaod.service > $(DESTDIR)$(UNITDIR)/tinbaod.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/tinbaod.service
+	sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' deploy/tinbao-backup.service > $(DESTDIR)$(UNITDIR)/tinbao-backup.service
+	install -m 0644 deploy/tinbao-backup.timer $(DESTDIR)$(UNITDIR)/tinbao-backup.timer
+	chmod 0644 $(DESTDIR)$(UNITDIR)/tinbaod.service $(DESTDIR)$(UNITDIR)/tinbao-backup.service
 	install -m 0644 deploy/tinbao.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/tinbao.conf
 	install -m 0644 deploy/tinbao.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/tinbao.conf
 

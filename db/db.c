@@ -253,6 +253,12 @@ static const char *const migrations[] = {
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
+int64_t
+db_schema_version(void)
+{
+	return (int64_t)N_MIGRATIONS;
+}
+
 int
 db_fail(struct db *db, const char *what)
 {

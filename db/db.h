@@ -590,6 +590,37 @@ int db_retention_destroy_tip(struct db *db, int64_t tip_id, int64_t now, int dry
  * inbound rows routed to no tip, received/processed at or before `before`. */
 int db_retention_destroy_loose(struct db *db, int64_t before, int dry_run,
     struct retention_counts *c);
+/* -------------------------------------------------- backup and restore
+ * (db_backup.c) */
+
+/* The schema version this program writes (migrations known). */
+int64_t db_schema_version(void);
+/* Copy the database behind src (any connection; tinbaod may go on writing)
+ * into the new file dest with SQLite's online backup API: one consistent
+ * moment, in rollback-journal mode (no -wal beside it), quick_check'ed,
+ * fsynced, mode 0600, written under a temporary name and renamed into place
+ * (the directory fsynced) only when whole. dest must not exist. 0 / -1 with
+ * err. */
+int db_backup_to(struct db *src, const char *dest, char *err, size_t errlen);
+/* A backup file opened read-only as it lies (immutable: nothing made beside
+ * it), after PRAGMA integrity_check said ok and its schema is one this
+ * program can open. NULL with err otherwise. */
+struct db *db_open_backup(const char *path, char *err, size_t errlen);
+/* Replace the database at dest (created if missing) with the backup's
+ * content through dest's own connection, then WAL mode again. Nobody else
+ * may be writing dest (db_claim it first). 0 / -1 with err. */
+int db_restore_from(struct db *backup, const char *dest, char *err, size_t errlen);
+/* tinbaod's claim on its database: an exclusive flock(2) on the file (which
+ * SQLite's own fcntl locks never touch), for as long as the returned
+ * descriptor is open. Never close it before every connection to that file in
+ * this process is closed (closing any descriptor of a file drops this
+ * process's fcntl locks on it): tinbaod keeps it until it exits. The fd, or
+ * -1 with err ("... in use by a running tinbaod" when another holds it). */
+int db_claim(const char *path, char *err, size_t errlen);
+/* The newest sealed reply address (to check that a key opens a backup): 1
+ * (*out malloc'd, the caller's), 0 none, -1. */
+int db_sealed_sample(struct db *db, unsigned char **out, size_t *len);
+
 /* PRAGMA wal_checkpoint(TRUNCATE): 0 done, 1 readers kept part of the WAL, -1. */
 int db_checkpoint(struct db *db);
 

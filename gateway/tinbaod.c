@@ -457,6 +457,13 @@ run(struct daemon *d, const char *path, int check_only)
 		log_error(TAG, "database %s", err);
 		return 1;
 	}
+	/* one tinbaod per database, and `tinbao restore` waits for none: the
+	 * claim lasts until we exit (see db_claim: never closed before) */
+	if (db_claim(d->cfg->database, err, sizeof err) < 0) {
+		log_error(TAG, "%s: one tinbaod per database", err);
+		db_close(db);
+		return 1;
+	}
 	/* SMS a killed daemon left half-sent: queued again, or, if the modem
 	 * already had them, closed (at most once; see README "Crash test") */
 	int requeued = 0, unknown = 0;

@@ -142,6 +142,9 @@ int cli_pass(struct cli *c, int argc, char **argv);
 int cli_holiday(struct cli *c, int argc, char **argv);
 int cli_book(struct cli *c, int argc, char **argv);
 int cli_retention(struct cli *c, int argc, char **argv);     /* cli_retention.c */
+/* cli_backup.c: `backup FILE|DIR [--keep N]`, `restore FILE`. */
+int cli_backup(struct cli *c, int argc, char **argv);
+int cli_restore(struct cli *c, int argc, char **argv);
 int cli_key_rotate(struct cli *c, int argc, char **argv);    /* cli_key.c */
 
 #endif

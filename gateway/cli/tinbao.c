@@ -72,6 +72,8 @@ static const char *const help_chunks[] = {
 	    "  zalo-oa token --refresh TOKEN store the Zalo OA's refresh token after a new\n"
 	    "                                authorisation\n"
 	    "  retention run [--dry-run] [--json]   destroy reply addresses of old closed tips\n"
+	    "  backup FILE | backup DIRECTORY [--keep N]   copy the database (tinbaod may run)\n"
+	    "  restore FILE                  put a checked backup back (tinbaod stopped)\n"
 	    "\n"),
 };
 
@@ -186,6 +188,7 @@ main(int argc, char **argv)
 		{ "book", cli_book },
 		{ "sender", cli_sender },
 		{ "retention", cli_retention },
+		{ "backup", cli_backup }, { "restore", cli_restore },
 	};
 	const char *path = getenv("TINBAO_CONFIG");
 	int ch;

@@ -107,6 +107,9 @@ def test_root_leaves_no_root_owned_file_and_the_check_sees_what_the_service_sees
         check(uids and int(uids.group(1)) == NOBODY.pw_uid == int(uids.group(2)), repr(uids))
         h.sms_in(citizen(), "Có người lạ cạy khóa xe ở tổ 2")
         h.wait_tips(1)
+        # a second tinbaod on the same database is refused
+        p = tinbaod(h, nobody=True)
+        check(p.returncode == 1 and "in use by a running tinbaod" in p.stderr, p.stderr[-600:])
     finally:
         h.stop()
     check(set(owners(h.state).values()) == {NOBODY.pw_uid}, "owners: %r" % owners(h.state))
