@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,6 +117,18 @@ runas_owner(const char *database, const char *key_file, struct runas *r, char *e
 	return 0;
 }
 
+/* A change of uid makes the process non-dumpable, which keeps a core dump
+ * (keys, addresses) from being written: wanted. LeakSanitizer's check at
+ * exit attaches to the process and needs it dumpable: only in such builds
+ * (make check) is it made dumpable again. */
+static void
+sanitizer_dumpable(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+#endif
+}
+
 static int
 groups_of(const struct runas *r, gid_t *groups, int *n)
 {
@@ -141,6 +154,7 @@ runas_become(const struct runas *r, char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
+	sanitizer_dumpable();
 	return 0;
 }
 
@@ -157,6 +171,7 @@ runas_enter(const struct runas *r, char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
+	sanitizer_dumpable();
 	return 0;
 }
 
@@ -169,5 +184,6 @@ runas_leave(const struct runas *r, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot act as root again: %s", strerror(errno));
 		return -1;
 	}
+	sanitizer_dumpable();
 	return 0;
 }

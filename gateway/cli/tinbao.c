@@ -253,6 +253,7 @@ main(int argc, char **argv)
 			rc = cli_error(CLI_FAIL, name, _("writing output: %s"), strerror(errno));
 		db_close(c.db);
 		config_free(c.cfg);
+		runas_leave(&c.runas, err, sizeof err);   /* root again for the exit */
 		return rc;
 	}
 	return cli_error(CLI_USAGE, name, _("unknown command (try tinbao --help)"));
