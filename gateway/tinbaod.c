@@ -37,6 +37,7 @@
 #include "webhook/http.h"
 #include "webhook/zalo_in.h"
 #include "webhook/zalo_out.h"
+#include "webhook/zalo_url.h"
 
 #define TAG "tinbaod"
 #define TINBAO_VERSION "0.1.0"
@@ -351,6 +352,10 @@ run(struct daemon *d, const char *path, int check_only)
 			return 1;
 		}
 		identity_close(id);
+		if (zalo_url_check_config(d->cfg, err, sizeof err) < 0) {
+			fprintf(stderr, "tinbaod: %s\n", err);
+			return 1;
+		}
 		struct admin_api *admin = admin_api_new(d->cfg, err, sizeof err);   /* the token */
 		if (!admin) {
 			fprintf(stderr, "tinbaod: %s\n", err);

@@ -35,6 +35,11 @@ describe_attachments(json_t *list, char **text, struct oa_event *ev)
 			    jsonfield_id(c, "longitude", lon, sizeof lon) < 0)
 				return -1;
 			snprintf(line, sizeof line, "[vị trí: %s, %s]", lat, lon);
+		} else if (type && strcmp(type, "link") == 0) {
+			/* a link the citizen chose: kept as their text, never fetched */
+			const char *url = json_string_value(json_object_get(payload, "url"));
+			snprintf(line, sizeof line, "[liên kết người báo gửi (không mở tự động): %.300s]",
+			    url ? url : "?");
 		} else {
 			const char *url = json_string_value(json_object_get(payload, "url"));
 			snprintf(line, sizeof line, "[tệp đính kèm: %.32s%s%.300s]", type ? type : "?",

@@ -1,0 +1,128 @@
+"""A hostile citizen against the real tinbaod (issue 9): each test sends what
+an attacker would and looks at what the daemon did with it."""
+import json
+import os
+import sys
+import time
+
+from harness import Tinbao, check, wait_for, zalo_user
+
+
+def fake_api(bot_token="unused"):
+    """The local fake of Zalo's APIs (tests/fakes/fake_zalo.py), started."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes"))
+    from fake_zalo import FakeZalo
+    fake = FakeZalo(bot_token)
+    fake.start()
+    return fake
+
+
+def oa_media(h, who, msg_id, attachments, text=None, event="user_send_image"):
+    """A signed OA event with attachments; its status."""
+    ev = {"app_id": "3608465249409039670", "event_name": event,
+          "timestamp": str(int(time.time() * 1000)), "sender": {"id": who},
+          "recipient": {"id": "3886132808788086450"},
+          "message": {"msg_id": msg_id, "attachments": attachments}}
+    if text is not None:
+        ev["message"]["text"] = text
+    body = json.dumps(ev, ensure_ascii=False, separators=(",", ":")).encode()
+    return h.post_oa(body)[0]
+
+
+def bot_photo(who, msg_id, url, chat_type="PRIVATE"):
+    return {"event_name": "message.image.received",
+            "message": {"message_id": msg_id, "date": int(time.time() * 1000),
+                        "from": {"id": who, "is_bot": False},
+                        "chat": {"id": who, "chat_type": chat_type},
+                        "photo_url": url, "caption": "Ảnh hiện trường"}}
+
+
+def attachments_settled(h, n):
+    def settled():
+        rows = h.query("SELECT kind, url, state, error, size FROM attachments ORDER BY id")
+        return rows if len(rows) >= n and all(r["state"] != "pending" for r in rows) else None
+    return wait_for(settled, timeout=60, what="%d attachments settled" % n)
+
+
+def test_ssrf_the_citizen_does_not_choose_what_is_fetched():
+    """Issue 9.1: a link, plain http, loopback, a user@host or a look-alike
+    host in an attachment URL is never fetched; only https from the Zalo CDN
+    hosts is."""
+    fake = fake_api()
+    h = Tinbao("ssrf", http=True, bot_api=fake)
+    h.full_roster()
+    h.start()
+    try:
+        who, other = zalo_user(), zalo_user()
+        own = "http://127.0.0.1:%d" % h.port
+        cdn = fake.base + "/_fake/file/"
+        # a link the citizen typed: kept as text, never fetched
+        check(oa_media(h, who, "ssrf-link", [{"type": "link", "payload": {
+            "url": own + "/healthz", "description": "xem"}}], event="user_send_link") == 200,
+            "link event")
+        hostile = [
+            cdn + "plain-http.jpg",                          # plain http, loopback
+            "http://127.0.0.1@example.invalid/x.jpg",        # user@host
+            "http://127.0.0.1.example.invalid/x.jpg",        # a look-alike host
+            "https://127.0.0.1@example.invalid/x.jpg",       # https, not a Zalo host
+            "https://zdn.vn.example.invalid/x.jpg",          # a Zalo name as a label
+            "https://evilzdn.vn/x.jpg",                      # a Zalo name as a suffix
+            "https://[::1]:%d/x.jpg" % fake.port,            # loopback by address
+            "file:///etc/passwd",
+        ]
+        check(oa_media(h, who, "ssrf-img", [{"type": "image", "payload": {"url": u}}
+                                            for u in hostile]) == 200, "image event")
+        check(h.post_bot(bot_photo(other, "ssrf-bot", own + "/metrics"))[0] == 200, "bot photo")
+        h.wait_tips(2)
+        rows = attachments_settled(h, len(hostile) + 1)
+        check(all(r["state"] == "failed" for r in rows), "fetched: %r" % rows)
+        check(not [r for r in rows if r["url"].endswith("/healthz")],
+              "a link was queued for fetching: %r" % rows)
+        gets = [r for r in fake.requests if r["method"] == "GET"]
+        check(not gets, "the fake CDN was called: %r" % gets)
+        tip = [t for t in h.tips() if "xem" in t["text"] or "healthz" in t["text"]][0]
+        check("healthz" in tip["text"] and "liên kết" in tip["text"],
+              "the link is kept as the citizen's text: %r" % tip["text"])
+        for r in rows:
+            check(r["error"] and ("not an https link" in r["error"] or
+                                  "not a Zalo media link" in r["error"] or
+                                  "user name" in r["error"] or "not a URL" in r["error"]),
+                  "refused by the policy, before any lookup: %r" % r)
+    finally:
+        h.stop()
+        fake.stop()
+
+
+def test_ssrf_addresses_after_resolution_and_redirects():
+    """Issue 9.1: an allowed host name that resolves to loopback is refused
+    when the socket opens; a redirect is checked like the first URL; the
+    tests' fake CDN is reached only through [attachments] test_origin."""
+    from urllib.parse import quote
+    fake = fake_api()
+    h = Tinbao("ssrf2", http=True, sections={"attachments": {
+        "hosts": "zdn.vn, cdn.localhost", "test_origin": fake.base}})
+    h.full_roster()
+    h.start()
+    try:
+        who = zalo_user()
+        own = "http://127.0.0.1:%d" % h.port
+        urls = [
+            "https://media.cdn.localhost/x.jpg",             # allowed name, loopback address
+            fake.base + "/_fake/redirect?to=" + quote(own + "/healthz", safe=""),
+            fake.base + "/_fake/redirect?to=" + quote(fake.base + "/_fake/file/ok.jpg", safe=""),
+            fake.base + "/_fake/file/direct.jpg",
+        ]
+        check(oa_media(h, who, "ssrf2", [{"type": "image", "payload": {"url": u}}
+                                         for u in urls]) == 200, "image event")
+        rows = attachments_settled(h, len(urls))
+        by = {r["url"]: r for r in rows}
+        check(by[urls[0]]["state"] == "failed" and "loopback" in by[urls[0]]["error"],
+              repr(by[urls[0]]))
+        check(by[urls[1]]["state"] == "failed" and "redirect" in by[urls[1]]["error"],
+              repr(by[urls[1]]))
+        check(by[urls[2]]["state"] == "fetched" and by[urls[2]]["size"] == 6000, repr(by[urls[2]]))
+        check(by[urls[3]]["state"] == "fetched", repr(by[urls[3]]))
+        check("TEST ONLY" in h.log(), "the test-only key is announced")
+    finally:
+        h.stop()
+        fake.stop()
