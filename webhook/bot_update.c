@@ -15,9 +15,9 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 {
 	memset(u, 0, sizeof *u);
 	json_error_t je;
-	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadb(body, len, JSONFIELD_LOAD_FLAGS, &je);
 	if (!root) {
-		snprintf(err, errlen, "not JSON: %s (at %d)", je.text, je.position);
+		jsonfield_error(&je, err, errlen);    /* never je.text: it quotes the body */
 		return -1;
 	}
 	int rc = -1;
@@ -69,11 +69,18 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 		goto out;
 	}
 	if (!u->unsupported) {
-		if (json_is_string(text) && json_string_length(text) &&
-		    jsonfield_add_line(&u->text, json_string_value(text), BOT_TEXT_MAX) < 0)
-			goto out;
-		const char *caption = json_string_value(json_object_get(msg, "caption"));
-		if (caption && *caption && jsonfield_add_line(&u->text, caption, BOT_TEXT_MAX) < 0)
+		char *t = json_is_string(text) && json_string_length(text) ? jsonfield_text(text) :
+		    NULL;
+		json_t *jc = json_object_get(msg, "caption");
+		char *caption = json_is_string(jc) && json_string_length(jc) ? jsonfield_text(jc) :
+		    NULL;
+		int bad = (json_is_string(text) && json_string_length(text) && !t) ||
+		    (json_is_string(jc) && json_string_length(jc) && !caption) ||
+		    (t && jsonfield_add_line(&u->text, t, BOT_TEXT_MAX) < 0) ||
+		    (caption && jsonfield_add_line(&u->text, caption, BOT_TEXT_MAX) < 0);
+		free(t);
+		free(caption);
+		if (bad)
 			goto out;
 		const char *photo = json_string_value(json_object_get(msg, "photo_url"));
 		if (!photo)

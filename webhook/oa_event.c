@@ -80,9 +80,9 @@ oa_event_parse(const char *body, size_t len, struct oa_event *ev, char *err, siz
 {
 	memset(ev, 0, sizeof *ev);
 	json_error_t je;
-	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadb(body, len, JSONFIELD_LOAD_FLAGS, &je);
 	if (!root) {
-		snprintf(err, errlen, "not JSON: %s (at %d)", je.text, je.position);
+		jsonfield_error(&je, err, errlen);    /* never je.text: it quotes the body */
 		return -1;
 	}
 	int rc = -1;
@@ -114,12 +114,11 @@ oa_event_parse(const char *body, size_t len, struct oa_event *ev, char *err, siz
 		goto out;
 	}
 	if (json_is_string(text) && json_string_length(text) > 0) {
-		size_t n = json_string_length(text);
-		if (n > OA_TEXT_MAX)
-			n = OA_TEXT_MAX;
-		ev->text = strndup(json_string_value(text), n);
+		ev->text = jsonfield_text(text);
 		if (!ev->text)
 			goto out;
+		if (strlen(ev->text) > OA_TEXT_MAX)
+			ev->text[OA_TEXT_MAX] = '\0';
 	}
 	if (describe_attachments(json_object_get(message, "attachments"), &ev->text, ev) < 0) {
 		snprintf(err, errlen, "an attachment is malformed");

@@ -42,6 +42,15 @@ struct zalo_in {
 		} \
 	} while (0)
 
+/* An event name as a log may show it: Zalo's names are lower-case words
+ * joined by '_' or '.'; anything else (digits, an id, text) is not shown. */
+static const char *
+loggable(const char *name)
+{
+	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz_.");
+	return n > 0 && n <= 48 && name[n] == '\0' ? name : "(unrecognised name)";
+}
+
 /* A secret from its *_file key; an unset key leaves out empty. */
 static int
 read_secret(const char *what, const char *path, size_t min, char *out, size_t outsz, char *err,
@@ -136,7 +145,8 @@ admit(struct zalo_in *z, const struct facts *f, const char *text, char *resp, si
 		return answer(resp, respsz, 503, "not stored, try again");
 	}
 	if (f->kind == INBOUND_EVENT) {
-		log_debug(TAG, "%s event %s admitted for sender %.8s", f->channel, text, pseudonym);
+		log_debug(TAG, "%s event %s admitted for sender %.8s", f->channel, loggable(text),
+		    pseudonym);
 		return answer(resp, respsz, 200, "recorded");
 	}
 	log_info(TAG, "%s %smessage admitted from sender %.8s", f->channel,
@@ -175,14 +185,14 @@ zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signatur
 	int variant = oa_verify(&ev, body, len, signature, z->oa_secret, z->cfg->oa_id);
 	if (!variant) {
 		log_refusal(z, "OA webhook with a %s signature refused (%s)",
-		    signature ? "wrong" : "missing", ev.event_name);
+		    signature ? "wrong" : "missing", loggable(ev.event_name));
 		status = answer(resp, respsz, 401, "bad signature");
 		goto out;
 	}
 	long long when = oa_event_time(&ev), now = (long long)time(NULL);
 	if (when && (when < now - z->cfg->oa_replay_window || when > now + z->cfg->oa_replay_window)) {
 		log_refusal(z, "OA event %s refused: its timestamp is %llds from now (replay?)",
-		    ev.event_name, when - now);
+		    loggable(ev.event_name), when - now);
 		status = answer(resp, respsz, 401, "stale timestamp");
 		goto out;
 	}
@@ -200,7 +210,7 @@ zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signatur
 		goto out;
 	}
 	if (ev.kind != OA_TIP || (z->cfg->oa_id && strcmp(ev.sender_id, z->cfg->oa_id) == 0)) {
-		log_debug(TAG, "OA event %s: nothing to admit", ev.event_name);
+		log_debug(TAG, "OA event %s: nothing to admit", loggable(ev.event_name));
 		status = answer(resp, respsz, 200, "ignored");
 		goto out;
 	}
@@ -257,7 +267,7 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 		goto out;
 	}
 	if (u.kind != BOT_PRIVATE) {
-		log_debug(TAG, "bot update %s from a bot: dropped", u.event_name);
+		log_debug(TAG, "bot update %s from a bot: dropped", loggable(u.event_name));
 		status = answer(resp, respsz, 200, "ignored");
 		goto out;
 	}

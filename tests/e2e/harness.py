@@ -224,12 +224,14 @@ class Tinbao:
 
     def start(self, env=None, wrap=None):
         """env: extra environment; wrap: a command prefix (e.g. valgrind)."""
+        starts = self.log().count(" started: database")     # a restart: the log goes on
         self.log_fh = open(self.logfile, "a")
         self.proc = subprocess.Popen((wrap or WRAP) + [os.path.join(BUILD, "tinbaod"), "-c",
                                                      self.conf],
                                      stdout=self.log_fh, stderr=subprocess.STDOUT,
                                      env=dict(os.environ, **(env or {})))
-        wait_for(lambda: " started: database" in self.log() or self.proc.poll() is not None,
+        wait_for(lambda: self.log().count(" started: database") > starts or
+                 self.proc.poll() is not None,
                  timeout=20, what="tinbaod to start")
         check(self.proc.poll() is None, "tinbaod exited at start:\n" + self.log())
         return self

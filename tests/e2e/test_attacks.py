@@ -126,3 +126,52 @@ def test_ssrf_addresses_after_resolution_and_redirects():
     finally:
         h.stop()
         fake.stop()
+
+
+def signed_raw(h, body, app_id="3608465249409039670", ts=None):
+    """POST raw bytes to /zalo/oa with a signature over them (for bodies that
+    are not JSON); its status."""
+    import hashlib
+    ts = ts or str(int(time.time() * 1000))
+    mac = hashlib.sha256(app_id.encode() + body + ts.encode() + b"TestOaSecretKey123").hexdigest()
+    return h.http("POST", "/zalo/oa", body, {"Content-Type": "application/json",
+                                             "X-ZEvent-Signature": "mac=" + mac})[0]
+
+
+def test_a_parser_error_logs_no_id_and_no_text():
+    """Issue 9.2: a body cut after the sender id, a text with \\u0000, an
+    event name holding an id: the log has the error kind and the byte
+    offset, never a byte of the body. Each refusal is the first of a fresh
+    daemon, so the refusal limiter does not hide it."""
+    h = Tinbao("parselog", http=True)
+    h.full_roster()
+    a, b, c, d = zalo_user(), zalo_user(), zalo_user(), zalo_user()
+    full = h.oa_event(a, "Có người bán ma túy ở hẻm 12", msg_id="cut1")
+    cut = full[:full.index(a.encode()) + len(a)]              # ... "sender":{"id":"<a>
+    nul = h.oa_event(b, "x", msg_id="nul1").replace(
+        b'"text":"x"', b'"text":"BIMATNUL\\u0000goi lai"')
+    bad_name = h.oa_event(c, "tin", event="user_send_text_" + c)
+    bot_cut = json.dumps({"event_name": "message.text.received", "message": {
+        "message_id": "bc1", "from": {"id": d}, "chat": {"id": d, "chat_type": "PRIVATE"},
+        "text": "Tin báo"}}).encode()
+    bot_cut = bot_cut[:bot_cut.index(d.encode()) + len(d)]
+    sends = [
+        lambda: check(signed_raw(h, cut) == 400, "cut body"),
+        lambda: check(h.post_oa(nul)[0] == 200, "a NUL in a text loses no tip"),
+        lambda: check(h.post_oa(bad_name, secret="wrong")[0] == 401, "bad signature"),
+        lambda: check(h.post_bot(bot_cut)[0] == 400, "cut bot body"),
+    ]
+    try:
+        for send in sends:
+            h.start()
+            send()
+            h.stop()
+        log = h.log()
+        for who in (a, b, c, d):
+            check(who not in log, "a Zalo id in the log:\n" + log[-3000:])
+        check("BIMATNUL" not in log and "goi lai" not in log, "tip text in the log")
+        check("not JSON (premature end of input) at byte" in log, "the kind and offset logged")
+        tips = h.tips()
+        check([t["text"] for t in tips] == ["BIMATNUL goi lai"], repr(tips))
+    finally:
+        h.close()
