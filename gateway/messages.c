@@ -10,11 +10,30 @@
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
 
+/* The citizen's text as an officer's message quotes it: at most
+ * MSG_EXCERPT_CHARS characters and MSG_EXCERPT_BYTES bytes, cut at a
+ * character boundary; a cut is marked with how much is left (the whole text
+ * is in the tip: tinbao tip show). */
 static void
 excerpt(const char *text, char *out, size_t outsz)
 {
-	char *t = text_truncate(text ? text : "", MSG_EXCERPT_CHARS);
-	snprintf(out, outsz, "%s", t ? t : "");
+	const char *s = text ? text : "";
+	size_t total = text_chars(s), max = MSG_EXCERPT_CHARS;
+	char *t = text_truncate(s, max);
+	while (t && strlen(t) > MSG_EXCERPT_BYTES && max > 20) {
+		free(t);
+		max -= 20;
+		t = text_truncate(s, max);
+	}
+	if (!t) {
+		snprintf(out, outsz, "?");
+		return;
+	}
+	size_t shown = text_chars(t);
+	if (shown < total || strcmp(t, s) != 0)
+		snprintf(out, outsz, "%s[đã cắt, còn %zu ký tự]", t, total - (shown - 1));
+	else
+		snprintf(out, outsz, "%s", t);
 	free(t);
 }
 
@@ -49,6 +68,13 @@ void
 msg_followup_stored(const char *id, char *out)
 {
 	snprintf(out, MSG_MAX, "Đã bổ sung vào tin báo %s. Cảm ơn bạn.", id);
+}
+
+void
+msg_followup_partial(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Đã bổ sung vào tin báo %s phần tin nhắn nhận được; một phần bị "
+	    "thiếu, xin gửi lại phần còn thiếu. Cảm ơn bạn.", id);
 }
 
 void

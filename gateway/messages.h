@@ -15,12 +15,15 @@
 
 #define MSG_MAX 1200
 #define MSG_EXCERPT_CHARS 240     /* tip text quoted in an officer notification */
+#define MSG_EXCERPT_BYTES 640     /* ... and bytes, so the frame and its OK line always fit */
 
 struct config;
 
 /* to citizens */
 void msg_receipt(const struct config *cfg, const char *id, const char *code, char *out);
 void msg_followup_stored(const char *id, char *out);
+/* The follow-up was an SMS with parts missing: only what came is stored. */
+void msg_followup_partial(const char *id, char *out);
 void msg_status_waiting(const char *id, char *out);
 void msg_status_acknowledged(const char *id, char *out);
 void msg_status_closed(const char *id, char *out);

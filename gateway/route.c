@@ -272,7 +272,10 @@ followup(struct db *db, const struct config *cfg, const struct inbound *m, const
 			if (notify_officer(db, cfg, told[i], t->id, "followup", text, now) < 0)
 				return ROUTE_ERROR;
 	}
-	msg_followup_stored(fid, text);
+	if (m->partial)         /* never tell the citizen more than was kept */
+		msg_followup_partial(fid, text);
+	else
+		msg_followup_stored(fid, text);
 	if (reply_citizen(db, cfg, m, t->id, "followup_ack", text, now) < 0)
 		return ROUTE_ERROR;
 	log_info(TAG, "%s: follow-up from its sender (%zu characters)", fid, text_chars(text_in));
@@ -354,10 +357,11 @@ citizen(struct db *db, const struct config *cfg, const struct inbound *m, int64_
 		if (found < 0)
 			return ROUTE_ERROR;
 		if (found && strcmp(t.pseudonym, m->pseudonym) == 0) {
-			char body[COMMAND_TEXT_MAX + 1];
-			snprintf(body, sizeof body, "%.*s", (int)c.arg_len, c.arg);
+			char *body = strndup(c.arg, c.arg_len);       /* whole, never cut */
 			*tip_id = t.id;
-			enum route_outcome r = followup(db, cfg, m, &t, *body ? body : m->text, now);
+			enum route_outcome r = body ? followup(db, cfg, m, &t, *body ? body : m->text,
+			    now) : ROUTE_ERROR;
+			free(body);
 			tip_clear(&t);
 			return r;
 		}

@@ -8,7 +8,6 @@
 
 #include "webhook/jsonfield.h"
 
-#define BOT_TEXT_MAX 8000
 
 int
 bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, size_t errlen)
@@ -76,8 +75,8 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 		    NULL;
 		int bad = (json_is_string(text) && json_string_length(text) && !t) ||
 		    (json_is_string(jc) && json_string_length(jc) && !caption) ||
-		    (t && jsonfield_add_line(&u->text, t, BOT_TEXT_MAX) < 0) ||
-		    (caption && jsonfield_add_line(&u->text, caption, BOT_TEXT_MAX) < 0);
+		    (t && jsonfield_add_line(&u->text, t) < 0) ||
+		    (caption && jsonfield_add_line(&u->text, caption) < 0);
 		free(t);
 		free(caption);
 		if (bad)
@@ -90,11 +89,11 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 			goto out;
 		if (photo) {
 			snprintf(line, sizeof line, "[ảnh đính kèm: %.300s]", photo);
-			if (jsonfield_add_line(&u->text, line, BOT_TEXT_MAX) < 0)
+			if (jsonfield_add_line(&u->text, line) < 0)
 				goto out;
 		}
 		if (json_object_get(msg, "sticker") &&
-		    jsonfield_add_line(&u->text, "[nhãn dán]", BOT_TEXT_MAX) < 0)
+		    jsonfield_add_line(&u->text, "[nhãn dán]") < 0)
 			goto out;
 	}
 	if (json_is_true(json_object_get(from, "is_bot")))

@@ -27,11 +27,9 @@ jsonfield_id(json_t *obj, const char *key, char *out, size_t outsz)
 }
 
 int
-jsonfield_add_line(char **text, const char *line, size_t max)
+jsonfield_add_line(char **text, const char *line)
 {
 	size_t old = *text ? strlen(*text) : 0, add = strlen(line);
-	if (old + add + 2 > max)
-		return 0;
 	char *n = realloc(*text, old + add + 2);
 	if (!n)
 		return -1;

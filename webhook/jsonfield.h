@@ -19,8 +19,9 @@ char *jsonfield_text(json_t *v);
 void jsonfield_error(const json_error_t *je, char *err, size_t errlen);
 /* The JSON options both webhook parsers load with. */
 #define JSONFIELD_LOAD_FLAGS (JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL)
-/* Append line to *text (malloc'd, lines joined by '\n'), keeping it under
- * max bytes: a line that does not fit is dropped. 0, or -1 out of memory. */
-int jsonfield_add_line(char **text, const char *line, size_t max);
+/* Append line to *text (malloc'd, lines joined by '\n'). Nothing is cut or
+ * dropped: the body limit bounds what can come in ([http] body_limit), and
+ * the callers bound the lines they add. 0, or -1 out of memory. */
+int jsonfield_add_line(char **text, const char *line);
 
 #endif

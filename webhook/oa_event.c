@@ -11,7 +11,7 @@
 
 #include "gateway/identity.h"
 
-#define OA_TEXT_MAX 8000          /* bytes of message text kept */
+#define OA_ATTACH_NOTES 20        /* attachments described in the text, at most */
 
 /* Copy a string or integer member into out. 0 ok (or absent), -1 bad. */
 /* One line per attachment: what it is, never who sent it. */
@@ -23,7 +23,7 @@ describe_attachments(json_t *list, char **text, struct oa_event *ev)
 	if (!json_is_array(list))
 		return 0;
 	json_array_foreach(list, i, a) {
-		if (i >= 20)
+		if (i >= OA_ATTACH_NOTES)
 			break;
 		const char *type = json_string_value(json_object_get(a, "type"));
 		json_t *payload = json_object_get(a, "payload");
@@ -52,7 +52,7 @@ describe_attachments(json_t *list, char **text, struct oa_event *ev)
 					return -1;
 			}
 		}
-		if (jsonfield_add_line(text, line, OA_TEXT_MAX) < 0)
+		if (jsonfield_add_line(text, line) < 0)
 			return -1;
 	}
 	return 0;
@@ -114,11 +114,9 @@ oa_event_parse(const char *body, size_t len, struct oa_event *ev, char *err, siz
 		goto out;
 	}
 	if (json_is_string(text) && json_string_length(text) > 0) {
-		ev->text = jsonfield_text(text);
+		ev->text = jsonfield_text(text);     /* whole: the body limit bounds it */
 		if (!ev->text)
 			goto out;
-		if (strlen(ev->text) > OA_TEXT_MAX)
-			ev->text[OA_TEXT_MAX] = '\0';
 	}
 	if (describe_attachments(json_object_get(message, "attachments"), &ev->text, ev) < 0) {
 		snprintf(err, errlen, "an attachment is malformed");

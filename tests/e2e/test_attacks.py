@@ -175,3 +175,68 @@ def test_a_parser_error_logs_no_id_and_no_text():
         check([t["text"] for t in tips] == ["BIMATNUL goi lai"], repr(tips))
     finally:
         h.close()
+
+
+def test_long_texts_are_kept_whole():
+    """Issue 9.4: a bot text over 8,000 bytes, an OA text cut mid-character
+    and a 60,000-character follow-up: each is kept whole (the body limit is
+    the bound); the officer's notification says how much it did not quote."""
+    fake = fake_api("bot-token-long")
+    h = Tinbao("longtext", http=True, bot_api=fake)
+    h.full_roster()
+    h.start()
+    try:
+        a, b = zalo_user(), zalo_user()
+        sirens = "Cháy nhà ở hẻm 5! " + "🚨" * 2000                # 8,000+ bytes
+        check(h.post_bot({"event_name": "message.text.received", "message": {
+            "message_id": "long-bot", "date": int(time.time() * 1000), "from": {"id": a},
+            "chat": {"id": a, "chat_type": "PRIVATE"}, "text": sirens}})[0] == 200, "bot")
+        accents = "ồ" * 3000                                       # 9,000 bytes, 3 each
+        check(h.post_oa(h.oa_event(b, accents, msg_id="long-oa"))[0] == 200, "OA")
+        tips = h.wait_tips(2)
+        by = {t["channel"]: t for t in tips}
+        check(by["zalo_bot"]["text"] == sirens, "bot text: %r..." % by["zalo_bot"]["text"][:80])
+        check(by["zalo_bot"]["urgent"], "the urgent word at its start was lost")
+        check(by["zalo_oa"]["text"] == accents, "OA text: %d characters, ends %r" % (
+            len(by["zalo_oa"]["text"]), by["zalo_oa"]["text"][-3:]))
+        # a 60,000-character follow-up, with the tip's ID in front
+        code = by["zalo_oa"]["id"].split("-")[1]
+        more = "Thêm chi tiết: " + "x" * 59985
+        status, _ = h.post_oa(h.oa_event(b, code + " " + more, msg_id="long-follow"))
+        check(status == 200, "follow-up answered %s" % status)
+
+        def followed():
+            ms = [m for m in h.tip(by["zalo_oa"]["id"])["messages"] if m["direction"] == "in"]
+            return ms if len(ms) == 2 else None
+        ms = wait_for(followed, what="the follow-up on the tip")
+        check(ms[1]["text"] == more, "follow-up kept: %d of %d characters" % (
+            len(ms[1]["text"]), len(more)))
+        # the officer's notice quotes a part and says how much is left
+        notes = wait_for(lambda: [r["text"] for r in h.to_officer("duty")
+                                  if r["kind"] in ("notify", "followup")], what="notifications")
+        check(any("đã cắt, còn" in n or "da cat, con" in n for n in notes),
+              "no mark of what was not quoted: %r" % [n[:300] for n in notes])
+        check(all("\ufffd" not in n for n in notes), "a character cut in two")
+    finally:
+        h.stop()
+        fake.stop()
+
+
+def test_a_followup_with_parts_missing_is_not_called_complete():
+    """Issue 9.4: the citizen is never told more than was kept: a follow-up
+    SMS with a part missing is acknowledged as partial."""
+    from harness import citizen
+    h = Tinbao("partialfollow", gateway={"multipart_timeout": "2s", "followup_window": "1h"})
+    h.full_roster()
+    h.start()
+    try:
+        who = citizen()
+        h.sms_in(who, "Có người lạ cạy cửa nhà số 7")
+        t = h.wait_tips(1)[0]
+        h.sms_in(who, "Phần 1 của 2, ", udh="050003220201")
+        acks = wait_for(lambda: h.to_citizens("followup_ack"), timeout=30,
+                        what="the follow-up's answer")
+        check("thiếu" in acks[0]["text"] and "Đã bổ sung vào tin báo %s." % t["id"]
+              not in acks[0]["text"], repr(acks[0]["text"]))
+    finally:
+        h.stop()
