@@ -214,6 +214,31 @@ msg_unknown_tip(const char *what, char *out)
 }
 
 void
+msg_not_yours(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Không thực hiện: đồng chí không phụ trách tin %s (không nhận, không "
+	    "được báo tin này và không trực ở cấp của tin).", id);
+}
+
+void
+msg_closed_by_other(const char *id, const char *by_name, int64_t at, char *out)
+{
+	char hm[16];
+	timeutil_format_hm(at, hm, sizeof hm);
+	snprintf(out, MSG_MAX, "%s đã được Đ/c %s đóng lúc %s.", id, by_name ? by_name : "?", hm);
+}
+
+void
+msg_transferred_by_other(const char *id, const char *by_name, const char *to_name, int64_t at,
+    char *out)
+{
+	char hm[16];
+	timeutil_format_hm(at, hm, sizeof hm);
+	snprintf(out, MSG_MAX, "%s đã được Đ/c %s chuyển cho Đ/c %s lúc %s.", id,
+	    by_name ? by_name : "?", to_name ? to_name : "?", hm);
+}
+
+void
 msg_bad_id(const char *token, char *out)
 {
 	snprintf(out, MSG_MAX, "Mã tin báo không hợp lệ: %s. Mã có dạng TB-7KM4Q9.", token);
@@ -400,13 +425,6 @@ msg_transfer_done(const char *id, const char *to_name, char *out)
 {
 	snprintf(out, MSG_MAX, "Đã chuyển %s cho Đ/c %s. Đồng chí không còn phụ trách tin này.", id,
 	    to_name);
-}
-
-void
-msg_transfer_not_allowed(const char *id, char *out)
-{
-	snprintf(out, MSG_MAX, "Không chuyển được %s: chỉ người đã nhận tin hoặc cán bộ đang "
-	    "trực được chuyển.", id);
 }
 
 void

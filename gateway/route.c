@@ -18,6 +18,7 @@
 #include "gateway/notify.h"
 #include "gateway/relay.h"
 #include "gateway/text.h"
+#include "gateway/tipauth.h"
 #include "gateway/tipops.h"
 #include "gateway/trackid.h"
 #include "gateway/urgency.h"
@@ -99,6 +100,16 @@ officer_tipop(struct db *db, const struct config *cfg, const struct officer *o,
 {
 	char text[MSG_MAX];
 	enum tipops_result r;
+	struct tip t;
+	int found = db_tip_by_code(db, c->code, &t);      /* unknown: tipops answers */
+	if (found < 0)
+		return -1;
+	if (found) {
+		int may = tipauth_require(db, cfg, o, &t, c->kind == CMD_ACK ? "OK" : "XONG", now);
+		tip_clear(&t);
+		if (may <= 0)
+			return may;
+	}
 	if (c->kind == CMD_ACK) {
 		r = tipops_ack_in_tx(db, cfg, c->code, o->id, now, 1, text, sizeof text);
 	} else {

@@ -182,7 +182,7 @@ def test_handover_by_short_code():
         h.sms_in(em, "CHUYEN %s %s" % (code, DUTY))
         no = wait_for(lambda: [r for r in h.outbox("o.dest = ?", em) if r["kind"] == "reply"],
                       what="refusal")
-        check("Khong chuyen duoc" in no[0]["text"], no[0]["text"])
+        check("khong phu trach tin %s" % t["id"] in no[0]["text"], no[0]["text"])
         h.sms_in(DUTY, "OK " + code)
         wait_for(lambda: h.tip(t["id"])["status"] == "acknowledged", what="acknowledged")
         h.sms_in(DUTY, "chuyển %s e5" % code)
