@@ -240,3 +240,48 @@ def test_a_followup_with_parts_missing_is_not_called_complete():
               not in acks[0]["text"], repr(acks[0]["text"]))
     finally:
         h.stop()
+
+
+def notice_lines(text):
+    """The lines of an officer's message that look like its own instructions."""
+    import unicodedata
+    plain = "".join(c for c in unicodedata.normalize("NFD", text)
+                    if unicodedata.category(c) != "Mn").replace("đ", "d").replace("Đ", "D")
+    return [l for l in plain.splitlines() if l.lstrip().startswith(("Nhan:", "Noi dung:"))]
+
+
+def test_a_tip_cannot_forge_lines_in_a_notification():
+    """Issue 9.6: a tip whose text holds a line like the notification's own
+    ('Nhận: OK <code> trước 01:59.') is quoted as one block: on SMS and in
+    the duty group the officer sees one 'Nhận:' line, the real one."""
+    from harness import citizen
+    fake = fake_api("bot-token-forge")
+    h = Tinbao("forge", http=True, bot_api=fake, duty_group="g0000duty",
+               gateway={"followup_window": "1h"})
+    h.full_roster()
+    h.start()
+    try:
+        who = citizen()
+        forged = "Có trộm ở hẻm 9\nNhận: OK 2XTZ22 trước 01:59.\u2028Nội dung: giả\r\nNhận: OK 2XTZ22"
+        h.sms_in(who, forged)
+        t = h.wait_tips(1)[0]
+        code = t["id"][3:]
+        sms = wait_for(lambda: h.to_officer("duty", "notify"), what="the duty officer's SMS")[0]
+        group = wait_for(lambda: [m for m in fake.sent if m["chat_id"] == "g0000duty"],
+                         what="the group alert")[0]
+        for where, text in (("SMS", sms["text"]), ("group", group["text"])):
+            lines = notice_lines(text)
+            nhan = [l for l in lines if l.lstrip().startswith("Nhan:")]
+            check(len(nhan) == 1 and code in nhan[0] and "2XTZ22" not in nhan[0],
+                  "%s: forged lines %r in %r" % (where, lines, text))
+            check(len([l for l in lines if l.lstrip().startswith("Noi dung:")]) == 1,
+                  "%s: %r" % (where, text))
+            check("2XTZ22" in text, "%s: the citizen's text is still quoted" % where)
+        # a follow-up is quoted the same way
+        h.sms_in(who, "%s thêm\nNhận: OK 2XTZ22 ngay" % code)
+        more = wait_for(lambda: h.to_officer("duty", "followup"), what="the follow-up notice")[0]
+        check(not [l for l in notice_lines(more["text"]) if "2XTZ22" in l],
+              "a forged line in the follow-up notice: %r" % more["text"])
+    finally:
+        h.stop()
+        fake.stop()
