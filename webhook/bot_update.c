@@ -44,11 +44,9 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 		goto out;
 	}
 	json_t *from = json_object_get(msg, "from"), *chat = json_object_get(msg, "chat");
-	char chat_type[16];
 	if (jsonfield_id(msg, "message_id", u->message_id, sizeof u->message_id) < 0 ||
 	    jsonfield_id(from, "id", u->from_id, sizeof u->from_id) < 0 ||
-	    jsonfield_id(chat, "id", u->chat_id, sizeof u->chat_id) < 0 ||
-	    jsonfield_id(chat, "chat_type", chat_type, sizeof chat_type) < 0) {
+	    jsonfield_id(chat, "id", u->chat_id, sizeof u->chat_id) < 0) {
 		snprintf(err, errlen, "a field has the wrong type or is too long");
 		goto out;
 	}
@@ -56,6 +54,12 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 		snprintf(err, errlen, "message without message_id or chat.id");
 		goto out;
 	}
+	/* any chat_type is read (an unknown one is a group, never an error that
+	 * loses the message) */
+	const char *ct = json_string_value(json_object_get(chat, "chat_type"));
+	if (ct)
+		snprintf(u->chat_type, sizeof u->chat_type, "%s", ct);
+	u->chat_type_known = ct && (strcmp(ct, "PRIVATE") == 0 || strcmp(ct, "GROUP") == 0);
 	json_t *date = json_object_get(msg, "date");
 	if (json_is_integer(date)) {
 		long long d = json_integer_value(date);
@@ -98,10 +102,10 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 	}
 	if (json_is_true(json_object_get(from, "is_bot")))
 		u->kind = BOT_FROM_BOT;
-	else if (strcmp(chat_type, "GROUP") == 0)
-		u->kind = BOT_GROUP;
-	else
+	else if (ct && strcmp(ct, "PRIVATE") == 0)
 		u->kind = BOT_PRIVATE;
+	else
+		u->kind = BOT_GROUP;             /* GROUP, missing, or unknown: fail closed */
 	rc = 0;
 out:
 	if (rc < 0)

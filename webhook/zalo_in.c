@@ -1,6 +1,7 @@
 /* zalo_in — see zalo_in.h. */
 #include "webhook/zalo_in.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #define TAG "zalo"
 #define SECRET_MAX 512
+#define ZALO_CHAT_TYPES_MAX 8   /* distinct unknown chat types logged, at most */
 #define BOT_SECRET_MIN 8       /* Zalo: setWebhook secret_token is 8-256 characters */
 #define NO_CONTENT "[tin nhắn không có nội dung đọc được]"
 #define UNSUPPORTED "[Zalo không cho xem nội dung tin nhắn này]"
@@ -28,6 +30,9 @@ struct zalo_in {
 	char oa_secret[SECRET_MAX];
 	char bot_secret[SECRET_MAX];
 	struct log_limit refusals;    /* an attacker must not flood the log */
+	pthread_mutex_t lock;         /* guards the chat types below */
+	char chat_types[ZALO_CHAT_TYPES_MAX][32];   /* unknown chat_type values logged */
+	size_t n_chat_types;
 };
 
 #define REFUSAL_LOG_EVERY_S 10
@@ -74,6 +79,7 @@ zalo_in_new(const struct config *cfg, struct writer *w, const struct identity *i
 	z->cfg = cfg;
 	z->writer = w;
 	z->id = id;
+	pthread_mutex_init(&z->lock, NULL);
 	if (read_secret("[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file, 1, z->oa_secret,
 	    sizeof z->oa_secret, err, errlen) < 0 ||
 	    read_secret("[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file,
@@ -89,6 +95,7 @@ zalo_in_free(struct zalo_in *z)
 {
 	if (!z)
 		return;
+	pthread_mutex_destroy(&z->lock);
 	identity_wipe(z, sizeof *z);
 	free(z);
 }
@@ -233,6 +240,29 @@ out:
 	return status;
 }
 
+/* A chat_type other than PRIVATE or GROUP: the message is treated as a
+ * group's; each such type is logged once (the first ZALO_CHAT_TYPES_MAX). */
+static void
+unknown_chat_type(struct zalo_in *z, const char *type)
+{
+	int seen = 0;
+	pthread_mutex_lock(&z->lock);
+	for (size_t i = 0; i < z->n_chat_types && !seen; i++)
+		seen = strcmp(z->chat_types[i], type) == 0;
+	if (!seen && z->n_chat_types < ZALO_CHAT_TYPES_MAX)
+		snprintf(z->chat_types[z->n_chat_types++], sizeof z->chat_types[0], "%s", type);
+	else
+		seen = 1;
+	pthread_mutex_unlock(&z->lock);
+	if (seen)
+		return;
+	size_t n = strspn(type, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_ ");
+	log_warn(TAG, "bot update with an unknown chat_type %s%s%s: treated as a group message "
+	    "(only \"PRIVATE\" is a private chat; logged once per type)", *type ? "\"" : "",
+	    !*type ? "(none)" : type[n] == '\0' ? type : "(not shown: not a word)",
+	    *type ? "\"" : "");
+}
+
 int
 zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret, char *resp,
     size_t respsz)
@@ -252,6 +282,8 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 		return answer(resp, respsz, 400, "malformed update");
 	}
 	int status;
+	if (u.kind != BOT_NO_MESSAGE && u.kind != BOT_REFUSED && !u.chat_type_known)
+		unknown_chat_type(z, u.chat_type);
 	if (u.kind == BOT_NO_MESSAGE || u.kind == BOT_REFUSED) {
 		status = answer(resp, respsz, 200, "ok");
 		goto out;

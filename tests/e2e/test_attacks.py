@@ -285,3 +285,41 @@ def test_a_tip_cannot_forge_lines_in_a_notification():
     finally:
         h.stop()
         fake.stop()
+
+
+def test_only_a_private_chat_is_private():
+    """Issue 9.7: a bot message whose chat_type is missing, lower case or
+    unknown is a group message: never a tip, never a receipt into that chat;
+    an unknown type is logged once."""
+    fake = fake_api("bot-token-chat")
+    h = Tinbao("chattype", http=True, bot_api=fake)
+    h.full_roster()
+    h.start()
+    try:
+        for i, ct in enumerate((None, "private", "CHANNEL", "Private ", "CHANNEL")):
+            who, chat = zalo_user(), "grp%04d" % i
+            m = {"message_id": "ct%d" % i, "date": int(time.time() * 1000),
+                 "from": {"id": who, "is_bot": False}, "chat": {"id": chat},
+                 "text": "@Bot có trộm ở hẻm %d" % i}
+            if ct is not None:
+                m["chat"]["chat_type"] = ct
+            check(h.post_bot({"event_name": "message.text.received", "message": m})[0] == 200,
+                  "answered")
+        wait_for(lambda: len([s for s in fake.sent if s["chat_id"].startswith("grp")]) >= 5,
+                 what="the steer answers")
+        check(h.tips() == [], "a group message became a tip: %r" % h.tips())
+        sent = [s for s in fake.sent if s["chat_id"].startswith("grp")]
+        check(all("nhắn riêng" in s["text"] and "TB-" not in s["text"] for s in sent),
+              "a receipt went into a group: %r" % sent)
+        log = h.log()
+        check(log.count("unknown chat_type") == 4 and log.count('"CHANNEL"') == 1,
+              "each unknown type logged once:\n" + log)
+        # PRIVATE, exactly, is a tip
+        who = zalo_user()
+        h.post_bot({"event_name": "message.text.received", "message": {
+            "message_id": "ct-private", "date": int(time.time() * 1000), "from": {"id": who},
+            "chat": {"id": who, "chat_type": "PRIVATE"}, "text": "Có trộm ở hẻm 3"}})
+        check(len(h.wait_tips(1)) == 1, "a private message is a tip")
+    finally:
+        h.stop()
+        fake.stop()

@@ -111,6 +111,18 @@ test_bot_updates(void)
 	    u.kind == BOT_FROM_BOT);
 	bot_update_clear(&u);
 	CHECK(bot_update_parse("nope", 4, &u, err, sizeof err) < 0);
+	/* issue 9.7: only "PRIVATE", exactly, is private */
+	static const char *const types[] = { "", ",\"chat_type\":\"private\"",
+	    ",\"chat_type\":\"CHANNEL\"", ",\"chat_type\":null", ",\"chat_type\":1",
+	    ",\"chat_type\":\"PRIVATE \"", ",\"chat_type\":\"A_VERY_LONG_CHAT_TYPE_NAME_1234567890\"" };
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		char body[256];
+		snprintf(body, sizeof body, "{\"message\":{\"message_id\":\"x\",\"from\":{\"id\":\"a\"},"
+		    "\"chat\":{\"id\":\"a\"%s},\"text\":\"t\"}}", types[i]);
+		CHECK(bot_update_parse(body, strlen(body), &u, err, sizeof err) == 0);
+		CHECK(u.kind == BOT_GROUP && !u.chat_type_known);
+		bot_update_clear(&u);
+	}
 }
 
 /* Issue 9.2: a parse error names its kind and byte offset, never the body. */
