@@ -197,7 +197,14 @@ zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signatur
 		goto out;
 	}
 	long long when = oa_event_time(&ev), now = (long long)time(NULL);
-	if (when && (when < now - z->cfg->oa_replay_window || when > now + z->cfg->oa_replay_window)) {
+	if (!when) {
+		/* without a time the replay window cannot be checked: a signed
+		 * event could be sent again for ever */
+		log_refusal(z, "OA event %s refused: no usable timestamp", loggable(ev.event_name));
+		status = answer(resp, respsz, 401, "no timestamp");
+		goto out;
+	}
+	if (when < now - z->cfg->oa_replay_window || when > now + z->cfg->oa_replay_window) {
 		log_refusal(z, "OA event %s refused: its timestamp is %llds from now (replay?)",
 		    loggable(ev.event_name), when - now);
 		status = answer(resp, respsz, 401, "stale timestamp");

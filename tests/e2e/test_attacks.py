@@ -132,7 +132,7 @@ def signed_raw(h, body, app_id="3608465249409039670", ts=None):
     """POST raw bytes to /zalo/oa with a signature over them (for bodies that
     are not JSON); its status."""
     import hashlib
-    ts = ts or str(int(time.time() * 1000))
+    ts = ts if ts is not None else str(int(time.time() * 1000))
     mac = hashlib.sha256(app_id.encode() + body + ts.encode() + b"TestOaSecretKey123").hexdigest()
     return h.http("POST", "/zalo/oa", body, {"Content-Type": "application/json",
                                              "X-ZEvent-Signature": "mac=" + mac})[0]
@@ -323,3 +323,23 @@ def test_only_a_private_chat_is_private():
     finally:
         h.stop()
         fake.stop()
+
+
+def test_an_oa_event_without_a_time_is_refused():
+    """Issue 9.8: a signed OA event with "timestamp":"0" or none skipped the
+    replay window; it is refused with 401 and nothing is admitted."""
+    h = Tinbao("notime", http=True)
+    h.full_roster()
+    h.start()
+    try:
+        who = zalo_user()
+        zero = h.oa_event(who, "Tin phát lại", msg_id="t0", ts=0)
+        check(h.post_oa(zero)[0] == 401, "timestamp 0 accepted")
+        ev = json.loads(h.oa_event(who, "Tin không giờ", msg_id="tnone"))
+        del ev["timestamp"]
+        body = json.dumps(ev, ensure_ascii=False, separators=(",", ":")).encode()
+        check(signed_raw(h, body, ts="") == 401, "no timestamp accepted")
+        check(not h.query("SELECT id FROM inbound"), "admitted")
+        check(h.post_oa(h.oa_event(who, "Tin thật", msg_id="tnow"))[0] == 200, "a real one")
+    finally:
+        h.stop()
