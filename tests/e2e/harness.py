@@ -168,6 +168,8 @@ class Tinbao:
                 f.write(OA_SECRET + "\n")
             with open(bot_secret, "w") as f:
                 f.write(BOT_SECRET + "\n")
+            for secret in (oa_secret, bot_secret):
+                os.chmod(secret, 0o640)          # as an installation has them
             oa_lines = []
             if oa_api:
                 app_secret = os.path.join(self.dir, "app.secret")

@@ -343,3 +343,48 @@ def test_an_oa_event_without_a_time_is_refused():
         check(h.post_oa(h.oa_event(who, "Tin thật", msg_id="tnow"))[0] == 200, "a real one")
     finally:
         h.stop()
+
+
+def test_files_are_not_readable_by_others():
+    """Issue 9.8: the database and its -wal and -shm are created 0640 by
+    tinbao and tinbaod; secret files readable by others are warned about at
+    start and by --check-config; a key file readable by others refuses a
+    SIGHUP reload as it refuses a start."""
+    import signal
+    import stat
+    import subprocess
+    from harness import BUILD
+    h = Tinbao("filemodes", http=True)
+    try:                                     # (the programs set their own umask)
+        h.full_roster()                      # tinbao creates the database
+        check(os.stat(h.db).st_mode & 0o777 == 0o640,
+              "tinbao made the database %o" % (os.stat(h.db).st_mode & 0o777))
+        os.unlink(h.db)
+        for f in (h.db + "-wal", h.db + "-shm"):
+            if os.path.exists(f):
+                os.unlink(f)
+        open(os.path.join(h.dir, "oa.secret"), "a").close()
+        os.chmod(os.path.join(h.dir, "oa.secret"), 0o644)
+        os.chmod(os.path.join(h.dir, "bot.secret"), 0o600)
+        chk = subprocess.run([os.path.join(BUILD, "tinbaod"), "-c", h.conf, "--check-config"],
+                             capture_output=True, text=True, timeout=30)
+        check(chk.returncode == 0, "--check-config: %s" % chk.stderr)
+        check("oa.secret" in chk.stderr and "readable by others" in chk.stderr and
+              "bot.secret" not in chk.stderr, "--check-config warns: %r" % chk.stderr)
+        h.start()                             # tinbaod creates the database, -wal and -shm
+        h.full_roster()
+        for f in (h.db, h.db + "-wal", h.db + "-shm"):
+            mode = os.stat(f).st_mode & 0o777
+            check(mode & 0o007 == 0, "%s is mode %o" % (os.path.basename(f), mode))
+        check("oa_secret_key_file" in h.log() and "readable by others" in h.log(),
+              "no warning at start")
+        # a key file readable by others: the reload is refused, the daemon goes on
+        os.chmod(h.key, 0o644)
+        h.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: "SIGHUP" in h.log() and "key file" in h.log().split("SIGHUP", 1)[1],
+                 what="the reload refused")
+        check("keeping the old configuration" in h.log().split("SIGHUP", 1)[1], h.log()[-2000:])
+        check(h.proc.poll() is None, "tinbaod stopped")
+        os.chmod(h.key, 0o600)
+    finally:
+        h.stop()
