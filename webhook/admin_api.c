@@ -36,7 +36,10 @@ struct admin_api {
 	const struct config *cfg;
 	int enabled;
 	char token_hash[65];               /* SHA-256 of the token: compared, never the token */
+	struct log_limit refusals;         /* anybody may knock: one line per ADMIN_LOG_EVERY_S */
 };
+
+#define ADMIN_LOG_EVERY_S 10
 
 static const char type_json[] = "application/json";
 static const char type_html[] = "text/html; charset=utf-8";
@@ -441,8 +444,15 @@ admin_api_handle(struct admin_api *a, const struct admin_request *rq,
 	enum admin_path p = page ? ADMIN_PATH_UNKNOWN :
 	    admin_req_path(a->cfg->tracking_prefix, rq->path, code);
 	if (!authorised(a, rq->authorization, page)) {
-		log_warn(TAG, "%s %s refused: %s token", rq->method, page ? "/" : "/api",
-		    rq->authorization ? "wrong or malformed" : "no");
+		unsigned long held = 0;
+		if (log_limit_pass(&a->refusals, ADMIN_LOG_EVERY_S, &held)) {
+			if (held)
+				log_warn(TAG, "%lu more requests refused for their token in the meantime",
+				    held);
+			log_warn(TAG, "%s %s refused: %s token", strcmp(rq->method, "GET") == 0 ? "GET" :
+			    strcmp(rq->method, "POST") == 0 ? "POST" : "a request", page ? "/" : "/api",
+			    rq->authorization ? "wrong or malformed" : "no");
+		}
 		if (page) {
 			out->status = 401;
 			out->content_type = type_html;

@@ -388,3 +388,57 @@ def test_files_are_not_readable_by_others():
         os.chmod(h.key, 0o600)
     finally:
         h.stop()
+
+
+def raw_status(port, data):
+    import socket
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(data)
+            return s.recv(200).split(b"\r\n")[0].decode("latin-1")
+    except OSError as e:
+        return "error %s" % e
+
+
+def metric(h, token, name):
+    import re
+    status, text = h.http("GET", "/metrics", headers={"Authorization": "Bearer " + token})
+    check(status == 200, "GET /metrics: %s" % status)
+    m = re.search(r"^%s (\d+)$" % re.escape(name), text, re.M)
+    return int(m.group(1)) if m else 0
+
+
+def test_every_http_answer_is_counted_and_auth_failures_do_not_flood_the_log():
+    """Issue 9.8: admin API and desk answers, and the server's own refusals,
+    are in tinbao_http_requests_total; 60 bad tokens write a line or two to
+    the log, with a count, not 60."""
+    token = "t0k3n-" + "a" * 26
+    h = Tinbao("httpcount", http=True, admin_token=token)
+    h.full_roster()
+    h.start()
+    try:
+        label = 'tinbao_http_requests_total{status="%s"}'
+        before = {s: metric(h, token, label % s) for s in ("200", "401", "404", "414", "431")}
+        for _ in range(50):
+            check(h.http("GET", "/api/tips", headers={"Authorization": "Bearer wrong"})[0] == 401,
+                  "bad token")
+        for _ in range(10):
+            check(h.http("GET", "/")[0] == 401, "the desk page without a token")
+        for _ in range(5):
+            check(h.http("GET", "/api/tips", headers={"Authorization": "Bearer " + token})[0]
+                  == 200, "good token")
+            check(h.http("GET", "/nope")[0] == 404, "not found")
+        for _ in range(2):
+            check("414" in raw_status(h.port, b"GET /" + b"A" * 100000 + b" HTTP/1.1\r\n\r\n"),
+                  "414")
+            check("431" in raw_status(h.port, b"GET /healthz HTTP/1.1\r\nX-F: " + b"h" * 200000
+                                      + b"\r\n\r\n"), "431")
+        after = {s: metric(h, token, label % s) for s in before}
+        delta = {s: after[s] - before[s] for s in before}
+        check(delta["401"] == 60 and delta["404"] == 5 and delta["200"] >= 5 + 5,
+              "counted: %r" % delta)
+        check(delta["414"] == 2 and delta["431"] == 2, "the server's own refusals: %r" % delta)
+        lines = [l for l in h.log().splitlines() if " api: " in l and "refused" in l]
+        check(1 <= len(lines) <= 3, "%d auth-failure lines:\n%s" % (len(lines), "\n".join(lines)))
+    finally:
+        h.stop()
