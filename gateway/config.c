@@ -66,6 +66,7 @@ static const struct ckey config_table[] = {
 	{ "http", "timeout",          C_DUR, O(http_timeout), 1, 600, "10s" },
 	{ "http", "connection_limit", C_INT, O(http_connection_limit), 1, 4096, "2048" },
 	{ "http", "admin_token_file", C_STR, O(http_admin_token_file), 0, 0, NULL },
+	{ "http", "metrics_token_file", C_STR, O(http_metrics_token_file), 0, 0, NULL },
 	{ "zalo_oa", "app_id",                C_STR, O(oa_app_id), 0, 0, NULL },
 	{ "zalo_oa", "oa_id",                 C_STR, O(oa_id), 0, 0, NULL },
 	{ "zalo_oa", "replay_window",         C_DUR, O(oa_replay_window), 10, 7 * DAY, "10m" },
@@ -722,6 +723,7 @@ config_check_files(const struct config *cfg, char *err, size_t errlen)
 	if (check_file("[gateway] database", cfg->database, 1, err, errlen) < 0 ||
 	    check_file("[gateway] key_file", cfg->key_file, 0, err, errlen) < 0 ||
 	    check_file("[http] admin_token_file", cfg->http_admin_token_file, 0, err, errlen) < 0 ||
+	    check_file("[http] metrics_token_file", cfg->http_metrics_token_file, 0, err, errlen) < 0 ||
 	    check_file("[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file, 0, err, errlen) < 0 ||
 	    check_file("[zalo_oa] app_secret_key_file", cfg->oa_app_secret_key_file, 0, err, errlen) < 0 ||
 	    check_file("[zalo_oa] refresh_token_file", cfg->oa_refresh_token_file, 0, err, errlen) < 0 ||

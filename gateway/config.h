@@ -87,6 +87,7 @@ struct config {
 	int64_t http_timeout;         /* seconds a connection may stay idle */
 	int http_connection_limit;
 	char *http_admin_token_file;
+	char *http_metrics_token_file;   /* the scraper's bearer token for /metrics, or NULL */
 	/* [zalo_oa], [zalo_bot] */
 	char *oa_app_id, *oa_id, *oa_secret_key_file, *oa_app_secret_key_file,
 	     *oa_refresh_token_file, *oa_api_base, *oa_oauth_base;

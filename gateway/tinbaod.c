@@ -292,6 +292,7 @@ warn_readable_secrets(const struct config *cfg, int to_stderr)
 		{ "[zalo_bot] token_file", cfg->bot_token_file },
 		{ "[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file },
 		{ "[http] admin_token_file", cfg->http_admin_token_file },
+		{ "[http] metrics_token_file", cfg->http_metrics_token_file },
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0] + cfg->n_modems; i++) {
 		char what[64];

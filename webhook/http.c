@@ -82,6 +82,24 @@ reply(struct MHD_Connection *c, unsigned int status, const char *json)
 	return reply_as(c, status, "application/json", json);
 }
 
+/* 401 with the Bearer challenge (RFC 6750), as a Prometheus scraper
+ * expects. */
+static enum MHD_Result
+reply_bearer(struct MHD_Connection *c)
+{
+	static const char body[] = "{\"error\":\"a valid bearer token is required\"}";
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	    MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"tinbao\"");
+	enum MHD_Result ret = queue(c, MHD_HTTP_UNAUTHORIZED, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result
 serve_metrics(struct http *h, struct MHD_Connection *c)
 {
@@ -163,8 +181,16 @@ begin(struct http *h, struct MHD_Connection *c, const char *url, const char *met
 	if (route == ROUTE_HEALTH || route == ROUTE_METRICS) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 			return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"GET only\"}");
-		if (route == ROUTE_METRICS)
+		if (route == ROUTE_METRICS) {
+			int may = admin_api_metrics_allowed(h->admin, MHD_lookup_connection_value(c,
+			    MHD_HEADER_KIND, "Authorization"));
+			if (may < 0)
+				return reply(c, MHD_HTTP_NOT_FOUND, "{\"error\":\"/metrics needs [http] "
+				    "metrics_token_file or admin_token_file\"}");
+			if (may == 0)
+				return reply_bearer(c);
 			return serve_metrics(h, c);
+		}
 		char json[HTTP_RESPONSE_MAX];
 		int status = h->health(h->health_arg, json, sizeof json);
 		return reply(c, (unsigned)status, json);

@@ -115,7 +115,7 @@ class Tinbao:
 
     def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s", http=False,
                  bot_api=None, oa_api=None, outbox=None, duty_group=None, sections=None,
-                 modem_extra=None, admin_token=None,
+                 modem_extra=None, admin_token=None, metrics_token=None,
                  zalo_extra=None):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix="tinbao-%s-" % name)
@@ -187,6 +187,11 @@ class Tinbao:
                 with open(self.admin_token_file, "w") as f:
                     f.write(admin_token + "\n")
                 http_lines = ["admin_token_file = " + self.admin_token_file]
+            if metrics_token:
+                self.metrics_token_file = os.path.join(self.dir, "metrics.token")
+                with open(self.metrics_token_file, "w") as f:
+                    f.write(metrics_token + "\n")
+                http_lines.append("metrics_token_file = " + self.metrics_token_file)
             lines += ["", "[http]", "listen = 127.0.0.1:%d" % self.port, "body_limit = 65536"
                       ] + http_lines + [
                       "", "[zalo_oa]", "app_id = " + OA_APP_ID, "oa_id = " + OA_ID,

@@ -442,3 +442,33 @@ def test_every_http_answer_is_counted_and_auth_failures_do_not_flood_the_log():
         check(1 <= len(lines) <= 3, "%d auth-failure lines:\n%s" % (len(lines), "\n".join(lines)))
     finally:
         h.stop()
+
+
+def test_metrics_are_not_public():
+    """Issue 9.8: /metrics shows tip counts, which are not public: it takes
+    a bearer token (the scraper's [http] metrics_token_file, or the admin
+    token); the scraper's token opens nothing else; without any token
+    configured it is not served."""
+    admin, scraper = "adm-" + "b" * 28, "prom-" + "c" * 27
+    h = Tinbao("metricsauth", http=True, admin_token=admin, metrics_token=scraper)
+    h.full_roster()
+    h.start()
+    try:
+        status, _ = h.http("GET", "/metrics")
+        check(status == 401, "GET /metrics without a token: %s" % status)
+        status, _ = h.http("GET", "/metrics", headers={"Authorization": "Bearer wrong"})
+        check(status == 401, "a wrong token: %s" % status)
+        for tok in (scraper, admin):
+            status, text = h.http("GET", "/metrics", headers={"Authorization": "Bearer " + tok})
+            check(status == 200 and "tinbao_tips_total" in text, "with a token: %s" % status)
+        status, _ = h.http("GET", "/api/tips", headers={"Authorization": "Bearer " + scraper})
+        check(status == 401, "the scraper's token opened the admin API: %s" % status)
+        check(h.http("GET", "/healthz")[0] == 200, "/healthz stays open (no counts)")
+    finally:
+        h.stop()
+    bare = Tinbao("metricsoff", http=True)
+    bare.start()
+    try:
+        check(bare.http("GET", "/metrics")[0] == 404, "served with no token configured")
+    finally:
+        bare.stop()
