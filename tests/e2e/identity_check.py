@@ -21,7 +21,10 @@ import harness
 def forms(number):
     digits = number.lstrip("+")
     local = "0" + digits[2:] if digits.startswith("84") else digits
-    return {number, digits, local}
+    out = {number, digits, local}
+    if digits.startswith("84") and not digits[2:].isalpha():
+        out |= {"0084" + digits[2:], "+840" + digits[2:]}      # as issue 9 writes them
+    return out
 
 
 def _cut_after(body, secret):

@@ -71,3 +71,28 @@ def test_an_officer_acts_only_on_tips_that_are_theirs():
               moved[0])
     finally:
         h.stop()
+
+
+def test_officer_numbers_in_every_written_form():
+    """Issue 9.8: an officer's number written 0084..., +840..., 840... or
+    +84 (0)... is the officer, never a citizen with a tip."""
+    h = Tinbao("phoneforms")
+    h.full_roster()
+    h.cli("officer", "add", "--name", "Võ Văn Em", "--phone", "0084 900 000 007")
+    listed = [o["phone"] for o in h.cli_json("officer", "list")]
+    check("+84900000007" in listed, "0084 900 000 007 stored as %r" % listed)
+    h.start()
+    try:
+        h.sms_in(citizen(), "Có người lạ cạy khóa xe ở chợ")
+        t = h.wait_tips(1)[0]
+        wait_for(lambda: h.to_officer("duty", "notify"), what="duty notified")
+        h.sms_in("0084900000001", "OK " + t["id"][3:])
+        wait_for(lambda: h.tip(t["id"])["status"] == "acknowledged", what="0084... acknowledged")
+        for i, form in enumerate(("+840900000002", "840900000003", "+84 (0) 900 000 004",
+                                  "00840900000001")):
+            h.sms_in(form, "DS")
+            key = ("backup", "leader", "chief", "duty")[i]
+            wait_for(lambda: [r for r in h.to_officer(key, "reply")], what="DS from %s" % form)
+        check(len(h.tips()) == 1, "an officer's message became a tip: %r" % h.tips())
+    finally:
+        h.stop()
