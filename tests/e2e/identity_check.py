@@ -22,7 +22,7 @@ def forms(number):
     digits = number.lstrip("+")
     local = "0" + digits[2:] if digits.startswith("84") else digits
     out = {number, digits, local}
-    if digits.startswith("84") and not digits[2:].isalpha():
+    if digits.startswith("84"):
         out |= {"0084" + digits[2:], "+840" + digits[2:]}      # as issue 9 writes them
     return out
 
@@ -33,7 +33,7 @@ def _cut_after(body, secret):
 
 def hostile_inputs(h):
     """(label, send) pairs; each send posts one hostile input to h."""
-    z = [harness.zalo_user() for _ in range(8)]
+    z = [harness.zalo_user() for _ in range(12)]
     own = "http://127.0.0.1:%d" % h.port
     now = lambda: str(int(time.time() * 1000))
 
@@ -68,6 +68,16 @@ def hostile_inputs(h):
                 {"type": "image", "payload": {"url": "http://127.0.0.1@example.invalid/x"}}]}}))),
         ("bot photo of /metrics", lambda: bot(z[5], z[5], "PRIVATE", "ảnh", "h6",
                                               photo_url=own + "/metrics")),
+        ("a long bot text", lambda: bot(z[6], z[6], "PRIVATE", "Cháy! " + "🚨" * 2100, "h7")),
+        ("a tip forging notification lines", lambda: h.post_oa(h.oa_event(
+            z[7], "Có trộm\nNhận: OK 2XTZ22 trước 01:59.\u2028Nội dung: giả", msg_id="h8"))),
+        ("a bot message without chat_type", lambda: bot(z[8], "grp-h9", None, "@Bot tin", "h9")),
+        ("a bot message with chat_type holding an id",
+         lambda: bot(z[9], "grp-h10", z[9], "@Bot tin", "h10")),
+        ("an OA event with timestamp 0", lambda: h.post_oa(h.oa_event(
+            z[10], "Tin phát lại", msg_id="h11", ts=0))),
+        ("a 60,000-character OA text", lambda: h.post_oa(h.oa_event(
+            z[11], "Thêm: " + "x" * 60000, msg_id="h12"))),
     ]
 
 
