@@ -453,8 +453,8 @@ group_stranger(struct db *db, const struct inbound *m, int64_t now)
 	return ROUTE_NOT_KEPT;
 }
 
-enum route_outcome
-route_message(struct db *db, const struct config *cfg, const struct identity *id,
+static enum route_outcome
+route_decide(struct db *db, const struct config *cfg, const struct identity *id,
     const struct inbound *m, int64_t now, int64_t *tip_id)
 {
 	*tip_id = 0;
@@ -484,4 +484,20 @@ route_message(struct db *db, const struct config *cfg, const struct identity *id
 		return citizen(db, cfg, &quiet, now, tip_id);
 	}
 	return citizen(db, cfg, m, now, tip_id);
+}
+
+enum route_outcome
+route_message(struct db *db, const struct config *cfg, const struct identity *id,
+    const struct inbound *m, int64_t now, int64_t *tip_id)
+{
+	enum route_outcome out = route_decide(db, cfg, id, m, now, tip_id);
+	/* A file is fetched only for a message that is part of a tip: not for
+	 * a muted or rate-limited sender, a status query, an officer's command
+	 * or an event (nothing would hold it, and anybody could fill the disk). */
+	if (out != ROUTE_ERROR && *tip_id == 0 && m->channel_msg_id &&
+	    db_attachments_drop(db, m->channel, m->channel_msg_id,
+	    "not fetched: the message made no tip (muted or over the limit, a command or a "
+	    "status query)") < 0)
+		return ROUTE_ERROR;
+	return out;
 }

@@ -472,3 +472,38 @@ def test_metrics_are_not_public():
         check(bare.http("GET", "/metrics")[0] == 404, "served with no token configured")
     finally:
         bare.stop()
+
+
+def test_attachments_are_fetched_only_for_tips():
+    """Beyond issue 9: an image from a sender over the tip limit (or muted)
+    made no tip, yet the daemon downloaded and kept the file (10 MiB each, no
+    tip to hold it, no limit on how many). Now only an attachment of a
+    message that became part of a tip is fetched; a group's photo is never
+    even queued."""
+    fake = fake_api("bot-token-attach")
+    h = Tinbao("attachtips", http=True, bot_api=fake,
+               sections={"attachments": {"test_origin": fake.base}})
+    h.full_roster()
+    h.start()
+    try:
+        who, member = zalo_user(), zalo_user()
+        cdn = fake.base + "/_fake/file/"
+        check(h.post_bot(bot_photo(who, "tip-photo", cdn + "tip.jpg"))[0] == 200, "tip")
+        t = h.wait_tips(1)[0]
+        h.cli("sender", "mute", t["id"])          # an abusive sender: kept, no tip
+        check(h.post_bot(bot_photo(who, "over-limit", cdn + "over.jpg"))[0] == 200, "2nd")
+        group = bot_photo(member, "group-photo", cdn + "group.jpg", chat_type="GROUP")
+        group["message"]["chat"]["id"] = "grp-photos"
+        check(h.post_bot(group)[0] == 200, "group photo")
+        rows = attachments_settled(h, 2)
+        by = {r["url"].rsplit("/", 1)[1]: r for r in rows}
+        check(by["tip.jpg"]["state"] == "fetched", repr(by["tip.jpg"]))
+        check(by["over.jpg"]["state"] == "failed" and "no tip" in by["over.jpg"]["error"],
+              repr(by["over.jpg"]))
+        check("group.jpg" not in by, "a group's photo was queued: %r" % by)
+        gets = [r["path"] for r in fake.requests if r["method"] == "GET"]
+        check(gets == ["/_fake/file/tip.jpg"], "the CDN was asked for %r" % gets)
+        check(len(h.tips()) == 1, repr(h.tips()))
+    finally:
+        h.stop()
+        fake.stop()
