@@ -503,6 +503,9 @@ int db_tip_address_live(struct db *db, int64_t tip_id);
 /* The officer who asked the latest relayed question on the tip: 1 found,
  * 0 none, -1. */
 int db_relay_last_asker(struct db *db, int64_t tip_id, int64_t *officer_id);
+/* 1 when the tip was handed over (CHUYEN) after its latest relayed
+ * question was asked, 0 not, -1. */
+int db_relay_handed_over_since_question(struct db *db, int64_t tip_id);
 /* The tip of this sender with the latest relayed question asked at or after
  * `since`: 1 found (*tip_id), 0 none, -1. */
 int db_relay_open_question(struct db *db, const char *pseudonym, int64_t since,

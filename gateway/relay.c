@@ -103,12 +103,14 @@ out:
 
 int
 relay_answer(struct db *db, const struct config *cfg, const struct tip *t, const char *text_in,
-    int64_t now)
+    int64_t now, int64_t *asker_out)
 {
 	int64_t asker = 0;
 	int found = db_relay_last_asker(db, t->id, &asker);
 	if (found <= 0)
 		return found;
+	if (asker_out)
+		*asker_out = asker;
 	char fid[24], text[MSG_MAX];
 	trackid_format(cfg->tracking_prefix, t->code, fid, sizeof fid);
 	msg_relay_answer(fid, now, text_in, text);

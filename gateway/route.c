@@ -265,12 +265,20 @@ followup(struct db *db, const struct config *cfg, const struct inbound *m, const
 		return ROUTE_ERROR;
 	/* Tell the officer who asked, else the owner, else everyone told so
 	 * far while nobody owns it. */
-	int answered = relay_answer(db, cfg, t, text_in, now);
+	int64_t asker = 0;
+	int answered = relay_answer(db, cfg, t, text_in, now, &asker);
 	if (answered < 0)
 		return ROUTE_ERROR;
 	msg_citizen_added(fid, now, text_in, text);
 	if (answered) {
-		/* told by relay_answer */
+		/* told by relay_answer; the owner too when the tip was handed
+		 * over after the question (the asker's answer, but the owner's
+		 * tip: it must not go unseen) */
+		int moved = t->acked_by && t->acked_by != asker ?
+		    db_relay_handed_over_since_question(db, t->id) : 0;
+		if (moved < 0 || (moved && notify_officer(db, cfg, t->acked_by, t->id, "followup",
+		    text, now) < 0))
+			return ROUTE_ERROR;
 	} else if (t->acked_by) {
 		if (notify_officer(db, cfg, t->acked_by, t->id, "followup", text, now) < 0)
 			return ROUTE_ERROR;
