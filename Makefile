@@ -184,7 +184,8 @@ install: all
 	install -m 0644 doc/tinbaod.8 $(DESTDIR)$(PREFIX)/share/man/man8/tinbaod.8
 	install -m 0644 doc/tinbao.1 $(DESTDIR)$(PREFIX)/share/man/man1/tinbao.1
 	install -m 0644 doc/tinbao.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/tinbao.conf.5
-	install -m 0644 deploy/tinbao.conf.sample README.md $(DESTDIR)$(PREFIX)/share/doc/tinbao/
+	install -m 0644 deploy/tinbao.conf.sample deploy/nginx-tinbao.conf README.md \
+	  $(DESTDIR)$(PREFIX)/share/doc/tinbao/
 	@for l in $(LINGUAS); do \
 	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 	  install -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/tinbao.mo \

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
@@ -29,6 +30,7 @@
 #include "gateway/log.h"
 #include "gateway/metrics.h"
 #include "gateway/router.h"
+#include "gateway/secretfile.h"
 #include "gateway/timeutil.h"
 #include "gateway/view.h"
 #include "gateway/writer.h"
@@ -37,6 +39,7 @@
 #include "webhook/http.h"
 #include "webhook/zalo_in.h"
 #include "webhook/zalo_out.h"
+#include "webhook/zalo_url.h"
 
 #define TAG "tinbaod"
 #define TINBAO_VERSION "0.1.0"
@@ -275,6 +278,52 @@ log_status(struct daemon *d)
 	    (unsigned long long)rs.escalations, (unsigned long long)rs.failures);
 }
 
+/* Secret files (the Zalo secrets and tokens, the admin and metrics tokens,
+ * each SIM's PIN) that others (not the owner or the group) may read: a
+ * warning each, to the log (start, SIGHUP) or to stderr (--check-config).
+ * The key file is refused outright (identity_open, reload()). */
+static void
+warn_readable_secrets(const struct config *cfg, int to_stderr)
+{
+	const struct { const char *what, *path; } files[] = {
+		{ "[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file },
+		{ "[zalo_oa] app_secret_key_file", cfg->oa_app_secret_key_file },
+		{ "[zalo_oa] refresh_token_file", cfg->oa_refresh_token_file },
+		{ "[zalo_bot] token_file", cfg->bot_token_file },
+		{ "[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file },
+		{ "[http] admin_token_file", cfg->http_admin_token_file },
+		{ "[http] metrics_token_file", cfg->http_metrics_token_file },
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0] + cfg->n_modems; i++) {
+		char what[64];
+		const char *path;
+		if (i < sizeof files / sizeof files[0]) {
+			snprintf(what, sizeof what, "%s", files[i].what);
+			path = files[i].path;
+		} else {                  /* each modem's SIM PIN */
+			const struct modem_conf *m = &cfg->modems[i - sizeof files / sizeof files[0]];
+			snprintf(what, sizeof what, "[modem %s] pin_file", m->name);
+			path = m->pin_file;
+		}
+		if (!path || secretfile_others_read(path) != 1)
+			continue;
+		if (to_stderr)
+			fprintf(stderr, _("tinbaod: warning: %s %s is readable by others: chmod 640 "
+			    "(or 600) it\n"), what, path);
+		else
+			log_warn(TAG, "%s %s is readable by others: chmod 640 (or 600) it", what, path);
+	}
+}
+
+/* 1 when the key file's mode lets its group or others at it (identity_open
+ * refuses such a file at start; a reload refuses it too). */
+static int
+key_file_exposed(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && (sb.st_mode & 0077) != 0;
+}
+
 static struct config *
 load_config(const char *path, int quiet)
 {
@@ -306,9 +355,16 @@ reload(struct daemon *d, const char *path)
 		config_free(fresh);
 		return;
 	}
+	if (key_file_exposed(fresh->key_file)) {
+		log_error(TAG, "SIGHUP: key file %s is readable by others; keeping the old "
+		    "configuration (chmod 600 it)", fresh->key_file);
+		config_free(fresh);
+		return;
+	}
 	if (strcmp(fresh->admin_socket, d->cfg->admin_socket) != 0)
 		log_warn(TAG, "SIGHUP: admin_socket changes only with a restart; it stays at %s",
 		    d->cfg->admin_socket[0] ? d->cfg->admin_socket : "(none)");
+	warn_readable_secrets(fresh, 0);
 	log_notice(TAG, "SIGHUP: reloading the configuration");
 	stop_workers(d);
 	struct config *old = d->cfg;
@@ -345,12 +401,17 @@ run(struct daemon *d, const char *path, int check_only)
 			fprintf(stderr, "tinbaod: %s\n", err);
 			return 1;
 		}
+		warn_readable_secrets(d->cfg, 1);
 		struct identity *id = identity_open(d->cfg->key_file, err, sizeof err);
 		if (!id) {
 			fprintf(stderr, "tinbaod: %s\n", err);
 			return 1;
 		}
 		identity_close(id);
+		if (zalo_url_check_config(d->cfg, err, sizeof err) < 0) {
+			fprintf(stderr, "tinbaod: %s\n", err);
+			return 1;
+		}
 		struct admin_api *admin = admin_api_new(d->cfg, err, sizeof err);   /* the token */
 		if (!admin) {
 			fprintf(stderr, "tinbaod: %s\n", err);
@@ -378,6 +439,7 @@ run(struct daemon *d, const char *path, int check_only)
 		log_error(TAG, "%s", err);
 		return 1;
 	}
+	warn_readable_secrets(d->cfg, 0);
 	struct db *db = db_open(d->cfg->database, 0, err, sizeof err);   /* creates, migrates */
 	if (!db) {
 		log_error(TAG, "database %s", err);
@@ -495,6 +557,9 @@ main(int argc, char **argv)
 	 * like every line that libraries write on its behalf. */
 	if (!check_only)
 		i18n_english();
+	/* the database, its -wal and -shm and everything else we create: not
+	 * for others (the tinbao group may read) */
+	umask(027);
 	log_init("tinbaod", LOG_INFO);
 	audit_init();           /* before any thread opens the database */
 	struct daemon d = { 0 };
