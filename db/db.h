@@ -435,10 +435,16 @@ int db_outbox_waiting(struct db *db, int64_t *n, int64_t *oldest, char channel[1
  * Inside a transaction. */
 int db_attachment_add(struct db *db, const char *channel, const char *channel_msg_id,
     const char *kind, const char *url, int64_t now);
-/* Claim the next due attachment for lease_s: 1 (id and url set, url
- * malloc'd), 0 none, -1 error. */
+/* Claim the next due attachment for lease_s, among those of messages the
+ * router made part of a tip: 1 (id and url set, url malloc'd), 0 none, -1
+ * error. */
 int db_attachment_claim(struct db *db, int64_t now, int64_t lease_s, int64_t *id, char **url,
     int *attempts);
+/* The message (channel, channel_msg_id) made no tip: its attachments still
+ * pending are failed with why, never fetched. Inside the router's
+ * transaction. */
+int db_attachments_drop(struct db *db, const char *channel, const char *channel_msg_id,
+    const char *why);
 int db_attachment_fetched(struct db *db, int64_t id, const void *data, size_t len,
     const char *content_type, int64_t now);
 /* next_attempt 0: give up (failed). */
@@ -522,6 +528,9 @@ int db_tip_address_live(struct db *db, int64_t tip_id);
 /* The officer who asked the latest relayed question on the tip: 1 found,
  * 0 none, -1. */
 int db_relay_last_asker(struct db *db, int64_t tip_id, int64_t *officer_id);
+/* 1 when the tip was handed over (CHUYEN) after its latest relayed
+ * question was asked, 0 not, -1. */
+int db_relay_handed_over_since_question(struct db *db, int64_t tip_id);
 /* The tip of this sender with the latest relayed question asked at or after
  * `since`: 1 found (*tip_id), 0 none, -1. */
 int db_relay_open_question(struct db *db, const char *pseudonym, int64_t since,

@@ -11,12 +11,78 @@
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
 
+/* The citizen's text made one line that cannot pass for the message's own:
+ * line breaks (LF, CR, U+2028, U+2029, NEL) become " ⏎ ", the quote marks
+ * that fence it become '"', direction marks and bidi controls go. Valid
+ * UTF-8 in (text_clean output); malloc'd, NULL when memory ran out. */
+static char *
+one_line(const char *s)
+{
+	char *clean = text_clean(s, strlen(s));
+	if (!clean)
+		return NULL;
+	size_t len = strlen(clean);
+	char *out = malloc(len * 2 + 8);        /* each break of 1..3 bytes grows to 5 */
+	if (!out) {
+		free(clean);
+		return NULL;
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		const unsigned char *p = (const unsigned char *)clean + i;
+		if (*p == '\n' || *p == '\r') {
+			memcpy(out + o, " \xe2\x8f\x8e ", 5);        /* U+23CE */
+			o += 5;
+			i++;
+		} else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+			memcpy(out + o, " \xe2\x8f\x8e ", 5);        /* U+2028, U+2029 */
+			o += 5;
+			i += 3;
+		} else if (p[0] == 0xC2 && (p[1] == 0xAB || p[1] == 0xBB)) {
+			out[o++] = '"';                                /* « » */
+			i += 2;
+		} else if ((p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F ||
+		    (p[2] >= 0xAA && p[2] <= 0xAE))) || (p[0] == 0xE2 && p[1] == 0x81 &&
+		    p[2] >= 0xA6 && p[2] <= 0xA9)) {
+			i += 3;                        /* LRM, RLM, U+202A-E, U+2066-9 */
+		} else {
+			out[o++] = clean[i++];
+		}
+	}
+	out[o] = '\0';
+	free(clean);
+	return out;
+}
+
+/* The citizen's text as an officer's message quotes it: one block between
+ * « and » that holds no line of the message's own (one_line), at most
+ * MSG_EXCERPT_CHARS characters and MSG_EXCERPT_BYTES bytes, cut at a
+ * character boundary; a cut is marked after the block with how much is left
+ * (the whole text is in the tip: tinbao tip show). Every channel sends this
+ * form (SMS makes it "..." and " / "). */
 static void
 excerpt(const char *text, char *out, size_t outsz)
 {
-	char *t = text_truncate(text ? text : "", MSG_EXCERPT_CHARS);
-	snprintf(out, outsz, "%s", t ? t : "");
+	char *s = one_line(text ? text : "");
+	if (!s) {
+		snprintf(out, outsz, "«?»");
+		return;
+	}
+	size_t total = text_chars(s), max = MSG_EXCERPT_CHARS;
+	char *t = text_truncate(s, max);
+	while (t && strlen(t) > MSG_EXCERPT_BYTES && max > 20) {
+		free(t);
+		max -= 20;
+		t = text_truncate(s, max);
+	}
+	if (!t)
+		snprintf(out, outsz, "«?»");
+	else if (strcmp(t, s) != 0)
+		snprintf(out, outsz, "«%s» [đã cắt, còn %zu ký tự]", t, total - (text_chars(t) - 1));
+	else
+		snprintf(out, outsz, "«%s»", t);
 	free(t);
+	free(s);
 }
 
 static void
@@ -50,6 +116,13 @@ void
 msg_followup_stored(const char *id, char *out)
 {
 	snprintf(out, MSG_MAX, "Đã bổ sung vào tin báo %s. Cảm ơn bạn.", id);
+}
+
+void
+msg_followup_partial(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Đã bổ sung vào tin báo %s phần tin nhắn nhận được; một phần bị "
+	    "thiếu, xin gửi lại phần còn thiếu. Cảm ơn bạn.", id);
 }
 
 void
@@ -192,6 +265,31 @@ void
 msg_unknown_tip(const char *what, char *out)
 {
 	snprintf(out, MSG_MAX, "Không tìm thấy tin báo %s.", what);
+}
+
+void
+msg_not_yours(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Không thực hiện: đồng chí không phụ trách tin %s (không nhận, không "
+	    "được báo tin này và không trực ở cấp của tin).", id);
+}
+
+void
+msg_closed_by_other(const char *id, const char *by_name, int64_t at, char *out)
+{
+	char hm[16];
+	timeutil_format_hm(at, hm, sizeof hm);
+	snprintf(out, MSG_MAX, "%s đã được Đ/c %s đóng lúc %s.", id, by_name ? by_name : "?", hm);
+}
+
+void
+msg_transferred_by_other(const char *id, const char *by_name, const char *to_name, int64_t at,
+    char *out)
+{
+	char hm[16];
+	timeutil_format_hm(at, hm, sizeof hm);
+	snprintf(out, MSG_MAX, "%s đã được Đ/c %s chuyển cho Đ/c %s lúc %s.", id,
+	    by_name ? by_name : "?", to_name ? to_name : "?", hm);
 }
 
 void
@@ -403,13 +501,6 @@ msg_transfer_done(const char *id, const char *to_name, char *out)
 {
 	snprintf(out, MSG_MAX, "Đã chuyển %s cho Đ/c %s. Đồng chí không còn phụ trách tin này.", id,
 	    to_name);
-}
-
-void
-msg_transfer_not_allowed(const char *id, char *out)
-{
-	snprintf(out, MSG_MAX, "Không chuyển được %s: chỉ người đã nhận tin hoặc cán bộ đang "
-	    "trực được chuyển.", id);
 }
 
 void

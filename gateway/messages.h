@@ -15,12 +15,15 @@
 
 #define MSG_MAX 1200
 #define MSG_EXCERPT_CHARS 240     /* tip text quoted in an officer notification */
+#define MSG_EXCERPT_BYTES 640     /* ... and bytes, so the frame and its OK line always fit */
 
 struct config;
 
 /* to citizens */
 void msg_receipt(const struct config *cfg, const char *id, const char *code, char *out);
 void msg_followup_stored(const char *id, char *out);
+/* The follow-up was an SMS with parts missing: only what came is stored. */
+void msg_followup_partial(const char *id, char *out);
 void msg_status_waiting(const char *id, char *out);
 void msg_status_acknowledged(const char *id, char *out);
 void msg_status_passed(const char *id, char *out);   /* passed on, not closed */
@@ -45,6 +48,13 @@ void msg_already_acked(const char *id, const char *officer_name, int64_t at, cha
 void msg_already_closed(const char *id, char *out);
 void msg_close_confirm(const char *id, char *out);
 void msg_unknown_tip(const char *what, char *out);
+/* One line: the officer may not act on this tip (gateway/tipauth.h). */
+void msg_not_yours(const char *id, char *out);
+/* To the owner and everyone told, when somebody else closed the tip or
+ * handed it over. */
+void msg_closed_by_other(const char *id, const char *by_name, int64_t at, char *out);
+void msg_transferred_by_other(const char *id, const char *by_name, const char *to_name,
+    int64_t at, char *out);
 void msg_bad_id(const char *token, char *out);
 void msg_none_waiting(char *out);
 /* ids: formatted tracking IDs */
@@ -67,7 +77,6 @@ void msg_relay_answer(const char *id, int64_t at, const char *text, char *out);
 void msg_transfer(const char *id, const char *code, const char *from_name, const char *text,
     char *out);
 void msg_transfer_done(const char *id, const char *to_name, char *out);
-void msg_transfer_not_allowed(const char *id, char *out);
 void msg_transfer_unknown_officer(const char *who, char *out);
 void msg_rate_limited(char *out);
 void msg_flood_summary(const char *const *ids, size_t n, char *out);

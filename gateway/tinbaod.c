@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,7 @@
 #include "webhook/http.h"
 #include "webhook/zalo_in.h"
 #include "webhook/zalo_out.h"
+#include "webhook/zalo_url.h"
 
 #define TAG "tinbaod"
 #define DEFAULT_CONFIG "/etc/tinbao/tinbao.conf"
@@ -305,6 +307,52 @@ log_status(struct daemon *d)
 	    (unsigned long long)rs.escalations, (unsigned long long)rs.failures);
 }
 
+/* Secret files (the Zalo secrets and tokens, the admin and metrics tokens,
+ * each SIM's PIN) that others (not the owner or the group) may read: a
+ * warning each, to the log (start, SIGHUP) or to stderr (--check-config).
+ * The key file is refused outright (identity_open, reload()). */
+static void
+warn_readable_secrets(const struct config *cfg, int to_stderr)
+{
+	const struct { const char *what, *path; } files[] = {
+		{ "[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file },
+		{ "[zalo_oa] app_secret_key_file", cfg->oa_app_secret_key_file },
+		{ "[zalo_oa] refresh_token_file", cfg->oa_refresh_token_file },
+		{ "[zalo_bot] token_file", cfg->bot_token_file },
+		{ "[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file },
+		{ "[http] admin_token_file", cfg->http_admin_token_file },
+		{ "[http] metrics_token_file", cfg->http_metrics_token_file },
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0] + cfg->n_modems; i++) {
+		char what[64];
+		const char *path;
+		if (i < sizeof files / sizeof files[0]) {
+			snprintf(what, sizeof what, "%s", files[i].what);
+			path = files[i].path;
+		} else {                  /* each modem's SIM PIN */
+			const struct modem_conf *m = &cfg->modems[i - sizeof files / sizeof files[0]];
+			snprintf(what, sizeof what, "[modem %s] pin_file", m->name);
+			path = m->pin_file;
+		}
+		if (!path || secretfile_others_read(path) != 1)
+			continue;
+		if (to_stderr)
+			fprintf(stderr, _("tinbaod: warning: %s %s is readable by others: chmod 640 "
+			    "(or 600) it\n"), what, path);
+		else
+			log_warn(TAG, "%s %s is readable by others: chmod 640 (or 600) it", what, path);
+	}
+}
+
+/* 1 when the key file's mode lets its group or others at it (identity_open
+ * refuses such a file at start; a reload refuses it too). */
+static int
+key_file_exposed(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && (sb.st_mode & 0077) != 0;
+}
+
 static struct config *
 load_config(const char *path, int quiet)
 {
@@ -336,9 +384,16 @@ reload(struct daemon *d, const char *path)
 		config_free(fresh);
 		return;
 	}
+	if (key_file_exposed(fresh->key_file)) {
+		log_error(TAG, "SIGHUP: key file %s is readable by others; keeping the old "
+		    "configuration (chmod 600 it)", fresh->key_file);
+		config_free(fresh);
+		return;
+	}
 	if (strcmp(fresh->admin_socket, d->cfg->admin_socket) != 0)
 		log_warn(TAG, "SIGHUP: admin_socket changes only with a restart; it stays at %s",
 		    d->cfg->admin_socket[0] ? d->cfg->admin_socket : "(none)");
+	warn_readable_secrets(fresh, 0);
 	log_notice(TAG, "SIGHUP: reloading the configuration");
 	stop_workers(d);
 	struct config *old = d->cfg;
@@ -381,19 +436,8 @@ check_config(const struct config *cfg, const char *path, const struct runas *ra)
 	if (cfg->http_listen[0])
 		CHECK(zalo_in_check(cfg, err, sizeof err));
 	CHECK(zalo_out_check(cfg, err, sizeof err));
-	const char *const secrets[][2] = {
-		{ "[http] admin_token_file", cfg->http_admin_token_file },
-		{ "[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file },
-		{ "[zalo_oa] app_secret_key_file", cfg->oa_app_secret_key_file },
-		{ "[zalo_oa] refresh_token_file", cfg->oa_refresh_token_file },
-		{ "[zalo_bot] token_file", cfg->bot_token_file },
-		{ "[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file },
-	};
-	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
-		if (secrets[i][1] && secretfile_others_read(secrets[i][1]) == 1)
-			fprintf(stderr, _("tinbaod: warning: %s %s: readable by every user of this "
-			    "machine: chmod 0640 it, owned by root, group of tinbaod's user\n"),
-			    secrets[i][0], secrets[i][1]);
+	warn_readable_secrets(cfg, 1);
+	CHECK(zalo_url_check_config(cfg, err, sizeof err));
 	for (size_t i = 0; i < cfg->n_modems; i++) {
 		CHECK(modem_check_config(&cfg->modems[i], err, sizeof err, warn, sizeof warn));
 		if (warn[0])
@@ -452,6 +496,7 @@ run(struct daemon *d, const char *path, int check_only)
 		log_error(TAG, "%s", err);
 		return 1;
 	}
+	warn_readable_secrets(d->cfg, 0);
 	struct db *db = db_open(d->cfg->database, 0, err, sizeof err);   /* creates, migrates */
 	if (!db) {
 		log_error(TAG, "database %s", err);
@@ -587,6 +632,9 @@ main(int argc, char **argv)
 	 * like every line that libraries write on its behalf. */
 	if (!check_only)
 		i18n_english();
+	/* the database, its -wal and -shm and everything else we create: not
+	 * for others (the tinbao group may read) */
+	umask(027);
 	log_init("tinbaod", LOG_INFO);
 	audit_init();           /* before any thread opens the database */
 	struct daemon d = { 0 };

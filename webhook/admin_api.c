@@ -39,7 +39,12 @@ struct admin_api {
 	void *status_arg;
 	int enabled;
 	char token_hash[65];               /* SHA-256 of the token: compared, never the token */
+	int metrics_token;                 /* [http] metrics_token_file is set */
+	char metrics_hash[65];             /* SHA-256 of the scraper's token */
+	struct log_limit refusals;         /* anybody may knock: one line per ADMIN_LOG_EVERY_S */
 };
+
+#define ADMIN_LOG_EVERY_S 10
 
 static const char type_json[] = "application/json";
 static const char type_html[] = "text/html; charset=utf-8";
@@ -71,11 +76,22 @@ admin_api_new(const struct config *cfg, admin_status_fn status, void *status_arg
 	a->cfg = cfg;
 	a->status = status;
 	a->status_arg = status_arg;
+	char tok[ADMIN_TOKEN_MAX + 1];
+	size_t n = 0;
+	const char *mpath = cfg->http_metrics_token_file;
+	if (mpath && *mpath) {
+		if (secretfile_read("[http] metrics_token_file", mpath, 0, ADMIN_TOKEN_MIN, tok,
+		    sizeof tok, &n, NULL, err, errlen) < 0) {
+			free(a);
+			return NULL;
+		}
+		sha256_hex(tok, n, a->metrics_hash);
+		identity_wipe(tok, sizeof tok);
+		a->metrics_token = 1;
+	}
 	const char *path = cfg->http_admin_token_file;
 	if (!path || !*path)
 		return a;                   /* disabled: 404 everywhere */
-	char tok[ADMIN_TOKEN_MAX + 1];
-	size_t n = 0;
 	if (secretfile_read("[http] admin_token_file", path, 0, ADMIN_TOKEN_MIN, tok, sizeof tok,
 	    &n, NULL, err, errlen) < 0) {
 		free(a);
@@ -93,6 +109,7 @@ admin_api_free(struct admin_api *a)
 	if (!a)
 		return;
 	identity_wipe(a->token_hash, sizeof a->token_hash);
+	identity_wipe(a->metrics_hash, sizeof a->metrics_hash);
 	free(a);
 }
 
@@ -130,6 +147,40 @@ authorised(const struct admin_api *a, const char *header, int page)
 		ok = identity_equal(hash, a->token_hash, sizeof hash);
 	}
 	identity_wipe(cred, sizeof cred);
+	return ok;
+}
+
+/* A refused token: one line per ADMIN_LOG_EVERY_S, with how many more. */
+static void
+log_refused(struct admin_api *a, const char *method, const char *path, int given)
+{
+	unsigned long held = 0;
+	if (!log_limit_pass(&a->refusals, ADMIN_LOG_EVERY_S, &held))
+		return;
+	if (held)
+		log_warn(TAG, "%lu more requests refused for their token in the meantime", held);
+	log_warn(TAG, "%s %s refused: %s token", strcmp(method, "GET") == 0 ? "GET" :
+	    strcmp(method, "POST") == 0 ? "POST" : "a request", path,
+	    given ? "wrong or malformed" : "no");
+}
+
+int
+admin_api_metrics_allowed(struct admin_api *a, const char *authorization)
+{
+	if (!a->enabled && !a->metrics_token)
+		return -1;
+	char cred[ADMIN_TOKEN_MAX + 1], hash[65];
+	int ok = 0;
+	if (admin_req_credential(authorization, cred, sizeof cred) == ADMIN_SCHEME_BEARER) {
+		sha256_hex(cred, strlen(cred), hash);
+		int scraper = a->metrics_token ? identity_equal(hash, a->metrics_hash, sizeof hash) :
+		    0;
+		int admin = a->enabled ? identity_equal(hash, a->token_hash, sizeof hash) : 0;
+		ok = scraper || admin;
+	}
+	identity_wipe(cred, sizeof cred);
+	if (!ok)
+		log_refused(a, "GET", "/metrics", authorization != NULL);
 	return ok;
 }
 
@@ -438,8 +489,7 @@ admin_api_handle(struct admin_api *a, const struct admin_request *rq,
 	enum admin_path p = page ? ADMIN_PATH_UNKNOWN :
 	    admin_req_path(a->cfg->tracking_prefix, rq->path, code);
 	if (!authorised(a, rq->authorization, page)) {
-		log_warn(TAG, "%s %s refused: %s token", rq->method, page ? "/" : "/api",
-		    rq->authorization ? "wrong or malformed" : "no");
+		log_refused(a, rq->method, page ? "/" : "/api", rq->authorization != NULL);
 		if (page) {
 			out->status = 401;
 			out->content_type = type_html;

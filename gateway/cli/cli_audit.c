@@ -161,6 +161,7 @@ static const struct {
 	{ "relay.in", N_("tipster answered") },
 	{ "relay.failed", N_("question not sent") },
 	{ "officer.command", N_("officer's command") },
+	{ "officer.refused", N_("refused: not theirs") },
 	{ "sender.mute", N_("sender muted") },
 	{ "sender.unmute", N_("sender unmuted") },
 	{ "sender.rate_limited", N_("sender over limit") },

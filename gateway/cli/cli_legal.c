@@ -12,6 +12,7 @@
 #include "gateway/category.h"
 #include "gateway/cli/cli.h"
 #include "gateway/config.h"
+#include "gateway/csv.h"
 #include "gateway/i18n.h"
 #include "gateway/legalclock.h"
 #include "gateway/messages.h"
@@ -576,33 +577,12 @@ static const char *const book_head[B_NCOLS] = {
 };
 static const int book_width[B_NCOLS] = { 4, 16, 7, 9, 16, 10, 40, 10, 16, 10, 10, 10, 24 };
 
-/* One CSV field: quoted when it holds a comma, quote, CR or LF. */
-static void
-csv_field(const char *s, int last)
-{
-	char *t = text_clean(s ? s : "", strlen(s ? s : ""));
-	const char *v = t ? t : "";
-	if (strpbrk(v, ",\"\r\n")) {
-		putchar('"');
-		for (const char *p = v; *p; p++) {
-			if (*p == '"')
-				putchar('"');
-			putchar(*p);
-		}
-		putchar('"');
-	} else {
-		fputs(v, stdout);
-	}
-	fputs(last ? "\r\n" : ",", stdout);
-	free(t);
-}
-
 static void
 book_row(const char *const *f, int csv)
 {
 	for (int k = 0; k < B_NCOLS; k++) {
 		if (csv)
-			csv_field(f[k], k == B_NCOLS - 1);
+			csv_put(stdout, f[k] ? f[k] : "", k == B_NCOLS - 1);
 		else
 			cli_cell(f[k] ? f[k] : "", book_width[k]);
 	}

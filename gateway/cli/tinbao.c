@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db/db.h"
@@ -195,6 +196,7 @@ main(int argc, char **argv)
 	if (!path || !*path)
 		path = DEFAULT_CONFIG;
 	i18n_init();
+	umask(027);        /* the database and its -wal, -shm: not for others */
 	log_init("tinbao", LOG_WARNING);
 	audit_init();
 	opterr = 0;

@@ -13,7 +13,7 @@ import sqlite3
 import time
 
 from harness import OFFICERS, Tinbao, check, citizen, wait_for
-from test_metrics import scrape
+from test_metrics import SCRAPER, scrape
 from test_zalo_in import fake_api
 
 TOKEN = "health-desk-token-0123456789"
@@ -52,7 +52,7 @@ def to_leader(fake):
 
 def test_the_only_modem_gone_degrades_health_and_alarms_the_leaders_once():
     fake = fake_api("5151:health")
-    h = Tinbao("health", http=True, bot_api=fake, admin_token=TOKEN,
+    h = Tinbao("health", http=True, bot_api=fake, admin_token=TOKEN, metrics_token=SCRAPER,
                modem_extra={"down_alarm": "10s"})
     roster(h)
     dev = h.modems["sim1"]["device"]
@@ -155,7 +155,7 @@ def test_a_message_waiting_too_long_degrades_health():
 
 
 def test_metrics_new_series_exist_from_the_start():
-    h = Tinbao("metrics0", http=True, escalation={"ack_deadline": "1h"})
+    h = Tinbao("metrics0", http=True, escalation={"ack_deadline": "1h"}, metrics_token=SCRAPER)
     h.full_roster()
     h.start()
     try:

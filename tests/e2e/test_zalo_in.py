@@ -361,7 +361,10 @@ def test_bot_api_down_then_up_delivers_everything_once():
 
 def test_oa_attachments_are_fetched_and_kept():
     fake = fake_api("unused")
-    h = started("attach")
+    # the fake CDN is plain http on loopback: reached through the test-only key
+    h = Tinbao("attach", http=True, sections={"attachments": {"test_origin": fake.base}})
+    h.full_roster()
+    h.start()
     try:
         who = zalo_user()
         ts = str(int(time.time() * 1000))
