@@ -97,7 +97,8 @@ static const struct ckey config_table[] = {
 
 /* tinbao's own keys of a [modem NAME] section (the rest are gammu's). */
 static const char *const modem_own_keys[] = { "poll", "send_timeout", "own_number",
-	"pin_file" };
+	"pin_file", "down_alarm" };
+static const char *const modem_own_defaults[] = { "5s", "30s", NULL, NULL, "2m" };
 #define NMODEMKEYS (sizeof modem_own_keys / sizeof modem_own_keys[0])
 
 /* gammu's own configuration keys (gammu's manual, config/index.rst). */
@@ -452,6 +453,7 @@ modem_section(struct parse_state *st, const char *name, int line)
 		return NULL;
 	m->poll = 5;
 	m->send_timeout = 30;
+	m->down_alarm = 120;
 	cfg->n_modems++;
 	return m;
 }
@@ -468,6 +470,16 @@ modem_key(struct parse_state *st, struct modem_conf *m, const char *key, const c
 			return 0;
 		}
 		*(strcmp(key, "poll") == 0 ? &m->poll : &m->send_timeout) = v;
+		return 1;
+	}
+	if (strcmp(key, "down_alarm") == 0) {
+		int64_t v;
+		if (config_parse_duration(value, &v) < 0 || v < 10 || v > 86400) {
+			fail(st, line, "[modem %s] down_alarm: \"%s\" is not a duration of 10s..1d",
+			    m->name, value);
+			return 0;
+		}
+		m->down_alarm = v;
 		return 1;
 	}
 	if (strcmp(key, "own_number") == 0) {
@@ -496,8 +508,8 @@ modem_key(struct parse_state *st, struct modem_conf *m, const char *key, const c
 			known = 1;
 	if (!known) {
 		fail(st, line, "[modem %s]: unknown key \"%s\" (gammu's keys: device, connection, "
-		    "model, logfile, logformat, ...; tinbao's: poll, send_timeout, own_number, pin_file)",
-		    m->name, key);
+		    "model, logfile, logformat, ...; tinbao's: poll, send_timeout, own_number, pin_file, "
+		    "down_alarm)", m->name, key);
 		return 0;
 	}
 	for (size_t i = 0; i < m->n_gammu; i++)
@@ -645,7 +657,7 @@ config_key_at(size_t i, const char **section, const char **def)
 	}
 	if (i - NKEYS < NMODEMKEYS) {
 		*section = "modem";
-		*def = NULL;
+		*def = modem_own_defaults[i - NKEYS];
 		return modem_own_keys[i - NKEYS];
 	}
 	return NULL;

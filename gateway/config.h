@@ -21,7 +21,7 @@
 #define CONFIG_RETENTION_MIN (120 * 86400LL)
 
 /* One [modem NAME] section: gammu's own keys, handed to libgammu as they are,
- * plus tinbao's `poll` interval. */
+ * plus tinbao's own: poll, send_timeout, own_number, down_alarm. */
 struct modem_conf {
 	char *name;
 	char *gammu_key[CONFIG_MAX_GAMMU_KEYS];
@@ -31,6 +31,7 @@ struct modem_conf {
 	int64_t send_timeout;         /* seconds to wait for a send status */
 	char *own_number;             /* this SIM's number (+84...), never answered; or NULL */
 	char *pin_file;               /* the SIM's PIN (4-8 digits), or NULL */
+	int64_t down_alarm;           /* seconds down before /healthz degrades and leaders are told */
 };
 
 struct syllables;

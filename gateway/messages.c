@@ -9,6 +9,7 @@
 #include "gateway/config.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
+#include "gateway/tipclock.h"
 
 /* The citizen's text made one line that cannot pass for the message's own:
  * line breaks (LF, CR, U+2028, U+2029, NEL) become " ⏎ ", the quote marks
@@ -134,6 +135,12 @@ void
 msg_status_acknowledged(const char *id, char *out)
 {
 	snprintf(out, MSG_MAX, "Tin báo %s: cán bộ đã nhận, đang xác minh.", id);
+}
+
+void
+msg_status_passed(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Tin báo %s: đã chuyển cơ quan có thẩm quyền giải quyết.", id);
 }
 
 void
@@ -376,15 +383,15 @@ msg_daily_head(int64_t now, size_t open, size_t waiting, size_t unacked, char *o
 }
 
 void
-msg_clock_pass_on(const char *id, int64_t deadline, int64_t now, char *out, size_t outsz)
+msg_clock_pass_on(const char *id, const struct tipclock *clk, char *out, size_t outsz)
 {
 	char at[16], left[32];
-	timeutil_format_hm_dm(deadline, at, sizeof at);
-	if (deadline <= now) {
+	timeutil_format_hm_dm(clk->pass_on.due, at, sizeof at);
+	if (clk->pass_on.state != TIPCLOCK_RUNNING) {
 		snprintf(out, outsz, "%s: đã quá hạn 24 giờ chuyển Cơ quan điều tra (%s).", id, at);
 		return;
 	}
-	int64_t s = deadline - now;
+	int64_t s = clk->pass_on.due - clk->now;
 	if (s >= 3600)
 		snprintf(left, sizeof left, "%lld giờ", (long long)(s / 3600));
 	else
@@ -393,17 +400,39 @@ msg_clock_pass_on(const char *id, int64_t deadline, int64_t now, char *out, size
 }
 
 void
-msg_clock_notice(const char *id, int64_t day, int overdue, char *out, size_t outsz)
+msg_clock_notice(const char *id, const struct tipclock *clk, char *out, size_t outsz)
 {
 	char dm[16];
-	timeutil_format_dmy(day, dm, sizeof dm);
-	dm[5] = '\0';                             /* dd/mm */
-	if (overdue)
+	snprintf(dm, sizeof dm, "%02d/%02d", clk->notice.day.d, clk->notice.day.m);
+	if (clk->notice.state != TIPCLOCK_RUNNING)
 		snprintf(out, outsz, "%s: đã quá hạn gửi thông báo kết quả tiếp nhận cho VKS và người "
 		    "báo (%s).", id, dm);
 	else
 		snprintf(out, outsz, "%s: hạn gửi thông báo kết quả tiếp nhận cho VKS và người báo: "
 		    "%s.", id, dm);
+}
+
+void
+msg_modem_down(const struct config *cfg, const char *name, int64_t since, const char *why,
+    char *out)
+{
+	char at[32];
+	timeutil_format_hm_dm(since, at, sizeof at);
+	snprintf(out, MSG_MAX, "CẢNH BÁO: modem SMS %s của Công an %s mất kết nối từ %s (%s). "
+	    "Tin báo qua SMS không đến và tin nhắn SMS không gửi được cho đến khi modem hoạt động "
+	    "lại; Zalo vẫn hoạt động. Đề nghị kiểm tra modem, dây cáp và SIM.", name, cfg->ward, at,
+	    why);
+}
+
+void
+msg_modem_back(const struct config *cfg, const char *name, int64_t since, int64_t now,
+    char *out)
+{
+	char at[32];
+	int64_t min = (now - since + 59) / 60;
+	timeutil_format_hm_dm(now, at, sizeof at);
+	snprintf(out, MSG_MAX, "Modem SMS %s của Công an %s đã hoạt động lại lúc %s (mất kết nối "
+	    "%lld phút). Các tin SMS chờ đang được gửi đi.", name, cfg->ward, at, (long long)min);
 }
 
 void

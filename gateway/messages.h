@@ -26,6 +26,7 @@ void msg_followup_stored(const char *id, char *out);
 void msg_followup_partial(const char *id, char *out);
 void msg_status_waiting(const char *id, char *out);
 void msg_status_acknowledged(const char *id, char *out);
+void msg_status_passed(const char *id, char *out);   /* passed on, not closed */
 void msg_status_closed(const char *id, char *out);
 void msg_status_not_found(const char *what, char *out);
 void msg_ack_notice(const struct config *cfg, const char *id, char *out);
@@ -85,13 +86,24 @@ void msg_test(const struct config *cfg, const char *channel, int64_t at, char *o
 const char *msg_channel_name(const char *channel);   /* "SMS", "Zalo OA", "Zalo" */
 
 /* The daily duty summary to the shift leader (dailysum.c): a head line,
- * then one line per legal deadline (domain.md §10.2, 24 h and 3-day notice
- * clocks), each at most outsz bytes. */
+ * then one line per legal clock still asking for its act (domain.md §10.2,
+ * the 24 h pass-on and the 3-day notice), each at most outsz bytes. The
+ * clock is printed as tipclock_of() left it (running or overdue); in these
+ * texts a deadline is "14:05 13/03", a day "17/03". */
+struct tipclock;
 void msg_daily_head(int64_t now, size_t open, size_t waiting, size_t unacked, char *out,
     size_t outsz);
-void msg_clock_pass_on(const char *id, int64_t deadline, int64_t now, char *out, size_t outsz);
-void msg_clock_notice(const char *id, int64_t day, int overdue, char *out, size_t outsz);
+void msg_clock_pass_on(const char *id, const struct tipclock *clk, char *out, size_t outsz);
+void msg_clock_notice(const char *id, const struct tipclock *clk, char *out, size_t outsz);
 void msg_daily_none(char *out, size_t outsz);
+
+/* The modem alarm to the shift leaders (gateway/modemalarm.c), by Zalo:
+ * modem `name` down since `since` (why: the fault in words), and back at
+ * `now` after an outage that began at `since`. */
+void msg_modem_down(const struct config *cfg, const char *name, int64_t since,
+    const char *why, char *out);
+void msg_modem_back(const struct config *cfg, const char *name, int64_t since, int64_t now,
+    char *out);
 void msg_daily_more(size_t more, char *out, size_t outsz);
 
 #endif

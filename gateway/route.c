@@ -336,6 +336,8 @@ status(struct db *db, const struct config *cfg, const struct inbound *m, const s
 	}
 	if (!found)
 		msg_status_not_found(fid, text);
+	else if (t.status != TIP_CLOSED && t.passed_at)
+		msg_status_passed(fid, text);
 	else if (t.status == TIP_NEW)
 		msg_status_waiting(fid, text);
 	else if (t.status == TIP_ACKNOWLEDGED)

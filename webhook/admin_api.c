@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "gateway/audit.h"
 #include "gateway/config.h"
+#include "gateway/health.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/messages.h"
@@ -34,6 +35,8 @@
 
 struct admin_api {
 	const struct config *cfg;
+	admin_status_fn status;
+	void *status_arg;
 	int enabled;
 	char token_hash[65];               /* SHA-256 of the token: compared, never the token */
 	int metrics_token;                 /* [http] metrics_token_file is set */
@@ -62,7 +65,8 @@ sha256_hex(const char *s, size_t len, char out[65])
 }
 
 struct admin_api *
-admin_api_new(const struct config *cfg, char *err, size_t errlen)
+admin_api_new(const struct config *cfg, admin_status_fn status, void *status_arg, char *err,
+    size_t errlen)
 {
 	struct admin_api *a = calloc(1, sizeof *a);
 	if (!a) {
@@ -70,6 +74,8 @@ admin_api_new(const struct config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	a->cfg = cfg;
+	a->status = status;
+	a->status_arg = status_arg;
 	char tok[ADMIN_TOKEN_MAX + 1];
 	size_t n = 0;
 	const char *mpath = cfg->http_metrics_token_file;
@@ -245,22 +251,15 @@ list_tips(const struct config *cfg, struct db *db, const struct reader *who, int
 		audit_failed(db, out);
 	} else {
 		json_t *arr = json_array();
+		int64_t now = timeutil_now();
 		for (size_t i = 0; i < n; i++) {
-			int64_t notice_at = 0;
 			struct tipclock clk;
-			if (db_tip_notice_get(db, v[i].id, &notice_at) < 0) {
-				json_decref(arr);
-				arr = NULL;
-				db_failed(db, out);
-				break;
-			}
-			tipclock_of(v[i].created_at, &hol, &clk);
+			tipclock_of(&v[i], &hol, now, &clk);
 			json_t *o = view_tip_json(cfg, &v[i]);
-			json_object_set_new(o, "legal", view_legal_json(&clk, notice_at));
+			json_object_set_new(o, "legal", view_legal_json(&clk));
 			json_array_append_new(arr, o);
 		}
-		if (arr)
-			respond_json(out, 200, arr);
+		respond_json(out, 200, arr);
 	}
 	tipclock_holidays_free(&hol);
 	tips_free(v, n);
@@ -294,17 +293,14 @@ show_tip(const struct config *cfg, struct db *db, const struct reader *who, cons
 	struct attachment *at = NULL;
 	size_t nm = 0, ne = 0, na = 0;
 	struct tipclock_holidays hol = { 0 };
-	int64_t notice_at = 0;
 	if (db_tip_messages(db, t.id, &m, &nm) < 0 || db_escalations(db, t.id, &e, &ne) < 0 ||
-	    db_tip_attachments(db, t.id, &at, &na) < 0 || tipclock_holidays_load(db, &hol) < 0 ||
-	    db_tip_notice_get(db, t.id, &notice_at) < 0) {
+	    db_tip_attachments(db, t.id, &at, &na) < 0 || tipclock_holidays_load(db, &hol) < 0) {
 		db_failed(db, out);
 	} else {
 		struct tipclock clk;
-		tipclock_of(t.created_at, &hol, &clk);
+		tipclock_of(&t, &hol, timeutil_now(), &clk);
 		struct view_tip_detail d = { .messages = m, .n_messages = nm, .escalations = e,
-		    .n_escalations = ne, .attachments = at, .n_attachments = na, .clock = &clk,
-		    .notice_at = notice_at };
+		    .n_escalations = ne, .attachments = at, .n_attachments = na, .clock = &clk };
 		json_t *o = view_tip_detail_json(cfg, &t, &d);
 		respond_json(out, 200, o);
 	}
@@ -431,11 +427,16 @@ list_shifts(struct db *db, struct admin_response *out)
 	respond_json(out, 200, arr);
 }
 
-/* GET /: the open tips as the duty-desk page. */
+/* GET /: the open tips as the duty-desk page, under the gateway's status. */
 static void
-desk(const struct config *cfg, struct db *db, const struct reader *who,
+desk(const struct admin_api *a, struct db *db, const struct reader *who,
     struct admin_response *out)
 {
+	const struct config *cfg = a->cfg;
+	struct health_snapshot snap;
+	struct health_status st;
+	if (a->status)
+		a->status(a->status_arg, &snap, &st);
 	struct tip *v;
 	size_t n;
 	struct tipclock_holidays hol = { 0 };
@@ -454,17 +455,13 @@ desk(const struct config *cfg, struct db *db, const struct reader *who,
 	} else if (audit_reads(cfg, db, who, "GET / (duty-desk page)", v, shown) < 0) {
 		audit_failed(db, out);
 	} else {
-		size_t i;
-		for (i = 0; i < shown; i++) {
+		for (size_t i = 0; i < shown; i++) {
 			rows[i].t = &v[i];
-			tipclock_of(v[i].created_at, &hol, &rows[i].clk);
-			if (db_tip_notice_get(db, v[i].id, &rows[i].notice_at) < 0)
-				break;
+			tipclock_of(&v[i], &hol, now, &rows[i].clk);
 		}
-		char *page = i == shown ? desk_page_render(cfg, rows, shown, n - shown, now) : NULL;
-		if (i != shown) {
-			db_failed(db, out);
-		} else if (!page) {
+		char *page = desk_page_render(cfg, a->status ? &st : NULL, rows, shown, n - shown,
+		    now);
+		if (!page) {
 			respond_error(out, 500, "the page could not be made (out of memory or too large)");
 		} else {
 			out->status = 200;
@@ -536,7 +533,7 @@ admin_api_handle(struct admin_api *a, const struct admin_request *rq,
 		.name = page && admin_req_basic_user(rq->authorization, name, sizeof name) ? name :
 		    NULL };
 	if (page)
-		desk(a->cfg, db, &who, out);
+		desk(a, db, &who, out);
 	else if (p == ADMIN_PATH_TIPS)
 		list_tips(a->cfg, db, &who, open_only, out);
 	else if (p == ADMIN_PATH_TIP)

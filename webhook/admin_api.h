@@ -45,9 +45,18 @@ struct admin_response {
 /* 1 if path belongs here ("/", "/api", "/api/..."). */
 int admin_api_path(const char *path);
 
+/* The gateway's status, shown on the desk page (gateway/health.h); called
+ * on connection threads. */
+struct health_snapshot;
+struct health_status;
+typedef void (*admin_status_fn)(void *arg, struct health_snapshot *snap,
+    struct health_status *st);
+
 /* NULL with err when the token file cannot be read or the token is not
- * ADMIN_TOKEN_MIN..ADMIN_TOKEN_MAX printable ASCII characters. */
-struct admin_api *admin_api_new(const struct config *cfg, char *err, size_t errlen);
+ * ADMIN_TOKEN_MIN..ADMIN_TOKEN_MAX printable ASCII characters. status (may be
+ * NULL: the page shows none) is called with status_arg. */
+struct admin_api *admin_api_new(const struct config *cfg, admin_status_fn status,
+    void *status_arg, char *err, size_t errlen);
 void admin_api_free(struct admin_api *a);
 
 /* GET /metrics holds counts that are not public: it takes a bearer token,

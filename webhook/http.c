@@ -354,7 +354,7 @@ on_mhd_message(void *cls, const char *fmt, va_list ap)
 
 struct http *
 http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health,
-    http_metrics_fn metrics, void *health_arg, char *err, size_t errlen)
+    http_metrics_fn metrics, http_status_fn status, void *health_arg, char *err, size_t errlen)
 {
 	struct http *h = calloc(1, sizeof *h);
 	if (!h) {
@@ -366,7 +366,7 @@ http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health
 	h->metrics = metrics;
 	h->health_arg = health_arg;
 	h->body_limit = (size_t)cfg->http_body_limit;
-	h->admin = admin_api_new(cfg, err, errlen);
+	h->admin = admin_api_new(cfg, status, health_arg, err, errlen);
 	if (!h->admin || listen_on(h, cfg->http_listen, &h->sa, err, errlen) < 0) {
 		admin_api_free(h->admin);
 		free(h);

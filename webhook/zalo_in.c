@@ -90,6 +90,18 @@ zalo_in_new(const struct config *cfg, struct writer *w, const struct identity *i
 	return z;
 }
 
+int
+zalo_in_check(const struct config *cfg, char *err, size_t errlen)
+{
+	char secret[SECRET_MAX];
+	int rc = read_secret("[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file, 1, secret,
+	    sizeof secret, err, errlen) < 0 ||
+	    read_secret("[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file,
+	    BOT_SECRET_MIN, secret, sizeof secret, err, errlen) < 0 ? -1 : 0;
+	identity_wipe(secret, sizeof secret);
+	return rc;
+}
+
 void
 zalo_in_free(struct zalo_in *z)
 {

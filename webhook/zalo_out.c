@@ -262,6 +262,33 @@ destroy(struct zalo_out *z)
 	curl_global_cleanup();
 }
 
+int
+zalo_out_check(const struct config *cfg, char *err, size_t errlen)
+{
+	char token[ZO_TOKEN_MAX], refresh[IDENTITY_SECRET_MAX + 1];   /* as the daemon's */
+	int bot = cfg->bot_token_file != NULL;
+	int oa = cfg->oa_app_id && cfg->oa_app_secret_key_file;
+	if ((bot && !zalo_url_allowed(cfg->bot_api_base)) ||
+	    (oa && (!zalo_url_allowed(cfg->oa_api_base) || !zalo_url_allowed(cfg->oa_oauth_base)))) {
+		snprintf(err, errlen, "Zalo api_base and oauth_base must be https "
+		    "(plain http only to a loopback address)");
+		return -1;
+	}
+	int rc = 0;
+	if (bot)
+		rc = zalo_read_secret("[zalo_bot] token_file", cfg->bot_token_file, token,
+		    sizeof token, err, errlen);
+	if (rc == 0 && oa)
+		rc = zalo_read_secret("[zalo_oa] app_secret_key_file", cfg->oa_app_secret_key_file,
+		    token, sizeof token, err, errlen);
+	if (rc == 0 && oa && cfg->oa_refresh_token_file)
+		rc = zalo_read_secret("[zalo_oa] refresh_token_file", cfg->oa_refresh_token_file,
+		    refresh, sizeof refresh, err, errlen);
+	identity_wipe(token, sizeof token);
+	identity_wipe(refresh, sizeof refresh);
+	return rc;
+}
+
 struct zalo_out *
 zalo_out_start(const struct config *cfg, const struct identity *id, char *err, size_t errlen)
 {

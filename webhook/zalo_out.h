@@ -45,5 +45,10 @@ struct zalo_health {
 /* Any thread; z may be NULL (nothing configured). */
 void zalo_out_health(struct zalo_out *z, struct zalo_health *out);
 void zalo_out_stop(struct zalo_out *z);
+/* `tinbaod --check-config`: the API addresses and the secret files
+ * zalo_out_start() and the OA token will read ([zalo_bot] token_file,
+ * [zalo_oa] app_secret_key_file and refresh_token_file), read as they will
+ * be (nothing kept). 0, or -1 with err. */
+int zalo_out_check(const struct config *cfg, char *err, size_t errlen);
 
 #endif

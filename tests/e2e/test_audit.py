@@ -184,9 +184,9 @@ def test_due_across_a_weekend_and_notice():
             h.cli("holiday", "add", x.isoformat(), "Nghỉ bù (thử)")
         e = entries("--within", "30d")
         due = notice_day(rk, hol)
-        check(e["notice"]["notice_day"] == due.isoformat(),
+        check(e["notice"]["due"] == due.isoformat(),
               "received %s (%s): %r, want %s" % (rk, rk.strftime("%a"), e["notice"], due))
-        check(datetime.datetime.fromisoformat(e["pass_on"]["deadline"]) ==
+        check(datetime.datetime.fromisoformat(e["pass_on"]["due"]) ==
               shifted + datetime.timedelta(hours=24), repr(e["pass_on"]))
     sqlite(h, "UPDATE tips SET created_at = created_at + %d WHERE code = '%s'"
            % (6 * 86400, code))
@@ -204,8 +204,8 @@ def test_due_across_a_weekend_and_notice():
     check(entries("--within", "1h") == {}, "nothing due within the hour")
     e = entries("--within", "30d")
     check(set(e) == {"pass_on", "notice"}, repr(e))
-    check(e["notice"]["notice_day"] == due.isoformat(), "%r, want %s" % (e["notice"], due))
-    check(datetime.datetime.fromisoformat(e["pass_on"]["deadline"]) ==
+    check(e["notice"]["due"] == due.isoformat(), "%r, want %s" % (e["notice"], due))
+    check(datetime.datetime.fromisoformat(e["pass_on"]["due"]) ==
           received + datetime.timedelta(hours=24), repr(e["pass_on"]))
     check(not e["notice"]["overdue"] and not e["pass_on"]["overdue"], repr(e))
     day_before = due - datetime.timedelta(days=1)

@@ -6,7 +6,7 @@ import re
 import harness
 from harness import OFFICERS, Tinbao, check, citizen, wait_for, zalo_user
 
-LINE = re.compile(r'^([a-z_]+)(\{[a-z_]+="[^"]*"\})? (-?[0-9.e+]+)$')
+LINE = re.compile(r'^([a-z_]+)(\{[a-z_]+="[^"]*"(?:,[a-z_]+="[^"]*")*\})? (-?[0-9.e+]+|NaN)$')
 
 
 SCRAPER = "prometheus-" + "5" * 22          # [http] metrics_token_file
