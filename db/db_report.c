@@ -59,6 +59,7 @@ read_tip(sqlite3_stmt *st, void *elem)
 	t->acked_by = sqlite3_column_int64(st, 10);
 	t->closed_at = sqlite3_column_int64(st, 11);
 	t->notice_at = sqlite3_column_int64(st, 12);
+	t->passed_at = sqlite3_column_int64(st, 13);
 }
 
 int
@@ -72,7 +73,7 @@ db_report_tips(struct db *db, int64_t from, int64_t to, struct report_tip **out,
 	    "t.status, t.level, t.created_at, CASE WHEN t.assigned_to IS NULL THEN t.acked_at "
 	    "ELSE (SELECT MIN(x) FROM (SELECT MIN(a.at) AS x FROM audit a WHERE a.tip_id = t.id "
 	    "AND a.action = 'tip.ack' UNION ALL SELECT t.acked_at)) END, t.acked_at, t.acked_by, "
-	    "t.closed_at, t.notice_at FROM tips t WHERE t.created_at >= ?1 AND t.created_at < ?2 "
+	    "t.closed_at, t.notice_at, t.passed_at FROM tips t WHERE t.created_at >= ?1 AND t.created_at < ?2 "
 	    "ORDER BY t.created_at, t.id");
 	if (!st)
 		return -1;
@@ -202,21 +203,4 @@ db_channel_last(struct db *db, const char *via, int64_t *last_in, int64_t *last_
 		return -1;
 	sqlite3_bind_text(out, 1, via, -1, SQLITE_TRANSIENT);
 	return max_of(db, out, last_out, "last sent");
-}
-
-int
-db_outbox_backlog(struct db *db, int64_t *n, int64_t *oldest)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*), COALESCE(MIN(created_at), 0) FROM outbox "
-	    "WHERE state IN ('queued','sending')");
-	if (!st)
-		return -1;
-	*n = *oldest = 0;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		*oldest = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, "outbox backlog");
 }

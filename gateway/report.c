@@ -147,18 +147,24 @@ permille(size_t part, size_t whole)
 	return whole ? (part * 1000 + whole / 2) / whole : 0;
 }
 
-/* The legal clock of one tip: done at done_at (0: not yet), in time up to
- * and including last_ok. The missed ones keep their code. */
+/* One tip's legal clock as tipclock_of() left it. The missed ones keep
+ * their code. */
 static void
-clock_add(struct report_clock *c, int64_t done_at, int64_t last_ok, int64_t now,
-    const char *code)
+clock_add(struct report_clock *c, const struct tipclock_one *one, const char *code)
 {
-	if (done_at ? done_at <= last_ok : now <= last_ok) {
-		if (done_at)
-			c->on_time++;
-		else
-			c->pending++;
+	switch (one->state) {
+	case TIPCLOCK_DONE:
+		c->on_time++;
 		return;
+	case TIPCLOCK_RUNNING:
+		c->pending++;
+		return;
+	case TIPCLOCK_ENDED:
+		c->ended++;
+		return;
+	case TIPCLOCK_DONE_LATE:
+	case TIPCLOCK_OVERDUE:
+		break;
 	}
 	snprintf(c->late_codes[c->late++], REPORT_CODE_MAX, "%s", code);
 }
@@ -496,13 +502,15 @@ count_tips(const struct config *cfg, struct report *r, const struct report_tip *
 				b++;
 			r->tta_bins[b]++;
 		}
-		/* The legal clocks (tipclock.h). Passing on is not recorded yet as
-		 * an act of its own: as in `tinbao due`, closing the tip ends it. */
+		/* The legal clocks: tipclock_of()'s, as every view prints them */
+		struct tip one = { .status = t->status, .created_at = t->created_at,
+			.closed_at = t->closed_at, .notice_at = t->notice_at,
+			.passed_at = t->passed_at };
 		struct tipclock clk;
-		tipclock_of(t->created_at, hol, &clk);
-		clock_add(&r->pass_on, t->closed_at, clk.pass_on, r->made_at, t->code);
-		clock_add(&r->notice, t->notice_at, clk.notice_by - 1, r->made_at, t->code);
-		clock_add(&r->settle, t->closed_at, clk.settle, r->made_at, t->code);
+		tipclock_of(&one, hol, r->made_at, &clk);
+		clock_add(&r->pass_on, &clk.pass_on, t->code);
+		clock_add(&r->notice, &clk.notice, t->code);
+		clock_add(&r->settle, &clk.settle, t->code);
 	}
 	r->decided = r->in_time + r->late + r->never;
 	r->share_permille = permille(r->in_time, r->decided);

@@ -17,8 +17,10 @@
  *    nearest rank (the ceil(0.9 n)-th smallest);
  *  - an officer's time to acknowledge runs from when they were first told
  *    of the tip (from its receipt if never told) to their acknowledgement;
- *  - the legal clocks come from tipclock.h; each is met in time, missed
- *    (late, or overdue and not done) or pending;
+ *  - the legal clocks are tipclock_of()'s (tipclock.h: passing on is the
+ *    act recorded with `tinbao pass`, the notice `tinbao notice`; settling
+ *    is never done here); each is met in time, missed (done late, or
+ *    overdue), pending (running), or ended by a close without the act;
  *  - escalations are those of the period's tips, by the level reached;
  *    the nobody-on-duty alarms are those of the audit trail in the period;
  *    the roster gaps are the stretches of the period up to `now` with no
@@ -51,9 +53,11 @@ struct report_stats {
 	int64_t median, p90, max;
 };
 
-/* A legal clock over the period's tips. */
+/* A legal clock over the period's tips, as tipclock_of() left each: done in
+ * time (on_time), done late or overdue (late), running (pending), or ended
+ * by the tip's close without the act (ended: not counted either way). */
 struct report_clock {
-	size_t on_time, late, pending;
+	size_t on_time, late, pending, ended;
 	char (*late_codes)[REPORT_CODE_MAX];   /* the missed ones, by receipt */
 };
 

@@ -530,28 +530,31 @@ section_legal(struct builder *b, const struct config *cfg, const struct report *
 {
 	text_block(b, RDOC_HEADING, fmt(b, "3. Thời hạn theo quy định"));
 	static const char *const h[] = { "Thời hạn", "Đúng hạn", "Trễ hoặc quá hạn",
-		"Chưa đến hạn", "Mã tin trễ hạn" };
+		"Chưa đến hạn", "Đã đóng, không tính", "Mã tin trễ hạn" };
 	static const char *const names[] = {
-		"Chuyển Cơ quan điều tra trong 24 giờ (tính đến lúc đóng tin)",
+		"Chuyển Cơ quan điều tra trong 24 giờ",
 		"Thông báo kết quả tiếp nhận trong 3 ngày làm việc",
-		"Giải quyết (đóng tin) trong 20 ngày",
+		"Giải quyết trong 20 ngày (Cơ quan điều tra)",
 	};
 	const struct report_clock *clocks[] = { &r->pass_on, &r->notice, &r->settle };
-	struct rdoc_table *t = table(b, 3, 5, h, "lrrrw");
+	struct rdoc_table *t = table(b, 3, 6, h, "lrrrrw");
 	for (size_t i = 0; i < 3; i++) {
 		cell(b, t, i, 0, "%s", names[i]);
 		cell(b, t, i, 1, "%zu", clocks[i]->on_time);
 		cell(b, t, i, 2, "%zu", clocks[i]->late);
 		cell(b, t, i, 3, "%zu", clocks[i]->pending);
+		cell(b, t, i, 4, "%zu", clocks[i]->ended);
 		char *ids = id_list(b, cfg, clocks[i]->late_codes, clocks[i]->late);
 		if (ids)
-			cell(b, t, i, 4, "%s", ids);
+			cell(b, t, i, 5, "%s", ids);
 		free(ids);
 	}
 	text_block(b, RDOC_NOTE, fmt(b, "Căn cứ: Bộ luật Tố tụng hình sự 2015, Điều 145–147; "
 	    "Thông tư liên tịch 01/2017, Điều 14. Ngày làm việc: thứ Hai đến thứ Sáu, trừ các "
-	    "ngày nghỉ lễ đã khai báo. Thông báo kết quả tiếp nhận được tính khi đã ghi nhận "
-	    "bằng lệnh tinbao notice."));
+	    "ngày nghỉ lễ đã khai báo. Việc chuyển tin được tính khi đã ghi nhận bằng lệnh "
+	    "tinbao pass, thông báo kết quả tiếp nhận bằng lệnh tinbao notice (nhận tin không "
+	    "phải là chuyển tin); tin đã đóng khi chưa làm việc đó thì không tính. Thời hạn "
+	    "giải quyết là của Cơ quan điều tra: chỉ để theo dõi."));
 }
 
 static void

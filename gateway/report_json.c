@@ -44,8 +44,9 @@ clock_json(const struct config *cfg, const struct report_clock *c)
 		view_tip_id(cfg, c->late_codes[i], id);
 		json_array_append_new(ids, json_string(id));
 	}
-	return json_pack("{s:I, s:I, s:I, s:o}", "on_time", (json_int_t)c->on_time,
-	    "late", (json_int_t)c->late, "pending", (json_int_t)c->pending, "late_ids", ids);
+	return json_pack("{s:I, s:I, s:I, s:I, s:o}", "on_time", (json_int_t)c->on_time,
+	    "late", (json_int_t)c->late, "pending", (json_int_t)c->pending,
+	    "ended", (json_int_t)c->ended, "late_ids", ids);
 }
 
 static json_t *

@@ -41,11 +41,16 @@
 
 struct admin_api {
 	const struct config *cfg;
+	admin_health_fn health;            /* the one health snapshot (may be NULL) */
+	void *health_arg;
 	int enabled;
 	char token_hash[65];               /* SHA-256 of the token: compared, never the token */
-	void (*health)(void *arg, struct health_snapshot *s);
-	void *health_arg;
+	int metrics_token;                 /* [http] metrics_token_file is set */
+	char metrics_hash[65];             /* SHA-256 of the scraper's token */
+	struct log_limit refusals;         /* anybody may knock: one line per ADMIN_LOG_EVERY_S */
 };
+
+#define ADMIN_LOG_EVERY_S 10
 
 static const char type_json[] = "application/json";
 static const char type_html[] = "text/html; charset=utf-8";
@@ -66,8 +71,7 @@ sha256_hex(const char *s, size_t len, char out[65])
 }
 
 struct admin_api *
-admin_api_new(const struct config *cfg,
-    void (*health)(void *arg, struct health_snapshot *s), void *health_arg, char *err,
+admin_api_new(const struct config *cfg, admin_health_fn health, void *health_arg, char *err,
     size_t errlen)
 {
 	struct admin_api *a = calloc(1, sizeof *a);
@@ -78,11 +82,22 @@ admin_api_new(const struct config *cfg,
 	a->cfg = cfg;
 	a->health = health;
 	a->health_arg = health_arg;
+	char tok[ADMIN_TOKEN_MAX + 1];
+	size_t n = 0;
+	const char *mpath = cfg->http_metrics_token_file;
+	if (mpath && *mpath) {
+		if (secretfile_read("[http] metrics_token_file", mpath, 0, ADMIN_TOKEN_MIN, tok,
+		    sizeof tok, &n, NULL, err, errlen) < 0) {
+			free(a);
+			return NULL;
+		}
+		sha256_hex(tok, n, a->metrics_hash);
+		identity_wipe(tok, sizeof tok);
+		a->metrics_token = 1;
+	}
 	const char *path = cfg->http_admin_token_file;
 	if (!path || !*path)
 		return a;                   /* disabled: 404 everywhere */
-	char tok[ADMIN_TOKEN_MAX + 1];
-	size_t n = 0;
 	if (secretfile_read("[http] admin_token_file", path, 0, ADMIN_TOKEN_MIN, tok, sizeof tok,
 	    &n, NULL, err, errlen) < 0) {
 		free(a);
@@ -100,6 +115,7 @@ admin_api_free(struct admin_api *a)
 	if (!a)
 		return;
 	identity_wipe(a->token_hash, sizeof a->token_hash);
+	identity_wipe(a->metrics_hash, sizeof a->metrics_hash);
 	free(a);
 }
 
@@ -137,6 +153,40 @@ authorised(const struct admin_api *a, const char *header, int page)
 		ok = identity_equal(hash, a->token_hash, sizeof hash);
 	}
 	identity_wipe(cred, sizeof cred);
+	return ok;
+}
+
+/* A refused token: one line per ADMIN_LOG_EVERY_S, with how many more. */
+static void
+log_refused(struct admin_api *a, const char *method, const char *path, int given)
+{
+	unsigned long held = 0;
+	if (!log_limit_pass(&a->refusals, ADMIN_LOG_EVERY_S, &held))
+		return;
+	if (held)
+		log_warn(TAG, "%lu more requests refused for their token in the meantime", held);
+	log_warn(TAG, "%s %s refused: %s token", strcmp(method, "GET") == 0 ? "GET" :
+	    strcmp(method, "POST") == 0 ? "POST" : "a request", path,
+	    given ? "wrong or malformed" : "no");
+}
+
+int
+admin_api_metrics_allowed(struct admin_api *a, const char *authorization)
+{
+	if (!a->enabled && !a->metrics_token)
+		return -1;
+	char cred[ADMIN_TOKEN_MAX + 1], hash[65];
+	int ok = 0;
+	if (admin_req_credential(authorization, cred, sizeof cred) == ADMIN_SCHEME_BEARER) {
+		sha256_hex(cred, strlen(cred), hash);
+		int scraper = a->metrics_token ? identity_equal(hash, a->metrics_hash, sizeof hash) :
+		    0;
+		int admin = a->enabled ? identity_equal(hash, a->token_hash, sizeof hash) : 0;
+		ok = scraper || admin;
+	}
+	identity_wipe(cred, sizeof cred);
+	if (!ok)
+		log_refused(a, "GET", "/metrics", authorization != NULL);
 	return ok;
 }
 
@@ -222,22 +272,15 @@ list_tips(const struct config *cfg, struct db *db, const struct reader *who, int
 		audit_failed(db, out);
 	} else {
 		json_t *arr = json_array();
+		int64_t now = timeutil_now();
 		for (size_t i = 0; i < n; i++) {
-			int64_t notice_at = 0;
 			struct tipclock clk;
-			if (db_tip_notice_get(db, v[i].id, &notice_at) < 0) {
-				json_decref(arr);
-				arr = NULL;
-				db_failed(db, out);
-				break;
-			}
-			tipclock_of(v[i].created_at, &hol, &clk);
+			tipclock_of(&v[i], &hol, now, &clk);
 			json_t *o = view_tip_json(cfg, &v[i]);
-			json_object_set_new(o, "legal", view_legal_json(&clk, notice_at));
+			json_object_set_new(o, "legal", view_legal_json(&clk));
 			json_array_append_new(arr, o);
 		}
-		if (arr)
-			respond_json(out, 200, arr);
+		respond_json(out, 200, arr);
 	}
 	tipclock_holidays_free(&hol);
 	tips_free(v, n);
@@ -271,17 +314,14 @@ show_tip(const struct config *cfg, struct db *db, const struct reader *who, cons
 	struct attachment *at = NULL;
 	size_t nm = 0, ne = 0, na = 0;
 	struct tipclock_holidays hol = { 0 };
-	int64_t notice_at = 0;
 	if (db_tip_messages(db, t.id, &m, &nm) < 0 || db_escalations(db, t.id, &e, &ne) < 0 ||
-	    db_tip_attachments(db, t.id, &at, &na) < 0 || tipclock_holidays_load(db, &hol) < 0 ||
-	    db_tip_notice_get(db, t.id, &notice_at) < 0) {
+	    db_tip_attachments(db, t.id, &at, &na) < 0 || tipclock_holidays_load(db, &hol) < 0) {
 		db_failed(db, out);
 	} else {
 		struct tipclock clk;
-		tipclock_of(t.created_at, &hol, &clk);
+		tipclock_of(&t, &hol, timeutil_now(), &clk);
 		struct view_tip_detail d = { .messages = m, .n_messages = nm, .escalations = e,
-		    .n_escalations = ne, .attachments = at, .n_attachments = na, .clock = &clk,
-		    .notice_at = notice_at };
+		    .n_escalations = ne, .attachments = at, .n_attachments = na, .clock = &clk };
 		json_t *o = view_tip_detail_json(cfg, &t, &d);
 		respond_json(out, 200, o);
 	}
@@ -468,6 +508,7 @@ desk(struct admin_api *a, struct db *db, const struct reader *who, struct admin_
 	struct names nm = { .n = 0 };
 	struct desk_duty duty;
 	struct health_snapshot health;
+	struct health_status status;
 	struct report today = { 0 };
 	struct desk_view view = { .now = timeutil_now() };
 	int64_t now = view.now, midnight = local_midnight(now);
@@ -475,8 +516,7 @@ desk(struct admin_api *a, struct db *db, const struct reader *who, struct admin_
 	if (db_tip_list(db, 1, &v, &n) < 0 ||
 	    db_tips_settled_since(db, midnight, ADMIN_TODAY_ROWS, &done, &nd) < 0 ||
 	    tipclock_holidays_load(db, &hol) < 0 ||
-	    report_share(db, cfg, midnight, now + 1, now, &today) < 0 ||
-	    db_outbox_backlog(db, &view.backlog, &view.backlog_since) < 0)
+	    report_share(db, cfg, midnight, now + 1, now, &today) < 0)
 		goto out;
 	size_t shown = n < ADMIN_PAGE_ROWS ? n : ADMIN_PAGE_ROWS;
 	rows = calloc(shown + 1, sizeof *rows);
@@ -491,9 +531,7 @@ desk(struct admin_api *a, struct db *db, const struct reader *who, struct admin_
 	for (size_t i = 0; i < shown; i++) {
 		struct desk_row *r = &rows[i];
 		r->t = &v[i];
-		tipclock_of(v[i].created_at, &hol, &r->clk);
-		if (db_tip_notice_get(db, v[i].id, &r->notice_at) < 0)
-			goto out;
+		tipclock_of(&v[i], &hol, now, &r->clk);
 		/* who is being paged now: whoever is on duty at the tip's level */
 		if (v[i].status == TIP_NEW && !v[i].waiting && v[i].next_deadline &&
 		    on_duty(db, &nm, v[i].level, now, r->paged, &r->n_paged) < 0)
@@ -508,9 +546,11 @@ desk(struct admin_api *a, struct db *db, const struct reader *who, struct admin_
 	for (int l = 0; l < DESK_LEVELS; l++)
 		if (on_duty(db, &nm, l + 1, now, duty.names[l], &duty.n[l]) < 0)
 			goto out;
-	if (a->health) {
+	if (a->health) {               /* the one snapshot, judged by gateway/health.c */
 		a->health(a->health_arg, &health);
+		health_status(&health, &status);
 		view.health = &health;
+		view.status = &status;
 		for (size_t i = 0; i < health.n_modems && i < 8; i++)
 			if (db_channel_last(db, health.modem_name[i], &view.last_in[i],
 			    &view.last_out[i]) < 0)
@@ -657,8 +697,7 @@ admin_api_handle(struct admin_api *a, const struct admin_request *rq,
 	enum admin_path p = page ? ADMIN_PATH_UNKNOWN :
 	    admin_req_path(a->cfg->tracking_prefix, rq->path, code);
 	if (!authorised(a, rq->authorization, page)) {
-		log_warn(TAG, "%s %s refused: %s token", rq->method, page ? rq->path : "/api",
-		    rq->authorization ? "wrong or malformed" : "no");
+		log_refused(a, rq->method, page ? rq->path : "/api", rq->authorization != NULL);
 		if (page) {
 			out->status = 401;
 			out->content_type = type_html;

@@ -3,8 +3,9 @@
  * request over as a struct admin_request and sends back the response.
  *
  * Disabled (every path answers 404) unless [http] admin_token_file names
- * the token; the file is read by admin_api_new(), so at start and on each
- * SIGHUP (the HTTP side is restarted then). /api takes only
+ * the token; the file (and [http] metrics_token_file) is read by
+ * admin_api_new(), so at start and on each SIGHUP (the HTTP side is
+ * restarted then). /api takes only
  * "Authorization: Bearer TOKEN"; the page also takes HTTP Basic with the
  * token as the password (any user name), so a browser can ask for it once.
  * Tokens are compared in constant time. Every read of a tip (list, one tip,
@@ -46,14 +47,25 @@ struct admin_response {
 /* 1 if path belongs here ("/", "/report", "/api", "/api/..."). */
 int admin_api_path(const char *path);
 
-/* health (may be NULL: the desk page then says the state is unknown) fills
- * the daemon's health for the desk page's status strip; it is called on
- * connection threads with health_arg. NULL with err when the token file cannot be read or the token is not
- * ADMIN_TOKEN_MIN..ADMIN_TOKEN_MAX printable ASCII characters. */
-struct admin_api *admin_api_new(const struct config *cfg,
-    void (*health)(void *arg, struct health_snapshot *s), void *health_arg, char *err,
-    size_t errlen);
+/* The daemon's one health snapshot (gateway/health.h), filled on
+ * connection threads with health_arg: the desk page's status strip shows it
+ * as gateway/health.c judges it (the same snapshot /healthz answers). */
+struct health_snapshot;
+typedef void (*admin_health_fn)(void *arg, struct health_snapshot *s);
+
+/* NULL with err when the token file cannot be read or the token is not
+ * ADMIN_TOKEN_MIN..ADMIN_TOKEN_MAX printable ASCII characters. health (may
+ * be NULL: the desk page then says the state is unknown) is called with
+ * health_arg. */
+struct admin_api *admin_api_new(const struct config *cfg, admin_health_fn health,
+    void *health_arg, char *err, size_t errlen);
 void admin_api_free(struct admin_api *a);
+
+/* GET /metrics holds counts that are not public: it takes a bearer token,
+ * the scraper's ([http] metrics_token_file, which opens nothing else) or
+ * the admin token. 1 allowed, 0 refused (401; logged at most once per 10 s),
+ * -1 not served (no token configured: 404). */
+int admin_api_metrics_allowed(struct admin_api *a, const char *authorization);
 
 /* Fills out (out->body NULL only when memory ran out: answer 500). */
 void admin_api_handle(struct admin_api *a, const struct admin_request *rq,

@@ -15,8 +15,6 @@
 #include "gateway/timeutil.h"
 #include "gateway/trackid.h"
 
-#define BACKLOG_STALE 600         /* an outbox message waiting this long is a problem */
-
 char *
 desk_page_escape(const char *s)
 {
@@ -38,6 +36,7 @@ static const char style[] =
     ".share.low b{color:#ffb4a9}.share.good b{color:#b9f6ca}"
     "#status{display:flex;flex-wrap:wrap;gap:.4em;padding:.5em 1em;"
     "border-bottom:3px solid #2e7d32;background:#e8f5e9}"
+    "#status.warn{border-bottom-color:#e0b400;background:#fff8e1}"
     "#status.bad{border-bottom-color:#b00020;background:#fdecea}"
     "#status .item{background:#fff;border:1px solid #c8d1da;border-radius:4px;"
     "padding:.25em .6em;font-size:.9em}"
@@ -57,8 +56,13 @@ static const char style[] =
     ".call{display:inline-block;background:#1f5fa8;color:#fff;padding:0 .35em;"
     "border-radius:3px;font-size:.85em}"
     ".ok{color:#1b5e20}.soft{color:#555;font-size:.9em}"
-    "td.legal div,td.nw{white-space:nowrap}"
-    "footer{margin:1em;color:#555;font-size:.85em}";
+    "td.nw{white-space:nowrap}td[data-clock]{min-width:8em}"
+    "footer{margin:1em;color:#555;font-size:.85em}"
+    "#status p.health{flex:1 1 100%;margin:0;padding:.3em .6em;font-weight:bold;"
+    "border-radius:4px}"
+    "p.health.ok{background:#e8f5e9;color:#1b5e20}"
+    "p.health.degraded{background:#ffe08a}"
+    "p.health.down{background:#b00020;color:#fff}";
 
 /* "vừa nhận", "12 phút trước", "2 giờ 05 phút trước": how old, for people
  * at a desk. */
@@ -133,18 +137,33 @@ last_message(const char *verb, int64_t t, char *out, size_t outsz)
 	snprintf(out, outsz, "%s lúc %s", verb, when);
 }
 
-/* Each part; returns 1 when something needs a hand. */
-static int
+/* The issue gateway/health.c found with `what` (of the part `name`, or
+ * any when NULL), or NULL: the strip marks a part by its judgement. */
+static const struct health_issue *
+issue_of(const struct desk_view *v, enum health_problem what, const char *name)
+{
+	for (size_t i = 0; v->status && i < v->status->n; i++) {
+		const struct health_issue *is = &v->status->issue[i];
+		if (is->what == what && (!name || (is->name && strcmp(is->name, name) == 0)))
+			return is;
+	}
+	return NULL;
+}
+
+/* Each part, marked "bad" when gateway/health.c judged it a problem, "warn"
+ * when it is not working but not (yet) one (a modem down for less than its
+ * down_alarm, messages waiting). */
+static void
 strip_modems(struct html *h, const struct desk_view *v)
 {
 	const struct health_snapshot *s = v->health;
-	int bad = 0;
 	for (size_t i = 0; s && i < s->n_modems && i < 8; i++) {
 		const struct modem_health *m = &s->modem[i];
 		char in[48], out[48], since[32];
 		last_message("nhận", v->last_in[i], in, sizeof in);
 		last_message("gửi", v->last_out[i], out, sizeof out);
-		item(h, m->connected ? "" : "bad", "st-modem");
+		item(h, m->connected ? "" : issue_of(v, HEALTH_MODEM, s->modem_name[i]) ? "bad" :
+		    "warn", "st-modem");
 		html_put(h, "SMS ");
 		html_text(h, s->modem_name[i], 0);
 		if (m->connected) {
@@ -163,44 +182,42 @@ strip_modems(struct html *h, const struct desk_view *v)
 			}
 		}
 		html_printf(h, " · %s · %s</div>", in, out);
-		bad |= !m->connected;
 	}
-	return bad;
 }
 
 /* Each Zalo channel the configuration names: receiving (its webhook) and
  * sending (the token tinbaod holds). */
-static int
+static void
 strip_zalo(struct html *h, const struct config *cfg, const struct desk_view *v)
 {
 	const struct zalo_health *z = &v->health->zalo;
-	int bad = 0;
 	char t[32], out[48];
 	if (z->oa || (cfg->oa_app_id && *cfg->oa_app_id)) {
 		int reauth = z->oa && z->oa_reauth;
 		last_message("gửi", v->zalo_last_out[0], out, sizeof out);
-		item(h, reauth ? "bad" : z->oa && !z->oa_token_expires ? "warn" : "", "st-zalo-oa");
+		item(h, issue_of(v, HEALTH_OA_REAUTH, NULL) || issue_of(v, HEALTH_OA_EXPIRED, NULL) ?
+		    "bad" : z->oa && !z->oa_token_expires ? "warn" : "", "st-zalo-oa");
 		if (!z->oa) {
 			html_put(h, "Zalo OA: nhận tin; chưa cấu hình gửi trả lời");
 		} else if (reauth) {
 			html_put(h, "Zalo OA: CẦN CẤP QUYỀN LẠI (tinbao zalo-oa token)");
 		} else if (z->oa_token_expires) {
 			timeutil_format_hm_dm(z->oa_token_expires, t, sizeof t);
-			html_printf(h, "Zalo OA: token còn hạn đến %s", t);
+			html_printf(h, "Zalo OA: token %s đến %s", z->oa_token_expires <= v->now ?
+			    "HẾT HẠN từ" : "còn hạn", t);
 		} else {
 			html_put(h, "Zalo OA: chưa có token truy cập");
 		}
 		if (z->oa)
 			html_printf(h, " · %s", out);
 		html_put(h, "</div>");
-		bad |= reauth;
 	}
 	if (z->bot || (cfg->bot_webhook_secret_file && *cfg->bot_webhook_secret_file)) {
 		last_message("gửi", v->zalo_last_out[1], out, sizeof out);
-		item(h, z->bot && z->bot_paused_until ? "bad" : "", "st-zalo-bot");
+		item(h, issue_of(v, HEALTH_BOT_REFUSED, NULL) ? "bad" : "", "st-zalo-bot");
 		if (!z->bot) {
 			html_put(h, "Zalo Bot: nhận tin; chưa cấu hình gửi trả lời");
-		} else if (z->bot_paused_until) {
+		} else if (z->bot_paused_until > v->now) {
 			timeutil_format_hm_dm(z->bot_paused_until, t, sizeof t);
 			html_printf(h, "Zalo Bot: TẠM DỪNG đến %s (token bị từ chối)", t);
 		} else {
@@ -209,7 +226,6 @@ strip_zalo(struct html *h, const struct config *cfg, const struct desk_view *v)
 		if (z->bot)
 			html_printf(h, " · %s", out);
 		html_put(h, "</div>");
-		bad |= z->bot && z->bot_paused_until;
 	}
 	if ((z->oa || z->bot) && z->last_error[0]) {
 		item(h, "warn", "st-zalo-error");
@@ -217,9 +233,28 @@ strip_zalo(struct html *h, const struct config *cfg, const struct desk_view *v)
 		html_text(h, z->last_error, 0);
 		html_put(h, "</div>");
 	}
-	return bad;
 }
 
+/* The messages waiting to be sent, as the snapshot counted them. */
+static void
+strip_outbox(struct html *h, const struct desk_view *v)
+{
+	const struct health_snapshot *s = v->health;
+	if (!s->outbox_known)
+		return;
+	item(h, issue_of(v, HEALTH_OUTBOX, NULL) ? "bad" : s->outbox_waiting ? "warn" : "",
+	    "st-outbox");
+	if (s->outbox_waiting) {
+		char since[32];
+		timeutil_format_hm_dm(s->outbox_oldest, since, sizeof since);
+		html_printf(h, "Hàng đợi gửi: %lld tin chờ gửi, cũ nhất từ %s</div>",
+		    (long long)s->outbox_waiting, since);
+	} else {
+		html_put(h, "Hàng đợi gửi: trống</div>");
+	}
+}
+
+/* The roster's part (not the gateway's health): 1 when it needs a hand. */
 static int
 strip_duty(struct html *h, const struct desk_view *v)
 {
@@ -254,41 +289,40 @@ strip_duty(struct html *h, const struct desk_view *v)
 	return bad;
 }
 
+/* The strip: the gateway's status line in the words gateway/health.c gives
+ * it (the same judgement as /healthz), the parts it judged, the roster. Red
+ * when the gateway is down or the roster needs a hand, yellow when
+ * degraded. */
 static void
 strip(struct html *h, const struct config *cfg, const struct desk_view *v)
 {
 	struct html body;
 	html_init(&body, DESK_PAGE_MAX);
-	int bad = 0;
-	if (!v->health) {
+	enum health_level level = HEALTH_OK;
+	if (!v->health || !v->status) {
 		item(&body, "warn", "st-health");
 		html_put(&body, "Tình trạng hệ thống: không rõ</div>");
 	} else {
-		/* what /healthz answers 503 for: the database cannot take a write */
-		item(&body, v->health->db_writable ? "" : "bad", "st-health");
+		char line[2048];
+		level = v->status->level;
+		health_line(v->status, 1, line, sizeof line);
+		html_printf(&body, "<p class=\"health %s\" data-status=\"%s\">",
+		    health_level_name(level), health_level_name(level));
+		html_text(&body, line, 0);
+		html_put(&body, "</p>");
+		item(&body, v->health->db_writable ? "" : "bad", "st-db");
 		if (v->health->db_writable) {
 			html_put(&body, "Cơ sở dữ liệu: ghi được</div>");
 		} else {
 			html_put(&body, "CƠ SỞ DỮ LIỆU KHÔNG GHI ĐƯỢC: ");
 			html_text(&body, v->health->db_error, 0);
 			html_put(&body, "</div>");
-			bad = 1;
 		}
-		bad |= strip_modems(&body, v);
-		bad |= strip_zalo(&body, cfg, v);
+		strip_modems(&body, v);
+		strip_zalo(&body, cfg, v);
+		strip_outbox(&body, v);
 	}
-	int stale = v->backlog && v->now - v->backlog_since > BACKLOG_STALE;
-	item(&body, stale ? "bad" : v->backlog ? "warn" : "", "st-outbox");
-	if (v->backlog) {
-		char since[32];
-		timeutil_format_hm_dm(v->backlog_since, since, sizeof since);
-		html_printf(&body, "Hàng đợi gửi: %lld tin chờ gửi, cũ nhất từ %s</div>",
-		    (long long)v->backlog, since);
-	} else {
-		html_put(&body, "Hàng đợi gửi: trống</div>");
-	}
-	bad |= stale;
-	bad |= strip_duty(&body, v);
+	int roster_bad = strip_duty(&body, v);
 	size_t len = 0;
 	char *items = html_take(&body, &len);
 	if (!items) {
@@ -296,7 +330,7 @@ strip(struct html *h, const struct config *cfg, const struct desk_view *v)
 		return;
 	}
 	html_printf(h, "<section id=\"status\" class=\"%s\" aria-label=\"Tình trạng\">",
-	    bad ? "bad" : "ok");
+	    level == HEALTH_DOWN || roster_bad ? "bad" : level == HEALTH_DEGRADED ? "warn" : "ok");
 	html_putn(h, items, len);
 	html_put(h, "</section>\n");
 	free(items);
@@ -325,31 +359,59 @@ countdown(struct html *h, int64_t deadline, int64_t now)
 	}
 }
 
-/* One legal clock: its name and date (and time when not the end of a
- * day), marked when it is near or past. */
+/* A legal clock's deadline as the page writes it: "14:05 06/12/2026", or
+ * for a clock by the day "hết ngày 09/12/2026". */
 static void
-legal(struct html *h, const char *name, int64_t deadline, int64_t now, int with_time,
-    const char *done)
+clock_due(const struct tipclock_one *c, char *out, size_t outsz)
 {
-	char when[40];
-	if (done) {
-		html_printf(h, "<div class=\"ok\">%s: %s</div>", name, done);
+	if (c->by_day)
+		snprintf(out, outsz, "hết ngày %02d/%02d/%04d", c->day.d, c->day.m, c->day.y);
+	else
+		timeutil_format_hm_dmy(c->due, out, outsz);
+}
+
+/* One legal clock's cell, as tipclock_of() left it: its deadline while it
+ * runs (marked in its last 6 hours), QUÁ HẠN once passed, or the act done
+ * (`done` names it: "đã chuyển", "đã báo") and when. */
+static void
+put_clock(struct html *h, const char *name, const struct tipclock *clk,
+    const struct tipclock_one *c, const char *done, const char *to)
+{
+	char due[48], at[40];
+	clock_due(c, due, sizeof due);
+	html_printf(h, "<td data-clock=\"%s\" data-state=\"%s\"", name,
+	    tipclock_state_name(c->state));
+	switch (c->state) {
+	case TIPCLOCK_RUNNING:
+		html_printf(h, "%s>%s</td>", c->due - clk->now <= 6 * 3600 ? " class=\"warn\"" : "", due);
+		return;
+	case TIPCLOCK_OVERDUE:
+		html_printf(h, " class=\"late\">QUÁ HẠN<br><small>%s</small></td>", due);
+		return;
+	case TIPCLOCK_DONE:
+	case TIPCLOCK_DONE_LATE:
+		timeutil_format_hm_dmy(c->done_at, at, sizeof at);
+		html_printf(h, " class=\"%s\">%s %s", c->state == TIPCLOCK_DONE ? "ok" : "warn", done, at);
+		if (c->state == TIPCLOCK_DONE_LATE)
+			html_printf(h, " (trễ hạn %s)", due);
+		if (to) {
+			html_put(h, "<br><small>");
+			html_text(h, to, 0);
+			html_put(h, "</small>");
+		}
+		html_put(h, "</td>");
+		return;
+	case TIPCLOCK_ENDED:
+		html_put(h, ">—</td>");
 		return;
 	}
-	if (with_time)
-		timeutil_format_hm_dm(deadline, when, sizeof when);
-	else
-		timeutil_format_dmy(deadline, when, sizeof when);
-	const char *cls = deadline <= now ? "late" : deadline - now <= 6 * 3600 ? "warn" : "";
-	html_printf(h, "<div class=\"%s\">%s: %s%s</div>", cls, name,
-	    deadline <= now ? "QUÁ HẠN " : "", when);
 }
 
 static void
 open_row(struct html *h, const struct config *cfg, const struct desk_row *r, int64_t now)
 {
 	const struct tip *t = r->t;
-	char id[TRACKID_CODE_LEN + 16], when[40], old[48], done[64];
+	char id[TRACKID_CODE_LEN + 16], when[40], old[48];
 	tip_id(cfg, t, id, sizeof id);
 	timeutil_format_hm_dm(t->created_at, when, sizeof when);
 	age(now - t->created_at, old, sizeof old);
@@ -397,18 +459,13 @@ open_row(struct html *h, const struct config *cfg, const struct desk_row *r, int
 		html_text(h, t->acked_by_name ? t->acked_by_name : "?", 0);
 		html_printf(h, "<br><small>lúc %s</small></td><td>—</td>", at);
 	}
-	/* the legal clocks: pass on within 24 h (the tip closed), receipt
-	 * notice within 3 working days, settle within 20 days */
-	html_put(h, "<td class=\"legal\">");
-	legal(h, "Chuyển CQĐT", r->clk.pass_on, now, 1, NULL);
-	if (r->notice_at) {
-		char sent[32];
-		timeutil_format_dmy(r->notice_at, sent, sizeof sent);
-		snprintf(done, sizeof done, "đã báo %s", sent);
-	}
-	legal(h, "Báo nhận", r->clk.notice_by, now, 0, r->notice_at ? done : NULL);
-	legal(h, "Giải quyết", r->clk.settle, now, 0, NULL);
-	html_put(h, "</td><td class=\"t\">");
+	/* the legal clocks, as tipclock_of() computed them: pass on within 24 h
+	 * (a recorded act: acknowledging is not passing on), the receipt notice
+	 * within 3 working days, settling within 20 days (information) */
+	put_clock(h, "pass_on", &r->clk, &r->clk.pass_on, "đã chuyển", r->clk.passed_to);
+	put_clock(h, "notice", &r->clk, &r->clk.notice, "đã báo", NULL);
+	put_clock(h, "settle", &r->clk, &r->clk.settle, "", NULL);
+	html_put(h, "<td class=\"t\">");
 	char *ex = text_truncate(t->text ? t->text : "", DESK_PAGE_TEXT_CHARS);
 	if (!ex)
 		h->failed = 1;
@@ -427,7 +484,8 @@ open_tips(struct html *h, const struct config *cfg, const struct desk_view *v)
 		return;
 	}
 	html_put(h, "<table id=\"open\">\n<thead><tr><th>Mã tin</th><th>Loại</th><th>Nhận lúc</th>"
-	    "<th>Cấp</th><th>Người được báo</th><th>Chuyển cấp</th><th>Thời hạn pháp lý</th>"
+	    "<th>Cấp</th><th>Người được báo</th><th>Chuyển cấp</th><th>Chuyển xử lý (24 giờ)</th>"
+	    "<th>Báo nhận (3 ngày làm việc)</th><th>Giải quyết (20 ngày)</th>"
 	    "<th>Nội dung</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < v->n_open && !h->failed; i++)
 		open_row(h, cfg, &v->open[i], v->now);

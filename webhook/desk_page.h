@@ -3,13 +3,17 @@
  * every DESK_PAGE_REFRESH seconds. From the top:
  *  - today's share of tips acknowledged in time (gateway/report.h) and a
  *    link to this month's report (/report?month=YYYY-MM);
- *  - a status strip: the daemon's health as /healthz reports it, each modem
- *    (connected, signal, last message in and out), each Zalo channel (token
- *    valid until, last error), the outbox's backlog, who is on duty at each
- *    level and the nobody-on-duty alarm; red when something needs a hand;
+ *  - a status strip: first the gateway's status line, ok, degraded or down
+ *    as gateway/health.c decides it from the one health snapshot that
+ *    /healthz answers too; then the parts it judged: the database, each
+ *    modem (connected, signal, last message in and out), each Zalo channel
+ *    (token valid until, last error), the outbox's waiting messages; then
+ *    who is on duty at each level and the nobody-on-duty alarm (the roster:
+ *    marked red on its own);
  *  - the open tips: tracking ID, urgency, category, age, level, who is being
- *    paged now, the countdown to the next escalation, the legal clocks
- *    (tipclock.h), a call in progress (filled once voice calls exist);
+ *    paged now, the countdown to the next escalation, the legal clocks as
+ *    tipclock_of() left them (a cell each), a call in progress (filled once
+ *    voice calls exist);
  *  - the tips acknowledged today (still open) and those closed today.
  *
  * Every text that came from outside (tip text, officer names, the ward) is
@@ -33,13 +37,13 @@
 
 struct config;
 struct health_snapshot;
+struct health_status;
 struct report;
 struct tip;
 
 struct desk_row {
 	const struct tip *t;
-	struct tipclock clk;
-	int64_t notice_at;                /* receipt notice sent (0: not yet) */
+	struct tipclock clk;              /* tipclock_of(t): the page prints it as it is */
 	const char *paged[DESK_NAMES_MAX];  /* being paged now (new tips): names */
 	size_t n_paged;
 	/* A voice call in progress about this tip ("Nguyễn Văn An, 1 phút"):
@@ -57,10 +61,12 @@ struct desk_view {
 	int64_t now;
 	const struct report *today;       /* report_share of today: in_time, decided, pending */
 	char month[8];                    /* "2026-12": the report linked */
-	const struct health_snapshot *health;   /* NULL: not known */
+	/* The one health snapshot (its outbox too) and gateway/health.c's
+	 * judgement of it: both NULL when not known. */
+	const struct health_snapshot *health;
+	const struct health_status *status;
 	int64_t last_in[8], last_out[8];  /* per modem of health, 0: none */
 	int64_t zalo_last_out[2];         /* Zalo OA, Zalo Bot: last sent, 0: none */
-	int64_t backlog, backlog_since;   /* outbox messages waiting, the oldest's time */
 	const struct desk_duty *duty;
 	size_t waiting;                   /* open tips waiting for anybody on duty */
 	const struct desk_row *open;      /* oldest first */

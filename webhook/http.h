@@ -19,8 +19,9 @@ struct zalo_in;
 struct http;
 struct health_snapshot;
 
-/* Fills the daemon's health as of now (gateway/health.h): /healthz answers
- * it, the desk page shows it. */
+/* Fills the daemon's one health snapshot as of now (gateway/health.h):
+ * /healthz answers it, the desk page shows it, both as gateway/health.c
+ * judges it (ok, degraded, down). */
 typedef void (*http_health_fn)(void *arg, struct health_snapshot *s);
 /* Fills the Prometheus text of GET /metrics; 0, or -1 to answer 500. */
 struct metrics_out;

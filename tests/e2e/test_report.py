@@ -70,6 +70,11 @@ SCHEDULE = [
 GAP_START = "2026-03-14 03:05"
 # receipt notices given (tinbao notice --at), by schedule index
 NOTICES = {1: "2026-03-03 09:00", 3: "2026-03-12 10:00", 4: "2026-03-10 16:00"}
+# passed on to the investigation agency (tinbao pass --at), by schedule
+# index: the closed ones in time, one open tip a day late
+PASSES = {1: "2026-03-02 10:00", 8: "2026-03-12 15:00", 13: "2026-03-23 15:00",
+          15: "2026-03-28 09:00", 2: "2026-03-04 09:00"}
+AGENCY = "Cơ quan CSĐT Công an TP"
 
 # (table, column that names the tip, its time columns, ms) -- every time
 # stored for a tip
@@ -273,12 +278,18 @@ def expected(h, now):
     ack = {"in_time": 0, "late": 0, "not_acknowledged": 0, "pending": 0,
            "late_by_level": {str(l): 0 for l in range(1, 5)}}
     tta, tta_ch = [], {c: [] for c in e["by_channel"]}
-    legal = {k: {"on_time": 0, "late": 0, "pending": 0, "late_ids": []}
+    legal = {k: {"on_time": 0, "late": 0, "pending": 0, "ended": 0, "late_ids": []}
              for k in ("pass_on", "notice", "settle")}
 
-    def clock(k, done, last_ok, code):
-        if (done and done <= last_ok) or (not done and now <= last_ok):
-            legal[k]["on_time" if done else "pending"] += 1
+    def clock(k, done, due, closed, code):
+        """tipclock.h's states: done (in time: before due), done late,
+        ended by the close without the act, running, overdue."""
+        if done and done < due:
+            legal[k]["on_time"] += 1
+        elif not done and closed:
+            legal[k]["ended"] += 1
+        elif not done and now < due:
+            legal[k]["pending"] += 1
         else:
             legal[k]["late"] += 1
             legal[k]["late_ids"].append("TB-" + code)
@@ -306,9 +317,10 @@ def expected(h, now):
             ack["not_acknowledged"] += 1
         else:
             ack["pending"] += 1
-        clock("pass_on", t["closed_at"], t["created_at"] + 86400, t["code"])
-        clock("notice", t["notice_at"], notice_deadline(t["created_at"]) - 1, t["code"])
-        clock("settle", t["closed_at"], t["created_at"] + 20 * 86400, t["code"])
+        closed = t["status"] == "closed"
+        clock("pass_on", t["passed_at"], t["created_at"] + 86400, closed, t["code"])
+        clock("notice", t["notice_at"], notice_deadline(t["created_at"]), closed, t["code"])
+        clock("settle", None, t["created_at"] + 20 * 86400, closed, t["code"])
     ack["decided"] = ack["in_time"] + ack["late"] + ack["not_acknowledged"]
     e["acknowledgement"] = ack
     e["time_to_ack"] = {"tips": len(tta), "median_s": median(tta), "p90_s": p90(tta),
@@ -439,7 +451,12 @@ def check_report_json(got, e, ids):
           ack["not_acknowledged"] == n["never"] and ack["pending"] == 0,
           "the schedule says %r, the report %r" % (n, ack))
     closed = sum(1 for s, _ in march if "+close" in s[3])
-    check(got["legal"]["pass_on"]["on_time"] == closed == got["legal"]["settle"]["on_time"],
+    # passing on is the act recorded with `tinbao pass` (the closed tips in
+    # time, one open tip a day late); settling is never done here, and a
+    # close ends it
+    check(got["legal"]["pass_on"]["on_time"] == closed and ids[2] in
+          got["legal"]["pass_on"]["late_ids"] and got["legal"]["pass_on"]["ended"] == 0 and
+          got["legal"]["settle"]["on_time"] == 0 and got["legal"]["settle"]["ended"] == closed,
           repr(got["legal"]))
     check(got["legal"]["notice"]["on_time"] == 2 and ids[3] in got["legal"]["notice"]["late_ids"]
           and ids[1] not in got["legal"]["notice"]["late_ids"], repr(got["legal"]["notice"]))
@@ -540,6 +557,8 @@ def test_month_report_through_the_daemon():
     march_roster(h, gap_end)
     for i, at in NOTICES.items():
         h.cli("notice", ids[i], "--officer", DUTY, "--at", at)
+    for i, at in PASSES.items():
+        h.cli("pass", ids[i], "--to", AGENCY, "--officer", DUTY, "--at", at)
 
     # the report reads the deadlines the daemon had, stretched as its times
     conf = os.path.join(h.dir, "report.conf")

@@ -119,6 +119,7 @@ month(int64_t *now, int64_t *officer_a, int64_t *officer_b)
 	CHECK(db_audit(db, at(0, 23, 0), "tinbaod", "tip.nobody_on_duty", t7, NULL) == 0);
 	CHECK(db_tip_ack(db, t6, a, at(10, 7, 0)) == 0);              /* 5 h, level 1 */
 	CHECK(db_tip_ack(db, t7, a, at(0, 23, 1)) == 0);
+	CHECK(db_tip_pass_set(db, t1, "Cơ quan CSĐT", a, at(2, 8, 30)) == 1);   /* in time */
 	CHECK(db_tip_close(db, t1, a, NULL, at(2, 9, 0)) == 0);
 	CHECK(db_tip_notice_set(db, t1, at(3, 9, 0)) == 1);           /* in time */
 	CHECK(db_tip_notice_set(db, t3, at(12, 9, 0)) == 1);          /* late */
@@ -161,11 +162,16 @@ test_month(void)
 	    r.days[19].pending == 1);
 	CHECK(r.weeks[0].tips == 0 && r.weeks[1].tips == 5 && r.weeks[1].decided == 5 &&
 	    r.weeks[1].in_time == 3 && r.weeks[5].start == at(30, 0, 0) && r.weeks[5].end == to);
-	CHECK(r.pass_on.on_time == 1 && r.pass_on.late == 5 && r.pass_on.pending == 1);
+	/* the legal clocks are tipclock_of()'s: passing on is the recorded act
+	 * (AAAAAA's), not the close; settling is never done here, and the
+	 * close of AAAAAA ended it */
+	CHECK(r.pass_on.on_time == 1 && r.pass_on.late == 5 && r.pass_on.pending == 1 &&
+	    r.pass_on.ended == 0);
 	CHECK(strcmp(r.pass_on.late_codes[0], "BBBBBB") == 0);
 	CHECK(r.notice.on_time == 1 && r.notice.late == 5 && r.notice.pending == 1);
 	CHECK(strcmp(r.notice.late_codes[1], "CCCCCC") == 0);
-	CHECK(r.settle.on_time == 1 && r.settle.late == 0 && r.settle.pending == 6);
+	CHECK(r.settle.on_time == 0 && r.settle.late == 0 && r.settle.pending == 6 &&
+	    r.settle.ended == 1);
 	CHECK(r.n_alarms == 1 && strcmp(r.alarms[0].code, "FFFFFF") == 0);
 	CHECK(r.n_gaps == 1 && r.gaps[0].from == at(10, 0, 0) && r.gaps[0].to == at(10, 6, 0) &&
 	    r.gap_seconds == 6 * 3600);
@@ -370,7 +376,7 @@ test_desk_page(void)
 	t.next_deadline = now + 120;
 	struct desk_row row = { .t = &t, .paged = { "Trần <i>Thị</i> Bình" }, .n_paged = 1,
 		.call = "Nguyễn Văn An, 1 phút" };
-	tipclock_of(t.created_at, &(struct tipclock_holidays){ 0 }, &row.clk);
+	tipclock_of(&t, &(struct tipclock_holidays){ 0 }, now, &row.clk);
 	struct desk_duty duty = { .names = { { "Nguyễn Văn An" }, { "Trần <i>Thị</i> Bình" } },
 		.n = { 1, 1, 0, 0 } };
 	struct report today;
@@ -413,12 +419,31 @@ test_desk_page(void)
 	hs.modem[0].down_since = now - 60;
 	snprintf(hs.modem[0].last_error, sizeof hs.modem[0].last_error, "device gone");
 	snprintf(hs.db_error, sizeof hs.db_error, "disk full");
+	hs.now = now;
+	struct health_status st;
+	health_status(&hs, &st);
 	v.health = &hs;
+	v.status = &st;
 	v.duty = &duty;
 	v.waiting = 0;
 	page = desk_page_render(&cfg, &v);
-	CHECK(page && strstr(page, "class=\"bad\"") && strstr(page, "SMS sim1: MẤT KẾT NỐI") &&
+	CHECK(page && strstr(page, "<section id=\"status\" class=\"bad\"") &&
+	    strstr(page, "SMS sim1: MẤT KẾT NỐI") &&
 	    strstr(page, "device gone") && strstr(page, "CƠ SỞ DỮ LIỆU KHÔNG GHI ĐƯỢC: disk full"));
+	/* one status line, gateway/health.c's: down (the database) */
+	CHECK(page && strstr(page, "<p class=\"health down\" data-status=\"down\"") &&
+	    strstr(page, "NGỪNG HOẠT ĐỘNG"));
+	free(page);
+	/* the database writable again, the modem down past its down_alarm:
+	 * degraded, the strip yellow, the modem marked */
+	hs.db_writable = 1;
+	hs.db_error[0] = '\0';
+	hs.modem_down_alarm[0] = 30;
+	health_status(&hs, &st);
+	page = desk_page_render(&cfg, &v);
+	CHECK(page && strstr(page, "<section id=\"status\" class=\"warn\"") &&
+	    strstr(page, "<p class=\"health degraded\" data-status=\"degraded\"") &&
+	    strstr(page, "SUY GIẢM") && strstr(page, "<div class=\"item bad\" id=\"st-modem\">"));
 	free(page);
 }
 
