@@ -144,6 +144,20 @@ msg_repeat(const char *id, const char *code, int64_t waited_s, char *out)
 }
 
 void
+msg_call_instead(const char *id, const char *code, int level, char *out)
+{
+	snprintf(out, MSG_MAX, "GỌI KHÔNG ĐƯỢC · Tổng đài không gọi được vào máy đồng chí: %s "
+	    "đang chờ người nhận ở cấp %d. Nhận: OK %s.", id, level, code);
+}
+
+void
+msg_test_call_instead(char *out)
+{
+	snprintf(out, MSG_MAX, "THỬ ĐƯỜNG DÂY · Tổng đài không gọi thử được vào máy này (không "
+	    "modem nào gọi được); tin nhắn này thay cho cuộc gọi.");
+}
+
+void
 msg_ack_confirm(const char *id, int64_t at, char *out)
 {
 	char hm[16];

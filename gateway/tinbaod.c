@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "gateway/adminsock.h"
 #include "gateway/audit.h"
+#include "gateway/calls.h"
 #include "gateway/config.h"
 #include "gateway/health.h"
 #include "gateway/heartbeat.h"
@@ -131,6 +132,28 @@ admin_answer(void *arg, const char *request)
 	return out;
 }
 
+/* Called by the router: can any modem place voice calls? A modem not
+ * running (starting, reloading) has not said, so the answer waits. */
+static int
+voice(void *arg)
+{
+	struct daemon *d = arg;
+	int unknown = 0;
+	pthread_mutex_lock(&d->lock);
+	size_t configured = d->cfg->n_modems;
+	unknown = d->n_modems < configured;
+	for (size_t i = 0; i < d->n_modems; i++) {
+		struct modem_health h;
+		modem_health(d->modems[i], &h);
+		if (h.voice) {
+			pthread_mutex_unlock(&d->lock);
+			return CALLS_VOICE_SOME;
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
+	return unknown ? CALLS_VOICE_UNKNOWN : CALLS_VOICE_NONE;
+}
+
 /* What /healthz and /metrics report on: the parts' published health. */
 static void
 snapshot(struct daemon *d, struct health_snapshot *s)
@@ -181,7 +204,7 @@ static int
 start_workers(struct daemon *d)
 {
 	char err[512];
-	struct router *r = router_start(d->cfg, d->id, wake_senders, d, err, sizeof err);
+	struct router *r = router_start(d->cfg, d->id, wake_senders, voice, d, err, sizeof err);
 	if (!r) {
 		log_error(TAG, "router: %s", err);
 		return -1;
@@ -391,6 +414,12 @@ run(struct daemon *d, const char *path, int check_only)
 	else if (requeued || unknown)
 		log_warn(TAG, "after a crash: %d SMS queued again, %d closed as outcome unknown "
 		    "(the modem had them)", requeued, unknown);
+	/* calls likewise: one the modem had may have rung, and never rings twice */
+	if (calls_recover(db, d->cfg, (int64_t)time(NULL), &requeued, &unknown) == 0 &&
+	    (requeued || unknown))
+		log_warn(TAG, "after a crash: %d call%s queued again, %d closed as outcome unknown "
+		    "(the modem had dialled: not rung again)", requeued, requeued == 1 ? "" : "s",
+		    unknown);
 	db_close(db);
 	d->writer = writer_start(d->cfg->database, on_admitted, d, err, sizeof err);
 	if (!d->writer) {

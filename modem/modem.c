@@ -142,6 +142,8 @@ run(struct modem *m)
 		if (m->connected && now - m->last_status >= MODEM_STATUS_EVERY)
 			modem_conn_status(m, now - m->last_status_log >= MODEM_STATUS_LOG_EVERY);
 		int more = m->connected ? modem_send_due(m) : 0;
+		if (!more && m->connected)          /* a call goes once the SMS due are out */
+			more = modem_call_due(m);
 		if (m->connected && GSM_ReadDevice(m->s, FALSE) < 0)
 			modem_conn_drop(m, "the device closed");
 		if (!more && !m->incoming)
@@ -221,6 +223,7 @@ modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer
 	snprintf(m->tag, sizeof m->tag, "modem %s", mc->name);
 	m->ref = (unsigned char)(time(NULL) ^ getpid());
 	m->health.signal_percent = -1;
+	m->voice = m->health.voice = 1;        /* modem_call_init() says otherwise */
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
 	pthread_cond_init(&m->watch_cond, NULL);

@@ -410,8 +410,17 @@ desk(const struct config *cfg, struct db *db, const struct reader *who,
 			if (db_tip_notice_get(db, v[i].id, &rows[i].notice_at) < 0)
 				break;
 		}
-		char *page = i == shown ? desk_page_render(cfg, rows, shown, n - shown, now) : NULL;
-		if (i != shown) {
+		/* calls ringing now: one a modem at most */
+		struct call_ringing ring[CONFIG_MAX_MODEMS];
+		size_t nring = 0;
+		int ok = i == shown && db_calls_ringing(db, ring, CONFIG_MAX_MODEMS, &nring) == 0;
+		for (size_t k = 0; ok && k < nring; k++)
+			for (size_t j = 0; j < shown; j++)
+				if (v[j].id == ring[k].tip_id)
+					snprintf(rows[j].calling, sizeof rows[j].calling, "%s",
+					    ring[k].officer);
+		char *page = ok ? desk_page_render(cfg, rows, shown, n - shown, now) : NULL;
+		if (!ok) {
 			db_failed(db, out);
 		} else if (!page) {
 			respond_error(out, 500, "the page could not be made (out of memory or too large)");

@@ -27,6 +27,7 @@ struct desk_row {
 	const struct tip *t;
 	struct tipclock clk;
 	int64_t notice_at;                /* receipt notice sent (0: not yet) */
+	char calling[64];                 /* the officer a call is ringing now, or "" */
 };
 
 /* The page for rows (open tips, oldest first); `more` open tips were left
