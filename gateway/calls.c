@@ -77,7 +77,7 @@ calls_queue(struct db *db, const struct config *cfg, const struct tip *t, int64_
 	if (o.active && o.phone && *o.phone) {
 		char id[24], text[MSG_MAX];
 		trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
-		msg_call_instead(id, t->code, level, text);
+		msg_call_instead(id, t->code, level, now - t->created_at, text);
 		int64_t row = db_outbox_add(db, CALLS_CHANNEL, o.phone, NULL, 0, officer_id, t->id,
 		    "call", text, now);
 		if (row < 0)

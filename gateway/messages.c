@@ -144,10 +144,12 @@ msg_repeat(const char *id, const char *code, int64_t waited_s, char *out)
 }
 
 void
-msg_call_instead(const char *id, const char *code, int level, char *out)
+msg_call_instead(const char *id, const char *code, int level, int64_t waited_s, char *out)
 {
+	char waited[32];
+	minutes(waited_s, waited, sizeof waited);
 	snprintf(out, MSG_MAX, "GỌI KHÔNG ĐƯỢC · Tổng đài không gọi được vào máy đồng chí: %s "
-	    "đang chờ người nhận ở cấp %d. Nhận: OK %s.", id, level, code);
+	    "chưa có người nhận sau %s (cấp %d). Nhận: OK %s.", id, waited, level, code);
 }
 
 void

@@ -40,7 +40,7 @@ void msg_reminder(const char *id, const char *code, int level, int64_t waited_s,
 void msg_repeat(const char *id, const char *code, int64_t waited_s, char *out);
 /* The SMS that replaces a call that could not be made (no modem can call,
  * or every try failed); and the one that replaces a test call. */
-void msg_call_instead(const char *id, const char *code, int level, char *out);
+void msg_call_instead(const char *id, const char *code, int level, int64_t waited_s, char *out);
 void msg_test_call_instead(char *out);
 void msg_ack_confirm(const char *id, int64_t at, char *out);
 void msg_stand_down(const char *id, const char *officer_name, int64_t at, char *out);

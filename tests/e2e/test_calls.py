@@ -67,7 +67,8 @@ def at_tinbao(name, escalation, dummy_too=False, http=False, admin_token=None):
     """A tinbao on the fake AT modem "at1" (and the dummy "sim1" before it)."""
     modems = {"sim1": "dummy"} if dummy_too else {}
     modems["at1"] = {"device": "/dev/null", "connection": "at"}
-    esc = {"ack_deadline": "3s", "level_deadline": "8s", "repeat": "10m", "call_ring": "3s"}
+    esc = {"ack_deadline": "3s", "level_deadline": "8s", "repeat": "10m", "call_ring": "3s",
+           "call_levels": "3,4"}
     esc.update(escalation)
     h = Tinbao(name, escalation=esc, modems=modems, http=http, admin_token=admin_token)
     h.spool = os.path.join(h.dir, "at")
