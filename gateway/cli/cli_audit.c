@@ -170,6 +170,8 @@ static const struct {
 	{ "holiday.remove", N_("holiday removed") },
 	{ "daily.summary", N_("daily summary") },
 	{ "outbox.collapsed", N_("backlog summarised") },
+	{ "call.placed", N_("officer's phone rung") },
+	{ "call.failed", N_("call not made") },
 	{ "desk.ack", N_("acknowledged (desk)") },
 	{ "desk.close", N_("closed (desk)") },
 	{ "api.ack", N_("acknowledged (API)") },

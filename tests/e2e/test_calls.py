@@ -302,6 +302,8 @@ def test_a_modem_that_cannot_call_fails_over_or_becomes_an_sms():
         st, health = h.http("GET", "/healthz")
         v = health["modems"][0]["voice"]
         check(v["can_call"] is False and "dummy" in v["note"], repr(v))
+        p = h.cli("modem", "status")
+        check("cannot place calls" in p.stdout and "dummy" in p.stdout, p.stdout)
         h.sms_in(citizen(), "Có trộm ở nhà số 3")
         h.wait_tips(1, timeout=20)
         row = wait_for(lambda: [r for r in voice_rows(h) if r["state"] == "failed"],
@@ -313,6 +315,11 @@ def test_a_modem_that_cannot_call_fails_over_or_becomes_an_sms():
         check("GOI KHONG DUOC" in sms[0]["text"], sms[0]["text"])
         st, metrics = h.http("GET", "/metrics")
         check('tinbao_calls_total{result="not_possible"} 1' in metrics, metrics[-1500:])
+        # a test call cannot be made either: said so, and the officer gets an SMS
+        p = h.cli("test", CHIEF, "--call", "--wait", "30s", expect=1)
+        check("not made" in p.stdout and "not possible" in p.stdout, p.stdout)
+        wait_for(lambda: [r for r in h.to_officer("chief", "test_call") if r["state"] == "sent"],
+                 timeout=20, what="the SMS that replaces the test call")
     finally:
         h.stop()
 
@@ -339,4 +346,36 @@ def test_a_modem_that_cannot_call_fails_over_or_becomes_an_sms():
         check(row["via"] == "at1", repr(row))
     finally:
         h.stop()
+        unplug(fake, h.link)
+
+
+def test_tinbao_test_call_rings_an_officer_once():
+    h = at_tinbao("calls-test", {"call_levels": "", "call_ring": "2s"})
+    fake = start_at(h)
+    try:
+        p = h.cli("test", "0900000004", "--call")
+        check("queued test call" in p.stdout and "rang" in p.stdout and "at1" in p.stdout,
+              p.stdout)
+        check([(c[1], c[2]) for c in calls(h.spool)] == [("dial", CHIEF), ("hangup", CHIEF)],
+              repr(calls(h.spool)))
+        audit = h.query("SELECT action, detail FROM audit WHERE action LIKE 'call.%'")
+        check(len(audit) == 1 and audit[0]["action"] == "call.placed" and
+              "test call" in audit[0]["detail"], repr(audit))
+        row = voice_rows(h, CHIEF)[0]
+        check(row["kind"] == "test_call" and row["state"] == "sent" and row["via"] == "at1",
+              repr(row))
+        p = h.cli("modem", "status")
+        check("1 placed since tinbaod started" in p.stdout, p.stdout)
+        p = h.cli("test", "+84909999999", "--call", expect=1)
+        check("no officer" in p.stderr, p.stderr)
+        h.cli("test", CHIEF, "--call", "--channel", "sms", expect=2)
+        p = h.cli("test", "--help")
+        check("--call" in p.stdout, p.stdout)
+        # tinbaod stopped: nothing is queued, and the command says so
+        h.stop()
+        p = h.cli("test", CHIEF, "--call", "--wait", "2s", expect=None)
+        check(p.returncode != 0 and "nothing queued" in p.stderr, p.stdout + p.stderr)
+        check(len(voice_rows(h)) == 1, repr(voice_rows(h)))
+    finally:
+        h.close()
         unplug(fake, h.link)
