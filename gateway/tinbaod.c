@@ -56,6 +56,7 @@ struct daemon {
 	struct zalo_out *zalo_out;
 	struct adminsock *admin;
 	pthread_mutex_t lock;        /* guards router and modems for the hooks */
+	int calls_interrupted;       /* a crash left a call dialled: modems hang up first */
 };
 
 static void
@@ -221,6 +222,8 @@ start_workers(struct daemon *d)
 			log_error(TAG, "modem %s: %s", d->cfg->modems[i].name, err);
 			return -1;
 		}
+		if (d->calls_interrupted)
+			modem_hang_up_at_connect(m);
 		pthread_mutex_lock(&d->lock);
 		d->modems[d->n_modems++] = m;
 		pthread_mutex_unlock(&d->lock);
@@ -420,6 +423,7 @@ run(struct daemon *d, const char *path, int check_only)
 		log_warn(TAG, "after a crash: %d call%s queued again, %d closed as outcome unknown "
 		    "(the modem had dialled: not rung again)", requeued, requeued == 1 ? "" : "s",
 		    unknown);
+	d->calls_interrupted = unknown > 0;
 	db_close(db);
 	d->writer = writer_start(d->cfg->database, on_admitted, d, err, sizeof err);
 	if (!d->writer) {
@@ -431,6 +435,7 @@ run(struct daemon *d, const char *path, int check_only)
 		writer_stop(d->writer);
 		return 1;
 	}
+	d->calls_interrupted = 0;          /* once: a reload starts the modems again */
 	if (d->cfg->admin_socket[0]) {
 		/* not fatal: tips flow without it; only the CLI's questions wait */
 		d->admin = adminsock_start(d->cfg->admin_socket, admin_answer, d, err, sizeof err);

@@ -268,6 +268,17 @@ modem_wake(struct modem *m)
 }
 
 void
+modem_hang_up_at_connect(struct modem *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	m->hangup_first = 1;
+	pthread_mutex_unlock(&m->lock);
+	modem_wake(m);
+}
+
+void
 modem_stop(struct modem *m)
 {
 	if (!m)

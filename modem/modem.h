@@ -68,6 +68,9 @@ struct modem *modem_start(const struct config *cfg, const struct modem_conf *mc,
     struct writer *w, const struct identity *id, char *err, size_t errlen);
 /* The outbox has new rows: look now. */
 void modem_wake(struct modem *m);
+/* A killed daemon may have left a call ringing on this modem: hang up when
+ * it next connects (a modem that can call; once). Any thread. */
+void modem_hang_up_at_connect(struct modem *m);
 /* A copy of the current state, taken under the modem's mutex. */
 void modem_health(struct modem *m, struct modem_health *out);
 /* Asks the thread to stop and joins it (a gammu call still blocked after a

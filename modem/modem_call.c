@@ -58,9 +58,20 @@ modem_call_init(struct modem *m)
 	}
 }
 
+static void hang_up(struct modem *m);
+
 void
 modem_call_connected(struct modem *m)
 {
+	pthread_mutex_lock(&m->lock);
+	int first = m->hangup_first;
+	m->hangup_first = 0;
+	pthread_mutex_unlock(&m->lock);
+	if (first && m->voice) {
+		/* a restart interrupted a call this modem had dialled: it may ring on */
+		log_notice(m->tag, "hanging up the call a restart may have left ringing");
+		hang_up(m);
+	}
 	if (m->voice || m->voice_told)
 		return;
 	char note[sizeof m->health.voice_note];

@@ -282,6 +282,7 @@ modem_conn_open(struct modem *m)
 	snprintf(m->health.model, sizeof m->health.model, "%s%s%s", manufacturer,
 	    *manufacturer && *model ? " " : "", model);
 	pthread_mutex_unlock(&m->lock);
-	modem_call_connected(m);
-	modem_conn_status(m, 1);
+	modem_call_connected(m);          /* may drop the connection (a failed hang-up) */
+	if (m->connected)
+		modem_conn_status(m, 1);
 }

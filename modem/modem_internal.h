@@ -67,6 +67,7 @@ struct modem {
 	GSM_StateMachine *s;           /* written under lock, by the thread only */
 	char device[256];              /* the configured device path, under lock */
 	int aborted_gone;              /* the watcher aborted a call: device gone */
+	int hangup_first;              /* hang up at the next connection (a crash left a call) */
 	pthread_t watch;
 	pthread_cond_t watch_cond;
 	int watching;
