@@ -35,10 +35,11 @@ def hours_away_from_now():
     return "%s-%s" % (hhmm(120), hhmm(180))
 
 
-def fake_modem(spool, link):
+def fake_modem(spool, link, pin=None):
     os.makedirs(spool, exist_ok=True)
+    env = dict(os.environ, FAKEMODEM_PIN=pin) if pin else None
     p = subprocess.Popen([sys.executable, FAKE, "serve", link, spool], stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
+                         stderr=subprocess.STDOUT, env=env)
     wait_for(lambda: os.path.islink(link), timeout=10, what="fake modem pty")
     return p
 
@@ -80,8 +81,8 @@ def at_tinbao(name, escalation, dummy_too=False, http=False, admin_token=None):
     return h
 
 
-def start_at(h):
-    fake = fake_modem(h.spool, h.link)
+def start_at(h, pin=None):
+    fake = fake_modem(h.spool, h.link, pin)
     h.start()
     wait_for(lambda: "modem at1" in h.log() and "modem connected" in h.log(), timeout=30,
              what="the AT modem connected")
@@ -381,4 +382,29 @@ def test_tinbao_test_call_rings_an_officer_once():
         check(len(voice_rows(h)) == 1, repr(voice_rows(h)))
     finally:
         h.close()
+        unplug(fake, h.link)
+
+
+def test_a_locked_sim_is_unlocked_once_for_sms_and_calls_alike():
+    # the SIM waits for its PIN: the connection enters it from pin_file, and the
+    # call then goes through the same connection as the SMS before it
+    h = at_tinbao("calls-pin", {"call_levels": "", "call_ring": "2s"})
+    pin_file = os.path.join(h.dir, "at1.pin")
+    with open(pin_file, "w") as f:
+        f.write("1234\n")
+    os.chmod(pin_file, 0o640)
+    conf = open(h.conf).read().replace("connection = at\n", "connection = at\npin_file = %s\n"
+                                       % pin_file)
+    with open(h.conf, "w") as f:
+        f.write(conf)
+    fake = start_at(h, pin="1234")
+    try:
+        p = h.cli("test", LEADER, "--call")
+        check("rang" in p.stdout, p.stdout)
+        check([(c[1], c[2]) for c in calls(h.spool)] == [("dial", LEADER), ("hangup", LEADER)],
+              repr(calls(h.spool)))
+        with open(os.path.join(h.spool, "pin.log")) as f:
+            check(f.read().split()[1:] == ["try", "right"], "the PIN was not entered once")
+    finally:
+        h.stop()
         unplug(fake, h.link)
