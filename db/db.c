@@ -3,9 +3,14 @@
 
 #include "db/db_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Each entry migrates from version i to i+1. Append; never edit a shipped one. */
 static const char *const migrations[] = {
@@ -239,8 +244,20 @@ static const char *const migrations[] = {
 	"  modem TEXT PRIMARY KEY,"
 	"  file_id TEXT NOT NULL,"
 	"  at INTEGER NOT NULL);",
+	/* 8 -> 9: passing a tip on to the investigation agency is a recorded
+	 * act (the 24-hour legal clock, docs/domain.md §2): when, to whom, and
+	 * the officer who recorded it */
+	"ALTER TABLE tips ADD COLUMN passed_at INTEGER;"
+	"ALTER TABLE tips ADD COLUMN passed_to TEXT;"
+	"ALTER TABLE tips ADD COLUMN passed_by INTEGER REFERENCES officers(id);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+int64_t
+db_schema_version(void)
+{
+	return (int64_t)N_MIGRATIONS;
+}
 
 int
 db_fail(struct db *db, const char *what)
@@ -443,6 +460,15 @@ db_open(const char *path, int readonly, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db->h, 1);
+	if (!readonly && sqlite3_db_readonly(db->h, "main") == 1) {
+		/* SQLite falls back to read-only when the file is not writable:
+		 * a writer would fail at every write, far from the cause */
+		snprintf(err, errlen, "%s: this user (uid %u) may read the database but not write "
+		    "it: check its owner and mode (the service user must own it)", path,
+		    (unsigned)geteuid());
+		db_close(db);
+		return NULL;
+	}
 	if ((!readonly && exec(db, "PRAGMA journal_mode = WAL", "journal_mode") < 0) ||
 	    exec(db, "PRAGMA synchronous = FULL", "synchronous") < 0 ||
 	    exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") < 0 ||
@@ -508,6 +534,80 @@ db_rollback(struct db *db)
 		exec(db, "ROLLBACK", "rollback");
 		memcpy(db->err, keep, sizeof keep);
 	}
+}
+
+/* "owner uid 0, mode 0644" of path into out. */
+static void
+describe(const char *path, char *out, size_t outsz)
+{
+	struct stat st;
+	if (stat(path, &st) == 0)
+		snprintf(out, outsz, "owner uid %u, group %u, mode %04o", (unsigned)st.st_uid,
+		    (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777));
+	else
+		snprintf(out, outsz, "%s", strerror(errno));
+}
+
+int
+db_check_writable(const char *path, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], what[96], aux[PATH_MAX + 8];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	int exists = access(path, F_OK) == 0;
+	/* the directory: tinbaod creates the database there, and SQLite its
+	 * -wal and -shm files beside it at every start */
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0) {
+		int e = errno;
+		describe(dir, what, sizeof what);
+		snprintf(err, errlen, "directory %s: %s for uid %u (%s): %s", dir, strerror(e),
+		    (unsigned)geteuid(), what, exists ? "SQLite creates the -wal and -shm files "
+		    "beside the database there" : "tinbaod creates the database there");
+		return -1;
+	}
+	if (!exists)
+		return 0;
+	static const char *const ext[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(aux, sizeof aux, "%s%s", path, ext[i]);
+		if (i && access(aux, F_OK) < 0)
+			continue;
+		if (faccessat(AT_FDCWD, aux, R_OK | W_OK, AT_EACCESS) < 0) {
+			int e = errno;
+			describe(aux, what, sizeof what);
+			snprintf(err, errlen, "%s: %s for uid %u (%s): tinbaod could not write it", aux,
+			    strerror(e), (unsigned)geteuid(), what);
+			return -1;
+		}
+	}
+	/* then a real write through SQLite, as tinbaod's first one (the
+	 * schema version, written back unchanged) */
+	char open_err[512];
+	struct db *db = db_open(path, 0, open_err, sizeof open_err);
+	if (!db) {
+		snprintf(err, errlen, "%s", open_err);
+		return -1;
+	}
+	int64_t version = 0;
+	char sql[64];
+	int rc = pragma_int(db, "PRAGMA user_version", &version);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %lld", (long long)version);
+	if (rc == 0)
+		rc = exec(db, "BEGIN IMMEDIATE", "begin");
+	if (rc == 0 && (exec(db, sql, "write") < 0 || exec(db, "COMMIT", "commit") < 0)) {
+		exec(db, "ROLLBACK", "rollback");
+		rc = -1;
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "%s: a write failed: %s", path, db->err);
+	db_close(db);
+	return rc;
 }
 
 int

@@ -118,12 +118,12 @@ let_it_ring(struct modem *m, const struct outbox_item *it, const struct timespec
 			if (outbox_call_wanted(m->db, it) == 0)
 				return "the tip was acknowledged";
 			if (modem_conn_gone(m)) {
-				modem_conn_drop(m, "the device is gone (unplugged?)");
+				modem_conn_drop(m, MODEM_FAULT_DEVICE_MISSING, "the device is gone (unplugged?)");
 				return "the modem was lost";
 			}
 		}
 		if (GSM_ReadDevice(m->s, FALSE) < 0) {
-			modem_conn_drop(m, "the device closed");
+			modem_conn_drop(m, MODEM_FAULT_NO_ANSWER, "the device closed");
 			return "the modem was lost";
 		}
 		struct timespec pause = { 0, (left < MODEM_RING_STEP_MS ? left : MODEM_RING_STEP_MS) *
@@ -143,7 +143,7 @@ hang_up(struct modem *m)
 	if (e == ERR_NONE)
 		return;
 	if (modem_conn_verdict(m, "hang up", e) != GM_LOST)
-		modem_conn_drop(m, "a hang-up failed (the next one needs a fresh connection)");
+		modem_conn_drop(m, MODEM_FAULT_NO_ANSWER, "a hang-up failed (the next one needs a fresh connection)");
 }
 
 static enum call_outcome

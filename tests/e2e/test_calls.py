@@ -12,6 +12,7 @@ import time
 
 import smslib
 from harness import OFFICERS, Tinbao, check, citizen, wait_for
+from test_metrics import SCRAPER
 
 FAKE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
                     "tools", "fake-at-modem.py")
@@ -71,7 +72,8 @@ def at_tinbao(name, escalation, dummy_too=False, http=False, admin_token=None):
     esc = {"ack_deadline": "3s", "level_deadline": "8s", "repeat": "10m", "call_ring": "3s",
            "call_levels": "3,4"}
     esc.update(escalation)
-    h = Tinbao(name, escalation=esc, modems=modems, http=http, admin_token=admin_token)
+    h = Tinbao(name, escalation=esc, modems=modems, http=http, admin_token=admin_token,
+               metrics_token=SCRAPER if http else None)
     h.spool = os.path.join(h.dir, "at")
     h.link = os.path.join(h.spool, "ttyFAKE")
     conf = open(h.conf).read().replace("device = /dev/null", "device = " + h.link)
@@ -163,7 +165,7 @@ def test_night_escalation_rings_level_3_then_level_4_after_their_sms():
         check([a["action"] for a in audit] == ["call.placed", "call.placed"], repr(audit))
         check(all("rang" in a["detail"] and "+849" not in a["detail"] for a in audit),
               repr(audit))
-        st, metrics = h.http("GET", "/metrics")
+        st, metrics = h.http("GET", "/metrics", headers={"Authorization": "Bearer " + SCRAPER})
         check('tinbao_calls_total{result="placed"} 2' in metrics, metrics[-1500:])
         st, health = h.http("GET", "/healthz")
         check(health["modems"][0]["voice"]["can_call"] is True and
@@ -296,7 +298,7 @@ def test_a_modem_that_cannot_call_fails_over_or_becomes_an_sms():
     # the dummy driver alone: calls are not possible, each becomes an extra SMS
     h = Tinbao("calls-dummy", escalation={"ack_deadline": "2s", "level_deadline": "2s",
                                           "call_hours": "", "call_levels": "3"},
-               http=True)
+               http=True, metrics_token=SCRAPER)
     h.full_roster()
     try:
         h.start()
@@ -317,7 +319,7 @@ def test_a_modem_that_cannot_call_fails_over_or_becomes_an_sms():
                                 if r["channel"] == "sms" and r["state"] == "sent"],
                        timeout=20, what="the extra SMS to the leader")
         check("GOI KHONG DUOC" in sms[0]["text"], sms[0]["text"])
-        st, metrics = h.http("GET", "/metrics")
+        st, metrics = h.http("GET", "/metrics", headers={"Authorization": "Bearer " + SCRAPER})
         check('tinbao_calls_total{result="not_possible"} 1' in metrics, metrics[-1500:])
         # a test call cannot be made either: said so, and the officer gets an SMS
         p = h.cli("test", CHIEF, "--call", "--wait", "30s", expect=1)
