@@ -459,9 +459,20 @@ desk(const struct admin_api *a, struct db *db, const struct reader *who,
 			rows[i].t = &v[i];
 			tipclock_of(&v[i], &hol, now, &rows[i].clk);
 		}
-		char *page = desk_page_render(cfg, a->status ? &st : NULL, rows, shown, n - shown,
-		    now);
-		if (!page) {
+		/* calls ringing now: one a modem at most */
+		struct call_ringing ring[CONFIG_MAX_MODEMS];
+		size_t nring = 0;
+		int ok = db_calls_ringing(db, ring, CONFIG_MAX_MODEMS, &nring) == 0;
+		for (size_t k = 0; ok && k < nring; k++)
+			for (size_t j = 0; j < shown; j++)
+				if (v[j].id == ring[k].tip_id)
+					snprintf(rows[j].calling, sizeof rows[j].calling, "%s",
+					    ring[k].officer);
+		char *page = ok ? desk_page_render(cfg, a->status ? &st : NULL, rows, shown,
+		    n - shown, now) : NULL;
+		if (!ok) {
+			db_failed(db, out);
+		} else if (!page) {
 			respond_error(out, 500, "the page could not be made (out of memory or too large)");
 		} else {
 			out->status = 200;

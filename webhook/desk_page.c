@@ -127,6 +127,7 @@ static const char style[] =
     ".warn{background:#ffe08a;font-weight:bold}"
     ".urgent{color:#b00020;font-weight:bold}"
     ".ok{color:#1b5e20}"
+    ".call{color:#0d47a1;font-weight:bold}"
     "footer{margin-top:1em;color:#555;font-size:.9em}"
     "p.health{padding:.4em .6em;font-weight:bold}"
     "p.health.ok{background:#e8f5e9;color:#1b5e20}"
@@ -216,7 +217,14 @@ put_row(struct page *pg, const struct config *cfg, const struct desk_row *r, int
 		put(pg, "<td class=\"late\">CHƯA AI TRỰC</td><td>cấp ");
 		put_f(pg, "%d</td><td class=\"late\">không có người trực — thêm ca trực</td>", t->level);
 	} else if (t->status == TIP_NEW) {
-		put_f(pg, "<td class=\"warn\">Chưa có người nhận</td><td>cấp %d%s</td>", t->level,
+		put(pg, "<td class=\"warn\">Chưa có người nhận");
+		if (r->calling[0]) {
+			/* a call rings now (the outbox row handed to a modem) */
+			put(pg, "<br><span class=\"call\">&#9742; đang gọi ");
+			put_text(pg, r->calling);
+			put(pg, "</span>");
+		}
+		put_f(pg, "</td><td>cấp %d%s</td>", t->level,
 		    t->level > 1 ? "<br><small>đã chuyển cấp</small>" : "");
 		if (t->next_deadline)
 			put_countdown(pg, t->next_deadline, now);

@@ -26,6 +26,7 @@ struct tip;
 struct desk_row {
 	const struct tip *t;
 	struct tipclock clk;              /* tipclock_of(t): the page prints it as it is */
+	char calling[64];                 /* the officer a call is ringing now, or "" */
 };
 
 /* The page for rows (open tips, oldest first) under the gateway's status
