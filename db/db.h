@@ -302,6 +302,9 @@ void tip_messages_free(struct tip_message *v, size_t n);
 /* Who has been told about a tip. */
 int db_notified_add(struct db *db, int64_t tip_id, int64_t officer_id, int level, int64_t at);
 int db_notified_list(struct db *db, int64_t tip_id, int64_t *ids, size_t max, size_t *n);
+/* The level at which the officer was first told about the tip: 1 found
+ * (*level set), 0 never told, -1. */
+int db_notified_level(struct db *db, int64_t tip_id, int64_t officer_id, int *level);
 /* New tips this officer was told about: ids and codes. */
 int db_waiting_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n);
 /* Tips acknowledged by this officer and not closed. */
@@ -411,6 +414,7 @@ enum db_metric {
 	DB_METRIC_OUTBOX_FAILED,   /* outbox rows given up, by channel */
 	DB_METRIC_SEND_ERRORS,     /* failed send attempts, by channel */
 	DB_METRIC_INBOUND_TODO,    /* admitted, not yet routed */
+	DB_METRIC_CALLS,           /* calls by result (counters "calls.RESULT") */
 	DB_METRIC_TIPS_OPEN,       /* tips not closed */
 	DB_METRIC_TIPS_UNSTAFFED,  /* new tips waiting for anybody on duty */
 	DB_METRIC_COUNT
@@ -582,6 +586,37 @@ void outbox_state_clear(struct outbox_state *s);
 /* Earliest next_attempt of a queued message on channel: 1 found, 0 none. */
 int db_outbox_next_due(struct db *db, const char *channel, int64_t *when);
 int db_outbox_count(struct db *db, const char *state, int64_t *n);
+
+/* Calls: outbox rows on channel "voice" (dest: the officer's phone; text:
+ * the SMS that replaces the call when it cannot be made). Claim the oldest
+ * ready call for `claimer` (db_outbox_claim's lease rule, but a call the
+ * modem was handed is never claimed again): due, its tip (if any) still
+ * new, and no other message to its officer about its tip still unsent,
+ * unless the call was queued before wait_since. 1 / 0 / -1, own
+ * transaction. */
+int db_outbox_claim_call(struct db *db, const char *claimer, int64_t now, int64_t lease_s,
+    int64_t wait_since, struct outbox_item *out);
+/* 1 while call `id`'s tip still waits for an acknowledgement (or it has no
+ * tip), 0 not, -1. */
+int db_outbox_call_wanted(struct db *db, int64_t id);
+/* 1 when a call to the officer about the tip (tip_id 0: about none) is
+ * queued or being made, 0 not, -1. */
+int db_outbox_call_pending(struct db *db, int64_t tip_id, int64_t officer_id);
+/* Queued calls of tips acknowledged or closed fail ("dropped"); returns how
+ * many, -1. */
+int db_outbox_drop_settled_calls(struct db *db);
+/* Queued calls, oldest first, at most max. */
+int db_outbox_queued_calls(struct db *db, struct outbox_item **out, size_t *n, size_t max);
+/* Rows on `channel` left 'sending' without a "handed" mark go back to the
+ * queue, due now; *n says how many. */
+int db_outbox_requeue_unhanded(struct db *db, const char *channel, int64_t now, int *n);
+/* The calls ringing now (handed to a modem, not yet reported), at most max:
+ * the tip (0: a test call) and the officer's name. */
+struct call_ringing {
+	int64_t tip_id;
+	char officer[64];
+};
+int db_calls_ringing(struct db *db, struct call_ringing *out, size_t max, size_t *n);
 
 /* ------------------------------------------- relay, handover, abuse control
  * (db_relay.c) */

@@ -19,6 +19,8 @@ static const char *const metric_sql[] = {
 	[DB_METRIC_SEND_ERRORS] = "SELECT channel, sum(attempts - (state IN ('sent','sending'))) "
 	    "FROM outbox GROUP BY channel",
 	[DB_METRIC_INBOUND_TODO] = "SELECT '', count(*) FROM inbound WHERE processed_at IS NULL",
+	[DB_METRIC_CALLS] = "SELECT substr(name, 7), value FROM counters WHERE name LIKE 'calls.%' "
+	    "ORDER BY name",
 	[DB_METRIC_TIPS_OPEN] = "SELECT '', count(*) FROM tips WHERE status <> 'closed'",
 	[DB_METRIC_TIPS_UNSTAFFED] = "SELECT '', count(*) FROM tips WHERE status = 'new' AND "
 	    "waiting = 1",

@@ -298,3 +298,157 @@ db_outbox_state(struct db *db, int64_t id, struct outbox_state *out)
 		return out->state ? 1 : db_set_error(db, "outbox state: out of memory");
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "outbox state");
 }
+
+/* ---------------------------------------------------------------- calls */
+
+/* A call ('voice' row) is ready when it is due, its tip (if any) still waits
+ * for an acknowledgement, and every other message to its officer about its
+ * tip has gone (or the call has waited for them since before wait_since).
+ * A 'sending' call the modem was handed (via set) is never claimed again: it
+ * may be ringing. */
+int
+db_outbox_claim_call(struct db *db, const char *claimer, int64_t now, int64_t lease_s,
+    int64_t wait_since, struct outbox_item *out)
+{
+	memset(out, 0, sizeof *out);
+	assert(claimer && *claimer);
+	if (db_begin(db) < 0)
+		return -1;
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'sending', claimed_by = ?2, "
+	    "via = NULL, attempts = attempts + 1, next_attempt = ?1 + ?3 WHERE id = (SELECT o.id "
+	    "FROM outbox o WHERE o.channel = 'voice' AND o.state IN ('queued','sending') AND "
+	    "o.next_attempt <= ?1 AND (o.state = 'queued' OR o.via IS NULL) AND (o.tip_id IS NULL "
+	    "OR EXISTS (SELECT 1 FROM tips t WHERE t.id = o.tip_id AND t.status = 'new')) AND "
+	    "(o.created_at < ?4 OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.officer_id = "
+	    "o.officer_id AND p.tip_id IS o.tip_id AND p.channel <> 'voice' AND p.state IN "
+	    "('queued','sending'))) ORDER BY o.next_attempt, o.id LIMIT 1) RETURNING id, channel, "
+	    "dest, text, kind, tip_id, attempts, officer_id");
+	if (!st) {
+		db_rollback(db);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	db_bind_text(st, 2, claimer);
+	sqlite3_bind_int64(st, 3, lease_s);
+	sqlite3_bind_int64(st, 4, wait_since);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->channel = db_col_text(st, 1);
+		out->dest = db_col_text(st, 2);
+		out->text = db_col_text(st, 3);
+		out->kind = db_col_text(st, 4);
+		out->tip_id = sqlite3_column_int64(st, 5);
+		out->attempts = sqlite3_column_int(st, 6);
+		out->officer_id = sqlite3_column_int64(st, 7);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, "claim call");
+		db_rollback(db);
+		if (out->id)
+			outbox_item_clear(out);
+		return -1;
+	}
+	if (db_commit(db) < 0) {
+		outbox_item_clear(out);
+		return -1;
+	}
+	return out->id ? 1 : 0;
+}
+
+int
+db_outbox_call_wanted(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT o.tip_id IS NULL OR EXISTS (SELECT 1 FROM tips t "
+	    "WHERE t.id = o.tip_id AND t.status = 'new') FROM outbox o WHERE o.id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	int wanted = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "call wanted");
+	return wanted;
+}
+
+int
+db_outbox_call_pending(struct db *db, int64_t tip_id, int64_t officer_id)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM outbox WHERE channel = 'voice' AND "
+	    "state IN ('queued','sending') AND tip_id IS ?1 AND officer_id = ?2");
+	if (!st)
+		return -1;
+	db_bind_i64_or_null(st, 1, tip_id);
+	sqlite3_bind_int64(st, 2, officer_id);
+	int rc = sqlite3_step(st);
+	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "pending call");
+	return n > 0;
+}
+
+int
+db_outbox_drop_settled_calls(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'failed', last_error = "
+	    "'dropped: the tip was acknowledged or closed before the call' WHERE channel = 'voice' "
+	    "AND state = 'queued' AND tip_id IS NOT NULL AND EXISTS (SELECT 1 FROM tips t WHERE "
+	    "t.id = outbox.tip_id AND t.status <> 'new')");
+	if (!st)
+		return -1;
+	if (db_step_done(db, st, "drop settled calls") < 0)
+		return -1;
+	return sqlite3_changes(db->h);
+}
+
+int
+db_outbox_queued_calls(struct db *db, struct outbox_item **out, size_t *n, size_t max)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " DB_OUTBOX_ITEM_COLS " FROM outbox WHERE "
+	    "channel = 'voice' AND state = 'queued' ORDER BY id LIMIT ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (int64_t)max);
+	return db_outbox_items(db, st, out, n, "queued calls");
+}
+
+int
+db_outbox_requeue_unhanded(struct db *db, const char *channel, int64_t now, int *n)
+{
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'queued', next_attempt = ?2, "
+	    "claimed_by = NULL WHERE channel = ?1 AND state = 'sending' AND via IS NULL");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, channel);
+	sqlite3_bind_int64(st, 2, now);
+	if (db_step_done(db, st, "requeue") < 0)
+		return -1;
+	*n = sqlite3_changes(db->h);
+	return 0;
+}
+
+int
+db_calls_ringing(struct db *db, struct call_ringing *out, size_t max, size_t *n)
+{
+	*n = 0;
+	/* through the index of rows queued or sending */
+	sqlite3_stmt *st = db_stmt(db, "SELECT o.tip_id, f.name FROM outbox o JOIN officers f ON "
+	    "f.id = o.officer_id WHERE o.channel = 'voice' AND o.state IN ('queued','sending') AND "
+	    "o.state = 'sending' AND o.via IS NOT NULL ORDER BY o.id");
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		out[*n].tip_id = sqlite3_column_int64(st, 0);
+		snprintf(out[*n].officer, sizeof out[*n].officer, "%s", t ? (const char *)t : "");
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, "calls ringing");
+}

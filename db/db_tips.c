@@ -384,6 +384,24 @@ db_notified_list(struct db *db, int64_t tip_id, int64_t *ids, size_t max, size_t
 }
 
 int
+db_notified_level(struct db *db, int64_t tip_id, int64_t officer_id, int *level)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT level FROM tip_notified WHERE tip_id = ?1 AND "
+	    "officer_id = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, tip_id);
+	sqlite3_bind_int64(st, 2, officer_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*level = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, "notified level");
+	return rc == SQLITE_ROW;
+}
+
+int
 db_waiting_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM "JOIN tip_notified n "

@@ -56,6 +56,10 @@ static const struct ckey config_table[] = {
 	  URGENCY_DEFAULT_KEYWORDS },
 	{ "escalation", "urgent_phrases_unaccented", C_PHRASES_UNACCENTED,
 	  O(urgent_phrases_unaccented), 0, 0, URGENCY_DEFAULT_UNACCENTED },
+	{ "escalation", "call_levels",    C_STR, O(call_levels), 0, 0, "3,4" },
+	{ "escalation", "call_hours",     C_STR, O(call_hours), 0, 0, "22:00-06:00" },
+	{ "escalation", "call_ring",      C_DUR, O(call_ring), 1, 300, "30s" },
+	{ "escalation", "call_urgent",    C_BOOL, O(call_urgent), 0, 1, "no" },
 	{ "outbox", "max_attempts",  C_INT, O(max_attempts), 1, 100, "16" },
 	{ "outbox", "retry_base",    C_DUR, O(retry_base), 1, 3600, "10s" },
 	{ "outbox", "retry_max",     C_DUR, O(retry_max), 1, DAY, "30m" },
@@ -97,8 +101,8 @@ static const struct ckey config_table[] = {
 
 /* tinbao's own keys of a [modem NAME] section (the rest are gammu's). */
 static const char *const modem_own_keys[] = { "poll", "send_timeout", "own_number",
-	"pin_file", "down_alarm" };
-static const char *const modem_own_defaults[] = { "5s", "30s", NULL, NULL, "2m" };
+	"pin_file", "down_alarm", "voice" };
+static const char *const modem_own_defaults[] = { "5s", "30s", NULL, NULL, "2m", "yes" };
 #define NMODEMKEYS (sizeof modem_own_keys / sizeof modem_own_keys[0])
 
 /* gammu's own configuration keys (gammu's manual, config/index.rst). */
@@ -454,6 +458,7 @@ modem_section(struct parse_state *st, const char *name, int line)
 	m->poll = 5;
 	m->send_timeout = 30;
 	m->down_alarm = 120;
+	m->voice = 1;
 	cfg->n_modems++;
 	return m;
 }
@@ -502,6 +507,14 @@ modem_key(struct parse_state *st, struct modem_conf *m, const char *key, const c
 		m->pin_file = strdup(value);
 		return 1;
 	}
+	if (strcmp(key, "voice") == 0) {
+		/* tinbao's: no for a modem that cannot place voice calls */
+		if (parse_bool(value, &m->voice) < 0) {
+			fail(st, line, "[modem %s] voice: \"%s\" is not yes or no", m->name, value);
+			return 0;
+		}
+		return 1;
+	}
 	int known = 0;
 	for (size_t i = 0; i < sizeof gammu_keys / sizeof gammu_keys[0]; i++)
 		if (strcasecmp(key, gammu_keys[i]) == 0)
@@ -509,7 +522,7 @@ modem_key(struct parse_state *st, struct modem_conf *m, const char *key, const c
 	if (!known) {
 		fail(st, line, "[modem %s]: unknown key \"%s\" (gammu's keys: device, connection, "
 		    "model, logfile, logformat, ...; tinbao's: poll, send_timeout, own_number, pin_file, "
-		    "down_alarm)", m->name, key);
+		    "down_alarm, voice)", m->name, key);
 		return 0;
 	}
 	for (size_t i = 0; i < m->n_gammu; i++)
@@ -628,6 +641,72 @@ check_values(struct parse_state *st)
 		fail(st, 0, "[gateway] daily_summary must be a local time HH:MM or off");
 		return -1;
 	}
+	if (config_parse_levels(cfg->call_levels, &cfg->call_level_mask) < 0) {
+		fail(st, 0, "[escalation] call_levels must be levels 1-4 separated by commas "
+		    "(\"3,4\"), or empty for none");
+		return -1;
+	}
+	if (config_parse_hours(cfg->call_hours, &cfg->call_hours_from, &cfg->call_hours_to) < 0) {
+		fail(st, 0, "[escalation] call_hours must be a local time window HH:MM-HH:MM "
+		    "(\"22:00-06:00\"), or empty for always");
+		return -1;
+	}
+	return 0;
+}
+
+/* s[0..n) without the spaces around it into out (outsz bytes); -1 if it
+ * does not fit. */
+static int
+trimmed(const char *s, size_t n, char *out, size_t outsz)
+{
+	while (n && *s == ' ')
+		s++, n--;
+	while (n && s[n - 1] == ' ')
+		n--;
+	if (n >= outsz)
+		return -1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 0;
+}
+
+int
+config_parse_hours(const char *s, int *from, int *to)
+{
+	char a[8], b[8];
+	const char *dash = strchr(s, '-');
+	if (!dash) {
+		if (trimmed(s, strlen(s), a, sizeof a) < 0 || a[0])
+			return -1;
+		*from = *to = -1;             /* empty: always */
+		return 0;
+	}
+	int f, t;
+	if (trimmed(s, (size_t)(dash - s), a, sizeof a) < 0 ||
+	    trimmed(dash + 1, strlen(dash + 1), b, sizeof b) < 0 ||
+	    strcmp(a, "off") == 0 || strcmp(b, "off") == 0 ||
+	    config_parse_hhmm(a, &f) < 0 || config_parse_hhmm(b, &t) < 0 || f == t)
+		return -1;
+	*from = f;
+	*to = t;
+	return 0;
+}
+
+int
+config_parse_levels(const char *s, unsigned *mask)
+{
+	unsigned m = 0;
+	for (const char *p = s; *p; ) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		if (*p < '1' || *p > '4' || (p[1] && p[1] != ',' && p[1] != ' '))
+			return -1;
+		m |= 1u << (*p - '0');
+		p++;
+	}
+	*mask = m;
 	return 0;
 }
 

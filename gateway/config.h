@@ -32,6 +32,7 @@ struct modem_conf {
 	char *own_number;             /* this SIM's number (+84...), never answered; or NULL */
 	char *pin_file;               /* the SIM's PIN (4-8 digits), or NULL */
 	int64_t down_alarm;           /* seconds down before /healthz degrades and leaders are told */
+	int voice;                    /* 0: voice = no, never dials (a data-only stick) */
 };
 
 struct syllables;
@@ -74,6 +75,12 @@ struct config {
 	struct config_phrases urgent_phrases_unaccented;  /* without marks */
 	/* not a key: the category hints split once, at load (category.h) */
 	struct category_table *categories;
+	char *call_levels;            /* "3,4": levels whose officers also get a ringing call */
+	unsigned call_level_mask;     /* ... as bits: 1 << level */
+	char *call_hours;             /* "22:00-06:00" local, "" always */
+	int call_hours_from, call_hours_to;   /* minutes after local midnight; -1 always */
+	int64_t call_ring;            /* seconds a call rings before the hang-up */
+	int call_urgent;              /* an urgent tip rings every level at any hour */
 
 	/* [outbox] */
 	int max_attempts;             /* sends tried before a message is marked failed */
@@ -127,6 +134,11 @@ const char *config_key_at(size_t i, const char **section, const char **def);
 
 /* "HH:MM" -> minutes after midnight, "off" -> -1. 0 / -1. */
 int config_parse_hhmm(const char *s, int *minutes);
+/* "HH:MM-HH:MM" -> its ends in minutes after midnight (a window may cross
+ * midnight: "22:00-06:00"); "" -> both -1 (always). The ends differ. 0 / -1. */
+int config_parse_hours(const char *s, int *from, int *to);
+/* "3,4" -> bits 1 << level for levels 1..4; "" -> 0 (no level). 0 / -1. */
+int config_parse_levels(const char *s, unsigned *mask);
 /* "90", "90s", "10m", "2h", "7d" -> seconds. 0 / -1. */
 int config_parse_duration(const char *s, int64_t *out);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "gateway/calls.h"
 #include "gateway/config.h"
 #include "gateway/log.h"
 #include "gateway/messages.h"
@@ -81,16 +82,31 @@ nobody_on_duty(struct db *db, const struct config *cfg, const struct tip *t, int
 	return db_tip_set_deadline(db, t->id, t->level, found ? next : 0, 1, now);
 }
 
-/* Tell every officer of `d` about the tip for the first time at this level. */
+/* Tell every officer of `d` about the tip for the first time at this level
+ * (and ring them after the message when the level rings, calls.h). */
 static int
 tell_level(struct db *db, const struct config *cfg, const struct tip *t, const struct duty *d,
     const char *kind, const char *text, int64_t now)
 {
 	for (size_t i = 0; i < d->n; i++)
 		if (notify_officer(db, cfg, d->ids[i], t->id, kind, text, now) < 0 ||
-		    db_notified_add(db, t->id, d->ids[i], d->level, now) < 0)
+		    db_notified_add(db, t->id, d->ids[i], d->level, now) < 0 ||
+		    calls_queue(db, cfg, t, d->ids[i], d->level, now) < 0)
 			return -1;
 	return 0;
+}
+
+/* At a repeat, an officer is rung again when the level they were first told
+ * at rings. */
+static int
+ring_again(struct db *db, const struct config *cfg, const struct tip *t, int64_t officer_id,
+    int64_t now)
+{
+	int level = 0;
+	int found = db_notified_level(db, t->id, officer_id, &level);
+	if (found <= 0)
+		return found;
+	return calls_queue(db, cfg, t, officer_id, level, now);
 }
 
 int64_t
@@ -156,7 +172,8 @@ repeat_all(struct db *db, const struct config *cfg, const struct tip *t, int64_t
 	msg_repeat(id, t->code, now - t->created_at, text);
 	for (size_t i = 0; i < n; i++)
 		if (notify_officer(db, cfg, chain[i], t->id, "repeat", text, now) < 0 ||
-		    db_notified_add(db, t->id, chain[i], t->level, now) < 0)
+		    db_notified_add(db, t->id, chain[i], t->level, now) < 0 ||
+		    ring_again(db, cfg, t, chain[i], now) < 0)
 			return -1;
 	log_warn(TAG, "%s: still unacknowledged after every level; %zu officers re-notified", id, n);
 	if (escalation(db, t->id, t->level, t->level, "repeat", now) < 0)

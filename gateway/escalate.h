@@ -6,7 +6,10 @@
  * deadline passes the tip moves to the next level that has someone on duty
  * (backup, shift leader, station chief), the new level is notified and the
  * earlier ones reminded; past the top, everyone on the chain is re-notified
- * every [escalation] repeat. Nobody on duty at any level is an alarm: logged
+ * every [escalation] repeat. An officer told at a level that rings (calls.h:
+ * [escalation] call_levels inside call_hours, or any level of an urgent tip
+ * with call_urgent) is also rung after the message, and again at each
+ * repeat. Nobody on duty at any level is an alarm: logged
  * at error level, counted, and the tip waits for the next shift to start.
  *
  * Functions work inside the caller's transaction on the caller's connection

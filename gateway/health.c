@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "gateway/calls.h"
 #include "gateway/metrics.h"
 #include "gateway/version.h"
 
@@ -173,7 +174,7 @@ health_json(const struct health_snapshot *s, char *json, size_t jsonsz)
 		json_t *sig = h->connected && h->signal_percent >= 0 ?
 		    json_integer(h->signal_percent) : json_null();
 		json_t *net = h->connected && h->network[0] ? json_string(h->network) : json_null();
-		json_array_append_new(modems, json_pack("{s:s, s:b, s:I, s:I, s:I, s:o, s:o, s:s, "
+		json_t *m = json_pack("{s:s, s:b, s:I, s:I, s:I, s:o, s:o, s:s, "
 		    "s:s, s:I, s:I, s:I, s:I, s:s}", "name", s->modem_name[i], "connected", h->connected,
 		    "down_since", (json_int_t)h->down_since,
 		    "down_for", (json_int_t)(h->connected || !h->down_since ? 0 :
@@ -182,7 +183,11 @@ health_json(const struct health_snapshot *s, char *json, size_t jsonsz)
 		    "fault", h->connected ? "" : health_fault_text(h->fault, 0),
 		    "received", (json_int_t)h->received, "sent", (json_int_t)h->sent,
 		    "send_failures", (json_int_t)h->send_failures,
-		    "reconnects", (json_int_t)h->reconnects, "sim", h->sim));
+		    "reconnects", (json_int_t)h->reconnects, "sim", h->sim);
+		/* voice calls: whether it can place them, why not, one ringing now */
+		json_object_set_new(m, "voice", json_pack("{s:b, s:s, s:b, s:I}", "can_call", h->voice,
+		    "note", h->voice_note, "calling", h->calling, "calls", (json_int_t)h->calls));
+		json_array_append_new(modems, m);
 	}
 	json_object_set_new(root, "modems", modems);
 	if (s->outbox_known)
@@ -339,6 +344,33 @@ modem_reconnects(const struct modem_health *h)
 	return (long long)h->reconnects;
 }
 
+/* tinbao_calls_total{result}: every result, 0 until it happens. */
+static void
+calls_series(struct db *db, struct metrics_out *o)
+{
+	struct db_count c[16];
+	size_t n = 0;
+	if (db_metric(db, DB_METRIC_CALLS, c, 16, &n) < 0)
+		return;
+	metrics_printf(o, "# HELP tinbao_calls_total Voice calls to officers, by result (placed: "
+	    "it rang; failed; not_possible: no modem could call, an SMS instead; cancelled: the tip "
+	    "was acknowledged first).\n# TYPE tinbao_calls_total counter\n");
+	for (int r = 0; r < CALLS_RESULTS; r++) {
+		long long v = 0;
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(c[k].label, calls_result_name((enum calls_result)r)) == 0)
+				v = (long long)c[k].n;
+		metrics_printf(o, "tinbao_calls_total{result=\"%s\"} %lld\n",
+		    calls_result_name((enum calls_result)r), v);
+	}
+}
+
+static long long
+modem_calling(const struct modem_health *h)
+{
+	return h->calling ? 1 : 0;
+}
+
 void
 health_metrics(const struct health_snapshot *s, struct db *db, struct metrics_out *o)
 {
@@ -359,4 +391,8 @@ health_metrics(const struct health_snapshot *s, struct db *db, struct metrics_ou
 	    "counter", modem_send_failures);
 	modem_series(s, o, "tinbao_modem_reconnects_total", "Connections to the modem made again.",
 	    "counter", modem_reconnects);
+	modem_series(s, o, "tinbao_modem_calling", "1 while the modem rings an officer.", "gauge",
+	    modem_calling);
+	if (db)
+		calls_series(db, o);
 }

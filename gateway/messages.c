@@ -224,6 +224,22 @@ msg_repeat(const char *id, const char *code, int64_t waited_s, char *out)
 }
 
 void
+msg_call_instead(const char *id, const char *code, int level, int64_t waited_s, char *out)
+{
+	char waited[32];
+	minutes(waited_s, waited, sizeof waited);
+	snprintf(out, MSG_MAX, "GỌI KHÔNG ĐƯỢC · Tổng đài không gọi được vào máy đồng chí: %s "
+	    "chưa có người nhận sau %s (cấp %d). Nhận: OK %s.", id, waited, level, code);
+}
+
+void
+msg_test_call_instead(char *out)
+{
+	snprintf(out, MSG_MAX, "THỬ ĐƯỜNG DÂY · Tổng đài không gọi thử được vào máy này (không "
+	    "modem nào gọi được); tin nhắn này thay cho cuộc gọi.");
+}
+
+void
 msg_ack_confirm(const char *id, int64_t at, char *out)
 {
 	char hm[16];

@@ -42,6 +42,10 @@ void msg_escalated(const char *id, const char *code, int to_level, int64_t waite
     const char *text, int64_t deadline, const char *note, char *out);
 void msg_reminder(const char *id, const char *code, int level, int64_t waited_s, char *out);
 void msg_repeat(const char *id, const char *code, int64_t waited_s, char *out);
+/* The SMS that replaces a call that could not be made (no modem can call,
+ * or every try failed); and the one that replaces a test call. */
+void msg_call_instead(const char *id, const char *code, int level, int64_t waited_s, char *out);
+void msg_test_call_instead(char *out);
 void msg_ack_confirm(const char *id, int64_t at, char *out);
 void msg_stand_down(const char *id, const char *officer_name, int64_t at, char *out);
 void msg_already_acked(const char *id, const char *officer_name, int64_t at, char *out);

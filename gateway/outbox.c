@@ -7,6 +7,7 @@
 
 #include "db/db.h"
 #include "gateway/backoff.h"
+#include "gateway/calls.h"
 #include "gateway/config.h"
 #include "gateway/log.h"
 #include "gateway/notify.h"
@@ -22,11 +23,18 @@ is_sms(const char *channel)
 	return strcmp(channel, "sms") == 0;
 }
 
+static int
+is_call(const char *channel)
+{
+	return strcmp(channel, CALLS_CHANNEL) == 0;
+}
+
 /* How a channel is named in a reason a person reads. */
 static const char *
 channel_label(const char *channel)
 {
-	return strncmp(channel, "zalo", 4) == 0 ? "Zalo" : is_sms(channel) ? "SMS" : channel;
+	return strncmp(channel, "zalo", 4) == 0 ? "Zalo" : is_sms(channel) ? "SMS" :
+	    is_call(channel) ? "the phone" : channel;
 }
 
 static const char *
@@ -72,7 +80,9 @@ fall_back(struct db *db, const struct config *cfg, const struct outbox_item *it,
 	if (db_begin(db) < 0)
 		return -1;
 	if (db_outbox_retry(db, it->id, reason, 0) < 0 || notify_officer_sms(db, cfg,
-	    it->officer_id, it->tip_id, it->kind, it->text, now) < 0 || db_commit(db) < 0) {
+	    it->officer_id, it->tip_id, it->kind, it->text, now) < 0 ||
+	    (is_call(it->channel) && calls_note(db, it, CALLS_FAILED, reason, now) < 0) ||
+	    db_commit(db) < 0) {
 		db_rollback(db);
 		log_error(TAG, "message %lld: the SMS fallback could not be queued: %s",
 		    (long long)it->id, db_errmsg(db));
@@ -97,16 +107,64 @@ record_sent(struct db *db, const struct outbox_item *it, const char *via, int64_
 	return 0;
 }
 
+/* A call that rang (why: for how long, and how it ended): recorded with its
+ * audit row and counter in one transaction. */
+static int
+record_placed(struct db *db, const struct outbox_item *it, const char *via, const char *why,
+    int64_t now)
+{
+	for (int tries = 0; tries < 2; tries++) {     /* as record_sent: it rang, never again */
+		if (db_begin(db) < 0)
+			continue;
+		if (db_outbox_sent(db, it->id, via, now) == 0 &&
+		    calls_note(db, it, CALLS_PLACED, why, now) == 0 && db_commit(db) == 0) {
+			log_info(TAG, "%s %lld to officer %lld placed via %s (%s)", it->kind,
+			    (long long)it->id, (long long)it->officer_id, via, why ? why : "rang");
+			return 0;
+		}
+		db_rollback(db);
+	}
+	log_error(TAG, "%s %lld was placed but cannot be recorded: %s", it->kind, (long long)it->id,
+	    db_errmsg(db));
+	return -1;
+}
+
+/* A call given up with nobody to tell by SMS instead. */
+static int
+record_call_failed(struct db *db, const struct outbox_item *it, const char *reason, int64_t now)
+{
+	if (db_begin(db) < 0 || db_outbox_retry(db, it->id, reason, 0) < 0 ||
+	    calls_note(db, it, CALLS_FAILED, reason, now) < 0 || db_commit(db) < 0) {
+		db_rollback(db);
+		log_error(TAG, "%s %lld: %s", it->kind, (long long)it->id, db_errmsg(db));
+		return -1;
+	}
+	log_error(TAG, "%s %lld given up after %d attempt%s: %s", it->kind, (long long)it->id,
+	    it->attempts, it->attempts == 1 ? "" : "s", reason);
+	return 0;
+}
+
+int
+outbox_call_wanted(struct db *db, const struct outbox_item *it)
+{
+	return db_outbox_call_wanted(db, it->id);
+}
+
 int
 outbox_report(struct db *db, const struct config *cfg, const struct outbox_item *it,
     enum outbox_result result, const char *via, const char *why, int64_t not_before,
     int64_t now)
 {
 	assert(it->id > 0 && it->channel);      /* only a claimed row is reported */
+	if (result == OUTBOX_SENT && is_call(it->channel))
+		return record_placed(db, it, via ? via : it->channel, why, now);
 	if (result == OUTBOX_SENT)
 		return record_sent(db, it, via ? via : it->channel, now);
 	char reason[240];
-	if (result == OUTBOX_UNKNOWN)
+	if (result == OUTBOX_UNKNOWN && is_call(it->channel))
+		snprintf(reason, sizeof reason, "%s: outcome unknown, not rung again",
+		    why ? why : "no answer");
+	else if (result == OUTBOX_UNKNOWN)
 		snprintf(reason, sizeof reason, "%s: outcome unknown, not resent on %s",
 		    why ? why : "no answer", channel_label(it->channel));
 	else
@@ -117,6 +175,8 @@ outbox_report(struct db *db, const struct config *cfg, const struct outbox_item 
 		snprintf(instead, sizeof instead, "%s; sent by SMS instead", reason);
 		return fall_back(db, cfg, it, instead, now);
 	}
+	if (!next && is_call(it->channel))
+		return record_call_failed(db, it, reason, now);
 	if (db_outbox_retry(db, it->id, reason, next) < 0) {
 		log_error(TAG, "message %lld: %s", (long long)it->id, db_errmsg(db));
 		return -1;

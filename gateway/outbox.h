@@ -26,7 +26,11 @@
  *
  * An officer's message that fails on a channel other than SMS (given up,
  * permanent, outcome unknown) goes by SMS instead: the row is closed failed
- * with "sent by SMS instead" and the SMS queued in one transaction.
+ * with "sent by SMS instead" and the SMS queued in one transaction. A call
+ * (channel "voice", gateway/calls.h) is such a message: OUTBOX_SENT means
+ * it rang (`why` says how long, and is kept in its audit row), and its
+ * final outcome is audited (call.placed, call.failed) and counted in the
+ * same transaction as its row. An outcome unknown is never rung again.
  * outbox_fall_back_stale() does the same for officers' messages still queued
  * on Zalo after [outbox] fallback_after; a row a channel has claimed is left
  * to that channel's report. outbox_settle_interrupted() settles the rows a
@@ -66,6 +70,11 @@ enum outbox_result {
 int outbox_report(struct db *db, const struct config *cfg, const struct outbox_item *it,
     enum outbox_result result, const char *via, const char *why, int64_t not_before,
     int64_t now);
+
+/* 1 while a claimed call is still wanted (its tip waits for an
+ * acknowledgement, or it has none): the modem asks while it rings and hangs
+ * up early otherwise. 0 not, -1 on a database error (keep ringing). */
+int outbox_call_wanted(struct db *db, const struct outbox_item *it);
 
 /* Officers' messages queued on Zalo since before now - [outbox]
  * fallback_after (at most OUTBOX_STALE_BATCH a call) go by SMS instead: the

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "gateway/calls.h"
 #include "gateway/config.h"
 #include "gateway/dailysum.h"
 #include "gateway/escalate.h"
@@ -39,12 +40,14 @@ struct router {
 	int woken;
 	int stop;
 	void (*wake_senders)(void *);
+	int (*voice)(void *);        /* enum calls_voice: can any modem place calls */
 	void *arg;
 	struct router_stats stats;
 	int64_t failing_id;          /* inbound id that failed last */
 	int failing_count;
 	int64_t data_version;
 	int64_t flood_checked;       /* when the flood guard last ran */
+	int64_t calls_checked;       /* when the calls were last settled */
 	int64_t stale_next;          /* when to look for officers' stale Zalo messages */
 	int heartbeat;
 	int64_t retention_next;      /* when to look at the daily retention run again */
@@ -272,6 +275,14 @@ router_main(void *arg)
 			if (collapsed > 0 && r->wake_senders)
 				r->wake_senders(r->arg);
 		}
+		if (tick != r->calls_checked) {      /* at most once a second */
+			r->calls_checked = tick;
+			int replaced = calls_tick(r->db, r->cfg, r->voice ? r->voice(r->arg) :
+			    CALLS_VOICE_UNKNOWN, tick);
+			failed |= replaced < 0;
+			if (replaced > 0 && r->wake_senders)
+				r->wake_senders(r->arg);
+		}
 		if (tick >= r->stale_next) {
 			r->stale_next = tick + ROUTER_STALE_CHECK_S;
 			int moved = outbox_fall_back_stale(r->db, r->cfg, tick);
@@ -312,7 +323,7 @@ router_main(void *arg)
 
 struct router *
 router_start(const struct config *cfg, const struct identity *id, void (*wake_senders)(void *),
-    void *arg, char *err, size_t errlen)
+    int (*voice)(void *), void *arg, char *err, size_t errlen)
 {
 	struct router *r = calloc(1, sizeof *r);
 	if (!r) {
@@ -322,6 +333,7 @@ router_start(const struct config *cfg, const struct identity *id, void (*wake_se
 	r->cfg = cfg;
 	r->id = id;
 	r->wake_senders = wake_senders;
+	r->voice = voice;
 	r->arg = arg;
 	r->db = db_open(cfg->database, 0, err, errlen);
 	if (!r->db) {

@@ -7,7 +7,9 @@
  * MIN() lookup, no table scans) or until router_wake(). Deadlines live in the
  * database, so after a restart a missed one fires once, at once. Every
  * few seconds it also sends by SMS the officers' Zalo messages still queued
- * past [outbox] fallback_after (outbox_fall_back_stale(), gateway/outbox.h).
+ * past [outbox] fallback_after (outbox_fall_back_stale(), gateway/outbox.h),
+ * and once a second settles the calls (calls_tick(), gateway/calls.h):
+ * `voice(arg)` says whether any modem can place them (enum calls_voice).
  *
  * router_start() opens the thread's own connection. router_wake() may be
  * called from any thread. After each transaction that queued messages,
@@ -31,7 +33,7 @@ struct router_stats {
 };
 
 struct router *router_start(const struct config *cfg, const struct identity *id,
-    void (*wake_senders)(void *), void *arg, char *err, size_t errlen);
+    void (*wake_senders)(void *), int (*voice)(void *), void *arg, char *err, size_t errlen);
 void router_wake(struct router *r);
 void router_stats(struct router *r, struct router_stats *out);
 void router_stop(struct router *r);

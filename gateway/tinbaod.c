@@ -23,6 +23,7 @@
 #include "db/db.h"
 #include "gateway/adminsock.h"
 #include "gateway/audit.h"
+#include "gateway/calls.h"
 #include "gateway/config.h"
 #include "gateway/health.h"
 #include "gateway/heartbeat.h"
@@ -62,6 +63,7 @@ struct daemon {
 	struct adminsock *admin;
 	struct modemalarm *alarm;    /* main thread only */
 	pthread_mutex_t lock;        /* guards router and modems for the hooks */
+	int calls_interrupted;       /* a crash left a call dialled: modems hang up first */
 };
 
 static void
@@ -138,6 +140,28 @@ admin_answer(void *arg, const char *request)
 	return out;
 }
 
+/* Called by the router: can any modem place voice calls? A modem not
+ * running (starting, reloading) has not said, so the answer waits. */
+static int
+voice(void *arg)
+{
+	struct daemon *d = arg;
+	int unknown = 0;
+	pthread_mutex_lock(&d->lock);
+	size_t configured = d->cfg->n_modems;
+	unknown = d->n_modems < configured;
+	for (size_t i = 0; i < d->n_modems; i++) {
+		struct modem_health h;
+		modem_health(d->modems[i], &h);
+		if (h.voice) {
+			pthread_mutex_unlock(&d->lock);
+			return CALLS_VOICE_SOME;
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
+	return unknown ? CALLS_VOICE_UNKNOWN : CALLS_VOICE_NONE;
+}
+
 /* What /healthz, /metrics and the modem alarm look at: the parts'
  * published health. */
 static void
@@ -197,7 +221,7 @@ static int
 start_workers(struct daemon *d)
 {
 	char err[512];
-	struct router *r = router_start(d->cfg, d->id, wake_senders, d, err, sizeof err);
+	struct router *r = router_start(d->cfg, d->id, wake_senders, voice, d, err, sizeof err);
 	if (!r) {
 		log_error(TAG, "router: %s", err);
 		return -1;
@@ -214,6 +238,8 @@ start_workers(struct daemon *d)
 			log_error(TAG, "modem %s: %s", d->cfg->modems[i].name, err);
 			return -1;
 		}
+		if (d->calls_interrupted)
+			modem_hang_up_at_connect(m);
 		pthread_mutex_lock(&d->lock);
 		d->modems[d->n_modems++] = m;
 		pthread_mutex_unlock(&d->lock);
@@ -501,6 +527,13 @@ run(struct daemon *d, const char *path, int check_only)
 	else if (requeued || unknown)
 		log_warn(TAG, "after a crash: %d SMS queued again, %d closed as outcome unknown "
 		    "(the modem had them)", requeued, unknown);
+	/* calls likewise: one the modem had may have rung, and never rings twice */
+	if (calls_recover(db, d->cfg, (int64_t)time(NULL), &requeued, &unknown) == 0 &&
+	    (requeued || unknown))
+		log_warn(TAG, "after a crash: %d call%s queued again, %d closed as outcome unknown "
+		    "(the modem had dialled: not rung again)", requeued, requeued == 1 ? "" : "s",
+		    unknown);
+	d->calls_interrupted = unknown > 0;
 	db_close(db);
 	d->alarm = modemalarm_open(d->cfg->database, err, sizeof err);
 	if (!d->alarm) {
@@ -518,6 +551,7 @@ run(struct daemon *d, const char *path, int check_only)
 		modemalarm_close(d->alarm);
 		return 1;
 	}
+	d->calls_interrupted = 0;          /* once: a reload starts the modems again */
 	if (d->cfg->admin_socket[0]) {
 		/* not fatal: tips flow without it; only the CLI's questions wait */
 		d->admin = adminsock_start(d->cfg->admin_socket, admin_answer, d, err, sizeof err);

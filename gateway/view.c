@@ -181,6 +181,10 @@ view_modem_json(const char *name, const struct modem_health *h)
 	json_object_set_new(o, "sent", json_integer((json_int_t)h->sent));
 	json_object_set_new(o, "send_failures", json_integer((json_int_t)h->send_failures));
 	json_object_set_new(o, "reconnects", json_integer((json_int_t)h->reconnects));
+	json_object_set_new(o, "can_call", json_boolean(h->voice));
+	json_object_set_new(o, "call_note", view_json_str(h->voice_note[0] ? h->voice_note : NULL));
+	json_object_set_new(o, "calling", json_boolean(h->calling));
+	json_object_set_new(o, "calls", json_integer((json_int_t)h->calls));
 	return o;
 }
 

@@ -84,7 +84,8 @@ json_t *view_shift_json(const struct shift *s);
  * through the admin socket): name, connected, connected_since, down_since,
  * next_connect (times, null when none), signal_percent (null when unknown),
  * signal_dbm, network, sim, model, last_error, last_poll, received, sent,
- * send_failures, reconnects. */
+ * send_failures, reconnects; can_call, call_note (why not, null when it
+ * can), calling (a call rings now) and calls (placed since start). */
 json_t *view_modem_json(const char *name, const struct modem_health *h);
 
 /* ---------------------------------------------------------------- text */

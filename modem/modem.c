@@ -164,6 +164,8 @@ run(struct modem *m)
 		if (m->connected && now - m->last_status >= MODEM_STATUS_EVERY)
 			modem_conn_status(m, now - m->last_status_log >= MODEM_STATUS_LOG_EVERY);
 		int more = m->connected ? modem_send_due(m) : 0;
+		if (!more && m->connected)          /* a call goes once the SMS due are out */
+			more = modem_call_due(m);
 		if (m->connected && GSM_ReadDevice(m->s, FALSE) < 0)
 			modem_conn_drop(m, MODEM_FAULT_NO_ANSWER, "the device closed");
 		if (!more && !m->incoming)
@@ -243,6 +245,7 @@ modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer
 	snprintf(m->tag, sizeof m->tag, "modem %s", mc->name);
 	m->ref = (unsigned char)(time(NULL) ^ getpid());
 	m->health.signal_percent = -1;
+	m->voice = m->health.voice = 1;        /* modem_call_init() says otherwise */
 	m->health.down_since = (int64_t)time(NULL);     /* down until it connects */
 	m->health.fault = MODEM_FAULT_NO_ANSWER;
 	snprintf(m->health.last_error, sizeof m->health.last_error, "not connected yet");
@@ -287,6 +290,17 @@ modem_wake(struct modem *m)
 	m->woken = 1;
 	pthread_cond_signal(&m->cond);
 	pthread_mutex_unlock(&m->lock);
+}
+
+void
+modem_hang_up_at_connect(struct modem *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	m->hangup_first = 1;
+	pthread_mutex_unlock(&m->lock);
+	modem_wake(m);
 }
 
 void

@@ -13,7 +13,12 @@
  * admitted partial after [gateway] multipart_timeout). While connected it
  * sends the SMS outbox one row at a time, so several modems share the
  * sending, and reports what happened to each send to the outbox
- * (gateway/outbox.h), which decides retries and giving up. It logs signal and
+ * (gateway/outbox.h), which decides retries and giving up. A modem that can
+ * place voice calls also claims calls (gateway/calls.h) once its SMS are
+ * out: it dials, lets the phone ring [escalation] call_ring while it sends
+ * nothing else, hangs up, and reports; one that cannot (gammu's dummy
+ * driver, `voice = no`, a dial refused as not supported) never claims them
+ * and says so once and in its health. It logs signal and
  * network at connect and every five minutes. Citizens' numbers and message
  * texts never reach the log: pseudonym prefixes and lengths do.
  *
@@ -61,6 +66,10 @@ struct modem_health {
 	                               * "not asked" (the driver cannot tell), "" before a connection */
 	char model[96];               /* manufacturer and model, once connected */
 	int64_t connected_since;      /* unix seconds; 0 while down */
+	int voice;                    /* 1 while it may place voice calls, 0 it cannot */
+	char voice_note[96];          /* why it cannot ("" when it can) */
+	int calling;                  /* 1 while a call rings */
+	uint64_t calls;               /* calls placed (rung) since start */
 };
 
 /* Starts the thread. Fails (NULL, reason in err) only for what retrying
@@ -71,6 +80,9 @@ struct modem *modem_start(const struct config *cfg, const struct modem_conf *mc,
     struct writer *w, const struct identity *id, char *err, size_t errlen);
 /* The outbox has new rows: look now. */
 void modem_wake(struct modem *m);
+/* A killed daemon may have left a call ringing on this modem: hang up when
+ * it next connects (a modem that can call; once). Any thread. */
+void modem_hang_up_at_connect(struct modem *m);
 /* A copy of the current state, taken under the modem's mutex. */
 void modem_health(struct modem *m, struct modem_health *out);
 /* Asks the thread to stop and joins it (a gammu call still blocked after a

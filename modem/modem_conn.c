@@ -57,6 +57,7 @@ modem_conn_new(struct modem *m, char *err, size_t errlen)
 	m->s = s;
 	snprintf(m->device, sizeof m->device, "%s", c && c->Device ? c->Device : "");
 	pthread_mutex_unlock(&m->lock);
+	modem_call_init(m);
 	return 0;
 }
 
@@ -333,5 +334,7 @@ modem_conn_open(struct modem *m)
 	snprintf(m->health.model, sizeof m->health.model, "%s%s%s", manufacturer,
 	    *manufacturer && *model ? " " : "", model);
 	pthread_mutex_unlock(&m->lock);
-	modem_conn_status(m, 1);
+	modem_call_connected(m);          /* may drop the connection (a failed hang-up) */
+	if (m->connected)
+		modem_conn_status(m, 1);
 }

@@ -8,6 +8,7 @@
  *   modem_send.c   claiming and sending SMS, reporting each send's outcome
  *   modem_sim.c    the SIM at connect: ready, its PIN from pin_file (once per
  *                  version of the file), blocked
+ *   modem_call.c   claiming and placing voice calls, reporting each one
  *   smscodec.c     gammu's types to and from ours (text, numbers, parts)
  *
  * Only modem/ includes <gammu.h> (make lint checks it).
@@ -39,6 +40,7 @@
 #define MODEM_TIMEOUTS_LOST 3         /* timeouts in a row that mean the modem is gone */
 #define MODEM_TICK_MS 1000            /* idle wait between looks at the device */
 #define MODEM_TURN_MS 100             /* pause after a send when other modems could send */
+#define MODEM_RING_STEP_MS 100        /* how often a ringing call reads the device */
 #define MODEM_STOP_GRACE 3            /* seconds modem_stop waits before aborting gammu */
 #define MODEM_REPEAT_LOG 300          /* the same warning again only after this long */
 #define MODEM_SMSC_LOCATION 1
@@ -67,6 +69,7 @@ struct modem {
 	GSM_StateMachine *s;           /* written under lock, by the thread only */
 	char device[256];              /* the configured device path, under lock */
 	int aborted_gone;              /* the watcher aborted a call: device gone */
+	int hangup_first;              /* hang up at the next connection (a crash left a call) */
 	pthread_t watch;
 	pthread_cond_t watch_cond;
 	int watching;
@@ -86,6 +89,9 @@ struct modem {
 	unsigned char ref;             /* our concatenation reference */
 	time_t last_poll, last_status, last_status_log;
 	int admit_failing, db_failing, expire_failing;   /* log once per streak */
+	int voice;                     /* may place calls (the health copy follows it) */
+	int voice_told;                /* "cannot place calls" said once */
+	int call_failing;              /* a call's database error said once per streak */
 	char warned[128];
 	time_t warned_at;
 	char pin_refused[DB_FILE_ID_MAX];   /* pin_file version the SIM refused, or "" */
@@ -143,5 +149,12 @@ void modem_inbox_expire(struct modem *m, time_t now);
 
 /* modem_send.c: sending. 1 if more rows may be due now. */
 int modem_send_due(struct modem *m);
+
+/* modem_call.c: voice calls. What the modem can do, from its configuration
+ * and driver (at start and each new state machine); said once at connect. */
+void modem_call_init(struct modem *m);
+void modem_call_connected(struct modem *m);
+/* Place one due call: 1 if one was handled (more may be due), 0 none. */
+int modem_call_due(struct modem *m);
 
 #endif

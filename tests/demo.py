@@ -116,6 +116,7 @@ admin_socket = {d}/tinbaod.sock
 ack_deadline = 20s
 level_deadline = 20s
 repeat = 60s
+call_levels =               ; the dummy modem places no calls
 
 [http]
 listen = 127.0.0.1:{port}

@@ -546,6 +546,15 @@ desk(struct admin_api *a, struct db *db, const struct reader *who, struct admin_
 	for (int l = 0; l < DESK_LEVELS; l++)
 		if (on_duty(db, &nm, l + 1, now, duty.names[l], &duty.n[l]) < 0)
 			goto out;
+	/* calls ringing now: one a modem at most */
+	struct call_ringing ring[CONFIG_MAX_MODEMS];
+	size_t nring = 0;
+	if (db_calls_ringing(db, ring, CONFIG_MAX_MODEMS, &nring) < 0)
+		goto out;
+	for (size_t k = 0; k < nring; k++)
+		for (size_t j = 0; j < shown; j++)
+			if (v[j].id == ring[k].tip_id)
+				snprintf(rows[j].calling, sizeof rows[j].calling, "%s", ring[k].officer);
 	if (a->health) {               /* the one snapshot, judged by gateway/health.c */
 		a->health(a->health_arg, &health);
 		health_status(&health, &status);

@@ -424,9 +424,10 @@ open_row(struct html *h, const struct config *cfg, const struct desk_row *r, int
 		html_put(h, " <span class=\"urgent\">KHẨN</span>");
 	if (t->partial)
 		html_put(h, "<br><small>thiếu phần tin nhắn</small>");
-	if (r->call) {
-		html_put(h, "<br><span class=\"call\">Đang gọi: ");
-		html_text(h, r->call, 0);
+	if (r->calling[0]) {
+		/* a call rings now (the outbox row handed to a modem, calls.h) */
+		html_put(h, "<br><span class=\"call\">&#9742; đang gọi ");
+		html_text(h, r->calling, 0);
 		html_put(h, "</span>");
 	}
 	html_put(h, "</td><td>");

@@ -12,8 +12,8 @@
  *    marked red on its own);
  *  - the open tips: tracking ID, urgency, category, age, level, who is being
  *    paged now, the countdown to the next escalation, the legal clocks as
- *    tipclock_of() left them (a cell each), a call in progress (filled once
- *    voice calls exist);
+ *    tipclock_of() left them (a cell each), and the officer a call is
+ *    ringing now (calls.h);
  *  - the tips acknowledged today (still open) and those closed today.
  *
  * Every text that came from outside (tip text, officer names, the ward) is
@@ -46,9 +46,7 @@ struct desk_row {
 	struct tipclock clk;              /* tipclock_of(t): the page prints it as it is */
 	const char *paged[DESK_NAMES_MAX];  /* being paged now (new tips): names */
 	size_t n_paged;
-	/* A voice call in progress about this tip ("Nguyễn Văn An, 1 phút"):
-	 * NULL until voice calls exist; the page shows it when set. */
-	const char *call;
+	char calling[64];                 /* the officer a call is ringing now, or "" */
 };
 
 /* Who is on duty now at each level, [0] for level 1. */

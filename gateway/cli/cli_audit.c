@@ -176,6 +176,8 @@ static const struct {
 	{ "db.backup", N_("database backed up") },
 	{ "db.restore", N_("database restored") },
 	{ "outbox.collapsed", N_("backlog summarised") },
+	{ "call.placed", N_("officer's phone rung") },
+	{ "call.failed", N_("call not made") },
 	{ "desk.ack", N_("acknowledged (desk)") },
 	{ "desk.close", N_("closed (desk)") },
 	{ "api.ack", N_("acknowledged (API)") },

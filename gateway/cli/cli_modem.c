@@ -114,6 +114,18 @@ show(json_t *m)
 	    (long long)json_integer_value(json_object_get(m, "sent")),
 	    (long long)json_integer_value(json_object_get(m, "send_failures")),
 	    (long long)json_integer_value(json_object_get(m, "reconnects")), a);
+	if (json_is_true(json_object_get(m, "calling")))
+		printf(_("  calls       ringing an officer now; %lld placed since tinbaod started\n"),
+		    (long long)json_integer_value(json_object_get(m, "calls")));
+	else if (json_is_true(json_object_get(m, "can_call")))
+		printf(_("  calls       %lld placed since tinbaod started\n"),
+		    (long long)json_integer_value(json_object_get(m, "calls")));
+	else {
+		char note[120];
+		cli_clean(str_or(m, "call_note", "?"), note, sizeof note);
+		printf(_("  calls       cannot place calls (%s): calls go to another modem, or "
+		    "become an SMS\n"), note);
+	}
 }
 
 static int

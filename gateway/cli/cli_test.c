@@ -2,7 +2,9 @@
  * officer working? The command never sends anything itself: it queues a
  * test message in the outbox for tinbaod (which must be running: it is
  * asked first on the admin socket), nudges it, and watches the row until
- * the channel took it, tinbaod gave it up, or the wait ends. */
+ * the channel took it, tinbaod gave it up, or the wait ends. With --call it
+ * queues a test call instead (gateway/calls.h): a modem that can place
+ * calls rings the officer once, as a waiting tip rings at night. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "gateway/calls.h"
 #include "gateway/cli/cli.h"
 #include "gateway/config.h"
 #include "gateway/i18n.h"
@@ -25,6 +28,7 @@
 
 static const char test_usage[] =
     N_("usage: tinbao test OFFICER_PHONE [--channel sms|zalo_oa|zalo_bot] [--wait DURATION]\n"
+    "       tinbao test OFFICER_PHONE --call [--wait DURATION]\n"
     "\n"
     "Sends the officer a test message (\"the line to you works, no need to answer\")\n"
     "the way tinbaod sends tips: the command queues it, tinbaod sends it, and the\n"
@@ -34,6 +38,11 @@ static const char test_usage[] =
     "  still queued  not sent yet (the reason of the last try, and when the\n"
     "                next is); tinbaod keeps trying after the command ends: exit 1\n"
     "--channel tests one channel (default: how the officer is reached first).\n"
+    "--call rings the officer's phone once instead, through a modem that can place\n"
+    "calls, for [escalation] call_ring, then hangs up: the way a waiting tip rings at\n"
+    "night. Check that it rings loud and gets through \"do not disturb\". It waits\n"
+    "call_ring and 60s more by default; when no modem can call, the officer gets an\n"
+    "SMS instead and the command says why (exit 1).\n"
     "tinbaod must be running (asked on [gateway] admin_socket).\n");
 
 /* The channel is set up in the configuration (the same test notify.c
@@ -122,16 +131,82 @@ watch(struct cli *c, int64_t id, const char *label, const char *who, int64_t wai
 	return rc;
 }
 
+/* Wait for the test call; print the outcome; the exit code. */
+static int
+watch_call(struct cli *c, int64_t id, const char *who, int64_t wait_s)
+{
+	struct timespec t0;
+	struct outbox_state st = { 0 };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		outbox_state_clear(&st);
+		int r = db_outbox_state(c->db, id, &st);
+		if (r <= 0)
+			return cli_error(CLI_FAIL, "test", "%s", r < 0 ? db_errmsg(c->db) :
+			    _("the test call is gone from the outbox"));
+		if (strcmp(st.state, "sent") == 0 || strcmp(st.state, "failed") == 0 ||
+		    elapsed(&t0) >= (double)wait_s)
+			break;
+		sleep_ms(TEST_POLL_MS);
+	}
+	int rc = CLI_FAIL;
+	char why[300];
+	cli_clean(st.last_error ? st.last_error : _("no reason given"), why, sizeof why);
+	if (strcmp(st.state, "sent") == 0) {
+		/* TRANSLATORS: call id, officer, the modem that placed it, seconds */
+		printf(_("rang: test call %lld to %s, placed by modem %s, over after %.1f s\n"),
+		    (long long)id, who, st.via ? st.via : "?", elapsed(&t0));
+		rc = CLI_OK;
+	} else if (strcmp(st.state, "failed") == 0) {
+		printf(_("FAILED: test call %lld to %s was not made: %s\n"), (long long)id, who, why);
+	} else if (strcmp(st.state, "sending") == 0) {
+		printf(_("still ringing or dialling after %lld s: test call %lld to %s.\n"),
+		    (long long)wait_s, (long long)id, who);
+	} else {
+		printf(_("still queued after %lld s: test call %lld to %s%s%s. Is a modem that can "
+		    "call up? (tinbao modem status) tinbaod keeps trying.\n"), (long long)wait_s,
+		    (long long)id, who, st.attempts ? ": " : "", st.attempts ? why : "");
+	}
+	outbox_state_clear(&st);
+	return rc;
+}
+
+/* `test PHONE --call`: the officer is known; queue the test call. */
+static int
+test_call(struct cli *c, int64_t officer_id, const char *phone, const char *who, int64_t wait_s)
+{
+	const char *what = "test --call";
+	if (!c->cfg->n_modems)
+		return cli_error(CLI_FAIL, what, "%s", _("no [modem NAME] section: nothing places "
+		    "calls"));
+	json_t *doc;
+	int rc = cli_ask_daemon(c, what, "wake", &doc);
+	if (rc)
+		return cli_error(rc, what, _("nothing queued"));
+	json_decref(doc);
+	int64_t id = calls_queue_test(c->db, officer_id, phone, timeutil_now());
+	if (id <= 0)
+		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
+	if (wait_s < 0)
+		wait_s = c->cfg->call_ring + TEST_WAIT_DEFAULT;
+	printf(_("queued test call %lld to %s (it rings %lld s); waiting up to %lld s for tinbaod "
+	    "to place it\n"), (long long)id, who, (long long)c->cfg->call_ring, (long long)wait_s);
+	fflush(stdout);
+	if (cli_ask_daemon(c, what, "wake", &doc) == CLI_OK)
+		json_decref(doc);
+	return watch_call(c, id, who, wait_s);
+}
+
 int
 cli_test(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "channel", required_argument, NULL, 'C' }, { "wait", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
+		{ "call", no_argument, NULL, 'c' }, { NULL, 0, NULL, 0 },
 	};
 	const char *what = "test", *channel = NULL;
 	int64_t wait_s = TEST_WAIT_DEFAULT;
-	int ch;
+	int ch, call = 0, wait_given = 0;
 	if (cli_wants_help(argc, argv)) {
 		fputs(_(test_usage), stdout);
 		return CLI_OK;
@@ -140,7 +215,10 @@ cli_test(struct cli *c, int argc, char **argv)
 	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
 		if (ch == 'C') {
 			channel = optarg;
+		} else if (ch == 'c') {
+			call = 1;
 		} else if (ch == 'w') {
+			wait_given = 1;
 			if (config_parse_duration(optarg, &wait_s) < 0 || wait_s < 1 ||
 			    wait_s > TEST_WAIT_MAX)
 				return cli_error(CLI_USAGE, what, _("--wait \"%s\" is not a duration of 1s to "
@@ -152,6 +230,8 @@ cli_test(struct cli *c, int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_error(CLI_USAGE, what, _("usage: tinbao test OFFICER_PHONE [--channel "
 		    "sms|zalo_oa|zalo_bot] [--wait DURATION]"));
+	if (call && channel)
+		return cli_error(CLI_USAGE, what, _("--call rings the phone: it takes no --channel"));
 	if (channel && strcmp(channel, "sms") != 0 && strcmp(channel, "zalo_oa") != 0 &&
 	    strcmp(channel, "zalo_bot") != 0)
 		return cli_error(CLI_USAGE, what, _("--channel is sms, zalo_oa or zalo_bot, not \"%s\""),
@@ -172,6 +252,11 @@ cli_test(struct cli *c, int argc, char **argv)
 	char *name = text_for_terminal(o.name, 1);
 	snprintf(who, sizeof who, "%s (%s)", name ? name : "?", o.phone);
 	free(name);
+	if (call) {
+		int64_t oid = o.id;
+		officer_clear(&o);
+		return test_call(c, oid, norm, who, wait_given ? wait_s : -1);
+	}
 	int has_address = strcmp(chan, "sms") == 0 || (strcmp(chan, "zalo_oa") == 0 && o.zalo_oa) ||
 	    (strcmp(chan, "zalo_bot") == 0 && o.zalo_bot);
 	int64_t officer_id = o.id;

@@ -50,6 +50,8 @@ static const char *const help_chunks[] = {
 	N_("Checking the line:\n"
 	    "  test PHONE [--channel sms|zalo_oa|zalo_bot] [--wait DURATION]\n"
 	    "                                a test message to an officer, sent by tinbaod\n"
+	    "  test PHONE --call [--wait DURATION]\n"
+	    "                                ring the officer's phone once, through tinbaod\n"
 	    "  modem status [--json]         each modem's connection, signal, network, SIM\n"
 	    "\n"),
 	N_("Tips:\n"

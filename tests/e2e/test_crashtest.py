@@ -21,7 +21,7 @@ import threading
 import time
 
 import smslib
-from harness import Tinbao, check, citizen, wait_for, zalo_user
+from harness import Tinbao, check, citizen, wait_for, zalo_user, unaccent
 from test_zalo_in import bot_message, fake_api
 
 
@@ -77,7 +77,10 @@ def test_crashtest_sigkill_under_load():
     rnd = random.Random(seed)
     fake = fake_api("8080:crash")
     h = Tinbao("crashtest", http=True, bot_api=fake, oa_api=fake,
-               escalation={"ack_deadline": "6s", "level_deadline": "4s", "repeat": "1h"},
+               # calls at level 3, at any hour: the dummy modem cannot place them,
+               # so each becomes one SMS, crash or not
+               escalation={"ack_deadline": "6s", "level_deadline": "4s", "repeat": "1h",
+                           "call_levels": "3", "call_hours": ""},
                outbox={"retry_base": "1s", "retry_max": "2s", "max_attempts": "50"})
     h.full_roster()
     sent_sms = []                   # what the dummy modem sent, over every run
@@ -158,7 +161,19 @@ def test_crashtest_sigkill_under_load():
         check(not twice, "queued twice: %r" % twice[:3])
         unknown = [r for r in rows if r["state"] == "failed"
                    and "outcome unknown" in (r["last_error"] or "")]
-        other = [r for r in rows if r["state"] != "sent" and r not in unknown]
+        # calls: each tip rang the leader at level 3 (and maybe again at its
+        # repeat); the dummy modem cannot call, so each call became exactly one
+        # SMS with its text, none lost, none twice
+        calls = [r for r in rows if r["channel"] == "voice"]
+        check({r["tip_id"] for r in calls} == {t["id"] for t in tips},
+              "tips without a call: %d calls for %d tips" % (len(calls), total))
+        for r in calls:
+            check(r["state"] == "failed" and "not possible" in r["last_error"], repr(r))
+            instead = [x for x in rows if x["channel"] == "sms" and x["kind"] == "call" and
+                       x["dest"] == r["dest"] and
+                       x["text"] == unaccent(r["text"]).replace("·", "-")]
+            check(len(instead) == 1, "call %d became %d SMS" % (r["id"], len(instead)))
+        other = [r for r in rows if r["state"] != "sent" and r not in unknown and r not in calls]
         check(not other, "not sent: %r" % [(r["channel"], r["kind"], r["state"],
                                             r["last_error"]) for r in other][:5])
         # what was really received

@@ -375,7 +375,7 @@ test_desk_page(void)
 	t.level = 2;
 	t.next_deadline = now + 120;
 	struct desk_row row = { .t = &t, .paged = { "Trần <i>Thị</i> Bình" }, .n_paged = 1,
-		.call = "Nguyễn Văn An, 1 phút" };
+		.calling = "Nguyễn <b>Văn</b> An" };
 	tipclock_of(&t, &(struct tipclock_holidays){ 0 }, now, &row.clk);
 	struct desk_duty duty = { .names = { { "Nguyễn Văn An" }, { "Trần <i>Thị</i> Bình" } },
 		.n = { 1, 1, 0, 0 } };
@@ -393,7 +393,7 @@ test_desk_page(void)
 		    strstr(page, "ma túy") && strstr(page, "cấp 2"));
 		CHECK(strstr(page, "Đang báo: Trần &lt;i&gt;Thị&lt;/i&gt; Bình"));
 		CHECK(!strstr(page, "<script") && strstr(page, "&lt;script&gt;alert(1)"));
-		CHECK(strstr(page, "Đang gọi: Nguyễn Văn An, 1 phút"));
+		CHECK(strstr(page, "đang gọi Nguyễn &lt;b&gt;Văn&lt;/b&gt; An"));
 		CHECK(strstr(page, "<b>75,0%</b>") && strstr(page, "(3/4)"));
 		CHECK(strstr(page, "href=\"/report?month=2026-03\""));
 		CHECK(strstr(page, "còn 2 phút") && strstr(page, "cấp 3 <b>không có ai</b>"));
