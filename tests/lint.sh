@@ -71,6 +71,16 @@ else
 	echo "xgettext is not installed (apt-get install gettext)"
 	fail=1
 fi
+# A merge's conflict markers left in any tracked file (one reached
+# deploy/tinbao.tmpfiles once, and systemd-tmpfiles would have refused it).
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	markers=$(git grep -nE '^(<<<<<<< |>>>>>>> |=======$)' -- . ':!*.po' ':!*.pot' || true)
+	if [ -n "$markers" ]; then
+		echo "conflict markers left by a merge:"
+		echo "$markers" | head -20
+		fail=1
+	fi
+fi
 if command -v cppcheck >/dev/null 2>&1; then
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 	    --suppress=missingIncludeSystem -I. gateway db modem webhook || fail=1
