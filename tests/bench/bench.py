@@ -30,6 +30,7 @@ import hashlib
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -196,6 +197,10 @@ def section_http(build, res, duration, tmp):
         try:
             for c in (64, 256):
                 r = run_wrk(bare.port, c, events, duration)
+                if r["errors"]:
+                    # libmicrohttpd's epoll pool now and then leaves a new
+                    # connection unserved until its timeout: measure again
+                    r = run_wrk(bare.port, c, events, duration)
                 r["mode"] = mode
                 print("  bare MHD (%s), %d connections: %.0f/s, p99 %.1f ms" % (
                     mode, c, r["rate"], r["p99_us"] / 1000), flush=True)
@@ -344,7 +349,9 @@ def log_ms(line):
 
 def escalation_probe(h, deadline_s):
     """Post one tip; how late (ms) its escalation came after its deadline."""
-    import harness
+    # at a random point of the second: deadlines kept in whole seconds
+    # would otherwise look right or wrong by where the probe fell
+    time.sleep(random.uniform(0.05, 0.95))
     before = len(h.log().splitlines())
     sender = "31%017d" % int(time.time() * 1000)
     status, _ = h.post_oa(h.oa_event(sender, "Tin thăm dò hạn xác nhận",
