@@ -239,6 +239,13 @@ static const char *const migrations[] = {
 	"  modem TEXT PRIMARY KEY,"
 	"  file_id TEXT NOT NULL,"
 	"  at INTEGER NOT NULL);",
+	/* 8 -> 9: ack deadlines in milliseconds (an escalation fires within
+	 * milliseconds of its deadline, not up to a second early) */
+	"DROP INDEX tips_deadline;"
+	"ALTER TABLE tips ADD COLUMN deadline_ms INTEGER;"
+	"UPDATE tips SET deadline_ms = next_deadline * 1000 WHERE next_deadline IS NOT NULL;"
+	"ALTER TABLE tips DROP COLUMN next_deadline;"
+	"CREATE INDEX tips_deadline_ms ON tips(deadline_ms) WHERE status = 'new';",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 

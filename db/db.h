@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 9
 #define DB_BUSY_TIMEOUT_MS 5000
 
 struct db;
@@ -246,7 +246,8 @@ struct tip {
 	char *closed_by_name;
 	char *close_note;
 	int level;
-	int64_t next_deadline;   /* 0 when none */
+	int64_t next_deadline_ms;   /* unix milliseconds, 0 when none */
+	int64_t next_deadline;   /* the same in seconds, rounded up (for people) */
 	int64_t deadline_set_at;
 	int waiting;             /* nobody on duty at any level */
 };
@@ -265,14 +266,15 @@ int db_tip_recent_for(struct db *db, const char *pseudonym, int64_t since, struc
 /* open_only: status != closed. */
 int db_tip_list(struct db *db, int open_only, struct tip **out, size_t *n);
 int db_tip_touch_citizen(struct db *db, int64_t tip_id, int64_t at);
-int db_tip_set_deadline(struct db *db, int64_t tip_id, int level, int64_t deadline,
+/* deadline_ms: unix milliseconds, 0 for none; now: seconds. */
+int db_tip_set_deadline(struct db *db, int64_t tip_id, int level, int64_t deadline_ms,
     int waiting, int64_t now);
 int db_tip_ack(struct db *db, int64_t tip_id, int64_t officer_id, int64_t at);
 int db_tip_close(struct db *db, int64_t tip_id, int64_t officer_id, const char *note, int64_t at);
-/* The earliest deadline among new tips: 1 found (*when set), 0 none. */
-int db_next_deadline(struct db *db, int64_t *when);
-/* Ids of new tips whose deadline is at or before `now`, at most max. */
-int db_due_tips(struct db *db, int64_t now, int64_t *ids, size_t max, size_t *n);
+/* The earliest deadline among new tips (unix ms): 1 found (*when_ms set), 0 none. */
+int db_next_deadline(struct db *db, int64_t *when_ms);
+/* Ids of new tips whose deadline is at or before `now_ms`, at most max. */
+int db_due_tips(struct db *db, int64_t now_ms, int64_t *ids, size_t max, size_t *n);
 /* Ids of new tips waiting for anybody on duty (no deadline). */
 int db_waiting_tips(struct db *db, int64_t *ids, size_t max, size_t *n);
 
@@ -502,8 +504,8 @@ int db_relay_last_asker(struct db *db, int64_t tip_id, int64_t *officer_id);
 int db_relay_open_question(struct db *db, const char *pseudonym, int64_t since,
     int64_t *tip_id);
 /* Hand a tip to another officer: status back to new, assigned_to set, the
- * acknowledgement cleared, level 1 with a fresh deadline. */
-int db_tip_transfer(struct db *db, int64_t tip_id, int64_t to_officer, int64_t deadline,
+ * acknowledgement cleared, level 1 with a fresh deadline (unix ms). */
+int db_tip_transfer(struct db *db, int64_t tip_id, int64_t to_officer, int64_t deadline_ms,
     int64_t now);
 /* Tips made by this sender since `since`. */
 int db_sender_tips_since(struct db *db, const char *pseudonym, int64_t since, int64_t *n);

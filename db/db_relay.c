@@ -67,17 +67,17 @@ db_relay_open_question(struct db *db, const char *pseudonym, int64_t since, int6
 }
 
 int
-db_tip_transfer(struct db *db, int64_t tip_id, int64_t to_officer, int64_t deadline,
+db_tip_transfer(struct db *db, int64_t tip_id, int64_t to_officer, int64_t deadline_ms,
     int64_t now)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE tips SET status = 'new', assigned_to = ?2, "
-	    "acked_by = NULL, acked_at = NULL, level = 1, next_deadline = ?3, waiting = 0, "
+	    "acked_by = NULL, acked_at = NULL, level = 1, deadline_ms = ?3, waiting = 0, "
 	    "deadline_set_at = ?4 WHERE id = ?1 AND status <> 'closed'");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, tip_id);
 	sqlite3_bind_int64(st, 2, to_officer);
-	sqlite3_bind_int64(st, 3, deadline);
+	sqlite3_bind_int64(st, 3, deadline_ms);
 	sqlite3_bind_int64(st, 4, now);
 	return db_step_done(db, st, "transfer tip");
 }

@@ -14,6 +14,7 @@
 #include "gateway/notify.h"
 #include "gateway/roster.h"
 #include "gateway/text.h"
+#include "gateway/timeutil.h"
 #include "gateway/trackid.h"
 
 #define TAG "relay"
@@ -180,11 +181,11 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 		goto out;
 	}
 	int64_t old_owner = t.acked_by;
-	int64_t deadline = now + (t.urgent ? cfg->urgent_deadline : cfg->ack_deadline);
+	int64_t delay_ms = t.urgent ? cfg->urgent_deadline_ms : cfg->ack_deadline_ms;
 	char note[256], detail[160];
 	snprintf(note, sizeof note, "Đ/c %s chuyển cho Đ/c %s.", o->name, to.name);
 	snprintf(detail, sizeof detail, "to officer %lld", (long long)to.id);
-	if (db_tip_transfer(db, t.id, to.id, deadline, now) < 0 ||
+	if (db_tip_transfer(db, t.id, to.id, timeutil_now_ms() + delay_ms, now) < 0 ||
 	    db_notified_add(db, t.id, to.id, 1, now) < 0 ||
 	    db_tip_message_add(db, t.id, "note", 0, o->id, note, now) < 0 ||
 	    db_audit(db, now, o->name, "tip.transfer", t.id, detail) < 0)
@@ -198,8 +199,8 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 	if (old_owner && old_owner != o->id && old_owner != to.id &&
 	    notify_officer(db, cfg, old_owner, t.id, "transferred", text, now) < 0)
 		goto out;
-	log_info(TAG, "%s handed over by officer %lld to officer %lld; deadline in %llds", fid,
-	    (long long)o->id, (long long)to.id, (long long)(deadline - now));
+	log_info(TAG, "%s handed over by officer %lld to officer %lld; deadline in %.1fs", fid,
+	    (long long)o->id, (long long)to.id, (double)delay_ms / 1000);
 	rc = 0;
 out:
 	officer_clear(&to);

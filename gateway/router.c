@@ -20,6 +20,7 @@
 #include "gateway/outbox.h"
 #include "gateway/retention.h"
 #include "gateway/route.h"
+#include "gateway/timeutil.h"
 
 #define TAG "router"
 #define ROUTER_TICK_S 1           /* check for roster changes made by `tinbao` */
@@ -141,8 +142,8 @@ run_due(struct router *r, int roster_changed)
 {
 	int64_t ids[ROUTER_DUE_BATCH];
 	size_t n = 0;
-	int64_t now = (int64_t)time(NULL);
-	if (db_due_tips(r->db, now, ids, ROUTER_DUE_BATCH, &n) < 0)
+	int64_t now_ms = timeutil_now_ms(), now = now_ms / 1000;
+	if (db_due_tips(r->db, now_ms, ids, ROUTER_DUE_BATCH, &n) < 0)
 		return -1;
 	int failed = 0;
 	for (size_t i = 0; i < n; i++)
@@ -264,17 +265,18 @@ router_main(void *arg)
 		refresh_key(r);
 
 		/* Sleep until the earliest deadline, a wake-up, or the tick. */
-		int64_t now = (int64_t)time(NULL), next = 0;
-		int64_t until = now + ROUTER_TICK_S;
+		int64_t now_ms = timeutil_now_ms(), next = 0;
+		int64_t until = now_ms + ROUTER_TICK_S * 1000;
 		if (db_next_deadline(r->db, &next) > 0 && next < until)
 			until = next;
 		if (failed) {
 			backoff = backoff ? (backoff < 30 ? backoff * 2 : 30) : 1;
-			until = now + backoff;
+			until = now_ms + backoff * 1000;
 		} else {
 			backoff = 0;
 		}
-		struct timespec ts = { .tv_sec = (time_t)until, .tv_nsec = 0 };
+		struct timespec ts = { .tv_sec = (time_t)(until / 1000),
+		    .tv_nsec = (long)(until % 1000) * 1000000L };
 		pthread_mutex_lock(&r->lock);
 		while (!r->woken && !r->stop) {
 			if (pthread_cond_timedwait(&r->cond, &r->lock, &ts) == ETIMEDOUT)

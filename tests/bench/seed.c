@@ -127,7 +127,7 @@ main(int argc, char **argv)
 		inbound_clear(&m);
 		if (db_tip_message_add(db, tip_id, "in", inbound_id, 0, text, at) < 0 ||
 		    db_audit(db, at, "tinbaod", "tip.new", tip_id, NULL) < 0 ||
-		    db_tip_set_deadline(db, tip_id, 1, now + 86400 + i % 86400, 0, at) < 0)
+		    db_tip_set_deadline(db, tip_id, 1, (now + 86400 + i % 86400) * 1000, 0, at) < 0)
 			return fail(db, "tip rows");
 		for (size_t k = 0; k < n_duty; k++)
 			if (db_notified_add(db, tip_id, duty[k], 1, at) < 0)

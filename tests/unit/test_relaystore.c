@@ -94,10 +94,11 @@ test_relay_queries(void)
 	CHECK(db_relay_open_question(db, "p1", 1600, &tip) == 0);
 	CHECK(db_relay_open_question(db, "p2", 0, &tip) == 0);
 	CHECK(db_tip_ack(db, live, oid, 1700) == 0);
-	CHECK(db_tip_transfer(db, live, oid, 9999, 1800) == 0);
+	CHECK(db_tip_transfer(db, live, oid, 9999500, 1800) == 0);    /* ms */
 	struct tip t;
 	CHECK(db_tip_by_id(db, live, &t) == 1);
-	CHECK(t.status == TIP_NEW && t.acked_by == 0 && t.next_deadline == 9999 && t.level == 1);
+	CHECK(t.status == TIP_NEW && t.acked_by == 0 && t.next_deadline_ms == 9999500 &&
+	    t.next_deadline == 10000 && t.level == 1);
 	tip_clear(&t);
 	CHECK(db_commit(db) == 0);
 	db_close(db);
