@@ -245,7 +245,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE tips ADD COLUMN deadline_ms INTEGER;"
 	"UPDATE tips SET deadline_ms = next_deadline * 1000 WHERE next_deadline IS NOT NULL;"
 	"ALTER TABLE tips DROP COLUMN next_deadline;"
-	"CREATE INDEX tips_deadline_ms ON tips(deadline_ms) WHERE status = 'new';",
+	"CREATE INDEX tips_deadline_ms ON tips(deadline_ms) WHERE status = 'new';"
+	/* and indexes so that the periodic and per-command look-ups cost what
+	 * they find, not the size of the tables: open tips in order, an
+	 * officer's acknowledged tips, officers' queued messages (the flood
+	 * guard), messages a killed daemon left being sent (start-up) */
+	"CREATE INDEX tips_open ON tips(id) WHERE status = 'new';"
+	"CREATE INDEX tips_acked_by ON tips(acked_by, acked_at) WHERE status = 'acknowledged';"
+	"CREATE INDEX outbox_officer_queued ON outbox(officer_id, created_at) "
+	"  WHERE state = 'queued' AND officer_id IS NOT NULL;"
+	"CREATE INDEX outbox_sending ON outbox(channel) WHERE state = 'sending';",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 

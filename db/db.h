@@ -293,10 +293,13 @@ void tip_messages_free(struct tip_message *v, size_t n);
 /* Who has been told about a tip. */
 int db_notified_add(struct db *db, int64_t tip_id, int64_t officer_id, int level, int64_t at);
 int db_notified_list(struct db *db, int64_t tip_id, int64_t *ids, size_t max, size_t *n);
-/* New tips this officer was told about: ids and codes. */
-int db_waiting_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n);
-/* Tips acknowledged by this officer and not closed. */
-int db_open_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n);
+/* New tips this officer was told about, oldest first, at most max. */
+int db_waiting_for_officer(struct db *db, int64_t officer_id, size_t max, struct tip **out,
+    size_t *n);
+/* Tips acknowledged by this officer and not closed, in the order they were
+ * acknowledged, at most max. */
+int db_open_for_officer(struct db *db, int64_t officer_id, size_t max, struct tip **out,
+    size_t *n);
 
 int db_escalation_add(struct db *db, int64_t tip_id, int from_level, int to_level,
     const char *reason, int64_t at);
@@ -530,12 +533,10 @@ int db_sender_first_refusal(struct db *db, const char *pseudonym, const char *da
  * were collapsed joins the summary); at most max ids. */
 int db_outbox_flooded_officers(struct db *db, int64_t before, int min, int64_t *ids,
     size_t max, size_t *n);
-/* The officer's queued messages of those kinds created before `before`, and
- * any queued summary (oldest first). */
-int db_outbox_officer_queued(struct db *db, int64_t officer_id, int64_t before,
-    struct outbox_item **out, size_t *n, size_t max);
-/* Take a queued message out of the queue (state failed, last_error = why). */
-int db_outbox_drop(struct db *db, int64_t id, const char *why);
+/* Take out of the queue (state failed, last_error = why) the officer's
+ * queued messages of those kinds created before `before`, and any queued
+ * summary: one statement whatever their number. Returns how many, -1. */
+int db_outbox_collapse(struct db *db, int64_t officer_id, int64_t before, const char *why);
 /* Drop queued officer messages that ask for an acknowledgement (notify,
  * escalate, remind, repeat, transfer) of tips now acknowledged or closed.
  * Returns how many, -1. */

@@ -219,30 +219,19 @@ db_outbox_flooded_officers(struct db *db, int64_t before, int min, int64_t *ids,
 }
 
 int
-db_outbox_officer_queued(struct db *db, int64_t officer_id, int64_t before,
-    struct outbox_item **out, size_t *n, size_t max)
+db_outbox_collapse(struct db *db, int64_t officer_id, int64_t before, const char *why)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " DB_OUTBOX_ITEM_COLS " FROM outbox WHERE officer_id = ?1 AND " DB_UNSENT " AND "
-	    "(kind = 'summary' OR (created_at < ?2 AND kind IN " DB_ACK_KINDS ")) "
-	    "ORDER BY id LIMIT ?3");
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'failed', last_error = ?3 "
+	    "WHERE officer_id = ?1 AND " DB_UNSENT " AND "
+	    "(kind = 'summary' OR (created_at < ?2 AND kind IN " DB_ACK_KINDS "))");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, officer_id);
 	sqlite3_bind_int64(st, 2, before);
-	sqlite3_bind_int64(st, 3, (int64_t)max);
-	return db_outbox_items(db, st, out, n, "queued");
-}
-
-int
-db_outbox_drop(struct db *db, int64_t id, const char *why)
-{
-	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'failed', last_error = ?2 "
-	    "WHERE id = ?1 AND state = 'queued'");
-	if (!st)
+	db_bind_text(st, 3, why);
+	if (db_step_done(db, st, "collapse") < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	db_bind_text(st, 2, why);
-	return db_step_done(db, st, "drop message");
+	return sqlite3_changes(db->h);
 }
 
 int

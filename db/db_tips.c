@@ -378,24 +378,30 @@ db_notified_list(struct db *db, int64_t tip_id, int64_t *ids, size_t max, size_t
 }
 
 int
-db_waiting_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n)
+db_waiting_for_officer(struct db *db, int64_t officer_id, size_t max, struct tip **out,
+    size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM "JOIN tip_notified n "
-	    "ON n.tip_id = t.id WHERE n.officer_id = ?1 AND t.status = 'new' ORDER BY t.created_at, t.id");
+	/* open tips in id order (index tips_open) until max of them were told
+	 * to the officer: what it costs is what it finds */
+	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.status = 'new' AND "
+	    "EXISTS (SELECT 1 FROM tip_notified n WHERE n.tip_id = t.id AND n.officer_id = ?1) "
+	    "ORDER BY t.id LIMIT ?2");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, officer_id);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
 	return tip_many(db, st, out, n);
 }
 
 int
-db_open_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n)
+db_open_for_officer(struct db *db, int64_t officer_id, size_t max, struct tip **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.acked_by = ?1 AND "
-	    "t.status = 'acknowledged' ORDER BY t.acked_at, t.id");
+	    "t.status = 'acknowledged' ORDER BY t.acked_at, t.id LIMIT ?2");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, officer_id);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
 	return tip_many(db, st, out, n);
 }
 

@@ -33,8 +33,8 @@ officer_list(struct db *db, const struct config *cfg, const struct officer *o, i
 	struct tip *waiting = NULL, *mine = NULL;
 	size_t nw = 0, nm = 0;
 	int rc = -1;
-	if (db_waiting_for_officer(db, o->id, &waiting, &nw) < 0 ||
-	    db_open_for_officer(db, o->id, &mine, &nm) < 0)
+	if (db_waiting_for_officer(db, o->id, WAITING_LIST_MAX, &waiting, &nw) < 0 ||
+	    db_open_for_officer(db, o->id, WAITING_LIST_MAX, &mine, &nm) < 0)
 		goto out;
 	char lines[WAITING_LIST_MAX][96];
 	const char *ptrs[WAITING_LIST_MAX];
@@ -65,7 +65,7 @@ officer_bare_ack(struct db *db, const struct config *cfg, const struct officer *
 {
 	struct tip *waiting = NULL;
 	size_t n = 0;
-	if (db_waiting_for_officer(db, o->id, &waiting, &n) < 0)
+	if (db_waiting_for_officer(db, o->id, WAITING_LIST_MAX + 1, &waiting, &n) < 0)
 		return -1;
 	int rc;
 	char text[MSG_MAX];
