@@ -263,8 +263,9 @@ int db_tip_by_id(struct db *db, int64_t id, struct tip *out);            /* 1/0/
 /* The sender's most recent tip that is not closed and heard from them since
  * `since`: 1/0/-1. */
 int db_tip_recent_for(struct db *db, const char *pseudonym, int64_t since, struct tip *out);
-/* open_only: status != closed. */
-int db_tip_list(struct db *db, int open_only, struct tip **out, size_t *n);
+/* By receipt (created_at, id); open_only: status != closed; at most max
+ * (SIZE_MAX: all). */
+int db_tip_list(struct db *db, int open_only, size_t max, struct tip **out, size_t *n);
 int db_tip_touch_citizen(struct db *db, int64_t tip_id, int64_t at);
 /* deadline_ms: unix milliseconds, 0 for none; now: seconds. */
 int db_tip_set_deadline(struct db *db, int64_t tip_id, int level, int64_t deadline_ms,
@@ -392,7 +393,8 @@ int db_counter_get(struct db *db, const char *name, int64_t *value);
 int db_counter_set(struct db *db, const char *name, int64_t value);
 
 /* Counts for /metrics (db_metrics.c): one row per label (a channel, or a
- * level for escalations; "" when the count has no label). */
+ * level for escalations; "" when the count has no label). Kept up to date by
+ * triggers: reading one costs the same whatever the size of the tables. */
 enum db_metric {
 	DB_METRIC_TIPS,            /* tips by channel */
 	DB_METRIC_ACKS,            /* tips acknowledged */
@@ -401,6 +403,7 @@ enum db_metric {
 	DB_METRIC_OUTBOX_FAILED,   /* outbox rows given up, by channel */
 	DB_METRIC_SEND_ERRORS,     /* failed send attempts, by channel */
 	DB_METRIC_INBOUND_TODO,    /* admitted, not yet routed */
+	DB_METRIC_OPEN,            /* tips not closed */
 	DB_METRIC_COUNT
 };
 struct db_count {

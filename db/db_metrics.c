@@ -5,20 +5,19 @@
 
 #include "db/db_internal.h"
 
-static const char *const metric_sql[] = {
-	[DB_METRIC_TIPS] = "SELECT channel, count(*) FROM tips GROUP BY channel",
-	[DB_METRIC_ACKS] = "SELECT '', count(*) FROM tips WHERE acked_at IS NOT NULL",
-	[DB_METRIC_ESCALATIONS] = "SELECT CAST(to_level AS TEXT), count(*) FROM escalations "
-	    "GROUP BY to_level",
-	[DB_METRIC_OUTBOX_QUEUED] = "SELECT channel, count(*) FROM outbox "
-	    "WHERE state IN ('queued','sending') GROUP BY channel",
-	[DB_METRIC_OUTBOX_FAILED] = "SELECT channel, count(*) FROM outbox WHERE state = 'failed' "
-	    "GROUP BY channel",
+/* Each count is kept by triggers (db.c, migration 4 -> 5) in the counters
+ * table: "metric.<what>" alone, or "metric.<what>.<label>" per label. */
+static const char *const metric_prefix[] = {
+	[DB_METRIC_TIPS] = "metric.tips.",
+	[DB_METRIC_ACKS] = "metric.acks",
+	[DB_METRIC_ESCALATIONS] = "metric.escalations.",
+	[DB_METRIC_OUTBOX_QUEUED] = "metric.queued.",
+	[DB_METRIC_OUTBOX_FAILED] = "metric.failed.",
 	/* every claim counts an attempt; those that did not end in "sent" (and
 	 * are not in flight) failed */
-	[DB_METRIC_SEND_ERRORS] = "SELECT channel, sum(attempts - (state IN ('sent','sending'))) "
-	    "FROM outbox GROUP BY channel",
-	[DB_METRIC_INBOUND_TODO] = "SELECT '', count(*) FROM inbound WHERE processed_at IS NULL",
+	[DB_METRIC_SEND_ERRORS] = "metric.send_errors.",
+	[DB_METRIC_INBOUND_TODO] = "metric.inbound_todo",
+	[DB_METRIC_OPEN] = "metric.open",
 };
 
 int
@@ -27,10 +26,11 @@ db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max,
 	*n = 0;
 	if ((int)which < 0 || which >= DB_METRIC_COUNT)
 		return -1;
-	/* the statement cache is keyed by address: one literal per metric */
-	sqlite3_stmt *st = db_stmt(db, metric_sql[which]);
+	sqlite3_stmt *st = db_stmt(db, "SELECT substr(name, length(?1) + 1), value FROM counters "
+	    "WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name");
 	if (!st)
 		return -1;
+	sqlite3_bind_text(st, 1, metric_prefix[which], -1, SQLITE_STATIC);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
 		const unsigned char *label = sqlite3_column_text(st, 0);
@@ -44,6 +44,12 @@ db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max,
 		return -1;
 	}
 	sqlite3_reset(st);
+	if (*n == 0 && max > 0 && metric_prefix[which][strlen(metric_prefix[which]) - 1] != '.') {
+		/* a count without labels is always there, 0 until it moves */
+		out[0].label[0] = '\0';
+		out[0].n = 0;
+		*n = 1;
+	}
 	return 0;
 }
 

@@ -177,13 +177,16 @@ db_tip_recent_for(struct db *db, const char *pseudonym, int64_t since, struct ti
 }
 
 int
-db_tip_list(struct db *db, int open_only, struct tip **out, size_t *n)
+db_tip_list(struct db *db, int open_only, size_t max, struct tip **out, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM
-	    "WHERE (?1 = 0 OR t.status <> 'closed') ORDER BY t.created_at, t.id");
+	/* two statements: the open ones walk the index tips_open */
+	sqlite3_stmt *st = open_only ?
+	    db_stmt(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.status <> 'closed' "
+	    "ORDER BY t.created_at, t.id LIMIT ?1") :
+	    db_stmt(db, "SELECT " TIP_COLS TIP_FROM "ORDER BY t.created_at, t.id LIMIT ?1");
 	if (!st)
 		return -1;
-	sqlite3_bind_int(st, 1, open_only);
+	sqlite3_bind_int64(st, 1, max > (size_t)INT64_MAX ? -1 : (int64_t)max);
 	return tip_many(db, st, out, n);
 }
 
@@ -381,7 +384,7 @@ int
 db_waiting_for_officer(struct db *db, int64_t officer_id, size_t max, struct tip **out,
     size_t *n)
 {
-	/* open tips in id order (index tips_open) until max of them were told
+	/* new tips in id order (index tips_new) until max of them were told
 	 * to the officer: what it costs is what it finds */
 	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.status = 'new' AND "
 	    "EXISTS (SELECT 1 FROM tip_notified n WHERE n.tip_id = t.id AND n.officer_id = ?1) "

@@ -62,6 +62,8 @@ static const struct {
 	    "channel", DB_METRIC_SEND_ERRORS },
 	{ "tinbao_inbound_unprocessed", "Admitted messages not yet routed.", "gauge", NULL,
 	    DB_METRIC_INBOUND_TODO },
+	{ "tinbao_tips_open", "Tips not closed (new or acknowledged).", "gauge", NULL,
+	    DB_METRIC_OPEN },
 };
 
 /* One counter or gauge per modem, with its HELP and TYPE lines. */

@@ -144,7 +144,7 @@ cli_due(struct cli *c, int argc, char **argv)
 	struct due_entry *e = NULL;
 	const char **codes = NULL;
 	int rc = CLI_FAIL;
-	if (db_tip_list(c->db, 1, &v, &n) < 0 || tipclock_holidays_load(c->db, &hol) < 0) {
+	if (db_tip_list(c->db, 1, SIZE_MAX, &v, &n) < 0 || tipclock_holidays_load(c->db, &hol) < 0) {
 		cli_error(CLI_FAIL, "due", "%s", db_errmsg(c->db));
 		goto out;
 	}
@@ -594,7 +594,7 @@ cli_book(struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 	struct tip *v;
 	size_t n;
-	if (db_tip_list(c->db, 0, &v, &n) < 0)      /* by receipt: created_at, id */
+	if (db_tip_list(c->db, 0, SIZE_MAX, &v, &n) < 0)      /* by receipt: created_at, id */
 		return cli_error(CLI_FAIL, "book", "%s", db_errmsg(c->db));
 	const char **codes = calloc(n + 1, sizeof *codes);
 	size_t *seq = calloc(n + 1, sizeof *seq);
