@@ -540,6 +540,8 @@ int db_outbox_flooded_officers(struct db *db, int64_t before, int min, int64_t *
  * queued messages of those kinds created before `before`, and any queued
  * summary: one statement whatever their number. Returns how many, -1. */
 int db_outbox_collapse(struct db *db, int64_t officer_id, int64_t before, const char *why);
+/* Take one queued message out of the queue (state failed, last_error = why). */
+int db_outbox_drop(struct db *db, int64_t id, const char *why);
 /* Drop queued officer messages that ask for an acknowledgement (notify,
  * escalate, remind, repeat, transfer) of tips now acknowledged or closed.
  * Returns how many, -1. */

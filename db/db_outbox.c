@@ -144,7 +144,10 @@ int
 db_outbox_stale_officer(struct db *db, const char *channel, int64_t before,
     struct outbox_item **out, size_t *n, size_t max)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " DB_OUTBOX_ITEM_COLS " FROM outbox WHERE channel = ?1 AND officer_id IS NOT NULL AND "
+	/* officers' queued messages only (index outbox_officer_queued): every
+	 * router tick asks, so it must not walk the whole outbox */
+	sqlite3_stmt *st = db_stmt(db, "SELECT " DB_OUTBOX_ITEM_COLS " FROM outbox "
+	    "INDEXED BY outbox_officer_queued WHERE channel = ?1 AND officer_id IS NOT NULL AND "
 	    "state = 'queued' AND created_at < ?2 ORDER BY id LIMIT ?3");
 	if (!st)
 		return -1;

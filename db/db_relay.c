@@ -235,6 +235,18 @@ db_outbox_collapse(struct db *db, int64_t officer_id, int64_t before, const char
 }
 
 int
+db_outbox_drop(struct db *db, int64_t id, const char *why)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'failed', last_error = ?2 "
+	    "WHERE id = ?1 AND state = 'queued'");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, why);
+	return db_step_done(db, st, "drop message");
+}
+
+int
 db_outbox_drop_settled(struct db *db)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'failed', last_error = "
