@@ -631,6 +631,36 @@ db_rollback(struct db *db)
 }
 
 int
+db_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
+}
+
+int
+db_savepoint(struct db *db)
+{
+	return exec(db, "SAVEPOINT tb_step", "savepoint");
+}
+
+int
+db_release(struct db *db)
+{
+	return exec(db, "RELEASE tb_step", "release");
+}
+
+int
+db_rollback_to(struct db *db)
+{
+	char keep[sizeof db->err];
+	memcpy(keep, db->err, sizeof keep);      /* the step's error, for the log */
+	int rc = exec(db, "ROLLBACK TO tb_step", "rollback to") == 0 &&
+	    exec(db, "RELEASE tb_step", "release") == 0 ? 0 : -1;
+	if (rc == 0)
+		memcpy(db->err, keep, sizeof keep);
+	return rc;
+}
+
+int
 db_writable(const char *path, char *err, size_t errlen)
 {
 	sqlite3 *h = NULL;

@@ -31,6 +31,15 @@ int db_set_error(struct db *db, const char *msg);
 int db_begin(struct db *db);        /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* 1 while a transaction is open on db (an error such as a full disk may
+ * have rolled it back whole), 0 not. */
+int db_in_transaction(struct db *db);
+/* Inside a transaction: mark a point (one at a time), then keep what was
+ * done since (release) or undo it (rollback_to, which also releases it).
+ * 0 / -1. */
+int db_savepoint(struct db *db);
+int db_release(struct db *db);
+int db_rollback_to(struct db *db);
 /* 1 if a write transaction can be opened on path now, 0 if not (the reason
  * in err). For /healthz. */
 int db_writable(const char *path, char *err, size_t errlen);
@@ -113,6 +122,10 @@ int db_parts_prune(struct db *db, int64_t before);
 
 /* The oldest admitted message not yet routed: 1 found, 0 none, -1 error. */
 int db_inbound_next(struct db *db, struct inbound *out);
+/* The oldest max admitted messages not yet routed, in order; *out is the
+ * caller's (inbounds_free). 0 / -1. */
+int db_inbound_batch(struct db *db, size_t max, struct inbound **out, size_t *n);
+void inbounds_free(struct inbound *v, size_t n);
 int db_inbound_mark(struct db *db, int64_t id, int64_t tip_id, int64_t now);
 /* Delete a routed row that must not be kept (a stranger's group message, a
  * recorded event). Inside the router's transaction. */

@@ -37,6 +37,8 @@ struct writer {
 	pthread_cond_t room;       /* callers wait: queue below its bound */
 	struct pending *head, *tail;
 	size_t queued;
+	_Atomic size_t pending;    /* queued, or in the batch being committed */
+	uint64_t turns;            /* batches finished (under lock) */
 	int stop;
 	void (*on_commit)(void *);
 	void *arg;
@@ -129,6 +131,8 @@ writer_main(void *arg)
 		}
 
 		pthread_mutex_lock(&w->lock);
+		atomic_fetch_sub(&w->pending, n);
+		w->turns++;
 		if (fresh >= 0) {
 			w->stats.commits++;
 			w->stats.admissions += n;
@@ -202,6 +206,7 @@ writer_admit(struct writer *w, const struct admission *a)
 		w->head = &p;     // cppcheck-suppress autoVariables
 	w->tail = &p;             // cppcheck-suppress autoVariables
 	w->queued++;
+	atomic_fetch_add(&w->pending, 1);
 	pthread_cond_signal(&w->work);
 	while (!p.done)
 		pthread_cond_wait(&w->done, &w->lock);
@@ -210,6 +215,28 @@ writer_admit(struct writer *w, const struct admission *a)
 	metrics_admission((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 	    p.result == 0);
 	return p.result;
+}
+
+int
+writer_pending(struct writer *w)
+{
+	return atomic_load(&w->pending) > 0;
+}
+
+void
+writer_give_way(struct writer *w, int max_ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)max_ms * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&w->lock);
+	uint64_t turn = w->turns;
+	while (atomic_load(&w->pending) > 0 && w->turns == turn && !w->stop)
+		if (pthread_cond_timedwait(&w->done, &w->lock, &until) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&w->lock);
 }
 
 int

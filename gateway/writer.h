@@ -68,6 +68,11 @@ struct writer *writer_start(const char *dbpath, void (*on_commit)(void *), void 
  * refused it (the source must not be acknowledged). */
 int writer_admit(struct writer *w, const struct admission *a);
 void writer_stats(struct writer *w, struct writer_stats *out);
+/* Admissions go first: the router asks whether some wait to be committed
+ * (any thread), and gives way before it takes the write lock: it waits until
+ * the writer has committed the batch it has now, at most max_ms. */
+int writer_pending(struct writer *w);
+void writer_give_way(struct writer *w, int max_ms);
 /* 1 while the last batch failed (any thread; /healthz reads it). */
 int writer_failing(struct writer *w);
 void writer_stop(struct writer *w);
