@@ -568,6 +568,10 @@ db_open(const char *path, int readonly, char *err, size_t errlen)
 	    exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") < 0 ||
 	    /* destroyed addresses must not linger in free space (retention) */
 	    exec(db, "PRAGMA secure_delete = ON", "secure_delete") < 0 ||
+	    /* statement and savepoint journals in memory: a routed batch wrote
+	     * each page it changed to a file in /var/tmp first (ten times the
+	     * WAL's writes), and sealed addresses have no business there */
+	    exec(db, "PRAGMA temp_store = MEMORY", "temp_store") < 0 ||
 	    (!readonly && migrate(db) < 0)) {
 		snprintf(err, errlen, "%s: %s", path, db->err);
 		db_close(db);

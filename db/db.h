@@ -404,6 +404,8 @@ int db_tip_notice_set(struct db *db, int64_t tip_id, int64_t at);
 int db_counter_add(struct db *db, const char *name, int64_t delta);
 int db_counter_get(struct db *db, const char *name, int64_t *value);
 int db_counter_set(struct db *db, const char *name, int64_t value);
+/* Admitted messages not yet routed (kept by a trigger: one look-up). 0 / -1. */
+int db_inbound_unrouted(struct db *db, int64_t *n);
 
 /* Counts for /metrics (db_metrics.c): one row per label (a channel, or a
  * level for escalations; "" when the count has no label). Kept up to date by
@@ -474,6 +476,10 @@ int64_t db_outbox_add(struct db *db, const char *channel, const char *dest,
  * 1 claimed, 0 none ready, -1 error. */
 int db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t now,
     int64_t lease_s, struct outbox_item *out);
+/* The same for up to max rows at once, in one transaction (oldest due
+ * first); *out is the caller's (outbox_items_free). 0 / -1. */
+int db_outbox_claim_many(struct db *db, const char *channel, const char *claimer, int64_t now,
+    int64_t lease_s, size_t max, struct outbox_item **out, size_t *n);
 int db_outbox_sent(struct db *db, int64_t id, const char *via, int64_t now);
 /* Officers' messages on `channel` still queued (not claimed by a sender)
  * that were queued before `before` (at most max): candidates for the SMS

@@ -56,6 +56,12 @@ db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max,
 /* ------------------------------------------------------------ counters */
 
 int
+db_inbound_unrouted(struct db *db, int64_t *n)
+{
+	return db_counter_get(db, "metric.inbound_todo", n);
+}
+
+int
 db_counter_add(struct db *db, const char *name, int64_t delta)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO counters(name, value) VALUES (?1, ?2) "

@@ -73,6 +73,10 @@ void writer_stats(struct writer *w, struct writer_stats *out);
  * the writer has committed the batch it has now, at most max_ms. */
 int writer_pending(struct writer *w);
 void writer_give_way(struct writer *w, int max_ms);
+/* The router committed a batch (any thread). While more than 2048 admitted
+ * messages wait to be routed, the writer waits for this before it commits
+ * more (100 ms at most each time). */
+void writer_routed(struct writer *w);
 /* 1 while the last batch failed (any thread; /healthz reads it). */
 int writer_failing(struct writer *w);
 void writer_stop(struct writer *w);
