@@ -8,7 +8,7 @@
  * routed only once its batch is committed, so a crash routes it again and
  * never twice. Admissions go first: before it takes the write lock the
  * router gives way to the writer's batch (writer_give_way), and a batch
- * ends early, after 10 ms, when admissions wait. Due escalations go the same
+ * ends early, after 25 ms, when admissions wait. Due escalations go the same
  * way, 64 to a transaction. Between
  * messages it sleeps until the earliest escalation deadline (an indexed
  * MIN() lookup, to the millisecond) or until router_wake(). Deadlines live in the
