@@ -259,6 +259,57 @@ writer_admit(struct writer *w, const struct admission *a)
 }
 
 int
+writer_admit_many(struct writer *w, const struct admission *const *a, size_t n, int *results)
+{
+	if (n == 0)
+		return 0;
+	struct pending *p = calloc(n, sizeof *p);
+	if (!p) {
+		for (size_t i = 0; i < n; i++)
+			results[i] = -1;
+		return -1;
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	size_t queued = 0;
+	pthread_mutex_lock(&w->lock);
+	for (; queued < n; queued++) {
+		while (w->queued >= WRITER_QUEUE_MAX && !w->stop)
+			pthread_cond_wait(&w->room, &w->lock);
+		if (w->stop)
+			break;
+		p[queued].a = a[queued];
+		pthread_cond_init(&p[queued].cond, NULL);
+		if (w->tail)
+			w->tail->next = &p[queued];
+		else
+			w->head = &p[queued];
+		w->tail = &p[queued];
+		w->queued++;
+		atomic_fetch_add(&w->pending, 1);
+		pthread_cond_signal(&w->work);
+	}
+	int rc = queued == n ? 0 : -1;
+	for (size_t i = 0; i < queued; i++) {
+		while (!p[i].done)
+			pthread_cond_wait(&p[i].cond, &w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	for (size_t i = 0; i < n; i++) {
+		results[i] = i < queued ? p[i].result : -1;
+		rc |= results[i];
+		if (i < queued) {
+			pthread_cond_destroy(&p[i].cond);
+			metrics_admission(secs, results[i] == 0);
+		}
+	}
+	free(p);
+	return rc < 0 ? -1 : 0;
+}
+
+int
 writer_pending(struct writer *w)
 {
 	return atomic_load(&w->pending) > 0 && !atomic_load(&w->throttled);
