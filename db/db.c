@@ -545,9 +545,26 @@ busy_wait(void *arg, int count)
 	return 1;
 }
 
+/* Process-wide settings, before SQLite's first use. A statement inside a
+ * transaction keeps the pages it changes in a statement journal (foreign
+ * keys and triggers need it); past 64 KiB SQLite writes that journal to a
+ * file in /var/tmp, and a routed batch did, at ten times the WAL's writes.
+ * Up to 1 MiB stays in memory now (a larger statement, rare, still spills,
+ * so memory stays bounded). No memory statistics: they cost a global mutex
+ * on every allocation. */
+static void
+configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 struct db *
 db_open(const char *path, int readonly, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure);
 	struct db *db = calloc(1, sizeof *db);
 	if (!db) {
 		snprintf(err, errlen, "out of memory");
@@ -568,10 +585,7 @@ db_open(const char *path, int readonly, char *err, size_t errlen)
 	    exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") < 0 ||
 	    /* destroyed addresses must not linger in free space (retention) */
 	    exec(db, "PRAGMA secure_delete = ON", "secure_delete") < 0 ||
-	    /* statement and savepoint journals in memory: a routed batch wrote
-	     * each page it changed to a file in /var/tmp first (ten times the
-	     * WAL's writes), and sealed addresses have no business there */
-	    exec(db, "PRAGMA temp_store = MEMORY", "temp_store") < 0 ||
+
 	    (!readonly && migrate(db) < 0)) {
 		snprintf(err, errlen, "%s: %s", path, db->err);
 		db_close(db);
