@@ -259,13 +259,20 @@ static const char *const migrations[] = {
 	 * they find, not the size of the tables: new tips and open (not
 	 * closed) tips in order, an officer's acknowledged tips, officers'
 	 * queued messages (the flood guard), messages a killed daemon left
-	 * being sent (start-up) */
+	 * being sent (start-up), the copies of a reply address the daily
+	 * retention destroys (a scan of inbound and outbox per closed tip) */
 	"CREATE INDEX tips_new ON tips(id) WHERE status = 'new';"
 	"CREATE INDEX tips_open ON tips(created_at, id) WHERE status <> 'closed';"
 	"CREATE INDEX tips_acked_by ON tips(acked_by, acked_at) WHERE status = 'acknowledged';"
 	"CREATE INDEX outbox_officer_queued ON outbox(officer_id, created_at) "
 	"  WHERE state = 'queued' AND officer_id IS NOT NULL;"
 	"CREATE INDEX outbox_sending ON outbox(channel) WHERE state = 'sending';"
+	"CREATE INDEX inbound_sealed_tip ON inbound(tip_id) WHERE sender_sealed IS NOT NULL;"
+	"CREATE INDEX inbound_sealed_loose ON inbound(processed_at) "
+	"  WHERE tip_id IS NULL AND sender_sealed IS NOT NULL;"
+	"CREATE INDEX outbox_sealed_tip ON outbox(tip_id) WHERE length(dest_sealed) > 0;"
+	"CREATE INDEX sms_parts_sealed ON sms_parts(received_at) "
+	"  WHERE done = 1 AND sender_sealed IS NOT NULL;"
 	/* the counts for /metrics, kept by triggers (see BUMP above) */
 	"INSERT INTO counters(name, value) SELECT 'metric.tips.' || channel, count(*) FROM tips "
 	"  GROUP BY channel;"
