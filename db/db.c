@@ -704,6 +704,12 @@ db_writable(const char *path, char *err, size_t errlen)
 }
 
 void
+db_autocheckpoint(struct db *db, int on)
+{
+	sqlite3_wal_autocheckpoint(db->h, on ? 1000 : 0);
+}
+
+void
 db_busy_timeout(struct db *db, int ms)
 {
 	db->busy_ms = ms;

@@ -47,6 +47,11 @@ int db_writable(const char *path, char *err, size_t errlen);
 int64_t db_data_version(struct db *db);
 /* How long a statement waits for another connection's lock (ms). */
 void db_busy_timeout(struct db *db, int ms);
+/* Whether this connection's commits copy the WAL back into the database
+ * when it has grown past SQLite's threshold (on by default). The writer's
+ * are not: a webhook does not wait for that copy and its fsync; the
+ * router's, the senders' and the CLI's still do it. */
+void db_autocheckpoint(struct db *db, int on);
 
 /* ---------------------------------------------------------------- inbound */
 

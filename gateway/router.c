@@ -27,7 +27,7 @@
 #define ROUTER_TICK_S 1           /* check for roster changes made by `tinbao` */
 #define ROUTER_DUE_BATCH 64       /* escalations in one transaction */
 #define ROUTER_BATCH_MAX 256      /* admitted messages routed in one transaction */
-#define ROUTER_YIELD_MS 25        /* routing this long, a batch ends for waiting admissions */
+#define ROUTER_YIELD_MS 25       /* routing this long, a batch ends for waiting admissions */
 #define ROUTER_GIVE_WAY_MS 50     /* at most this long the router waits for the writer's turn */
 #define ROUTER_MAX_TRIES 5        /* a message that fails this often is set aside */
 #define ROUTER_RETENTION_CHECK_S 300

@@ -206,6 +206,7 @@ writer_start(const char *dbpath, void (*on_commit)(void *), void *arg, char *err
 		free(w);
 		return NULL;
 	}
+	db_autocheckpoint(w->db, 0);    /* the router's commits copy the WAL back */
 	w->on_commit = on_commit;
 	w->arg = arg;
 	pthread_mutex_init(&w->lock, NULL);
