@@ -318,14 +318,18 @@ take_all(struct modem *m, const struct received *got, int n)
 void
 modem_inbox_poll(struct modem *m)
 {
-	int hinted = m->incoming;
+	int hinted = m->incoming, more = m->more_waiting;
 	m->incoming = 0;
+	m->more_waiting = 0;
 	pthread_mutex_lock(&m->lock);
 	m->health.last_poll = m->last_poll;
 	pthread_mutex_unlock(&m->lock);
 	GSM_SMSMemoryStatus st;
 	memset(&st, 0, sizeof st);
-	GSM_Error e = GSM_GetSMSStatus(m->s, &st);
+	/* right after a poll that read all it may, read on without asking how
+	 * many are stored (the dummy driver counts by opening every file name
+	 * it could have: 50,000 of them) */
+	GSM_Error e = more ? ERR_NOTSUPPORTED : GSM_GetSMSStatus(m->s, &st);
 	int cap = MODEM_SCAN_MAX;
 	if (e == ERR_NONE) {
 		m->timeouts = 0;
@@ -384,9 +388,13 @@ modem_inbox_poll(struct modem *m)
 		got[n].n = parts;
 		n++;
 	}
-	if (n == cap)
-		log_warn(m->tag, "read the most messages one poll may (%d); the rest come next poll",
-		    cap);
+	if (n == cap) {
+		/* more wait: the next poll comes at once, before any sending (a
+		 * SIM holds few messages, and a full one takes no more) */
+		log_info(m->tag, "read the most messages one poll may (%d); reading on", cap);
+		m->more_waiting = 1;
+		m->incoming = 1;
+	}
 	if (n && m->connected && !modem_stopping(m))
 		take_all(m, got, n);
 	for (int i = 0; i < n; i++) {
