@@ -240,7 +240,7 @@ def section_http(build, res, duration, tmp):
             h.start()
             pid = h.proc.pid
             wait_until(lambda: zalo.count()["refresh"] > 0, 10)
-            n = max(20000, int(res["bare", c]["rate"] * duration * 0.6))
+            n = max(20000, int(res["bare", c]["rate"] * duration * 0.3))
             make_events(events, n, "d%d-%d" % (c, time.time()))
             cpu0 = cpu_s(pid)
             r = run_wrk(h.port, c, events, duration)
