@@ -340,8 +340,12 @@ set_value(struct parse_state *st, const struct ckey *k, const char *value, int l
 		int64_t v;
 		if ((k->type == C_DUR ? config_parse_duration(value, &v) :
 		    config_parse_duration_ms(value, &v)) < 0) {
-			fail(st, line, "[%s] %s: \"%s\" is not a duration (%s90s, 10m, 2h, 7d)",
-			    k->section, k->key, value, k->type == C_DUR_MS ? "1500ms, " : "");
+			if (k->type == C_DUR)
+				fail(st, line, "[%s] %s: \"%s\" is not a duration (90s, 10m, 2h, 7d)",
+				    k->section, k->key, value);
+			else
+				fail(st, line, "[%s] %s: \"%s\" is not a duration (1500ms, 90s, 10m, 2h, "
+				    "7d)", k->section, k->key, value);
 			return -1;
 		}
 		if (k->off == O(retention) && v < k->min) {
@@ -350,9 +354,12 @@ set_value(struct parse_state *st, const struct ckey *k, const char *value, int l
 			return -1;
 		}
 		if (v < k->min || v > k->max) {
-			fail(st, line, "[%s] %s: %s is out of range (%lld..%lld %s)",
-			    k->section, k->key, value, (long long)k->min, (long long)k->max,
-			    k->type == C_DUR_MS ? "milliseconds" : "seconds");
+			if (k->type == C_DUR)
+				fail(st, line, "[%s] %s: %s is out of range (%lld..%lld seconds)",
+				    k->section, k->key, value, (long long)k->min, (long long)k->max);
+			else
+				fail(st, line, "[%s] %s: %s is out of range (%lld..%lld milliseconds)",
+				    k->section, k->key, value, (long long)k->min, (long long)k->max);
 			return -1;
 		}
 		*(int64_t *)(base + k->off) = v;
