@@ -20,6 +20,7 @@
 #include "gateway/text.h"
 #include "gateway/tipops.h"
 #include "gateway/trackid.h"
+#include "gateway/syllable.h"
 #include "gateway/urgency.h"
 
 #define TAG "router"
@@ -197,9 +198,14 @@ new_tip(struct db *db, const struct config *cfg, const struct inbound *m, const 
 	t.pseudonym = m->pseudonym;
 	t.sender_sealed = m->sender_sealed;
 	t.sender_sealed_len = m->sender_sealed_len;
-	t.category = (char *)(cfg->categories ? category_guess_in(cfg->categories, m->text) :
+	/* the text split into syllables once, for the category and urgency */
+	struct syllables *words = syllables_split(m->text);
+	if (!words)
+		return ROUTE_ERROR;
+	t.category = (char *)(cfg->categories ? category_guess_split(cfg->categories, words) :
 	    category_guess(m->text));
-	t.urgent = urgency_match(cfg, m->text);
+	t.urgent = urgency_match_split(cfg, words);
+	syllables_free(words);
 	if (t.urgent < 0)
 		return ROUTE_ERROR;
 	t.text = m->text;
