@@ -5,7 +5,7 @@
 
 #include "db/db_internal.h"
 
-/* Each count is kept by triggers (db.c, migration 6 -> 7) in the counters
+/* Each count is kept by triggers (db.c, migration 8 -> 9) in the counters
  * table: "metric.<what>" alone, or "metric.<what>.<label>" per label. */
 static const char *const metric_prefix[] = {
 	[DB_METRIC_TIPS] = "metric.tips.",

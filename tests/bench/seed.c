@@ -23,6 +23,8 @@
 #include "gateway/audit.h"
 #include "gateway/config.h"
 #include "gateway/identity.h"
+#include "gateway/roster.h"
+#include "gateway/timeutil.h"
 #include "gateway/trackid.h"
 
 #define SEED_TX_ROWS 5000     /* tips per transaction */
@@ -67,7 +69,7 @@ main(int argc, char **argv)
 	int64_t now = (int64_t)time(NULL);
 	int64_t duty[16];
 	size_t n_duty = 0;
-	if (db_on_duty(db, 1, now, duty, 16, &n_duty) < 0)
+	if (timeutil_set_zone(cfg->timezone) < 0 || roster_on_duty(db, 1, now, duty, 16, &n_duty) < 0)
 		return fail(db, "roster");
 	if (!n_duty) {
 		fprintf(stderr, "seed: nobody on duty at level 1: add the roster first\n");
