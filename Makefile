@@ -79,12 +79,16 @@ $(BUILD)/locale/%/LC_MESSAGES/tinbao.mo: po/%.po
 pot-check:
 	xgettext $(XGETTEXT_OPTS) -o $(POT) $(POTFILES)
 
+# No creation dates in po/: they changed at every run and made every merge
+# of two branches that touched a string conflict.
 pot:
 	xgettext $(XGETTEXT_OPTS) -o po/tinbao.pot $(POTFILES)
+	sed -i '/^"POT-Creation-Date:/d' po/tinbao.pot
 	@for l in $(LINGUAS); do \
 	  msgmerge --quiet --update --backup=none --no-fuzzy-matching --add-location=file \
 	    --sort-by-file po/$$l.po po/tinbao.pot && \
-	  msgattrib --no-obsolete --sort-by-file -o po/$$l.po po/$$l.po || exit 1; \
+	  msgattrib --no-obsolete --sort-by-file -o po/$$l.po po/$$l.po && \
+	  sed -i '/^"POT-Creation-Date:/d' po/$$l.po || exit 1; \
 	done
 
 deps:
@@ -190,7 +194,8 @@ install: all
 	install -m 0644 doc/tinbaod.8 $(DESTDIR)$(PREFIX)/share/man/man8/tinbaod.8
 	install -m 0644 doc/tinbao.1 $(DESTDIR)$(PREFIX)/share/man/man1/tinbao.1
 	install -m 0644 doc/tinbao.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/tinbao.conf.5
-	install -m 0644 deploy/tinbao.conf.sample README.md $(DESTDIR)$(PREFIX)/share/doc/tinbao/
+	install -m 0644 deploy/tinbao.conf.sample deploy/nginx-tinbao.conf README.md \
+	  $(DESTDIR)$(PREFIX)/share/doc/tinbao/
 	@for l in $(LINGUAS); do \
 	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 	  install -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/tinbao.mo \
@@ -198,7 +203,9 @@ install: all
 	done
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' deploy/tinbaod.service > $(DESTDIR)$(UNITDIR)/tinbaod.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/tinbaod.service
+	sed 's|/usr/local/bin/|$(PREFIX)/bin/|g' deploy/tinbao-backup.service > $(DESTDIR)$(UNITDIR)/tinbao-backup.service
+	install -m 0644 deploy/tinbao-backup.timer $(DESTDIR)$(UNITDIR)/tinbao-backup.timer
+	chmod 0644 $(DESTDIR)$(UNITDIR)/tinbaod.service $(DESTDIR)$(UNITDIR)/tinbao-backup.service
 	install -m 0644 deploy/tinbao.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/tinbao.conf
 	install -m 0644 deploy/tinbao.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/tinbao.conf
 

@@ -3,15 +3,32 @@
 
 #include "db/db_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The counts /metrics and the desk page show are kept by triggers in the
  * counters table (name "metric.<what>[.<label>]"), in the transaction that
  * changes them: reading them costs the same with 100 tips or 100,000. */
 #define BUMP(name, delta) "INSERT INTO counters(name, value) VALUES (" name ", " delta ") " \
 	"ON CONFLICT(name) DO UPDATE SET value = value + excluded.value;"
+#define TIP_UNSTAFFED(r) "(" r ".status = 'new' AND " r ".waiting = 1)"
+/* A tip's acknowledgement time (seconds) and its bucket of the
+ * tinbao_ack_seconds histogram: the smallest bound it is within, or "inf".
+ * db_metrics.c (ACK_BOUNDS) knows the same bounds. */
+#define ACK_D(r) "max(" r ".acked_at - " r ".created_at, 0)"
+#define ACK_BUCKET(r) "('metric.ack_le.' || CASE WHEN " ACK_D(r) " <= 60 THEN '60' " \
+	"WHEN " ACK_D(r) " <= 120 THEN '120' WHEN " ACK_D(r) " <= 300 THEN '300' " \
+	"WHEN " ACK_D(r) " <= 600 THEN '600' WHEN " ACK_D(r) " <= 900 THEN '900' " \
+	"WHEN " ACK_D(r) " <= 1800 THEN '1800' WHEN " ACK_D(r) " <= 3600 THEN '3600' " \
+	"WHEN " ACK_D(r) " <= 7200 THEN '7200' WHEN " ACK_D(r) " <= 21600 THEN '21600' " \
+	"WHEN " ACK_D(r) " <= 86400 THEN '86400' ELSE 'inf' END)"
+#define ACK_MOVED "(old.acked_at IS NOT new.acked_at OR old.created_at IS NOT new.created_at)"
 #define OB_Q(r) "(" r ".state IN ('queued','sending'))"
 #define OB_F(r) "(" r ".state = 'failed')"
 #define OB_E(r) "(" r ".attempts - (" r ".state IN ('sent','sending')))"
@@ -248,7 +265,13 @@ static const char *const migrations[] = {
 	"  modem TEXT PRIMARY KEY,"
 	"  file_id TEXT NOT NULL,"
 	"  at INTEGER NOT NULL);",
-	/* 8 -> 9: ack deadlines in milliseconds (an escalation fires within
+	/* 8 -> 9: passing a tip on to the investigation agency is a recorded
+	 * act (the 24-hour legal clock, docs/domain.md §2): when, to whom, and
+	 * the officer who recorded it */
+	"ALTER TABLE tips ADD COLUMN passed_at INTEGER;"
+	"ALTER TABLE tips ADD COLUMN passed_to TEXT;"
+	"ALTER TABLE tips ADD COLUMN passed_by INTEGER REFERENCES officers(id);",
+	/* 9 -> 10: ack deadlines in milliseconds (an escalation fires within
 	 * milliseconds of its deadline, not up to a second early) */
 	"DROP INDEX tips_deadline;"
 	"ALTER TABLE tips ADD COLUMN deadline_ms INTEGER;"
@@ -280,6 +303,12 @@ static const char *const migrations[] = {
 	"  WHERE acked_at IS NOT NULL;"
 	"INSERT INTO counters(name, value) SELECT 'metric.open', count(*) FROM tips "
 	"  WHERE status <> 'closed';"
+	"INSERT INTO counters(name, value) SELECT 'metric.unstaffed', count(*) FROM tips "
+	"  WHERE " TIP_UNSTAFFED("tips") ";"
+	"INSERT INTO counters(name, value) SELECT " ACK_BUCKET("tips") ", count(*) FROM tips "
+	"  WHERE acked_at IS NOT NULL GROUP BY 1;"
+	"INSERT INTO counters(name, value) SELECT 'metric.ack_sum', coalesce(sum(" ACK_D("tips")
+	"), 0) FROM tips WHERE acked_at IS NOT NULL;"
 	"INSERT INTO counters(name, value) SELECT 'metric.escalations.' || to_level, count(*) "
 	"  FROM escalations GROUP BY to_level;"
 	"INSERT INTO counters(name, value) SELECT 'metric.queued.' || channel, count(*) FROM outbox "
@@ -292,7 +321,8 @@ static const char *const migrations[] = {
 	"  WHERE processed_at IS NULL;"
 	"CREATE TRIGGER metric_tips_ins AFTER INSERT ON tips BEGIN "
 	BUMP("'metric.tips.' || new.channel", "1")
-	BUMP("'metric.open'", "new.status <> 'closed'") " END;"
+	BUMP("'metric.open'", "new.status <> 'closed'")
+	BUMP("'metric.unstaffed'", TIP_UNSTAFFED("new")) " END;"
 	"CREATE TRIGGER metric_tips_ins_acked AFTER INSERT ON tips WHEN new.acked_at IS NOT NULL "
 	"  BEGIN " BUMP("'metric.acks'", "1") " END;"
 	"CREATE TRIGGER metric_tips_upd AFTER UPDATE OF status, acked_at ON tips "
@@ -300,10 +330,26 @@ static const char *const migrations[] = {
 	"  (old.acked_at IS NULL) <> (new.acked_at IS NULL) BEGIN "
 	BUMP("'metric.open'", "(new.status <> 'closed') - (old.status <> 'closed')")
 	BUMP("'metric.acks'", "(new.acked_at IS NOT NULL) - (old.acked_at IS NOT NULL)") " END;"
+	"CREATE TRIGGER metric_tips_unstaffed AFTER UPDATE OF status, waiting ON tips "
+	"  WHEN " TIP_UNSTAFFED("old") " <> " TIP_UNSTAFFED("new") " BEGIN "
+	BUMP("'metric.unstaffed'", TIP_UNSTAFFED("new") " - " TIP_UNSTAFFED("old")) " END;"
 	"CREATE TRIGGER metric_tips_del AFTER DELETE ON tips BEGIN "
 	BUMP("'metric.tips.' || old.channel", "-1")
 	BUMP("'metric.open'", "-(old.status <> 'closed')")
+	BUMP("'metric.unstaffed'", "-" TIP_UNSTAFFED("old"))
 	BUMP("'metric.acks'", "-(old.acked_at IS NOT NULL)") " END;"
+	/* the acknowledgement times' histogram: its buckets and sum (the
+	 * count is metric.acks) */
+	"CREATE TRIGGER metric_ack_ins AFTER INSERT ON tips WHEN new.acked_at IS NOT NULL BEGIN "
+	BUMP(ACK_BUCKET("new"), "1") BUMP("'metric.ack_sum'", ACK_D("new")) " END;"
+	"CREATE TRIGGER metric_ack_upd_old AFTER UPDATE OF acked_at, created_at ON tips "
+	"  WHEN old.acked_at IS NOT NULL AND " ACK_MOVED " BEGIN "
+	BUMP(ACK_BUCKET("old"), "-1") BUMP("'metric.ack_sum'", "-" ACK_D("old")) " END;"
+	"CREATE TRIGGER metric_ack_upd_new AFTER UPDATE OF acked_at, created_at ON tips "
+	"  WHEN new.acked_at IS NOT NULL AND " ACK_MOVED " BEGIN "
+	BUMP(ACK_BUCKET("new"), "1") BUMP("'metric.ack_sum'", ACK_D("new")) " END;"
+	"CREATE TRIGGER metric_ack_del AFTER DELETE ON tips WHEN old.acked_at IS NOT NULL BEGIN "
+	BUMP(ACK_BUCKET("old"), "-1") BUMP("'metric.ack_sum'", "-" ACK_D("old")) " END;"
 	"CREATE TRIGGER metric_escalations_ins AFTER INSERT ON escalations BEGIN "
 	BUMP("'metric.escalations.' || new.to_level", "1") " END;"
 	"CREATE TRIGGER metric_escalations_del AFTER DELETE ON escalations BEGIN "
@@ -347,6 +393,12 @@ static const char *const migrations[] = {
 	"  BEGIN " BUMP("'metric.inbound_todo'", "-1") " END;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+int64_t
+db_schema_version(void)
+{
+	return (int64_t)N_MIGRATIONS;
+}
 
 int
 db_fail(struct db *db, const char *what)
@@ -587,6 +639,15 @@ db_open(const char *path, int readonly, char *err, size_t errlen)
 	}
 	db_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db->h, 1);
+	if (!readonly && sqlite3_db_readonly(db->h, "main") == 1) {
+		/* SQLite falls back to read-only when the file is not writable:
+		 * a writer would fail at every write, far from the cause */
+		snprintf(err, errlen, "%s: this user (uid %u) may read the database but not write "
+		    "it: check its owner and mode (the service user must own it)", path,
+		    (unsigned)geteuid());
+		db_close(db);
+		return NULL;
+	}
 	if ((!readonly && exec(db, "PRAGMA journal_mode = WAL", "journal_mode") < 0) ||
 	    exec(db, "PRAGMA synchronous = FULL", "synchronous") < 0 ||
 	    exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") < 0 ||
@@ -653,6 +714,80 @@ db_rollback(struct db *db)
 		exec(db, "ROLLBACK", "rollback");
 		memcpy(db->err, keep, sizeof keep);
 	}
+}
+
+/* "owner uid 0, mode 0644" of path into out. */
+static void
+describe(const char *path, char *out, size_t outsz)
+{
+	struct stat st;
+	if (stat(path, &st) == 0)
+		snprintf(out, outsz, "owner uid %u, group %u, mode %04o", (unsigned)st.st_uid,
+		    (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777));
+	else
+		snprintf(out, outsz, "%s", strerror(errno));
+}
+
+int
+db_check_writable(const char *path, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], what[96], aux[PATH_MAX + 8];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	int exists = access(path, F_OK) == 0;
+	/* the directory: tinbaod creates the database there, and SQLite its
+	 * -wal and -shm files beside it at every start */
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0) {
+		int e = errno;
+		describe(dir, what, sizeof what);
+		snprintf(err, errlen, "directory %s: %s for uid %u (%s): %s", dir, strerror(e),
+		    (unsigned)geteuid(), what, exists ? "SQLite creates the -wal and -shm files "
+		    "beside the database there" : "tinbaod creates the database there");
+		return -1;
+	}
+	if (!exists)
+		return 0;
+	static const char *const ext[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(aux, sizeof aux, "%s%s", path, ext[i]);
+		if (i && access(aux, F_OK) < 0)
+			continue;
+		if (faccessat(AT_FDCWD, aux, R_OK | W_OK, AT_EACCESS) < 0) {
+			int e = errno;
+			describe(aux, what, sizeof what);
+			snprintf(err, errlen, "%s: %s for uid %u (%s): tinbaod could not write it", aux,
+			    strerror(e), (unsigned)geteuid(), what);
+			return -1;
+		}
+	}
+	/* then a real write through SQLite, as tinbaod's first one (the
+	 * schema version, written back unchanged) */
+	char open_err[512];
+	struct db *db = db_open(path, 0, open_err, sizeof open_err);
+	if (!db) {
+		snprintf(err, errlen, "%s", open_err);
+		return -1;
+	}
+	int64_t version = 0;
+	char sql[64];
+	int rc = pragma_int(db, "PRAGMA user_version", &version);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %lld", (long long)version);
+	if (rc == 0)
+		rc = exec(db, "BEGIN IMMEDIATE", "begin");
+	if (rc == 0 && (exec(db, sql, "write") < 0 || exec(db, "COMMIT", "commit") < 0)) {
+		exec(db, "ROLLBACK", "rollback");
+		rc = -1;
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "%s: a write failed: %s", path, db->err);
+	db_close(db);
+	return rc;
 }
 
 int

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 9
+#define DB_SCHEMA_VERSION 10
 #define DB_BUSY_TIMEOUT_MS 5000
 
 struct db;
@@ -40,6 +40,12 @@ int db_in_transaction(struct db *db);
 int db_savepoint(struct db *db);
 int db_release(struct db *db);
 int db_rollback_to(struct db *db);
+/* What `tinbaod --check-config` asks, as the user tinbaod runs as: can this
+ * user write the database as tinbaod will? Its directory (where it is
+ * created, and the -wal and -shm files at every start), the file and its
+ * -wal and -shm when they exist, then a real write through SQLite. 0, or -1
+ * with the reason (owner and mode) in err. */
+int db_check_writable(const char *path, char *err, size_t errlen);
 /* 1 if a write transaction can be opened on path now, 0 if not (the reason
  * in err). For /healthz. */
 int db_writable(const char *path, char *err, size_t errlen);
@@ -268,6 +274,11 @@ struct tip {
 	int64_t next_deadline;   /* the same in seconds, rounded up (for people) */
 	int64_t deadline_set_at;
 	int waiting;             /* nobody on duty at any level */
+	int64_t notice_at;       /* receipt notice given (0: not yet) */
+	int64_t passed_at;       /* passed on to the investigation agency (0: not yet) */
+	char *passed_to;         /* to whom, as the officer wrote it; NULL until passed */
+	int64_t passed_by;       /* officer who recorded it, 0 if none */
+	char *passed_by_name;
 };
 void tip_clear(struct tip *t);
 void tips_free(struct tip *v, size_t n);
@@ -404,6 +415,10 @@ void holidays_free(struct holiday *v, size_t n);
  * when not yet set: 1 set, 0 was already set. */
 int db_tip_notice_get(struct db *db, int64_t tip_id, int64_t *at);
 int db_tip_notice_set(struct db *db, int64_t tip_id, int64_t at);
+/* Passing the tip on (tips.passed_at, passed_to, passed_by): set only when
+ * not yet set: 1 set, 0 was already set. */
+int db_tip_pass_set(struct db *db, int64_t tip_id, const char *to, int64_t officer_id,
+    int64_t at);
 /* Named counters (table counters, db_metrics.c): add to one, read one (0
  * when never set), set one. 0 / -1. */
 int db_counter_add(struct db *db, const char *name, int64_t delta);
@@ -423,7 +438,8 @@ enum db_metric {
 	DB_METRIC_OUTBOX_FAILED,   /* outbox rows given up, by channel */
 	DB_METRIC_SEND_ERRORS,     /* failed send attempts, by channel */
 	DB_METRIC_INBOUND_TODO,    /* admitted, not yet routed */
-	DB_METRIC_OPEN,            /* tips not closed */
+	DB_METRIC_TIPS_OPEN,       /* tips not closed */
+	DB_METRIC_TIPS_UNSTAFFED,  /* new tips waiting for anybody on duty */
 	DB_METRIC_COUNT
 };
 struct db_count {
@@ -431,6 +447,14 @@ struct db_count {
 	int64_t n;
 };
 int db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max, size_t *n);
+/* Acknowledgement times (acked_at - created_at, seconds) of the tips
+ * acknowledged: counts[i] of those at most le[i] (n bounds, ascending),
+ * their number and sum. */
+int db_ack_histogram(struct db *db, const int64_t *le, size_t n, int64_t *counts,
+    int64_t *count, int64_t *sum);
+/* Messages waiting to be sent (queued or being sent): how many, when the
+ * oldest was queued (0: none) and on which channel (16 bytes). */
+int db_outbox_waiting(struct db *db, int64_t *n, int64_t *oldest, char channel[16]);
 
 /* ------------------------------------------------------------ attachments */
 
@@ -438,10 +462,16 @@ int db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t 
  * Inside a transaction. */
 int db_attachment_add(struct db *db, const char *channel, const char *channel_msg_id,
     const char *kind, const char *url, int64_t now);
-/* Claim the next due attachment for lease_s: 1 (id and url set, url
- * malloc'd), 0 none, -1 error. */
+/* Claim the next due attachment for lease_s, among those of messages the
+ * router made part of a tip: 1 (id and url set, url malloc'd), 0 none, -1
+ * error. */
 int db_attachment_claim(struct db *db, int64_t now, int64_t lease_s, int64_t *id, char **url,
     int *attempts);
+/* The message (channel, channel_msg_id) made no tip: its attachments still
+ * pending are failed with why, never fetched. Inside the router's
+ * transaction. */
+int db_attachments_drop(struct db *db, const char *channel, const char *channel_msg_id,
+    const char *why);
 int db_attachment_fetched(struct db *db, int64_t id, const void *data, size_t len,
     const char *content_type, int64_t now);
 /* next_attempt 0: give up (failed). */
@@ -529,6 +559,9 @@ int db_tip_address_live(struct db *db, int64_t tip_id);
 /* The officer who asked the latest relayed question on the tip: 1 found,
  * 0 none, -1. */
 int db_relay_last_asker(struct db *db, int64_t tip_id, int64_t *officer_id);
+/* 1 when the tip was handed over (CHUYEN) after its latest relayed
+ * question was asked, 0 not, -1. */
+int db_relay_handed_over_since_question(struct db *db, int64_t tip_id);
 /* The tip of this sender with the latest relayed question asked at or after
  * `since`: 1 found (*tip_id), 0 none, -1. */
 int db_relay_open_question(struct db *db, const char *pseudonym, int64_t since,
@@ -597,6 +630,37 @@ int db_retention_destroy_tip(struct db *db, int64_t tip_id, int64_t now, int dry
  * inbound rows routed to no tip, received/processed at or before `before`. */
 int db_retention_destroy_loose(struct db *db, int64_t before, int dry_run,
     struct retention_counts *c);
+/* -------------------------------------------------- backup and restore
+ * (db_backup.c) */
+
+/* The schema version this program writes (migrations known). */
+int64_t db_schema_version(void);
+/* Copy the database behind src (any connection; tinbaod may go on writing)
+ * into the new file dest with SQLite's online backup API: one consistent
+ * moment, in rollback-journal mode (no -wal beside it), quick_check'ed,
+ * fsynced, mode 0600, written under a temporary name and renamed into place
+ * (the directory fsynced) only when whole. dest must not exist. 0 / -1 with
+ * err. */
+int db_backup_to(struct db *src, const char *dest, char *err, size_t errlen);
+/* A backup file opened read-only as it lies (immutable: nothing made beside
+ * it), after PRAGMA integrity_check said ok and its schema is one this
+ * program can open. NULL with err otherwise. */
+struct db *db_open_backup(const char *path, char *err, size_t errlen);
+/* Replace the database at dest (created if missing) with the backup's
+ * content through dest's own connection, then WAL mode again. Nobody else
+ * may be writing dest (db_claim it first). 0 / -1 with err. */
+int db_restore_from(struct db *backup, const char *dest, char *err, size_t errlen);
+/* tinbaod's claim on its database: an exclusive flock(2) on the file (which
+ * SQLite's own fcntl locks never touch), for as long as the returned
+ * descriptor is open. Never close it before every connection to that file in
+ * this process is closed (closing any descriptor of a file drops this
+ * process's fcntl locks on it): tinbaod keeps it until it exits. The fd, or
+ * -1 with err ("... in use by a running tinbaod" when another holds it). */
+int db_claim(const char *path, char *err, size_t errlen);
+/* The newest sealed reply address (to check that a key opens a backup): 1
+ * (*out malloc'd, the caller's), 0 none, -1. */
+int db_sealed_sample(struct db *db, unsigned char **out, size_t *len);
+
 /* PRAGMA wal_checkpoint(TRUNCATE): 0 done, 1 readers kept part of the WAL, -1. */
 int db_checkpoint(struct db *db);
 

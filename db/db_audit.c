@@ -387,3 +387,19 @@ db_tip_notice_set(struct db *db, int64_t tip_id, int64_t at)
 		return -1;
 	return sqlite3_changes(db->h) > 0;
 }
+
+int
+db_tip_pass_set(struct db *db, int64_t tip_id, const char *to, int64_t officer_id, int64_t at)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE tips SET passed_at = ?2, passed_to = ?3, "
+	    "passed_by = ?4 WHERE id = ?1 AND passed_at IS NULL");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, tip_id);
+	sqlite3_bind_int64(st, 2, at);
+	db_bind_text(st, 3, to);
+	db_bind_i64_or_null(st, 4, officer_id);
+	if (db_step_done(db, st, "tip pass") < 0)
+		return -1;
+	return sqlite3_changes(db->h) > 0;
+}

@@ -310,8 +310,10 @@ db_attachment_claim(struct db *db, int64_t now, int64_t lease_s, int64_t *id, ch
     int *attempts)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE attachments SET attempts = attempts + 1, "
-	    "next_attempt = ?1 + ?2 WHERE id = (SELECT id FROM attachments WHERE state = 'pending' "
-	    "AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT 1) RETURNING id, url, attempts");
+	    "next_attempt = ?1 + ?2 WHERE id = (SELECT a.id FROM attachments a JOIN inbound i "
+	    "ON i.channel = a.channel AND i.channel_msg_id = a.channel_msg_id "
+	    "WHERE a.state = 'pending' AND a.next_attempt <= ?1 AND i.tip_id IS NOT NULL "
+	    "ORDER BY a.next_attempt, a.id LIMIT 1) RETURNING id, url, attempts");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
@@ -331,6 +333,20 @@ db_attachment_claim(struct db *db, int64_t now, int64_t lease_s, int64_t *id, ch
 		return db_fail(db, "claim attachment");
 	}
 	return found;
+}
+
+int
+db_attachments_drop(struct db *db, const char *channel, const char *channel_msg_id,
+    const char *why)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE attachments SET state = 'failed', error = ?3 "
+	    "WHERE channel = ?1 AND channel_msg_id = ?2 AND state = 'pending'");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, channel);
+	db_bind_text(st, 2, channel_msg_id);
+	db_bind_text(st, 3, why);
+	return db_step_done(db, st, "drop attachments");
 }
 
 int

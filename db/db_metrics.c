@@ -5,7 +5,7 @@
 
 #include "db/db_internal.h"
 
-/* Each count is kept by triggers (db.c, migration 8 -> 9) in the counters
+/* Each count is kept by triggers (db.c, migration 9 -> 10) in the counters
  * table: "metric.<what>" alone, or "metric.<what>.<label>" per label. */
 static const char *const metric_prefix[] = {
 	[DB_METRIC_TIPS] = "metric.tips.",
@@ -17,7 +17,9 @@ static const char *const metric_prefix[] = {
 	 * are not in flight) failed */
 	[DB_METRIC_SEND_ERRORS] = "metric.send_errors.",
 	[DB_METRIC_INBOUND_TODO] = "metric.inbound_todo",
-	[DB_METRIC_OPEN] = "metric.open",
+	[DB_METRIC_TIPS_OPEN] = "metric.open",
+	/* new tips waiting with nobody on duty at any level */
+	[DB_METRIC_TIPS_UNSTAFFED] = "metric.unstaffed",
 };
 
 int
@@ -51,6 +53,72 @@ db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max,
 		*n = 1;
 	}
 	return 0;
+}
+
+/* The buckets the triggers keep (db.c, ACK_BUCKET in migration 9 -> 10):
+ * counters "metric.ack_le.<bound>" (and "metric.ack_le.inf"), the tips
+ * acknowledged within that bound and over the one before. */
+static const int64_t ack_bounds[] = { 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400 };
+#define N_ACK_BOUNDS (sizeof ack_bounds / sizeof ack_bounds[0])
+
+int
+db_ack_histogram(struct db *db, const int64_t *le, size_t n, int64_t *counts, int64_t *count,
+    int64_t *sum)
+{
+	*count = *sum = 0;
+	memset(counts, 0, n * sizeof *counts);
+	int64_t bucket[N_ACK_BOUNDS];
+	for (size_t j = 0; j < N_ACK_BOUNDS; j++) {
+		char name[40];
+		snprintf(name, sizeof name, "metric.ack_le.%lld", (long long)ack_bounds[j]);
+		if (db_counter_get(db, name, &bucket[j]) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < N_ACK_BOUNDS && ack_bounds[j] != le[i])
+			j++;
+		if (j == N_ACK_BOUNDS)
+			return db_set_error(db, "ack histogram: a bound the database does not keep");
+		for (size_t k = 0; k <= j; k++)
+			counts[i] += bucket[k];
+	}
+	if (db_counter_get(db, "metric.acks", count) < 0 ||
+	    db_counter_get(db, "metric.ack_sum", sum) < 0)
+		return -1;
+	return 0;
+}
+
+int
+db_outbox_waiting(struct db *db, int64_t *n, int64_t *oldest, char channel[16])
+{
+	*n = *oldest = 0;
+	channel[0] = '\0';
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*), min(created_at) FROM outbox "
+	    "WHERE state IN ('queued','sending')");
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		*oldest = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "outbox waiting");
+	if (!*n)
+		return 0;
+	st = db_stmt(db, "SELECT channel FROM outbox WHERE state IN ('queued','sending') "
+	    "ORDER BY created_at, id LIMIT 1");
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *c = sqlite3_column_text(st, 0);
+		snprintf(channel, 16, "%s", c ? (const char *)c : "");
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, "outbox waiting");
 }
 
 /* ------------------------------------------------------------ counters */

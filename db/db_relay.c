@@ -54,6 +54,21 @@ db_relay_last_asker(struct db *db, int64_t tip_id, int64_t *officer_id)
 }
 
 int
+db_relay_handed_over_since_question(struct db *db, int64_t tip_id)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT EXISTS (SELECT 1 FROM audit WHERE tip_id = ?1 AND "
+	    "action = 'tip.transfer' AND id > (SELECT coalesce(max(id), 0) FROM audit WHERE "
+	    "tip_id = ?1 AND action = 'relay.out'))");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, tip_id);
+	int rc = sqlite3_step(st);
+	int yes = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? yes : db_fail(db, "handed over since question");
+}
+
+int
 db_relay_open_question(struct db *db, const char *pseudonym, int64_t since, int64_t *tip_id)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT t.id FROM tips t JOIN tip_messages m ON "

@@ -34,6 +34,8 @@ tip_clear(struct tip *t)
 	free(t->acked_by_name);
 	free(t->closed_by_name);
 	free(t->close_note);
+	free(t->passed_to);
+	free(t->passed_by_name);
 	memset(t, 0, sizeof *t);
 }
 
@@ -48,9 +50,10 @@ tips_free(struct tip *v, size_t n)
 #define TIP_COLS "t.id, t.code, t.status, t.channel, t.pseudonym, t.sender_sealed, " \
 	"t.category, t.urgent, t.text, t.ref_code, t.partial, t.created_at, t.last_citizen_at, " \
 	"t.acked_at, t.acked_by, a.name, t.closed_at, t.closed_by, c.name, t.close_note, " \
-	"t.level, t.deadline_ms, t.deadline_set_at, t.waiting"
+	"t.level, t.deadline_ms, t.deadline_set_at, t.waiting, t.notice_at, t.passed_at, " \
+	"t.passed_to, t.passed_by, p.name"
 #define TIP_FROM " FROM tips t LEFT JOIN officers a ON a.id = t.acked_by " \
-	"LEFT JOIN officers c ON c.id = t.closed_by "
+	"LEFT JOIN officers c ON c.id = t.closed_by LEFT JOIN officers p ON p.id = t.passed_by "
 
 static void
 read_tip(sqlite3_stmt *st, struct tip *t)
@@ -83,6 +86,11 @@ read_tip(sqlite3_stmt *st, struct tip *t)
 	t->next_deadline = (t->next_deadline_ms + 999) / 1000;
 	t->deadline_set_at = sqlite3_column_int64(st, 22);
 	t->waiting = sqlite3_column_int(st, 23);
+	t->notice_at = sqlite3_column_int64(st, 24);
+	t->passed_at = sqlite3_column_int64(st, 25);
+	t->passed_to = db_col_text(st, 26);
+	t->passed_by = sqlite3_column_int64(st, 27);
+	t->passed_by_name = db_col_text(st, 28);
 }
 
 static int

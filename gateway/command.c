@@ -199,8 +199,9 @@ set_rest(struct command *out, const char *p)
 	out->arg_len = (size_t)(end - p);
 }
 
+/* max: the longest text read (0: any length). */
 static int
-start(const char **prefix, const char *text, struct command *out)
+start(const char **prefix, const char *text, size_t max, struct command *out)
 {
 	if (!out)
 		return -1;
@@ -210,7 +211,7 @@ start(const char **prefix, const char *text, struct command *out)
 	out->arg = "";
 	if (!*prefix)
 		*prefix = "";
-	if (!text || strnlen(text, COMMAND_TEXT_MAX + 1) > COMMAND_TEXT_MAX)
+	if (!text || (max && strnlen(text, max + 1) > max))
 		return -1;
 	return 0;
 }
@@ -226,7 +227,7 @@ static const struct {
 int
 command_parse_officer(const char *prefix, const char *text, struct command *out)
 {
-	if (start(&prefix, text, out) < 0)
+	if (start(&prefix, text, COMMAND_TEXT_MAX, out) < 0)
 		return -1;
 	const char *p = text;
 	struct token w = next_word(&p), bad = { text, 0 };
@@ -253,7 +254,7 @@ command_parse_officer(const char *prefix, const char *text, struct command *out)
 int
 command_parse_citizen(const char *prefix, const char *text, struct command *out)
 {
-	if (start(&prefix, text, out) < 0)
+	if (start(&prefix, text, 0, out) < 0)
 		return -1;
 	const char *p = text;
 	struct token w = next_word(&p), bad = { text, 0 };

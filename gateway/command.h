@@ -22,7 +22,7 @@
 
 #include "gateway/trackid.h"
 
-#define COMMAND_TEXT_MAX 2000     /* bytes; longer input is refused */
+#define COMMAND_TEXT_MAX 2000     /* bytes of an officer's command; longer is refused */
 
 enum cmd_kind { CMD_NONE, CMD_ACK, CMD_CLOSE, CMD_ASK, CMD_TRANSFER, CMD_LIST, CMD_STATUS,
 	CMD_FOLLOWUP };
@@ -47,7 +47,8 @@ struct command {
  * followed by something that is not an id: CMD_ACK with CMD_ID_INVALID.
  * XONG, HOI or CHUYEN without anything after: id_state CMD_ID_NONE. */
 int command_parse_officer(const char *prefix, const char *text, struct command *out);
-/* 0, or -1 for NULL or oversize input. CMD_STATUS (TT; bare TT has
+/* 0, or -1 for NULL input. A citizen's text of any length is read (only its
+ * first words decide; the rest is the argument, never cut). CMD_STATUS (TT; bare TT has
  * CMD_ID_NONE; TT and one id-shaped token that is not a valid id has
  * CMD_ID_INVALID), CMD_FOLLOWUP (the first token is a valid id: without the
  * prefix a six-character word must pass the check character), or CMD_NONE

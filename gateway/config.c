@@ -21,7 +21,7 @@
 
 /* C_DUR: whole seconds; C_DUR_MS: milliseconds (the value may say "ms").
  * Their bounds in the table are in the same unit. */
-enum ctype { C_STR, C_DUR, C_DUR_MS, C_INT, C_BOOL, C_PHRASES, C_PHRASES_UNACCENTED };
+enum ctype { C_STR, C_DUR, C_DUR_MS, C_INT, C_BOOL, C_PHRASES, C_PHRASES_UNACCENTED, C_HOSTS };
 
 struct ckey {
 	const char *section;
@@ -68,6 +68,7 @@ static const struct ckey config_table[] = {
 	{ "http", "timeout",          C_DUR, O(http_timeout), 1, 600, "10s" },
 	{ "http", "connection_limit", C_INT, O(http_connection_limit), 1, 4096, "2048" },
 	{ "http", "admin_token_file", C_STR, O(http_admin_token_file), 0, 0, NULL },
+	{ "http", "metrics_token_file", C_STR, O(http_metrics_token_file), 0, 0, NULL },
 	{ "zalo_oa", "app_id",                C_STR, O(oa_app_id), 0, 0, NULL },
 	{ "zalo_oa", "oa_id",                 C_STR, O(oa_id), 0, 0, NULL },
 	{ "zalo_oa", "replay_window",         C_DUR, O(oa_replay_window), 10, 7 * DAY, "10m" },
@@ -89,12 +90,17 @@ static const struct ckey config_table[] = {
 	{ "abuse", "flood_min",       C_INT, O(flood_min), 2, 1000, "3" },
 	{ "zalo_bot", "timeout",              C_DUR, O(bot_timeout), 1, 300, "15s" },
 	{ "zalo_bot", "connect_timeout",      C_DUR, O(bot_connect_timeout), 1, 60, "5s" },
+	/* the Zalo CDN: photo-*.zdn.vn, f*-zpg.zdn.vn, s*-ava-talk.zadn.vn, ... */
+	{ "attachments", "hosts",       C_HOSTS, O(attach_hosts_text), 0, 0,
+	  "zdn.vn, zadn.vn, zalo.me, zaloapp.com, zaloplatforms.com" },
+	{ "attachments", "test_origin", C_STR, O(attach_test_origin), 0, 0, NULL },
 };
 #define NKEYS (sizeof config_table / sizeof config_table[0])
 
 /* tinbao's own keys of a [modem NAME] section (the rest are gammu's). */
 static const char *const modem_own_keys[] = { "poll", "send_timeout", "own_number",
-	"pin_file" };
+	"pin_file", "down_alarm" };
+static const char *const modem_own_defaults[] = { "5s", "30s", NULL, NULL, "2m" };
 #define NMODEMKEYS (sizeof modem_own_keys / sizeof modem_own_keys[0])
 
 /* gammu's own configuration keys (gammu's manual, config/index.rst). */
@@ -320,6 +326,49 @@ add_phrases(struct parse_state *st, const struct ckey *k, const char *value, int
 	return -1;
 }
 
+/* "zdn.vn, .zadn.vn" -> lower-case host suffixes (a leading dot dropped).
+ * Only letters, digits, '-' and '.', at least one dot, no empty label. */
+static int
+set_hosts(struct config *cfg, const char *value)
+{
+	for (size_t i = 0; i < cfg->n_attach_hosts; i++)
+		free(cfg->attach_hosts[i]);
+	cfg->n_attach_hosts = 0;
+	const char *p = value;
+	while (*p) {
+		p += strspn(p, " \t,");
+		size_t len = strcspn(p, " \t,");
+		if (len == 0)
+			break;
+		if (*p == '.') {
+			p++;
+			len--;
+		}
+		if (len == 0 || len >= CONFIG_HOST_MAX || cfg->n_attach_hosts >= CONFIG_MAX_HOSTS)
+			return -1;
+		char *h = strndup(p, len);
+		if (!h)
+			return -1;
+		int dots = 0, ok = h[0] != '.' && h[len - 1] != '.' && !strstr(h, "..");
+		for (size_t i = 0; i < len; i++) {
+			char c = h[i];
+			if (c >= 'A' && c <= 'Z')
+				h[i] = (char)(c - 'A' + 'a');
+			else if (c == '.')
+				dots++;
+			else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+				ok = 0;
+		}
+		if (!ok || !dots) {
+			free(h);
+			return -1;
+		}
+		cfg->attach_hosts[cfg->n_attach_hosts++] = h;
+		p += len;
+	}
+	return 0;
+}
+
 static int
 set_value(struct parse_state *st, const struct ckey *k, const char *value, int line)
 {
@@ -389,6 +438,20 @@ set_value(struct parse_state *st, const struct ckey *k, const char *value, int l
 	case C_PHRASES:
 	case C_PHRASES_UNACCENTED:
 		return add_phrases(st, k, value, line, 0);
+	case C_HOSTS: {
+		char **slot = (char **)(base + k->off);
+		char *copy = strdup(value);
+		if (!copy)
+			return -1;
+		free(*slot);
+		*slot = copy;
+		if (set_hosts(cfg, value) < 0) {
+			fail(st, line, "[%s] %s: \"%s\" is not a list of at most %d host names "
+			    "(zdn.vn, zadn.vn)", k->section, k->key, value, CONFIG_MAX_HOSTS);
+			return -1;
+		}
+		return 0;
+	}
 	}
 	return -1;
 }
@@ -415,6 +478,7 @@ modem_section(struct parse_state *st, const char *name, int line)
 		return NULL;
 	m->poll = 5;
 	m->send_timeout = 30;
+	m->down_alarm = 120;
 	cfg->n_modems++;
 	return m;
 }
@@ -431,6 +495,16 @@ modem_key(struct parse_state *st, struct modem_conf *m, const char *key, const c
 			return 0;
 		}
 		*(strcmp(key, "poll") == 0 ? &m->poll : &m->send_timeout) = v;
+		return 1;
+	}
+	if (strcmp(key, "down_alarm") == 0) {
+		int64_t v;
+		if (config_parse_duration(value, &v) < 0 || v < 10 || v > 86400) {
+			fail(st, line, "[modem %s] down_alarm: \"%s\" is not a duration of 10s..1d",
+			    m->name, value);
+			return 0;
+		}
+		m->down_alarm = v;
 		return 1;
 	}
 	if (strcmp(key, "own_number") == 0) {
@@ -459,8 +533,8 @@ modem_key(struct parse_state *st, struct modem_conf *m, const char *key, const c
 			known = 1;
 	if (!known) {
 		fail(st, line, "[modem %s]: unknown key \"%s\" (gammu's keys: device, connection, "
-		    "model, logfile, logformat, ...; tinbao's: poll, send_timeout, own_number, pin_file)",
-		    m->name, key);
+		    "model, logfile, logformat, ...; tinbao's: poll, send_timeout, own_number, pin_file, "
+		    "down_alarm)", m->name, key);
 		return 0;
 	}
 	for (size_t i = 0; i < m->n_gammu; i++)
@@ -608,7 +682,7 @@ config_key_at(size_t i, const char **section, const char **def)
 	}
 	if (i - NKEYS < NMODEMKEYS) {
 		*section = "modem";
-		*def = NULL;
+		*def = modem_own_defaults[i - NKEYS];
 		return modem_own_keys[i - NKEYS];
 	}
 	return NULL;
@@ -686,6 +760,7 @@ config_check_files(const struct config *cfg, char *err, size_t errlen)
 	if (check_file("[gateway] database", cfg->database, 1, err, errlen) < 0 ||
 	    check_file("[gateway] key_file", cfg->key_file, 0, err, errlen) < 0 ||
 	    check_file("[http] admin_token_file", cfg->http_admin_token_file, 0, err, errlen) < 0 ||
+	    check_file("[http] metrics_token_file", cfg->http_metrics_token_file, 0, err, errlen) < 0 ||
 	    check_file("[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file, 0, err, errlen) < 0 ||
 	    check_file("[zalo_oa] app_secret_key_file", cfg->oa_app_secret_key_file, 0, err, errlen) < 0 ||
 	    check_file("[zalo_oa] refresh_token_file", cfg->oa_refresh_token_file, 0, err, errlen) < 0 ||
@@ -704,11 +779,13 @@ config_free(struct config *cfg)
 	if (!cfg)
 		return;
 	for (size_t i = 0; i < NKEYS; i++)
-		if (config_table[i].type == C_STR)
+		if (config_table[i].type == C_STR || config_table[i].type == C_HOSTS)
 			free(*(char **)((char *)cfg + config_table[i].off));
 	phrases_clear(&cfg->urgent_keywords);
 	phrases_clear(&cfg->urgent_phrases_unaccented);
 	category_table_free(cfg->categories);
+	for (size_t i = 0; i < cfg->n_attach_hosts; i++)
+		free(cfg->attach_hosts[i]);
 	for (size_t i = 0; i < cfg->n_modems; i++) {
 		free(cfg->modems[i].name);
 		free(cfg->modems[i].own_number);

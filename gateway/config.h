@@ -14,12 +14,14 @@
 #define CONFIG_MAX_MODEMS    8
 #define CONFIG_MAX_PHRASES   64   /* words or phrases in one [escalation] list */
 #define CONFIG_MAX_GAMMU_KEYS 32
+#define CONFIG_MAX_HOSTS     16
+#define CONFIG_HOST_MAX      128  /* bytes of one host name */
 /* The shortest [gateway] retention allowed: the 4-month settlement maximum
  * (docs/domain.md §2) rounded to 120 days. */
 #define CONFIG_RETENTION_MIN (120 * 86400LL)
 
 /* One [modem NAME] section: gammu's own keys, handed to libgammu as they are,
- * plus tinbao's `poll` interval. */
+ * plus tinbao's own: poll, send_timeout, own_number, down_alarm. */
 struct modem_conf {
 	char *name;
 	char *gammu_key[CONFIG_MAX_GAMMU_KEYS];
@@ -29,6 +31,7 @@ struct modem_conf {
 	int64_t send_timeout;         /* seconds to wait for a send status */
 	char *own_number;             /* this SIM's number (+84...), never answered; or NULL */
 	char *pin_file;               /* the SIM's PIN (4-8 digits), or NULL */
+	int64_t down_alarm;           /* seconds down before /healthz degrades and leaders are told */
 };
 
 struct syllables;
@@ -85,6 +88,7 @@ struct config {
 	int64_t http_timeout;         /* seconds a connection may stay idle */
 	int http_connection_limit;
 	char *http_admin_token_file;
+	char *http_metrics_token_file;   /* the scraper's bearer token for /metrics, or NULL */
 	/* [zalo_oa], [zalo_bot] */
 	char *oa_app_id, *oa_id, *oa_secret_key_file, *oa_app_secret_key_file,
 	     *oa_refresh_token_file, *oa_api_base, *oa_oauth_base;
@@ -92,6 +96,12 @@ struct config {
 	char *bot_token_file, *bot_webhook_secret_file, *bot_api_base, *bot_duty_group;
 	int64_t oa_timeout, oa_connect_timeout;     /* seconds a Zalo API call may take */
 	int64_t bot_timeout, bot_connect_timeout;
+
+	/* [attachments]: the files Zalo messages link to */
+	char *attach_hosts_text;      /* as written: "zdn.vn, zadn.vn, ..." */
+	char *attach_hosts[CONFIG_MAX_HOSTS];   /* lower case, no leading dot */
+	size_t n_attach_hosts;
+	char *attach_test_origin;     /* TEST ONLY: http://127.0.0.1:PORT of a fake CDN, or NULL */
 
 	/* [abuse]: limits per sender (pseudonym) */
 	int tips_per_hour;

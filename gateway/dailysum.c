@@ -11,7 +11,6 @@
 #include "gateway/log.h"
 #include "gateway/messages.h"
 #include "gateway/notify.h"
-#include "gateway/roster.h"
 #include "gateway/timeutil.h"
 #include "gateway/tipclock.h"
 #include "gateway/trackid.h"
@@ -20,7 +19,6 @@
 #define DAILYSUM_COUNTER "daily_summary_day"     /* YYYYMMDD of the last run */
 #define DAILYSUM_WINDOW (24 * 3600)
 #define DAILYSUM_MAX_LEADERS 32
-#define DAILYSUM_ON_DUTY 64
 /* One SMS of at most 6 parts once the diacritics are gone (6 x 153). */
 #define DAILYSUM_TEXT_MAX 900
 
@@ -34,36 +32,6 @@ due_day(const struct config *cfg, int64_t now)
 	if (cfg->daily_summary_min < 0 || tm.tm_hour * 60 + tm.tm_min < cfg->daily_summary_min)
 		return 0;
 	return (int64_t)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
-
-/* Shift leaders on duty now: ids into out. */
-static int
-leaders(struct db *db, int64_t now, int64_t *out, size_t *n)
-{
-	*n = 0;
-	for (int level = 1; level <= 4; level++) {
-		int64_t ids[DAILYSUM_ON_DUTY];
-		size_t k;
-		if (roster_on_duty(db, level, now, ids, DAILYSUM_ON_DUTY, &k) < 0)
-			return -1;
-		for (size_t i = 0; i < k && *n < DAILYSUM_MAX_LEADERS; i++) {
-			int take = level == 3, seen = 0;
-			if (!take) {
-				struct officer o;
-				int f = db_officer_by_id(db, ids[i], &o);
-				if (f < 0)
-					return -1;
-				take = f > 0 && o.role && strcmp(o.role, "leader") == 0;
-				if (f > 0)
-					officer_clear(&o);
-			}
-			for (size_t j = 0; j < *n; j++)
-				seen |= out[j] == ids[i];
-			if (take && !seen)
-				out[(*n)++] = ids[i];
-		}
-	}
-	return 0;
 }
 
 /* Append line to text (MSG_MAX) if it fits: 1 appended, 0 not. */
@@ -101,21 +69,19 @@ compose(struct db *db, const struct config *cfg, int64_t now, char *text)
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct tipclock clk;
-		int64_t notice_at;
 		char id[32], line[300];
-		if (db_tip_notice_get(db, v[i].id, &notice_at) < 0) {
-			rc = -1;
-			break;
-		}
-		tipclock_of(v[i].created_at, &hol, &clk);
+		tipclock_of(&v[i], &hol, now, &clk);
 		trackid_format(cfg->tracking_prefix, v[i].code, id, sizeof id);
+		/* the clocks that still ask for their act: overdue, or due within
+		 * the day ahead */
 		for (int k = 0; k < 2; k++) {
-			if (k == 0 && clk.pass_on <= now + DAILYSUM_WINDOW)
-				msg_clock_pass_on(id, clk.pass_on, now, line, sizeof line);
-			else if (k == 1 && !notice_at && clk.notice_by <= now + DAILYSUM_WINDOW)
-				msg_clock_notice(id, clk.notice_day, clk.notice_by <= now, line, sizeof line);
-			else
+			const struct tipclock_one *c = k == 0 ? &clk.pass_on : &clk.notice;
+			if (!tipclock_pending(c) || c->due > now + DAILYSUM_WINDOW)
 				continue;
+			if (k == 0)
+				msg_clock_pass_on(id, &clk, line, sizeof line);
+			else
+				msg_clock_notice(id, &clk, line, sizeof line);
 			if (strlen(text) + strlen(line) + strlen(more_line) + 3 < DAILYSUM_TEXT_MAX && append(text, line))
 				lines++;
 			else
@@ -159,7 +125,7 @@ dailysum_run(struct db *db, const struct config *cfg, int64_t now)
 	if (rc == 0)
 		rc = db_counter_add(db, DAILYSUM_COUNTER, day - done);
 	if (rc == 0)
-		rc = leaders(db, now, ids, &n);
+		rc = notify_leaders_on_duty(db, now, ids, DAILYSUM_MAX_LEADERS, &n);
 	if (rc == 0)
 		rc = compose(db, cfg, now, text);
 	for (size_t i = 0; rc == 0 && i < n; i++)

@@ -134,8 +134,17 @@ keyfile_read(const char *path, struct keyfile *kf, struct stat *sb, char *err, s
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, _("key file %s: %s (create it with `tinbao key init`)"),
-		    path, strerror(errno));
+		int e = errno;
+		struct stat st;
+		if (e == ENOENT)
+			snprintf(err, errlen, _("key file %s: %s (create it with `tinbao key init`)"),
+			    path, strerror(e));
+		else if (stat(path, &st) == 0)
+			snprintf(err, errlen, _("key file %s: %s for uid %u (owner uid %u, mode %04o): "
+			    "the user tinbaod runs as must own it"), path, strerror(e),
+			    (unsigned)geteuid(), (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		else
+			snprintf(err, errlen, _("key file %s: %s"), path, strerror(e));
 		return -1;
 	}
 	if (fstat(fd, sb) < 0 || !S_ISREG(sb->st_mode)) {

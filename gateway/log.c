@@ -133,3 +133,56 @@ log_errno(int level, const char *tag, const char *fmt, ...)
 	va_end(ap);
 	errno = saved;
 }
+
+static long long
+mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec;
+}
+
+void
+log_repeat(struct log_repeat *r, int level, const char *tag, const char *fmt, ...)
+{
+	int saved = errno;
+	long long now = mono_s();
+	r->total++;
+	if (r->fmt == fmt && now < r->next) {
+		r->held++;
+		errno = saved;
+		return;
+	}
+	char more[96] = "";
+	if (r->fmt == fmt && r->held)
+		snprintf(more, sizeof more, "%lu more time%s in the last %d s", r->held,
+		    r->held == 1 ? "" : "s", LOG_REPEAT_INTERVAL);
+	r->fmt = fmt;
+	r->next = now + LOG_REPEAT_INTERVAL;
+	r->held = 0;
+	if (log_enabled(level)) {
+		va_list ap;
+		va_start(ap, fmt);
+		log_emit(level, tag, fmt, ap, more[0] ? more : NULL);
+		va_end(ap);
+	}
+	errno = saved;
+}
+
+void
+log_repeat_end(struct log_repeat *r, const char *tag, const char *fmt, ...)
+{
+	if (!r->fmt)
+		return;
+	int saved = errno;
+	char all[64];
+	snprintf(all, sizeof all, "%lu failure%s in all", r->total, r->total == 1 ? "" : "s");
+	if (log_enabled(LOG_NOTICE)) {
+		va_list ap;
+		va_start(ap, fmt);
+		log_emit(LOG_NOTICE, tag, fmt, ap, all);
+		va_end(ap);
+	}
+	memset(r, 0, sizeof *r);
+	errno = saved;
+}

@@ -34,6 +34,24 @@ struct log_limit {
  * the last line that passed. */
 int log_limit_pass(struct log_limit *l, int interval_s, unsigned long *held);
 
+/* A condition a thread meets again and again while it lasts (a storage error
+ * retried every tick): the first time it is logged; from the same call site
+ * (the same fmt) again only every interval_s, with how many times it came in
+ * between; log_repeat_end() says once that it cleared and how often it came
+ * in all. Zero-initialised, owned by one thread. */
+struct log_repeat {
+	const char *fmt;                 /* the site logged last; NULL when clear */
+	long long next;                  /* CLOCK_MONOTONIC seconds */
+	unsigned long held, total;
+};
+#define LOG_REPEAT_INTERVAL 60
+void log_repeat(struct log_repeat *r, int level, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The condition cleared: if it was logged, one notice line (fmt, then "N
+ * failures in all"). */
+void log_repeat_end(struct log_repeat *r, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #define log_error(tag, ...)  log_msg(LOG_ERR, tag, __VA_ARGS__)
 #define log_warn(tag, ...)   log_msg(LOG_WARNING, tag, __VA_ARGS__)
 #define log_notice(tag, ...) log_msg(LOG_NOTICE, tag, __VA_ARGS__)

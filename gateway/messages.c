@@ -9,13 +9,80 @@
 #include "gateway/config.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
+#include "gateway/tipclock.h"
 
+/* The citizen's text made one line that cannot pass for the message's own:
+ * line breaks (LF, CR, U+2028, U+2029, NEL) become " ⏎ ", the quote marks
+ * that fence it become '"', direction marks and bidi controls go. Valid
+ * UTF-8 in (text_clean output); malloc'd, NULL when memory ran out. */
+static char *
+one_line(const char *s)
+{
+	char *clean = text_clean(s, strlen(s));
+	if (!clean)
+		return NULL;
+	size_t len = strlen(clean);
+	char *out = malloc(len * 2 + 8);        /* each break of 1..3 bytes grows to 5 */
+	if (!out) {
+		free(clean);
+		return NULL;
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		const unsigned char *p = (const unsigned char *)clean + i;
+		if (*p == '\n' || *p == '\r') {
+			memcpy(out + o, " \xe2\x8f\x8e ", 5);        /* U+23CE */
+			o += 5;
+			i++;
+		} else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+			memcpy(out + o, " \xe2\x8f\x8e ", 5);        /* U+2028, U+2029 */
+			o += 5;
+			i += 3;
+		} else if (p[0] == 0xC2 && (p[1] == 0xAB || p[1] == 0xBB)) {
+			out[o++] = '"';                                /* « » */
+			i += 2;
+		} else if ((p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F ||
+		    (p[2] >= 0xAA && p[2] <= 0xAE))) || (p[0] == 0xE2 && p[1] == 0x81 &&
+		    p[2] >= 0xA6 && p[2] <= 0xA9)) {
+			i += 3;                        /* LRM, RLM, U+202A-E, U+2066-9 */
+		} else {
+			out[o++] = clean[i++];
+		}
+	}
+	out[o] = '\0';
+	free(clean);
+	return out;
+}
+
+/* The citizen's text as an officer's message quotes it: one block between
+ * « and » that holds no line of the message's own (one_line), at most
+ * MSG_EXCERPT_CHARS characters and MSG_EXCERPT_BYTES bytes, cut at a
+ * character boundary; a cut is marked after the block with how much is left
+ * (the whole text is in the tip: tinbao tip show). Every channel sends this
+ * form (SMS makes it "..." and " / "). */
 static void
 excerpt(const char *text, char *out, size_t outsz)
 {
-	char *t = text_truncate(text ? text : "", MSG_EXCERPT_CHARS);
-	snprintf(out, outsz, "%s", t ? t : "");
+	char *s = one_line(text ? text : "");
+	if (!s) {
+		snprintf(out, outsz, "«?»");
+		return;
+	}
+	size_t total = text_chars(s), max = MSG_EXCERPT_CHARS;
+	char *t = text_truncate(s, max);
+	while (t && strlen(t) > MSG_EXCERPT_BYTES && max > 20) {
+		free(t);
+		max -= 20;
+		t = text_truncate(s, max);
+	}
+	if (!t)
+		snprintf(out, outsz, "«?»");
+	else if (strcmp(t, s) != 0)
+		snprintf(out, outsz, "«%s» [đã cắt, còn %zu ký tự]", t, total - (text_chars(t) - 1));
+	else
+		snprintf(out, outsz, "«%s»", t);
 	free(t);
+	free(s);
 }
 
 static void
@@ -52,6 +119,13 @@ msg_followup_stored(const char *id, char *out)
 }
 
 void
+msg_followup_partial(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Đã bổ sung vào tin báo %s phần tin nhắn nhận được; một phần bị "
+	    "thiếu, xin gửi lại phần còn thiếu. Cảm ơn bạn.", id);
+}
+
+void
 msg_status_waiting(const char *id, char *out)
 {
 	snprintf(out, MSG_MAX, "Tin báo %s: đã tiếp nhận, đang chờ cán bộ xử lý.", id);
@@ -61,6 +135,12 @@ void
 msg_status_acknowledged(const char *id, char *out)
 {
 	snprintf(out, MSG_MAX, "Tin báo %s: cán bộ đã nhận, đang xác minh.", id);
+}
+
+void
+msg_status_passed(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Tin báo %s: đã chuyển cơ quan có thẩm quyền giải quyết.", id);
 }
 
 void
@@ -188,6 +268,31 @@ msg_unknown_tip(const char *what, char *out)
 }
 
 void
+msg_not_yours(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "Không thực hiện: đồng chí không phụ trách tin %s (không nhận, không "
+	    "được báo tin này và không trực ở cấp của tin).", id);
+}
+
+void
+msg_closed_by_other(const char *id, const char *by_name, int64_t at, char *out)
+{
+	char hm[16];
+	timeutil_format_hm(at, hm, sizeof hm);
+	snprintf(out, MSG_MAX, "%s đã được Đ/c %s đóng lúc %s.", id, by_name ? by_name : "?", hm);
+}
+
+void
+msg_transferred_by_other(const char *id, const char *by_name, const char *to_name, int64_t at,
+    char *out)
+{
+	char hm[16];
+	timeutil_format_hm(at, hm, sizeof hm);
+	snprintf(out, MSG_MAX, "%s đã được Đ/c %s chuyển cho Đ/c %s lúc %s.", id,
+	    by_name ? by_name : "?", to_name ? to_name : "?", hm);
+}
+
+void
 msg_bad_id(const char *token, char *out)
 {
 	snprintf(out, MSG_MAX, "Mã tin báo không hợp lệ: %s. Mã có dạng TB-7KM4Q9.", token);
@@ -278,15 +383,15 @@ msg_daily_head(int64_t now, size_t open, size_t waiting, size_t unacked, char *o
 }
 
 void
-msg_clock_pass_on(const char *id, int64_t deadline, int64_t now, char *out, size_t outsz)
+msg_clock_pass_on(const char *id, const struct tipclock *clk, char *out, size_t outsz)
 {
 	char at[16], left[32];
-	timeutil_format_hm_dm(deadline, at, sizeof at);
-	if (deadline <= now) {
+	timeutil_format_hm_dm(clk->pass_on.due, at, sizeof at);
+	if (clk->pass_on.state != TIPCLOCK_RUNNING) {
 		snprintf(out, outsz, "%s: đã quá hạn 24 giờ chuyển Cơ quan điều tra (%s).", id, at);
 		return;
 	}
-	int64_t s = deadline - now;
+	int64_t s = clk->pass_on.due - clk->now;
 	if (s >= 3600)
 		snprintf(left, sizeof left, "%lld giờ", (long long)(s / 3600));
 	else
@@ -295,17 +400,39 @@ msg_clock_pass_on(const char *id, int64_t deadline, int64_t now, char *out, size
 }
 
 void
-msg_clock_notice(const char *id, int64_t day, int overdue, char *out, size_t outsz)
+msg_clock_notice(const char *id, const struct tipclock *clk, char *out, size_t outsz)
 {
 	char dm[16];
-	timeutil_format_dmy(day, dm, sizeof dm);
-	dm[5] = '\0';                             /* dd/mm */
-	if (overdue)
+	snprintf(dm, sizeof dm, "%02d/%02d", clk->notice.day.d, clk->notice.day.m);
+	if (clk->notice.state != TIPCLOCK_RUNNING)
 		snprintf(out, outsz, "%s: đã quá hạn gửi thông báo kết quả tiếp nhận cho VKS và người "
 		    "báo (%s).", id, dm);
 	else
 		snprintf(out, outsz, "%s: hạn gửi thông báo kết quả tiếp nhận cho VKS và người báo: "
 		    "%s.", id, dm);
+}
+
+void
+msg_modem_down(const struct config *cfg, const char *name, int64_t since, const char *why,
+    char *out)
+{
+	char at[32];
+	timeutil_format_hm_dm(since, at, sizeof at);
+	snprintf(out, MSG_MAX, "CẢNH BÁO: modem SMS %s của Công an %s mất kết nối từ %s (%s). "
+	    "Tin báo qua SMS không đến và tin nhắn SMS không gửi được cho đến khi modem hoạt động "
+	    "lại; Zalo vẫn hoạt động. Đề nghị kiểm tra modem, dây cáp và SIM.", name, cfg->ward, at,
+	    why);
+}
+
+void
+msg_modem_back(const struct config *cfg, const char *name, int64_t since, int64_t now,
+    char *out)
+{
+	char at[32];
+	int64_t min = (now - since + 59) / 60;
+	timeutil_format_hm_dm(now, at, sizeof at);
+	snprintf(out, MSG_MAX, "Modem SMS %s của Công an %s đã hoạt động lại lúc %s (mất kết nối "
+	    "%lld phút). Các tin SMS chờ đang được gửi đi.", name, cfg->ward, at, (long long)min);
 }
 
 void
@@ -374,13 +501,6 @@ msg_transfer_done(const char *id, const char *to_name, char *out)
 {
 	snprintf(out, MSG_MAX, "Đã chuyển %s cho Đ/c %s. Đồng chí không còn phụ trách tin này.", id,
 	    to_name);
-}
-
-void
-msg_transfer_not_allowed(const char *id, char *out)
-{
-	snprintf(out, MSG_MAX, "Không chuyển được %s: chỉ người đã nhận tin hoặc cán bộ đang "
-	    "trực được chuyển.", id);
 }
 
 void

@@ -15,14 +15,18 @@
 
 #define MSG_MAX 1200
 #define MSG_EXCERPT_CHARS 240     /* tip text quoted in an officer notification */
+#define MSG_EXCERPT_BYTES 640     /* ... and bytes, so the frame and its OK line always fit */
 
 struct config;
 
 /* to citizens */
 void msg_receipt(const struct config *cfg, const char *id, const char *code, char *out);
 void msg_followup_stored(const char *id, char *out);
+/* The follow-up was an SMS with parts missing: only what came is stored. */
+void msg_followup_partial(const char *id, char *out);
 void msg_status_waiting(const char *id, char *out);
 void msg_status_acknowledged(const char *id, char *out);
+void msg_status_passed(const char *id, char *out);   /* passed on, not closed */
 void msg_status_closed(const char *id, char *out);
 void msg_status_not_found(const char *what, char *out);
 void msg_ack_notice(const struct config *cfg, const char *id, char *out);
@@ -44,6 +48,13 @@ void msg_already_acked(const char *id, const char *officer_name, int64_t at, cha
 void msg_already_closed(const char *id, char *out);
 void msg_close_confirm(const char *id, char *out);
 void msg_unknown_tip(const char *what, char *out);
+/* One line: the officer may not act on this tip (gateway/tipauth.h). */
+void msg_not_yours(const char *id, char *out);
+/* To the owner and everyone told, when somebody else closed the tip or
+ * handed it over. */
+void msg_closed_by_other(const char *id, const char *by_name, int64_t at, char *out);
+void msg_transferred_by_other(const char *id, const char *by_name, const char *to_name,
+    int64_t at, char *out);
 void msg_bad_id(const char *token, char *out);
 void msg_none_waiting(char *out);
 /* ids: formatted tracking IDs */
@@ -66,7 +77,6 @@ void msg_relay_answer(const char *id, int64_t at, const char *text, char *out);
 void msg_transfer(const char *id, const char *code, const char *from_name, const char *text,
     char *out);
 void msg_transfer_done(const char *id, const char *to_name, char *out);
-void msg_transfer_not_allowed(const char *id, char *out);
 void msg_transfer_unknown_officer(const char *who, char *out);
 void msg_rate_limited(char *out);
 /* more: other tips wait besides the n named. */
@@ -77,13 +87,24 @@ void msg_test(const struct config *cfg, const char *channel, int64_t at, char *o
 const char *msg_channel_name(const char *channel);   /* "SMS", "Zalo OA", "Zalo" */
 
 /* The daily duty summary to the shift leader (dailysum.c): a head line,
- * then one line per legal deadline (domain.md §10.2, 24 h and 3-day notice
- * clocks), each at most outsz bytes. */
+ * then one line per legal clock still asking for its act (domain.md §10.2,
+ * the 24 h pass-on and the 3-day notice), each at most outsz bytes. The
+ * clock is printed as tipclock_of() left it (running or overdue); in these
+ * texts a deadline is "14:05 13/03", a day "17/03". */
+struct tipclock;
 void msg_daily_head(int64_t now, size_t open, size_t waiting, size_t unacked, char *out,
     size_t outsz);
-void msg_clock_pass_on(const char *id, int64_t deadline, int64_t now, char *out, size_t outsz);
-void msg_clock_notice(const char *id, int64_t day, int overdue, char *out, size_t outsz);
+void msg_clock_pass_on(const char *id, const struct tipclock *clk, char *out, size_t outsz);
+void msg_clock_notice(const char *id, const struct tipclock *clk, char *out, size_t outsz);
 void msg_daily_none(char *out, size_t outsz);
+
+/* The modem alarm to the shift leaders (gateway/modemalarm.c), by Zalo:
+ * modem `name` down since `since` (why: the fault in words), and back at
+ * `now` after an outage that began at `since`. */
+void msg_modem_down(const struct config *cfg, const char *name, int64_t since,
+    const char *why, char *out);
+void msg_modem_back(const struct config *cfg, const char *name, int64_t since, int64_t now,
+    char *out);
 void msg_daily_more(size_t more, char *out, size_t outsz);
 
 #endif

@@ -11,7 +11,8 @@ static const double bucket_le[] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
 #define N_BUCKETS (sizeof bucket_le / sizeof bucket_le[0])
 
 /* Statuses the HTTP side answers; anything else counts as "other". */
-static const unsigned int statuses[] = { 200, 400, 401, 403, 404, 405, 413, 415, 500, 503 };
+static const unsigned int statuses[] = { 200, 400, 401, 403, 404, 405, 413, 414, 415, 422,
+	431, 500, 503 };
 #define N_STATUSES (sizeof statuses / sizeof statuses[0])
 
 static _Atomic uint64_t adm_bucket[N_BUCKETS];

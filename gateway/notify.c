@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "gateway/config.h"
 #include "gateway/log.h"
+#include "gateway/roster.h"
 #include "gateway/text.h"
 
 #define TAG "notify"
@@ -57,6 +58,68 @@ notify_officer(struct db *db, const struct config *cfg, int64_t officer_id, int6
     const char *kind, const char *text, int64_t now)
 {
 	return queue_officer(db, cfg, officer_id, tip_id, kind, text, now, 0);
+}
+
+int
+notify_officer_zalo(struct db *db, const struct config *cfg, int64_t officer_id, int64_t tip_id,
+    const char *kind, const char *text, int64_t now)
+{
+	struct officer o;
+	int found = db_officer_by_id(db, officer_id, &o);
+	if (found <= 0)
+		return found < 0 ? -1 : 0;
+	const char *channel = NULL, *dest = NULL;
+	int oa_ready = cfg->oa_app_id && cfg->oa_app_secret_key_file;
+	int bot_ready = cfg->bot_token_file != NULL;
+	/* the preferred one first, when it is a Zalo channel */
+	if (o.zalo_oa && oa_ready && (strcmp(o.channel, "zalo_oa") == 0 || !o.zalo_bot ||
+	    !bot_ready)) {
+		channel = "zalo_oa";
+		dest = o.zalo_oa;
+	} else if (o.zalo_bot && bot_ready) {
+		channel = "zalo_bot";
+		dest = o.zalo_bot;
+	}
+	int rc = 0;
+	if (o.active && channel) {
+		char *body = render(text, 0);
+		rc = body && db_outbox_add(db, channel, dest, NULL, 0, officer_id, tip_id, kind, body,
+		    now) > 0 ? 1 : -1;
+		free(body);
+	}
+	officer_clear(&o);
+	return rc;
+}
+
+#define LEADERS_ON_DUTY 64
+
+int
+notify_leaders_on_duty(struct db *db, int64_t now, int64_t *out, size_t max, size_t *n)
+{
+	*n = 0;
+	for (int level = 1; level <= 4; level++) {
+		int64_t ids[LEADERS_ON_DUTY];
+		size_t k;
+		if (roster_on_duty(db, level, now, ids, LEADERS_ON_DUTY, &k) < 0)
+			return -1;
+		for (size_t i = 0; i < k && *n < max; i++) {
+			int take = level == 3, seen = 0;
+			if (!take) {
+				struct officer o;
+				int f = db_officer_by_id(db, ids[i], &o);
+				if (f < 0)
+					return -1;
+				take = f > 0 && o.role && strcmp(o.role, "leader") == 0;
+				if (f > 0)
+					officer_clear(&o);
+			}
+			for (size_t j = 0; j < *n; j++)
+				seen |= out[j] == ids[i];
+			if (take && !seen)
+				out[(*n)++] = ids[i];
+		}
+	}
+	return 0;
 }
 
 int

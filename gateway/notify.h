@@ -24,6 +24,14 @@ int notify_officer(struct db *db, const struct config *cfg, int64_t officer_id,
  * channel rule as notify_officer(). tip_id is 0 when no tip is concerned. */
 int notify_officer_reply(struct db *db, const struct config *cfg, int64_t officer_id,
     int64_t tip_id, const char *text, int64_t now);
+/* By Zalo whatever the preference (the OA or the bot, whichever the officer
+ * has an id on and is configured here): for when the SMS side is down.
+ * 1 queued, 0 the officer cannot be reached on Zalo, -1 database error. */
+int notify_officer_zalo(struct db *db, const struct config *cfg, int64_t officer_id,
+    int64_t tip_id, const char *kind, const char *text, int64_t now);
+/* The shift leaders on duty at `now` (level 3, or role leader at any level),
+ * at most max ids into ids. 0 / -1. */
+int notify_leaders_on_duty(struct db *db, int64_t now, int64_t *ids, size_t max, size_t *n);
 /* By SMS whatever the preference: the fallback when Zalo fails. */
 int notify_officer_sms(struct db *db, const struct config *cfg, int64_t officer_id,
     int64_t tip_id, const char *kind, const char *text, int64_t now);

@@ -178,8 +178,7 @@ outbox_fall_back_stale(struct db *db, const struct config *cfg, int64_t now)
 	}
 	return moved;
 fail:
-	db_rollback(db);
-	log_error(TAG, "officers' stale Zalo messages could not go by SMS: %s", db_errmsg(db));
+	db_rollback(db);            /* the caller logs it (db_errmsg) */
 	for (size_t c = 0; c < N; c++)
 		outbox_items_free(v[c], n[c]);
 	return -1;

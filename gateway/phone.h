@@ -14,7 +14,10 @@
 #define PHONE_MAX 40      /* bytes for a normalised number and its NUL */
 
 /* Normalise a phone number to +84... form: strips spaces, dots, dashes and
- * parentheses; 0xxxxxxxxx -> +84xxxxxxxxx; 84xxxxxxxxx -> +84xxxxxxxxx.
+ * parentheses; 0xxxxxxxxx -> +84xxxxxxxxx; 84xxxxxxxxx -> +84xxxxxxxxx;
+ * the international prefix 00 is a '+' (0084xxxxxxxxx -> +84xxxxxxxxx,
+ * 0049... -> +49...); a trunk 0 after 84 is dropped (+840xxxxxxxxx,
+ * 840xxxxxxxxx, 00840xxxxxxxxx, "+84 (0) xxx" -> +84xxxxxxxxx).
  * Other inputs that are all digits (3-15) with an optional leading '+' are
  * kept (short codes such as 1900 stay as they are). 0 / -1 (not a number,
  * or it does not fit outsz). For any address an SMS or a reply names. */

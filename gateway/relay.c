@@ -12,9 +12,9 @@
 #include "gateway/phone.h"
 #include "gateway/messages.h"
 #include "gateway/notify.h"
-#include "gateway/roster.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
+#include "gateway/tipauth.h"
 #include "gateway/trackid.h"
 
 #define TAG "relay"
@@ -56,6 +56,11 @@ relay_ask(struct db *db, const struct config *cfg, const struct officer *o,
 	int r = load_tip(db, cfg, o, c, "HOI", &t, fid, sizeof fid, now);
 	if (r <= 0)
 		return r;
+	r = tipauth_require(db, cfg, o, &t, "HOI", now);
+	if (r <= 0) {
+		tip_clear(&t);
+		return r;
+	}
 	snprintf(question, sizeof question, "%.*s", (int)c->arg_len, c->arg);
 	int rc = -1;
 	size_t chars = text_chars(question);
@@ -99,12 +104,14 @@ out:
 
 int
 relay_answer(struct db *db, const struct config *cfg, const struct tip *t, const char *text_in,
-    int64_t now)
+    int64_t now, int64_t *asker_out)
 {
 	int64_t asker = 0;
 	int found = db_relay_last_asker(db, t->id, &asker);
 	if (found <= 0)
 		return found;
+	if (asker_out)
+		*asker_out = asker;
 	char fid[24], text[MSG_MAX];
 	trackid_format(cfg->tracking_prefix, t->code, fid, sizeof fid);
 	msg_relay_answer(fid, now, text_in, text);
@@ -128,20 +135,28 @@ find_target(struct db *db, const char *arg, struct officer *to)
 	return db_officer_by_short_code(db, arg, to);
 }
 
-/* The owner (acked_by), or an officer on duty at any level now. */
+/* Tell the owner and everyone told about the tip, but for the officers in
+ * skip[], that somebody else handed it over. */
 static int
-may_transfer(struct db *db, const struct officer *o, const struct tip *t, int64_t now)
+tell_others(struct db *db, const struct config *cfg, const struct tip *t, int64_t owner,
+    const int64_t *skip, size_t nskip, const char *text, int64_t now)
 {
-	if (t->acked_by == o->id)
-		return 1;
-	for (int level = 1; level <= ESCALATE_TOP_LEVEL; level++) {
-		int64_t ids[ESCALATE_MAX_ON_DUTY];
-		size_t n = 0;
-		if (roster_on_duty(db, level, now, ids, ESCALATE_MAX_ON_DUTY, &n) < 0)
+	int64_t told[ESCALATE_MAX_ON_DUTY * ESCALATE_TOP_LEVEL + 1];
+	size_t n = 0;
+	if (db_notified_list(db, t->id, told, sizeof told / sizeof told[0] - 1, &n) < 0)
+		return -1;
+	int have_owner = !owner;
+	for (size_t i = 0; i < n; i++)
+		have_owner |= told[i] == owner;
+	if (!have_owner)
+		told[n++] = owner;
+	for (size_t i = 0; i < n; i++) {
+		int skipped = 0;
+		for (size_t j = 0; j < nskip; j++)
+			skipped |= told[i] == skip[j];
+		if (!skipped && notify_officer(db, cfg, told[i], t->id, "transferred_by_other", text,
+		    now) < 0)
 			return -1;
-		for (size_t i = 0; i < n; i++)
-			if (ids[i] == o->id)
-				return 1;
 	}
 	return 0;
 }
@@ -159,16 +174,13 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 	int rc = -1;
 	snprintf(arg, sizeof arg, "%.*s", (int)(c->arg_len < RELAY_TARGET_MAX - 1 ? c->arg_len :
 	    RELAY_TARGET_MAX - 1), c->arg);
-	if (t.status == TIP_CLOSED) {
-		msg_already_closed(fid, text);
-		rc = notify_officer_reply(db, cfg, o->id, t.id, text, now);
+	int allowed = tipauth_require(db, cfg, o, &t, "CHUYEN", now);
+	if (allowed <= 0) {
+		rc = allowed;
 		goto out;
 	}
-	int allowed = may_transfer(db, o, &t, now);
-	if (allowed < 0)
-		goto out;
-	if (!allowed) {
-		msg_transfer_not_allowed(fid, text);
+	if (t.status == TIP_CLOSED) {
+		msg_already_closed(fid, text);
 		rc = notify_officer_reply(db, cfg, o->id, t.id, text, now);
 		goto out;
 	}
@@ -196,9 +208,14 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 	msg_transfer_done(fid, to.name, text);
 	if (notify_officer_reply(db, cfg, o->id, t.id, text, now) < 0)
 		goto out;
-	if (old_owner && old_owner != o->id && old_owner != to.id &&
-	    notify_officer(db, cfg, old_owner, t.id, "transferred", text, now) < 0)
-		goto out;
+	if (old_owner != o->id) {
+		/* somebody other than the owner handed it over: the owner and
+		 * everyone told are told who did */
+		int64_t skip[2] = { o->id, to.id };
+		msg_transferred_by_other(fid, o->name, to.name, now, text);
+		if (tell_others(db, cfg, &t, old_owner, skip, 2, text, now) < 0)
+			goto out;
+	}
 	log_info(TAG, "%s handed over by officer %lld to officer %lld; deadline in %.1fs", fid,
 	    (long long)o->id, (long long)to.id, (double)delay_ms / 1000);
 	rc = 0;

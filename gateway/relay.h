@@ -32,8 +32,9 @@ int relay_ask(struct db *db, const struct config *cfg, const struct officer *o,
 int relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
     const struct command *c, int64_t now);
 /* The tipster's text on tip t answers a relayed question: tell the officer
- * who asked last. 1 told, 0 no question was asked on t, -1. */
+ * who asked last (*asker, when not NULL). 1 told, 0 no question was asked
+ * on t, -1. */
 int relay_answer(struct db *db, const struct config *cfg, const struct tip *t,
-    const char *text, int64_t now);
+    const char *text, int64_t now, int64_t *asker);
 
 #endif

@@ -18,6 +18,7 @@
 #include "gateway/notify.h"
 #include "gateway/relay.h"
 #include "gateway/text.h"
+#include "gateway/tipauth.h"
 #include "gateway/tipops.h"
 #include "gateway/trackid.h"
 #include "gateway/syllable.h"
@@ -100,6 +101,16 @@ officer_tipop(struct db *db, const struct config *cfg, const struct officer *o,
 {
 	char text[MSG_MAX];
 	enum tipops_result r;
+	struct tip t;
+	int found = db_tip_by_code(db, c->code, &t);      /* unknown: tipops answers */
+	if (found < 0)
+		return -1;
+	if (found) {
+		int may = tipauth_require(db, cfg, o, &t, c->kind == CMD_ACK ? "OK" : "XONG", now);
+		tip_clear(&t);
+		if (may <= 0)
+			return may;
+	}
 	if (c->kind == CMD_ACK) {
 		r = tipops_ack_in_tx(db, cfg, c->code, o->id, now, 1, text, sizeof text);
 	} else {
@@ -260,12 +271,20 @@ followup(struct db *db, const struct config *cfg, const struct inbound *m, const
 		return ROUTE_ERROR;
 	/* Tell the officer who asked, else the owner, else everyone told so
 	 * far while nobody owns it. */
-	int answered = relay_answer(db, cfg, t, text_in, now);
+	int64_t asker = 0;
+	int answered = relay_answer(db, cfg, t, text_in, now, &asker);
 	if (answered < 0)
 		return ROUTE_ERROR;
 	msg_citizen_added(fid, now, text_in, text);
 	if (answered) {
-		/* told by relay_answer */
+		/* told by relay_answer; the owner too when the tip was handed
+		 * over after the question (the asker's answer, but the owner's
+		 * tip: it must not go unseen) */
+		int moved = t->acked_by && t->acked_by != asker ?
+		    db_relay_handed_over_since_question(db, t->id) : 0;
+		if (moved < 0 || (moved && notify_officer(db, cfg, t->acked_by, t->id, "followup",
+		    text, now) < 0))
+			return ROUTE_ERROR;
 	} else if (t->acked_by) {
 		if (notify_officer(db, cfg, t->acked_by, t->id, "followup", text, now) < 0)
 			return ROUTE_ERROR;
@@ -278,7 +297,10 @@ followup(struct db *db, const struct config *cfg, const struct inbound *m, const
 			if (notify_officer(db, cfg, told[i], t->id, "followup", text, now) < 0)
 				return ROUTE_ERROR;
 	}
-	msg_followup_stored(fid, text);
+	if (m->partial)         /* never tell the citizen more than was kept */
+		msg_followup_partial(fid, text);
+	else
+		msg_followup_stored(fid, text);
 	if (reply_citizen(db, cfg, m, t->id, "followup_ack", text, now) < 0)
 		return ROUTE_ERROR;
 	log_info(TAG, "%s: follow-up from its sender (%zu characters)", fid, text_chars(text_in));
@@ -320,6 +342,8 @@ status(struct db *db, const struct config *cfg, const struct inbound *m, const s
 	}
 	if (!found)
 		msg_status_not_found(fid, text);
+	else if (t.status != TIP_CLOSED && t.passed_at)
+		msg_status_passed(fid, text);
 	else if (t.status == TIP_NEW)
 		msg_status_waiting(fid, text);
 	else if (t.status == TIP_ACKNOWLEDGED)
@@ -360,10 +384,11 @@ citizen(struct db *db, const struct config *cfg, const struct inbound *m, int64_
 		if (found < 0)
 			return ROUTE_ERROR;
 		if (found && strcmp(t.pseudonym, m->pseudonym) == 0) {
-			char body[COMMAND_TEXT_MAX + 1];
-			snprintf(body, sizeof body, "%.*s", (int)c.arg_len, c.arg);
+			char *body = strndup(c.arg, c.arg_len);       /* whole, never cut */
 			*tip_id = t.id;
-			enum route_outcome r = followup(db, cfg, m, &t, *body ? body : m->text, now);
+			enum route_outcome r = body ? followup(db, cfg, m, &t, *body ? body : m->text,
+			    now) : ROUTE_ERROR;
+			free(body);
 			tip_clear(&t);
 			return r;
 		}
@@ -444,8 +469,8 @@ group_stranger(struct db *db, const struct inbound *m, int64_t now)
 	return ROUTE_NOT_KEPT;
 }
 
-enum route_outcome
-route_message(struct db *db, const struct config *cfg, const struct identity *id,
+static enum route_outcome
+route_decide(struct db *db, const struct config *cfg, const struct identity *id,
     const struct inbound *m, int64_t now, int64_t *tip_id)
 {
 	*tip_id = 0;
@@ -475,4 +500,20 @@ route_message(struct db *db, const struct config *cfg, const struct identity *id
 		return citizen(db, cfg, &quiet, now, tip_id);
 	}
 	return citizen(db, cfg, m, now, tip_id);
+}
+
+enum route_outcome
+route_message(struct db *db, const struct config *cfg, const struct identity *id,
+    const struct inbound *m, int64_t now, int64_t *tip_id)
+{
+	enum route_outcome out = route_decide(db, cfg, id, m, now, tip_id);
+	/* A file is fetched only for a message that is part of a tip: not for
+	 * a muted or rate-limited sender, a status query, an officer's command
+	 * or an event (nothing would hold it, and anybody could fill the disk). */
+	if (out != ROUTE_ERROR && *tip_id == 0 && m->channel_msg_id &&
+	    db_attachments_drop(db, m->channel, m->channel_msg_id,
+	    "not fetched: the message made no tip (muted or over the limit, a command or a "
+	    "status query)") < 0)
+		return ROUTE_ERROR;
+	return out;
 }

@@ -56,6 +56,9 @@ struct router {
 	int64_t retention_next;      /* when to look at the daily retention run again */
 	int64_t key_told;            /* fingerprint last written to counters */
 	int64_t key_seen;            /* fingerprint last seen: its change is logged once */
+	/* storage errors retried every tick: logged once with a count */
+	struct log_repeat rep_route, rep_aside, rep_escalate, rep_daily, rep_flood, rep_stale,
+	    rep_retention, rep_key;
 };
 
 /* Stats are read by the main thread: update them under the lock. */
@@ -93,8 +96,8 @@ route_step(struct router *r, const struct inbound *m, int64_t *tip_id)
 static int
 set_aside(struct router *r, const struct inbound *m)
 {
-	log_error(TAG, "message %lld could not be routed %d times; set aside, it stays in the "
-	    "database", (long long)m->id, r->failing_count);
+	log_repeat(&r->rep_aside, LOG_ERR, TAG, "message %lld could not be routed %d times; set "
+	    "aside, it stays in the database", (long long)m->id, r->failing_count);
 	return db_inbound_mark(r->db, m->id, 0, (int64_t)time(NULL));
 }
 
@@ -107,8 +110,8 @@ note_failure(struct router *r, int64_t id)
 		r->failing_count = 0;
 	}
 	r->failing_count++;
-	log_warn(TAG, "message %lld: routing failed, will retry: %s", (long long)id,
-	    db_errmsg(r->db));
+	log_repeat(&r->rep_route, LOG_WARNING, TAG, "message %lld: routing failed, will retry: %s",
+	    (long long)id, db_errmsg(r->db));
 }
 
 static void
@@ -116,6 +119,9 @@ routed(struct router *r, size_t n, uint64_t tips)
 {
 	if (!n)
 		return;
+	log_repeat_end(&r->rep_route, TAG, "routing works again");
+	log_repeat_end(&r->rep_aside, TAG, "routing works again (messages set aside stay "
+	    "in the database)");
 	count(r, &r->stats.routed, n);
 	count(r, &r->stats.tips, tips);
 	if (r->writer)
@@ -168,7 +174,8 @@ route_batch(struct router *r)
 	/* read before the write lock is taken: only this thread routes, so
 	 * what it reads stays unrouted until it commits */
 	if (db_inbound_batch(r->db, ROUTER_BATCH_MAX, &v, &n) < 0) {
-		log_warn(TAG, "cannot read the admitted messages, will retry: %s", db_errmsg(r->db));
+		log_repeat(&r->rep_route, LOG_WARNING, TAG, "cannot read the admitted messages, will "
+		    "retry: %s", db_errmsg(r->db));
 		return -1;
 	}
 	if (n == 0)
@@ -176,7 +183,8 @@ route_batch(struct router *r)
 	if (r->writer && writer_pending(r->writer))
 		writer_give_way(r->writer, ROUTER_GIVE_WAY_MS);
 	if (db_begin(r->db) < 0) {
-		log_warn(TAG, "routing cannot start, will retry: %s", db_errmsg(r->db));
+		log_repeat(&r->rep_route, LOG_WARNING, TAG, "routing cannot start, will retry: %s",
+		    db_errmsg(r->db));
 		inbounds_free(v, n);
 		return -1;
 	}
@@ -216,13 +224,14 @@ route_batch(struct router *r)
 	int rc;
 	if (failed) {
 		/* the batch is undone: again, one by one, up to the one that failed */
-		log_info(TAG, "a message of a batch of %zu failed (%s); routing them one by one",
-		    done + 1 < n ? done + 1 : n, db_errmsg(r->db));
+		if (!r->rep_route.fmt)       /* said once while the failure lasts */
+			log_info(TAG, "a message of a batch of %zu failed (%s); routing them one by one",
+			    done + 1 < n ? done + 1 : n, db_errmsg(r->db));
 		rc = route_one_by_one(r, v, done + 1 < n ? done + 1 : n);
 	} else {
 		count(r, &r->stats.failures, 1);
-		log_warn(TAG, "%zu messages could not be routed, will retry: %s", done,
-		    db_errmsg(r->db));
+		log_repeat(&r->rep_route, LOG_WARNING, TAG, "%zu messages could not be routed, will "
+		    "retry: %s", done, db_errmsg(r->db));
 		rc = -1;
 	}
 	inbounds_free(v, n);
@@ -239,7 +248,8 @@ escalate_batch(struct router *r, const int64_t *ids, size_t n, int64_t now)
 	if (r->writer && writer_pending(r->writer))
 		writer_give_way(r->writer, ROUTER_GIVE_WAY_MS);
 	if (db_begin(r->db) < 0) {
-		log_warn(TAG, "escalations cannot start, will retry: %s", db_errmsg(r->db));
+		log_repeat(&r->rep_escalate, LOG_WARNING, TAG, "escalations cannot start, will retry: "
+		    "%s", db_errmsg(r->db));
 		return -1;
 	}
 	int failed = 0;
@@ -261,16 +271,19 @@ escalate_batch(struct router *r, const int64_t *ids, size_t n, int64_t now)
 			continue;
 		}
 		failed = 1;
-		log_warn(TAG, "escalation of tip %lld failed, will retry: %s", (long long)ids[i],
-		    db_errmsg(r->db));
+		log_repeat(&r->rep_escalate, LOG_WARNING, TAG, "escalation of tip %lld failed, will "
+		    "retry: %s", (long long)ids[i], db_errmsg(r->db));
 		if (db_in_transaction(r->db))
 			db_rollback_to(r->db);
 	}
 	if (!db_in_transaction(r->db) || db_commit(r->db) < 0) {
 		db_rollback(r->db);
-		log_warn(TAG, "escalations could not be committed, will retry: %s", db_errmsg(r->db));
+		log_repeat(&r->rep_escalate, LOG_WARNING, TAG, "escalations could not be committed, "
+		    "will retry: %s", db_errmsg(r->db));
 		return -1;
 	}
+	if (!failed)
+		log_repeat_end(&r->rep_escalate, TAG, "escalations work again");
 	count(r, &r->stats.escalations, escalated);
 	if (escalated && r->wake_senders)
 		r->wake_senders(r->arg);
@@ -307,10 +320,11 @@ run_retention(struct router *r)
 	char err[300];
 	int rc = retention_daily(r->db, r->cfg, now, &rep, err, sizeof err);
 	if (rc < 0) {
-		log_warn(TAG, "retention: %s (will retry)", err);
+		log_repeat(&r->rep_retention, LOG_WARNING, TAG, "retention: %s (will retry)", err);
 		r->retention_next = now + 60;
 		return;
 	}
+	log_repeat_end(&r->rep_retention, TAG, "retention works again");
 	if (rc > 0)
 		log_notice(TAG, "retention: reply addresses of %zu tips closed before %lld destroyed "
 		    "(%lld inbound, %lld outbox, %lld SMS parts, %lld other messages)", rep.ntips,
@@ -324,14 +338,14 @@ run_retention(struct router *r)
  * on (every thread: identity swaps the key set atomically), and say so in
  * the database so the rotation knows when nothing new is sealed with the old
  * key. */
-static void
+static int
 refresh_key(struct router *r)
 {
 	char err[300];
 	int rc = identity_refresh(r->id, err, sizeof err);
 	if (rc < 0) {
-		log_warn(TAG, "%s", err);
-		return;
+		log_repeat(&r->rep_key, LOG_WARNING, TAG, "%s", err);
+		return -1;
 	}
 	int64_t fp = identity_key_fingerprint(r->id);
 	/* the change may have been loaded by a sender that met a value sealed
@@ -341,11 +355,15 @@ refresh_key(struct router *r)
 		    identity_key_count(r->id));
 	r->key_seen = fp;
 	if (fp != r->key_told) {
-		if (db_counter_set(r->db, KEYROTATE_COUNTER, fp) == 0)
-			r->key_told = fp;
-		else
-			log_warn(TAG, "cannot record the key in use: %s", db_errmsg(r->db));
+		if (db_counter_set(r->db, KEYROTATE_COUNTER, fp) < 0) {
+			log_repeat(&r->rep_key, LOG_WARNING, TAG, "cannot record the key in use: %s",
+			    db_errmsg(r->db));
+			return -1;
+		}
+		r->key_told = fp;
 	}
+	log_repeat_end(&r->rep_key, TAG, "the key in use is recorded again");
+	return 0;
 }
 
 static void *
@@ -375,8 +393,11 @@ router_main(void *arg)
 		failed |= run_due(r, changed) < 0;
 		int daily = dailysum_run(r->db, r->cfg, (int64_t)time(NULL));
 		if (daily < 0)
-			log_warn(TAG, "daily summary failed, will retry: %s", db_errmsg(r->db));
-		else if (daily > 0 && r->wake_senders)
+			log_repeat(&r->rep_daily, LOG_WARNING, TAG, "daily summary failed, will retry: %s",
+			    db_errmsg(r->db));
+		else
+			log_repeat_end(&r->rep_daily, TAG, "the daily summary works again");
+		if (daily > 0 && r->wake_senders)
 			r->wake_senders(r->arg);
 		failed |= daily < 0;
 		int64_t tick = (int64_t)time(NULL);
@@ -386,20 +407,29 @@ router_main(void *arg)
 			collapsed = floodguard_run(r->db, r->cfg, tick);
 		}
 		if (collapsed < 0) {
-			log_warn(TAG, "flood guard failed, will retry: %s", db_errmsg(r->db));
+			log_repeat(&r->rep_flood, LOG_WARNING, TAG, "flood guard failed, will retry: %s",
+			    db_errmsg(r->db));
 			failed = 1;
-		} else if (collapsed > 0 && r->wake_senders) {
-			r->wake_senders(r->arg);
+		} else {
+			log_repeat_end(&r->rep_flood, TAG, "the flood guard works again");
+			if (collapsed > 0 && r->wake_senders)
+				r->wake_senders(r->arg);
 		}
 		if (tick >= r->stale_next) {
 			r->stale_next = tick + ROUTER_STALE_CHECK_S;
 			int moved = outbox_fall_back_stale(r->db, r->cfg, tick);
 			failed |= moved < 0;
+			if (moved < 0)
+				log_repeat(&r->rep_stale, LOG_ERR, TAG, "officers' stale Zalo messages "
+				    "could not go by SMS: %s", db_errmsg(r->db));
+			else
+				log_repeat_end(&r->rep_stale, TAG, "officers' stale Zalo messages go by "
+				    "SMS again");
 			if (moved > 0 && r->wake_senders)
 				r->wake_senders(r->arg);
 		}
 		run_retention(r);
-		refresh_key(r);
+		failed |= refresh_key(r) < 0;
 
 		/* Sleep until the earliest deadline, a wake-up, or the tick. */
 		int64_t now_ms = timeutil_now_ms(), next = 0;

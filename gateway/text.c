@@ -167,6 +167,7 @@ gsm_safe(ucs4_t c, char out[3])
 	case '|': case '\\': out[0] = '/'; return 1;
 	/* typography that phones and Zalo put in */
 	case 0x2026: memcpy(out, "...", 3); return 3;
+	case 0x23CE: out[0] = '/'; return 1;          /* ⏎: a line break folded into a quote */
 	case 0x20AC: memcpy(out, "EUR", 3); return 3;
 	case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: out[0] = '\''; return 1;
 	case 0x201C: case 0x201D: case 0x201E: case 0x2033: case 0x00AB: case 0x00BB:

@@ -24,7 +24,8 @@ char *text_clean(const char *s, size_t len);
 char *text_fold(const char *s);
 /* The không dấu form for GSM-7: NFKD, combining marks dropped, đ -> d,
  * Đ -> D, case kept; GSM-7 extension characters ^ { } [ ] ~ | \ and `
- * become ' ( ) - / and common typography becomes ASCII ("…" -> "...");
+ * become ' ( ) - / and common typography becomes ASCII ("…" -> "...",
+ * "⏎", a line break folded into a quoted block, -> "/");
  * emoji and anything beyond U+FFFF are dropped; anything else outside
  * printable ASCII becomes '?'. CR LF -> LF. The result is printable ASCII
  * and newlines only: one septet per character, no escapes.

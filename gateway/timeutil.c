@@ -171,6 +171,12 @@ timeutil_format_hm_dm(int64_t t, char *out, size_t outsz)
 }
 
 void
+timeutil_format_hm_dmy(int64_t t, char *out, size_t outsz)
+{
+	fmt(t, "%H:%M %d/%m/%Y", out, outsz);
+}
+
+void
 timeutil_format_dmy(int64_t t, char *out, size_t outsz)
 {
 	fmt(t, "%d/%m/%Y", out, outsz);

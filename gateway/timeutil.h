@@ -24,6 +24,7 @@ void timeutil_format_iso(int64_t t, char *out, size_t outsz);
 /* "14:05" and "14:05 22/11" and "22/11/2026" forms for messages. */
 void timeutil_format_hm(int64_t t, char *out, size_t outsz);
 void timeutil_format_hm_dm(int64_t t, char *out, size_t outsz);
+void timeutil_format_hm_dmy(int64_t t, char *out, size_t outsz);   /* 14:05 06/12/2026 */
 void timeutil_format_dmy(int64_t t, char *out, size_t outsz);
 /* The local calendar date of t, and the local midnight that starts a date
  * (for the legal clocks). */

@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -28,18 +30,22 @@
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
+#include "gateway/modemalarm.h"
 #include "gateway/router.h"
+#include "gateway/runas.h"
+#include "gateway/secretfile.h"
 #include "gateway/timeutil.h"
 #include "gateway/view.h"
 #include "gateway/writer.h"
+#include "gateway/version.h"
 #include "modem/modem.h"
 #include "webhook/admin_api.h"
 #include "webhook/http.h"
 #include "webhook/zalo_in.h"
 #include "webhook/zalo_out.h"
+#include "webhook/zalo_url.h"
 
 #define TAG "tinbaod"
-#define TINBAO_VERSION "0.1.0"
 #define DEFAULT_CONFIG "/etc/tinbao/tinbao.conf"
 #define STATUS_EVERY_S 300
 
@@ -54,6 +60,7 @@ struct daemon {
 	struct http *http;
 	struct zalo_out *zalo_out;
 	struct adminsock *admin;
+	struct modemalarm *alarm;    /* main thread only */
 	pthread_mutex_t lock;        /* guards router and modems for the hooks */
 };
 
@@ -131,36 +138,60 @@ admin_answer(void *arg, const char *request)
 	return out;
 }
 
-/* What /healthz and /metrics report on: the parts' published health. */
+/* What /healthz, /metrics and the modem alarm look at: the parts'
+ * published health. */
 static void
 snapshot(struct daemon *d, struct health_snapshot *s)
 {
 	memset(s, 0, sizeof *s);
+	s->now = (int64_t)time(NULL);
 	pthread_mutex_lock(&d->lock);
 	s->n_modems = d->n_modems;
 	for (size_t i = 0; i < d->n_modems; i++) {
 		s->modem_name[i] = d->cfg->modems[i].name;
+		s->modem_down_alarm[i] = d->cfg->modems[i].down_alarm;
 		modem_health(d->modems[i], &s->modem[i]);
 	}
 	zalo_out_health(d->zalo_out, &s->zalo);
 	pthread_mutex_unlock(&d->lock);
 }
 
+/* The snapshot gateway/health.c judges: the parts, whether the database
+ * takes a write now, and the messages waiting to be sent. */
+static void
+judged_snapshot(struct daemon *d, struct health_snapshot *s)
+{
+	char err[256];
+	snapshot(d, s);
+	s->db_writable = db_writable(d->cfg->database, s->db_error, sizeof s->db_error);
+	if (s->db_writable && writer_failing(d->writer)) {
+		/* the lock was free, but the last commit failed (disk full, read-only) */
+		s->db_writable = 0;
+		snprintf(s->db_error, sizeof s->db_error,
+		    "the last admission could not be committed");
+	}
+	struct db *db = db_open(d->cfg->database, 1, err, sizeof err);
+	if (db && db_outbox_waiting(db, &s->outbox_waiting, &s->outbox_oldest,
+	    s->outbox_oldest_channel) == 0)
+		s->outbox_known = 1;
+	db_close(db);
+}
+
 /* GET /healthz: the database must take a write; the rest is reported. */
 static int
 health(void *arg, char *json, size_t jsonsz)
 {
-	struct daemon *d = arg;
 	struct health_snapshot s;
-	snapshot(d, &s);
-	s.db_writable = db_writable(d->cfg->database, s.db_error, sizeof s.db_error);
-	if (s.db_writable && writer_failing(d->writer)) {
-		/* the lock was free, but the last commit failed (disk full, read-only) */
-		s.db_writable = 0;
-		snprintf(s.db_error, sizeof s.db_error,
-		    "the last admission could not be committed");
-	}
+	judged_snapshot(arg, &s);
 	return health_json(&s, json, jsonsz);
+}
+
+/* The status line of the duty-desk page: the same judgement. */
+static void
+desk_status(void *arg, struct health_snapshot *snap, struct health_status *st)
+{
+	judged_snapshot(arg, snap);
+	health_status(snap, st);
 }
 
 /* GET /metrics: the process counters, the database's counts, the modems. */
@@ -216,7 +247,8 @@ start_workers(struct daemon *d)
 			log_error(TAG, "zalo: %s", err);
 			return -1;
 		}
-		d->http = http_start(d->cfg, d->zalo, health, metrics, d, err, sizeof err);
+		d->http = http_start(d->cfg, d->zalo, health, metrics, desk_status, d, err,
+		    sizeof err);
 		if (!d->http) {
 			log_error(TAG, "http: %s", err);
 			return -1;
@@ -275,6 +307,52 @@ log_status(struct daemon *d)
 	    (unsigned long long)rs.escalations, (unsigned long long)rs.failures);
 }
 
+/* Secret files (the Zalo secrets and tokens, the admin and metrics tokens,
+ * each SIM's PIN) that others (not the owner or the group) may read: a
+ * warning each, to the log (start, SIGHUP) or to stderr (--check-config).
+ * The key file is refused outright (identity_open, reload()). */
+static void
+warn_readable_secrets(const struct config *cfg, int to_stderr)
+{
+	const struct { const char *what, *path; } files[] = {
+		{ "[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file },
+		{ "[zalo_oa] app_secret_key_file", cfg->oa_app_secret_key_file },
+		{ "[zalo_oa] refresh_token_file", cfg->oa_refresh_token_file },
+		{ "[zalo_bot] token_file", cfg->bot_token_file },
+		{ "[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file },
+		{ "[http] admin_token_file", cfg->http_admin_token_file },
+		{ "[http] metrics_token_file", cfg->http_metrics_token_file },
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0] + cfg->n_modems; i++) {
+		char what[64];
+		const char *path;
+		if (i < sizeof files / sizeof files[0]) {
+			snprintf(what, sizeof what, "%s", files[i].what);
+			path = files[i].path;
+		} else {                  /* each modem's SIM PIN */
+			const struct modem_conf *m = &cfg->modems[i - sizeof files / sizeof files[0]];
+			snprintf(what, sizeof what, "[modem %s] pin_file", m->name);
+			path = m->pin_file;
+		}
+		if (!path || secretfile_others_read(path) != 1)
+			continue;
+		if (to_stderr)
+			fprintf(stderr, _("tinbaod: warning: %s %s is readable by others: chmod 640 "
+			    "(or 600) it\n"), what, path);
+		else
+			log_warn(TAG, "%s %s is readable by others: chmod 640 (or 600) it", what, path);
+	}
+}
+
+/* 1 when the key file's mode lets its group or others at it (identity_open
+ * refuses such a file at start; a reload refuses it too). */
+static int
+key_file_exposed(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && (sb.st_mode & 0077) != 0;
+}
+
 static struct config *
 load_config(const char *path, int quiet)
 {
@@ -306,9 +384,16 @@ reload(struct daemon *d, const char *path)
 		config_free(fresh);
 		return;
 	}
+	if (key_file_exposed(fresh->key_file)) {
+		log_error(TAG, "SIGHUP: key file %s is readable by others; keeping the old "
+		    "configuration (chmod 600 it)", fresh->key_file);
+		config_free(fresh);
+		return;
+	}
 	if (strcmp(fresh->admin_socket, d->cfg->admin_socket) != 0)
 		log_warn(TAG, "SIGHUP: admin_socket changes only with a restart; it stays at %s",
 		    d->cfg->admin_socket[0] ? d->cfg->admin_socket : "(none)");
+	warn_readable_secrets(fresh, 0);
 	log_notice(TAG, "SIGHUP: reloading the configuration");
 	stop_workers(d);
 	struct config *old = d->cfg;
@@ -326,6 +411,48 @@ reload(struct daemon *d, const char *path)
 	config_free(old);
 }
 
+/* --check-config: everything tinbaod will open, opened as tinbaod will open
+ * it, as the user it runs as; every problem printed, not only the first. */
+static int
+check_config(const struct config *cfg, const char *path, const struct runas *ra)
+{
+	char err[1024], warn[512];
+	int bad = 0;
+	if (ra->active)
+		printf(_("%s: checking as user %s (%s)\n"), path, ra->name, ra->why);
+	else if (geteuid() == 0)
+		printf(_("%s: checking as root: the database's directory belongs to root, so "
+		    "tinbaod runs as root too (the shipped unit runs it as user tinbao)\n"), path);
+#define CHECK(expr) do { if ((expr) < 0) { fprintf(stderr, "tinbaod: %s\n", err); bad = 1; } \
+	} while (0)
+	CHECK(config_check_files(cfg, err, sizeof err));
+	CHECK(db_check_writable(cfg->database, err, sizeof err));
+	struct identity *id = identity_open(cfg->key_file, err, sizeof err);
+	CHECK(id ? 0 : -1);
+	identity_close(id);
+	struct admin_api *admin = admin_api_new(cfg, NULL, NULL, err, sizeof err);   /* the token */
+	CHECK(admin ? 0 : -1);
+	admin_api_free(admin);
+	if (cfg->http_listen[0])
+		CHECK(zalo_in_check(cfg, err, sizeof err));
+	CHECK(zalo_out_check(cfg, err, sizeof err));
+	warn_readable_secrets(cfg, 1);
+	CHECK(zalo_url_check_config(cfg, err, sizeof err));
+	for (size_t i = 0; i < cfg->n_modems; i++) {
+		CHECK(modem_check_config(&cfg->modems[i], err, sizeof err, warn, sizeof warn));
+		if (warn[0])
+			fprintf(stderr, _("tinbaod: warning: %s\n"), warn);
+	}
+#undef CHECK
+	if (bad) {
+		fprintf(stderr, _("tinbaod: %s: the configuration has problems (above)\n"), path);
+		return 1;
+	}
+	printf(ngettext("%s: configuration is good (%zu modem)\n",
+	    "%s: configuration is good (%zu modems)\n", cfg->n_modems), path, cfg->n_modems);
+	return 0;
+}
+
 /* Everything after the options; main frees what it set up. */
 static int
 run(struct daemon *d, const char *path, int check_only)
@@ -339,29 +466,20 @@ run(struct daemon *d, const char *path, int check_only)
 		    path, d->cfg->timezone);
 		return 1;
 	}
-	char err[512];
-	if (check_only) {
-		if (config_check_files(d->cfg, err, sizeof err) < 0) {
-			fprintf(stderr, "tinbaod: %s\n", err);
-			return 1;
-		}
-		struct identity *id = identity_open(d->cfg->key_file, err, sizeof err);
-		if (!id) {
-			fprintf(stderr, "tinbaod: %s\n", err);
-			return 1;
-		}
-		identity_close(id);
-		struct admin_api *admin = admin_api_new(d->cfg, err, sizeof err);   /* the token */
-		if (!admin) {
-			fprintf(stderr, "tinbaod: %s\n", err);
-			return 1;
-		}
-		admin_api_free(admin);
-		printf(ngettext("%s: configuration is good (%zu modem)\n",
-		    "%s: configuration is good (%zu modems)\n", d->cfg->n_modems), path,
-		    d->cfg->n_modems);
-		return 0;
+	char err[1024];
+	/* Started as root on a state another user owns (the service user):
+	 * become that user before anything is opened, so that nothing here
+	 * leaves a root-owned file, and the check sees what the service sees. */
+	struct runas ra;
+	if (runas_owner(d->cfg->database, d->cfg->key_file, &ra, err, sizeof err) < 0 ||
+	    runas_become(&ra, err, sizeof err) < 0) {
+		fprintf(stderr, "tinbaod: %s\n", err);
+		return 1;
 	}
+	if (check_only)
+		return check_config(d->cfg, path, &ra);
+	if (ra.active)
+		log_notice(TAG, "started as root: running as user %s (%s)", ra.name, ra.why);
 
 	/* Signals are taken by the main thread only. */
 	sigset_t sigs;
@@ -378,9 +496,17 @@ run(struct daemon *d, const char *path, int check_only)
 		log_error(TAG, "%s", err);
 		return 1;
 	}
+	warn_readable_secrets(d->cfg, 0);
 	struct db *db = db_open(d->cfg->database, 0, err, sizeof err);   /* creates, migrates */
 	if (!db) {
 		log_error(TAG, "database %s", err);
+		return 1;
+	}
+	/* one tinbaod per database, and `tinbao restore` waits for none: the
+	 * claim lasts until we exit (see db_claim: never closed before) */
+	if (db_claim(d->cfg->database, err, sizeof err) < 0) {
+		log_error(TAG, "%s: one tinbaod per database", err);
+		db_close(db);
 		return 1;
 	}
 	/* SMS a killed daemon left half-sent: queued again, or, if the modem
@@ -392,6 +518,11 @@ run(struct daemon *d, const char *path, int check_only)
 		log_warn(TAG, "after a crash: %d SMS queued again, %d closed as outcome unknown "
 		    "(the modem had them)", requeued, unknown);
 	db_close(db);
+	d->alarm = modemalarm_open(d->cfg->database, err, sizeof err);
+	if (!d->alarm) {
+		log_error(TAG, "database %s", err);
+		return 1;
+	}
 	d->writer = writer_start(d->cfg->database, on_admitted, d, err, sizeof err);
 	if (!d->writer) {
 		log_error(TAG, "%s", err);
@@ -400,6 +531,7 @@ run(struct daemon *d, const char *path, int check_only)
 	if (start_workers(d) < 0) {
 		stop_workers(d);
 		writer_stop(d->writer);
+		modemalarm_close(d->alarm);
 		return 1;
 	}
 	if (d->cfg->admin_socket[0]) {
@@ -450,6 +582,10 @@ run(struct daemon *d, const char *path, int check_only)
 		was_stale = stale;
 		if (watchdog && !stale)
 			sd_notify(0, "WATCHDOG=1");
+		struct health_snapshot hs;
+		snapshot(d, &hs);
+		if (modemalarm_check(d->alarm, d->cfg, &hs) > 0)
+			wake_senders(d);
 		if (time(NULL) - last_status >= STATUS_EVERY_S) {
 			log_status(d);
 			last_status = time(NULL);
@@ -461,6 +597,7 @@ run(struct daemon *d, const char *path, int check_only)
 	d->admin = NULL;
 	stop_workers(d);
 	writer_stop(d->writer);
+	modemalarm_close(d->alarm);
 	log_notice(TAG, "stopped");
 	return 0;
 }
@@ -495,6 +632,9 @@ main(int argc, char **argv)
 	 * like every line that libraries write on its behalf. */
 	if (!check_only)
 		i18n_english();
+	/* the database, its -wal and -shm and everything else we create: not
+	 * for others (the tinbao group may read) */
+	umask(027);
 	log_init("tinbaod", LOG_INFO);
 	audit_init();           /* before any thread opens the database */
 	struct daemon d = { 0 };

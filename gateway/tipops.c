@@ -113,6 +113,31 @@ ack_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t off
 	return op_end(&op, res, reply, replysz);
 }
 
+/* Somebody other than the owner closed t: the owner and everyone told about
+ * it (but the closer) are told who did. 0 / -1. */
+static int
+tell_closed(struct db *db, const struct config *cfg, const struct tip *t, int64_t closer,
+    const char *closer_name, int64_t now)
+{
+	int64_t told[TIPOPS_TOLD_MAX + 1];
+	size_t n = 0;
+	if (db_notified_list(db, t->id, told, TIPOPS_TOLD_MAX, &n) < 0)
+		return -1;
+	int have_owner = !t->acked_by;
+	for (size_t i = 0; i < n; i++)
+		have_owner |= told[i] == t->acked_by;
+	if (!have_owner)
+		told[n++] = t->acked_by;
+	char id[24], text[MSG_MAX];
+	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
+	msg_closed_by_other(id, closer_name, now, text);
+	for (size_t i = 0; i < n; i++)
+		if (told[i] != closer && notify_officer(db, cfg, told[i], t->id, "closed_by_other",
+		    text, now) < 0)
+			return -1;
+	return 0;
+}
+
 static enum tipops_result
 close_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t officer_id,
     const char *note, int64_t now, int via_officer_sms, const char *by, char *reply,
@@ -134,6 +159,8 @@ close_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t o
 		msg_closed_notice(op.id, text);
 		ok &= notify_tip_citizen(db, cfg, t, "closed_notice", text, now) == 0;
 		ok &= db_tip_message_add(db, t->id, "out", 0, 0, text, now) == 0;
+		if (ok && t->acked_by != officer_id)
+			ok &= tell_closed(db, cfg, t, officer_id, op.o.name, now) == 0;
 		msg_close_confirm(op.id, text);
 		if (ok && via_officer_sms)
 			ok &= notify_officer(db, cfg, officer_id, t->id, "confirm", text, now) == 0;

@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "gateway/config.h"
 #include "gateway/i18n.h"
+#include "gateway/legalclock.h"
 #include "gateway/roster.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
@@ -74,7 +75,7 @@ view_tip_detail_json(const struct config *cfg, const struct tip *t,
 	json_t *ms = json_array(), *es = json_array(), *as = json_array();
 	json_object_set_new(o, "close_note", view_json_str(t->close_note));
 	if (d->clock)
-		json_object_set_new(o, "legal", view_legal_json(d->clock, d->notice_at));
+		json_object_set_new(o, "legal", view_legal_json(d->clock));
 	for (size_t i = 0; i < d->n_messages; i++) {
 		const struct tip_message *m = &d->messages[i];
 		json_array_append_new(ms, json_pack("{s:o, s:o, s:o, s:o}",
@@ -101,11 +102,28 @@ view_tip_detail_json(const struct config *cfg, const struct tip *t,
 }
 
 json_t *
-view_legal_json(const struct tipclock *clk, int64_t notice_at)
+view_clock_json(const struct tipclock_one *c)
 {
-	return json_pack("{s:o, s:o, s:o, s:o}", "pass_on_by", view_json_time(clk->pass_on),
-	    "notice_by", view_json_time(clk->notice_by),
-	    "notice_sent_at", view_json_time(notice_at), "settle_by", view_json_time(clk->settle));
+	json_t *due;
+	if (c->by_day) {
+		char day[16];
+		legalclock_format(c->day, day, sizeof day);
+		due = json_string(day);
+	} else {
+		due = view_json_time(c->due);
+	}
+	return json_pack("{s:o, s:s, s:o}", "due", due, "state", tipclock_state_name(c->state),
+	    "done_at", view_json_time(c->done_at));
+}
+
+json_t *
+view_legal_json(const struct tipclock *clk)
+{
+	json_t *pass = view_clock_json(&clk->pass_on);
+	json_object_set_new(pass, "to", view_json_str(clk->passed_to));
+	json_object_set_new(pass, "by", view_json_str(clk->passed_by));
+	return json_pack("{s:o, s:o, s:o}", "pass_on", pass, "notice",
+	    view_clock_json(&clk->notice), "settle", view_clock_json(&clk->settle));
 }
 
 json_t *
@@ -223,6 +241,65 @@ view_level_name(int level)
 	static const char *const names[] = { "?", N_("duty"), N_("backup"), N_("leader"),
 		N_("chief") };
 	return level >= 1 && level <= 4 ? _(names[level]) : names[0];
+}
+
+void
+view_span(int64_t s, char *out, size_t outsz)
+{
+	if (s < 0)
+		s = -s;
+	if (s >= 86400)
+		/* TRANSLATORS: a span of days and hours, e.g. 2d3h */
+		snprintf(out, outsz, _("%lldd%lldh"), (long long)(s / 86400),
+		    (long long)(s % 86400 / 3600));
+	else
+		/* TRANSLATORS: a span of hours and minutes, e.g. 5h07m */
+		snprintf(out, outsz, _("%lldh%02lldm"), (long long)(s / 3600),
+		    (long long)(s % 3600 / 60));
+}
+
+void
+view_clock_due(const struct tipclock_one *c, char *out, size_t outsz)
+{
+	if (c->by_day) {
+		char day[16];
+		legalclock_format(c->day, day, sizeof day);
+		/* TRANSLATORS: a legal deadline that is a whole day, 2026-12-09 */
+		snprintf(out, outsz, _("%s (end of day)"), day);
+	} else {
+		timeutil_format_local(c->due, out, outsz);
+	}
+}
+
+void
+view_clock_state(const struct tipclock *clk, const struct tipclock_one *c, char *out,
+    size_t outsz)
+{
+	char span[32], when[32];
+	switch (c->state) {
+	case TIPCLOCK_RUNNING:
+		view_span(c->due - clk->now, span, sizeof span);
+		/* TRANSLATORS: time left to a legal deadline, "in 5h07m" */
+		snprintf(out, outsz, _("in %s"), span);
+		break;
+	case TIPCLOCK_OVERDUE:
+		view_span(clk->now - c->due, span, sizeof span);
+		snprintf(out, outsz, _("OVERDUE by %s"), span);
+		break;
+	case TIPCLOCK_DONE:
+		timeutil_format_local(c->done_at, when, sizeof when);
+		/* TRANSLATORS: a legal clock's act recorded at a local time */
+		snprintf(out, outsz, _("done %s"), when);
+		break;
+	case TIPCLOCK_DONE_LATE:
+		timeutil_format_local(c->done_at, when, sizeof when);
+		snprintf(out, outsz, _("done LATE %s"), when);
+		break;
+	case TIPCLOCK_ENDED:
+		/* TRANSLATORS: a legal clock of a tip closed without its act */
+		snprintf(out, outsz, "%s", _("ended (closed)"));
+		break;
+	}
 }
 
 void

@@ -30,6 +30,7 @@ struct shift;
 struct tip;
 struct tip_message;
 struct tipclock;
+struct tipclock_one;
 
 /* ---------------------------------------------------------------- JSON */
 
@@ -54,7 +55,6 @@ struct view_tip_detail {
 	const struct attachment *attachments;
 	size_t n_attachments;
 	const struct tipclock *clock;   /* the legal clocks; NULL: no "legal" field */
-	int64_t notice_at;              /* receipt notice given (0: not yet) */
 };
 /* view_tip_json and close_note, legal (when d->clock), messages (direction,
  * at, text, officer), escalations (from_level, to_level, at, reason) and
@@ -62,9 +62,13 @@ struct view_tip_detail {
 json_t *view_tip_detail_json(const struct config *cfg, const struct tip *t,
     const struct view_tip_detail *d);
 
-/* A tip's legal clocks (tipclock.h): pass_on_by, notice_by, notice_sent_at
- * (notice_at, null when 0), settle_by. */
-json_t *view_legal_json(const struct tipclock *clk, int64_t notice_at);
+/* A tip's legal clocks (tipclock.h), as tipclock_of() computed them:
+ * {"pass_on": CLOCK + "to", "by"; "notice": CLOCK; "settle": CLOCK}. */
+json_t *view_legal_json(const struct tipclock *clk);
+/* One clock: "due" (ISO 8601 time with offset; a clock by the day gives its
+ * last day, "2026-12-09"), "state" (tipclock_state_name), "done_at" (time or
+ * null). */
+json_t *view_clock_json(const struct tipclock_one *c);
 
 /* id, name, phone, zalo_oa, zalo_bot, channel, role, short_code. */
 json_t *view_officer_json(const struct officer *o);
@@ -99,6 +103,16 @@ const char *view_tip_status(const struct tip *t);
 void view_tip_owner(const struct tip *t, int64_t now, char *out, size_t outsz);
 /* 1 "duty", 2 "backup", 3 "leader", 4 "chief"; "?" otherwise. */
 const char *view_level_name(int level);
+/* A clock's deadline on the terminal: "2026-12-06 14:05", or for a clock by
+ * the day "2026-12-09 (end of day)". */
+void view_clock_due(const struct tipclock_one *c, char *out, size_t outsz);
+/* Where a clock stands on the terminal, as of clk->now: "in 5h02m",
+ * "OVERDUE by 1d03h", "done 2026-12-06 10:00", "done LATE 2026-12-08 09:00",
+ * "ended (closed)". */
+void view_clock_state(const struct tipclock *clk, const struct tipclock_one *c, char *out,
+    size_t outsz);
+/* A span of seconds the terminal way: "1d03h", "5h02m" (sign dropped). */
+void view_span(int64_t s, char *out, size_t outsz);
 /* When a shift is on duty: "always", "2026-11-22 07:00 to 2026-11-22
  * 19:00" (local), "Mon, Wed, Fri 19:00-07:00 (overnight), 2026-11-01 to
  * 2026-11-30", "day off 2026-11-25". */

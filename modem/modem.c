@@ -6,10 +6,12 @@
 #include "modem/modem_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +19,9 @@
 #include "gateway/config.h"
 #include "gateway/heartbeat.h"
 #include "gateway/log.h"
+#include "gateway/identity.h"
+#include "gateway/secretfile.h"
+#include "modem/smscodec.h"
 
 /* ------------------------------------------------------------- health */
 
@@ -28,6 +33,18 @@ modem_set_error(struct modem *m, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(m->health.last_error, sizeof m->health.last_error, fmt, ap);
 	va_end(ap);
+	pthread_mutex_unlock(&m->lock);
+}
+
+void
+modem_set_fault(struct modem *m, enum modem_fault fault, const char *fmt, ...)
+{
+	va_list ap;
+	pthread_mutex_lock(&m->lock);
+	va_start(ap, fmt);
+	vsnprintf(m->health.last_error, sizeof m->health.last_error, fmt, ap);
+	va_end(ap);
+	m->health.fault = fault;
 	pthread_mutex_unlock(&m->lock);
 }
 
@@ -47,12 +64,17 @@ modem_set_connected(struct modem *m, int up)
 	m->aborted_gone = 0;
 	if (up) {
 		m->health.last_error[0] = '\0';
+		m->health.fault = MODEM_FAULT_NONE;
 		m->health.down_since = 0;
 		m->health.connected_since = (int64_t)time(NULL);
 		if (m->connects > 1)
 			m->health.reconnects++;
 	} else {
 		m->health.connected_since = 0;
+		/* what was read while connected says nothing about now */
+		m->health.signal_percent = -1;
+		m->health.signal_dbm = 0;
+		m->health.network[0] = '\0';
 		if (!m->health.down_since)
 			m->health.down_since = (int64_t)time(NULL);
 	}
@@ -132,7 +154,7 @@ run(struct modem *m)
 		if (!m->connected && now >= m->next_connect)
 			modem_conn_open(m);
 		if (m->connected && modem_conn_gone(m))
-			modem_conn_drop(m, "the device is gone (unplugged?)");
+			modem_conn_drop(m, MODEM_FAULT_DEVICE_MISSING, "device missing (unplugged?)");
 		if (m->incoming || now - m->last_poll >= m->mc->poll) {
 			m->last_poll = now;
 			modem_inbox_expire(m, now);      /* also while the modem is away */
@@ -143,7 +165,7 @@ run(struct modem *m)
 			modem_conn_status(m, now - m->last_status_log >= MODEM_STATUS_LOG_EVERY);
 		int more = m->connected ? modem_send_due(m) : 0;
 		if (m->connected && GSM_ReadDevice(m->s, FALSE) < 0)
-			modem_conn_drop(m, "the device closed");
+			modem_conn_drop(m, MODEM_FAULT_NO_ANSWER, "the device closed");
 		if (!more && !m->incoming)
 			wait_tick(m, MODEM_TICK_MS);
 	}
@@ -221,6 +243,9 @@ modem_start(const struct config *cfg, const struct modem_conf *mc, struct writer
 	snprintf(m->tag, sizeof m->tag, "modem %s", mc->name);
 	m->ref = (unsigned char)(time(NULL) ^ getpid());
 	m->health.signal_percent = -1;
+	m->health.down_since = (int64_t)time(NULL);     /* down until it connects */
+	m->health.fault = MODEM_FAULT_NO_ANSWER;
+	snprintf(m->health.last_error, sizeof m->health.last_error, "not connected yet");
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
 	pthread_cond_init(&m->watch_cond, NULL);
@@ -293,4 +318,62 @@ modem_stop(struct modem *m)
 	pthread_cond_destroy(&m->cond);
 	pthread_cond_destroy(&m->watch_cond);
 	free(m);
+}
+
+/* ------------------------------------------------------ --check-config */
+
+int
+modem_check_config(const struct modem_conf *mc, char *err, size_t errlen, char *warn,
+    size_t warnlen)
+{
+	warn[0] = '\0';
+	GSM_StateMachine *s = GSM_AllocStateMachine();
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int rc = smscodec_configure(s, mc->name, mc->gammu_key, mc->gammu_value, mc->n_gammu, err,
+	    errlen);
+	GSM_FreeStateMachine(s);
+	if (rc < 0)
+		return -1;
+	if (mc->pin_file) {
+		/* read as the modem will read it when the SIM asks for its PIN */
+		char pin[64], why[300];
+		size_t len = 0;
+		int r = secretfile_read("pin_file", mc->pin_file, 0, MODEM_PIN_MIN, pin, sizeof pin,
+		    &len, NULL, why, sizeof why);
+		identity_wipe(pin, sizeof pin);
+		if (r < 0 || len > MODEM_PIN_MAX) {
+			snprintf(err, errlen, "[modem %s] %s", mc->name, r < 0 ? why :
+			    "pin_file: not a PIN of 4-8 digits");
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < mc->n_gammu; i++) {
+		const char *k = mc->gammu_key[i], *v = mc->gammu_value[i];
+		struct stat st;
+		if ((strcasecmp(k, "device") == 0 || strcasecmp(k, "port") == 0) && v[0] == '/' &&
+		    stat(v, &st) < 0)
+			snprintf(warn, warnlen, "[modem %s] device %s: %s (tinbaod waits for it and "
+			    "reports the modem down meanwhile)", mc->name, v, strerror(errno));
+		if (strcasecmp(k, "logfile") != 0 || !*v)
+			continue;
+		/* gammu opens it for writing at every connection: so do we, and
+		 * take away what we made */
+		int made = access(v, F_OK) < 0;
+		int fd = open(v, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd < 0) {
+			int e = errno;
+			snprintf(err, errlen, "[modem %s] logfile %s: %s for uid %u: gammu could not "
+			    "open it and the modem would stay down%s", mc->name, v, strerror(e),
+			    (unsigned)geteuid(), e == EROFS ? " (under tinbaod.service only "
+			    "/var/lib/tinbao, /var/log/tinbao and /run/tinbao are writable)" : "");
+			return -1;
+		}
+		close(fd);
+		if (made)
+			unlink(v);
+	}
+	return 0;
 }

@@ -35,12 +35,24 @@ struct modem;
 struct db;
 struct admission;
 
+/* Why a modem is down, for people (gateway/health.c words it per medium). */
+enum modem_fault {
+	MODEM_FAULT_NONE,
+	MODEM_FAULT_DEVICE_MISSING,   /* the device node is gone (unplugged) */
+	MODEM_FAULT_PERMISSION,       /* it exists, the service user may not open it */
+	MODEM_FAULT_BUSY,             /* another program holds it (ModemManager?) */
+	MODEM_FAULT_NO_ANSWER,        /* opened, but the modem does not answer */
+	MODEM_FAULT_SIM,              /* the SIM is missing or waits for a PIN */
+	MODEM_FAULT_OTHER,
+};
+
 struct modem_health {
 	int connected;
-	int signal_percent;           /* -1 when unknown */
+	int signal_percent;           /* -1 when unknown, and always while down */
 	int signal_dbm;
-	char network[64];             /* "code name (home|roaming|...)" or "" */
-	char last_error[128];         /* "" after a good (re)connect */
+	char network[64];             /* "code name (home|roaming|...)"; "" unknown or down */
+	char last_error[128];         /* what happened, in words; "" after a good (re)connect */
+	enum modem_fault fault;       /* while down: why; MODEM_FAULT_NONE while connected */
 	int64_t last_poll;            /* unix seconds of the last inbox poll */
 	int64_t down_since;           /* unix seconds the modem went down; 0 while connected */
 	int64_t next_connect;         /* the next connection attempt; 0 while connected */
@@ -64,6 +76,16 @@ void modem_health(struct modem *m, struct modem_health *out);
 /* Asks the thread to stop and joins it (a gammu call still blocked after a
  * grace period is aborted); frees everything. Accepts NULL. */
 void modem_stop(struct modem *m);
+
+/* What `tinbaod --check-config` asks of a [modem NAME] section, as the
+ * user tinbaod runs as: gammu takes its keys (as modem_start() will), and
+ * gammu's logfile, when set, can be opened for writing (else the modem
+ * stays down with "Can not open specified file"; under the unit's
+ * ProtectSystem=strict only /var/lib/tinbao and /var/log/tinbao are
+ * writable). 0, or -1 with the reason in err. A device that is not there
+ * is not an error (it may be plugged in later): warn says so ("" if not). */
+int modem_check_config(const struct modem_conf *mc, char *err, size_t errlen, char *warn,
+    size_t warnlen);
 
 /* Multipart reassembly over the store, on the caller's connection (any
  * thread that owns it). modem_part_admit() is the writer's admit hook for

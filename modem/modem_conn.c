@@ -105,13 +105,61 @@ modem_conn_gone(struct modem *m)
 	return dev && dev[0] == '/' && stat(dev, &st) < 0 && errno == ENOENT;
 }
 
+/* The configured device path (a copy taken under the lock). */
+static void
+device_path(struct modem *m, char *out, size_t outsz)
+{
+	pthread_mutex_lock(&m->lock);
+	snprintf(out, outsz, "%s", m->device);
+	pthread_mutex_unlock(&m->lock);
+}
+
+enum modem_fault
+modem_conn_explain(struct modem *m, GSM_Error e, char *out, size_t outsz)
+{
+	char dev[256];
+	struct stat st;
+	device_path(m, dev, sizeof dev);
+	/* gammu's dummy driver says "no permission" for a missing directory,
+	 * and a serial port's ENOENT may come back as an open error: look */
+	if ((dev[0] == '/' && stat(dev, &st) < 0 && errno == ENOENT) || e == ERR_DEVICENOTEXIST) {
+		snprintf(out, outsz, "device missing: %s (unplugged?)", dev);
+		return MODEM_FAULT_DEVICE_MISSING;
+	}
+	switch (e) {
+	case ERR_DEVICENOPERMISSION:
+		snprintf(out, outsz, "permission denied: %s (is the service user in its group, "
+		    "dialout?)", dev);
+		return MODEM_FAULT_PERMISSION;
+	case ERR_DEVICELOCKED: case ERR_DEVICEBUSY:
+		snprintf(out, outsz, "device busy: another program holds %s (ModemManager?)", dev);
+		return MODEM_FAULT_BUSY;
+	case ERR_TIMEOUT: case ERR_DEVICENOTWORK: case ERR_NOTCONNECTED: case ERR_DEVICEREADERROR:
+	case ERR_DEVICEWRITEERROR:
+		snprintf(out, outsz, "no answer from the modem on %s (%s)", dev, GSM_ErrorName(e));
+		return MODEM_FAULT_NO_ANSWER;
+	case ERR_CANTOPENFILE:
+		snprintf(out, outsz, "gammu cannot open its logfile (logfile = in [modem %s]): "
+		    "this user may not write it", m->mc->name);
+		return MODEM_FAULT_OTHER;
+	case ERR_SECURITYERROR: case ERR_NOSIM:
+		snprintf(out, outsz, "SIM not ready: %s", GSM_ErrorString(e));
+		return MODEM_FAULT_SIM;
+	default:
+		snprintf(out, outsz, "%s (%s)", GSM_ErrorString(e), GSM_ErrorName(e));
+		return MODEM_FAULT_OTHER;
+	}
+}
+
 void
-modem_conn_drop(struct modem *m, const char *why)
+modem_conn_drop(struct modem *m, enum modem_fault fault, const char *why)
 {
 	time_t now = time(NULL);
 	pthread_mutex_lock(&m->lock);
-	if (m->aborted_gone)
-		why = "the device is gone (unplugged?)";
+	if (m->aborted_gone) {
+		why = "device missing (unplugged?)";
+		fault = MODEM_FAULT_DEVICE_MISSING;
+	}
 	pthread_mutex_unlock(&m->lock);
 	if (m->connected && modem_stopping(m)) {
 		log_notice(m->tag, "modem disconnected (stopping: %s)", why);
@@ -127,7 +175,7 @@ modem_conn_drop(struct modem *m, const char *why)
 	m->timeouts = 0;
 	/* the reason and the next try first: /healthz must never show the
 	 * modem down without them (closing can take a while) */
-	modem_set_error(m, "%s", why);
+	modem_set_fault(m, fault, "%s", why);
 	schedule_connect(m, now);
 	modem_set_connected(m, 0);
 	modem_conn_close(m);
@@ -175,8 +223,10 @@ modem_conn_verdict(struct modem *m, const char *what, GSM_Error e)
 		modem_set_error(m, "%s: %s", what, GSM_ErrorName(e));
 		return GM_SOFT;
 	}
-	snprintf(msg, sizeof msg, "%s: %s", what, GSM_ErrorString(e));
-	modem_conn_drop(m, msg);
+	char why[160];
+	enum modem_fault fault = modem_conn_explain(m, e, why, sizeof why);
+	snprintf(msg, sizeof msg, "%s: %s", what, why);
+	modem_conn_drop(m, fault, msg);
 	return GM_LOST;
 }
 
@@ -231,19 +281,21 @@ modem_conn_open(struct modem *m)
 		if (!m->down_logged)
 			log_error(m->tag, "%s", err);
 		m->down_logged = 1;
-		modem_set_error(m, "%s", err);
+		modem_set_fault(m, MODEM_FAULT_OTHER, "%s", err);
 		schedule_connect(m, now);
 		return;
 	}
 	/* no log function: one would replace the section's logfile */
 	GSM_Error e = GSM_InitConnection_Log(m->s, 2, NULL, NULL);
 	if (e != ERR_NONE) {
-		modem_set_error(m, "connect: %s", GSM_ErrorName(e));
+		char why[200];
+		enum modem_fault fault = modem_conn_explain(m, e, why, sizeof why);
+		modem_set_fault(m, fault, "%s", why);
 		if (!m->down_logged)
 			log_error(m->tag, "cannot connect to the modem: %s; retrying with back-off "
-			    "up to %ds", GSM_ErrorString(e), MODEM_BACKOFF_MAX);
+			    "up to %ds", why, MODEM_BACKOFF_MAX);
 		else
-			log_debug(m->tag, "still cannot connect: %s (try %d)", GSM_ErrorName(e),
+			log_debug(m->tag, "still cannot connect: %s (try %d)", why,
 			    m->connect_failures + 1);
 		m->down_logged = 1;
 		modem_conn_close(m);

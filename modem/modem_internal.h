@@ -42,6 +42,8 @@
 #define MODEM_STOP_GRACE 3            /* seconds modem_stop waits before aborting gammu */
 #define MODEM_REPEAT_LOG 300          /* the same warning again only after this long */
 #define MODEM_SMSC_LOCATION 1
+#define MODEM_PIN_MIN 4               /* digits of a SIM PIN in pin_file */
+#define MODEM_PIN_MAX 8
 #define SEND_PENDING INT_MIN
 
 /* What a gammu error means: fine, nothing there, worth a warning, or the
@@ -95,6 +97,9 @@ struct modem {
 
 /* modem.c: health and flags, any modem/ file, on the modem thread. */
 void modem_set_error(struct modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The connection failed or was lost, and why (also sets last_error). */
+void modem_set_fault(struct modem *m, enum modem_fault fault, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void modem_count(struct modem *m, uint64_t *field);     /* a health counter, +1 */
 void modem_set_connected(struct modem *m, int up);
 void modem_set_sim(struct modem *m, const char *state);     /* health.sim */
@@ -108,7 +113,10 @@ int modem_conn_new(struct modem *m, char *err, size_t errlen);   /* a fresh stat
 void modem_conn_free(struct modem *m);
 void modem_conn_close(struct modem *m);
 void modem_conn_open(struct modem *m);              /* one connection attempt */
-void modem_conn_drop(struct modem *m, const char *why);
+void modem_conn_drop(struct modem *m, enum modem_fault fault, const char *why);
+/* What gammu error e on connecting means, in words ("device missing:
+ * /dev/ttyUSB0"), into out; returns the fault. */
+enum modem_fault modem_conn_explain(struct modem *m, GSM_Error e, char *out, size_t outsz);
 /* 1 when the configured device path no longer exists (unplugged). */
 int modem_conn_gone(struct modem *m);
 /* What gammu error e from the call `what` means for us; logs it, and

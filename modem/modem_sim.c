@@ -26,8 +26,8 @@
 #include "gateway/log.h"
 #include "gateway/secretfile.h"
 
-#define PIN_MIN 4
-#define PIN_MAX 8
+#define PIN_MIN MODEM_PIN_MIN
+#define PIN_MAX MODEM_PIN_MAX
 #define SIM_READY_WAIT 10             /* seconds for the SIM to be ready after its PIN */
 
 /* The identity of the file's current version, or -1 (errno set). */
@@ -59,7 +59,7 @@ not_ready(struct modem *m, const char *sim, int level, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	modem_set_sim(m, sim);
-	modem_set_error(m, "%s", msg);
+	modem_set_fault(m, MODEM_FAULT_SIM, "%s", msg);     /* a modem down: SIM not ready */
 	if (strcmp(m->sim_said, msg) != 0) {
 		if (level == LOG_ERR)
 			log_error(m->tag, "%s", msg);

@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "gateway/audit.h"
 #include "gateway/config.h"
+#include "gateway/health.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/messages.h"
@@ -34,9 +35,16 @@
 
 struct admin_api {
 	const struct config *cfg;
+	admin_status_fn status;
+	void *status_arg;
 	int enabled;
 	char token_hash[65];               /* SHA-256 of the token: compared, never the token */
+	int metrics_token;                 /* [http] metrics_token_file is set */
+	char metrics_hash[65];             /* SHA-256 of the scraper's token */
+	struct log_limit refusals;         /* anybody may knock: one line per ADMIN_LOG_EVERY_S */
 };
+
+#define ADMIN_LOG_EVERY_S 10
 
 static const char type_json[] = "application/json";
 static const char type_html[] = "text/html; charset=utf-8";
@@ -57,7 +65,8 @@ sha256_hex(const char *s, size_t len, char out[65])
 }
 
 struct admin_api *
-admin_api_new(const struct config *cfg, char *err, size_t errlen)
+admin_api_new(const struct config *cfg, admin_status_fn status, void *status_arg, char *err,
+    size_t errlen)
 {
 	struct admin_api *a = calloc(1, sizeof *a);
 	if (!a) {
@@ -65,11 +74,24 @@ admin_api_new(const struct config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	a->cfg = cfg;
+	a->status = status;
+	a->status_arg = status_arg;
+	char tok[ADMIN_TOKEN_MAX + 1];
+	size_t n = 0;
+	const char *mpath = cfg->http_metrics_token_file;
+	if (mpath && *mpath) {
+		if (secretfile_read("[http] metrics_token_file", mpath, 0, ADMIN_TOKEN_MIN, tok,
+		    sizeof tok, &n, NULL, err, errlen) < 0) {
+			free(a);
+			return NULL;
+		}
+		sha256_hex(tok, n, a->metrics_hash);
+		identity_wipe(tok, sizeof tok);
+		a->metrics_token = 1;
+	}
 	const char *path = cfg->http_admin_token_file;
 	if (!path || !*path)
 		return a;                   /* disabled: 404 everywhere */
-	char tok[ADMIN_TOKEN_MAX + 1];
-	size_t n = 0;
 	if (secretfile_read("[http] admin_token_file", path, 0, ADMIN_TOKEN_MIN, tok, sizeof tok,
 	    &n, NULL, err, errlen) < 0) {
 		free(a);
@@ -87,6 +109,7 @@ admin_api_free(struct admin_api *a)
 	if (!a)
 		return;
 	identity_wipe(a->token_hash, sizeof a->token_hash);
+	identity_wipe(a->metrics_hash, sizeof a->metrics_hash);
 	free(a);
 }
 
@@ -124,6 +147,40 @@ authorised(const struct admin_api *a, const char *header, int page)
 		ok = identity_equal(hash, a->token_hash, sizeof hash);
 	}
 	identity_wipe(cred, sizeof cred);
+	return ok;
+}
+
+/* A refused token: one line per ADMIN_LOG_EVERY_S, with how many more. */
+static void
+log_refused(struct admin_api *a, const char *method, const char *path, int given)
+{
+	unsigned long held = 0;
+	if (!log_limit_pass(&a->refusals, ADMIN_LOG_EVERY_S, &held))
+		return;
+	if (held)
+		log_warn(TAG, "%lu more requests refused for their token in the meantime", held);
+	log_warn(TAG, "%s %s refused: %s token", strcmp(method, "GET") == 0 ? "GET" :
+	    strcmp(method, "POST") == 0 ? "POST" : "a request", path,
+	    given ? "wrong or malformed" : "no");
+}
+
+int
+admin_api_metrics_allowed(struct admin_api *a, const char *authorization)
+{
+	if (!a->enabled && !a->metrics_token)
+		return -1;
+	char cred[ADMIN_TOKEN_MAX + 1], hash[65];
+	int ok = 0;
+	if (admin_req_credential(authorization, cred, sizeof cred) == ADMIN_SCHEME_BEARER) {
+		sha256_hex(cred, strlen(cred), hash);
+		int scraper = a->metrics_token ? identity_equal(hash, a->metrics_hash, sizeof hash) :
+		    0;
+		int admin = a->enabled ? identity_equal(hash, a->token_hash, sizeof hash) : 0;
+		ok = scraper || admin;
+	}
+	identity_wipe(cred, sizeof cred);
+	if (!ok)
+		log_refused(a, "GET", "/metrics", authorization != NULL);
 	return ok;
 }
 
@@ -194,22 +251,15 @@ list_tips(const struct config *cfg, struct db *db, const struct reader *who, int
 		audit_failed(db, out);
 	} else {
 		json_t *arr = json_array();
+		int64_t now = timeutil_now();
 		for (size_t i = 0; i < n; i++) {
-			int64_t notice_at = 0;
 			struct tipclock clk;
-			if (db_tip_notice_get(db, v[i].id, &notice_at) < 0) {
-				json_decref(arr);
-				arr = NULL;
-				db_failed(db, out);
-				break;
-			}
-			tipclock_of(v[i].created_at, &hol, &clk);
+			tipclock_of(&v[i], &hol, now, &clk);
 			json_t *o = view_tip_json(cfg, &v[i]);
-			json_object_set_new(o, "legal", view_legal_json(&clk, notice_at));
+			json_object_set_new(o, "legal", view_legal_json(&clk));
 			json_array_append_new(arr, o);
 		}
-		if (arr)
-			respond_json(out, 200, arr);
+		respond_json(out, 200, arr);
 	}
 	tipclock_holidays_free(&hol);
 	tips_free(v, n);
@@ -243,17 +293,14 @@ show_tip(const struct config *cfg, struct db *db, const struct reader *who, cons
 	struct attachment *at = NULL;
 	size_t nm = 0, ne = 0, na = 0;
 	struct tipclock_holidays hol = { 0 };
-	int64_t notice_at = 0;
 	if (db_tip_messages(db, t.id, &m, &nm) < 0 || db_escalations(db, t.id, &e, &ne) < 0 ||
-	    db_tip_attachments(db, t.id, &at, &na) < 0 || tipclock_holidays_load(db, &hol) < 0 ||
-	    db_tip_notice_get(db, t.id, &notice_at) < 0) {
+	    db_tip_attachments(db, t.id, &at, &na) < 0 || tipclock_holidays_load(db, &hol) < 0) {
 		db_failed(db, out);
 	} else {
 		struct tipclock clk;
-		tipclock_of(t.created_at, &hol, &clk);
+		tipclock_of(&t, &hol, timeutil_now(), &clk);
 		struct view_tip_detail d = { .messages = m, .n_messages = nm, .escalations = e,
-		    .n_escalations = ne, .attachments = at, .n_attachments = na, .clock = &clk,
-		    .notice_at = notice_at };
+		    .n_escalations = ne, .attachments = at, .n_attachments = na, .clock = &clk };
 		json_t *o = view_tip_detail_json(cfg, &t, &d);
 		respond_json(out, 200, o);
 	}
@@ -380,11 +427,16 @@ list_shifts(struct db *db, struct admin_response *out)
 	respond_json(out, 200, arr);
 }
 
-/* GET /: the open tips as the duty-desk page. */
+/* GET /: the open tips as the duty-desk page, under the gateway's status. */
 static void
-desk(const struct config *cfg, struct db *db, const struct reader *who,
+desk(const struct admin_api *a, struct db *db, const struct reader *who,
     struct admin_response *out)
 {
+	const struct config *cfg = a->cfg;
+	struct health_snapshot snap;
+	struct health_status st;
+	if (a->status)
+		a->status(a->status_arg, &snap, &st);
 	struct tip *v = NULL;
 	size_t n = 0;
 	struct tipclock_holidays hol = { 0 };
@@ -394,7 +446,7 @@ desk(const struct config *cfg, struct db *db, const struct reader *who,
 	struct db_count open;
 	size_t nc = 0;
 	if (db_tip_list(db, 1, ADMIN_PAGE_ROWS, &v, &n) < 0 ||
-	    db_metric(db, DB_METRIC_OPEN, &open, 1, &nc) < 0) {
+	    db_metric(db, DB_METRIC_TIPS_OPEN, &open, 1, &nc) < 0) {
 		tips_free(v, n);
 		db_failed(db, out);
 		return;
@@ -410,17 +462,13 @@ desk(const struct config *cfg, struct db *db, const struct reader *who,
 	} else if (audit_reads(cfg, db, who, "GET / (duty-desk page)", v, shown) < 0) {
 		audit_failed(db, out);
 	} else {
-		size_t i;
-		for (i = 0; i < shown; i++) {
+		for (size_t i = 0; i < shown; i++) {
 			rows[i].t = &v[i];
-			tipclock_of(v[i].created_at, &hol, &rows[i].clk);
-			if (db_tip_notice_get(db, v[i].id, &rows[i].notice_at) < 0)
-				break;
+			tipclock_of(&v[i], &hol, now, &rows[i].clk);
 		}
-		char *page = i == shown ? desk_page_render(cfg, rows, shown, total - shown, now) : NULL;
-		if (i != shown) {
-			db_failed(db, out);
-		} else if (!page) {
+		char *page = desk_page_render(cfg, a->status ? &st : NULL, rows, shown, total - shown,
+		    now);
+		if (!page) {
 			respond_error(out, 500, "the page could not be made (out of memory or too large)");
 		} else {
 			out->status = 200;
@@ -448,8 +496,7 @@ admin_api_handle(struct admin_api *a, const struct admin_request *rq,
 	enum admin_path p = page ? ADMIN_PATH_UNKNOWN :
 	    admin_req_path(a->cfg->tracking_prefix, rq->path, code);
 	if (!authorised(a, rq->authorization, page)) {
-		log_warn(TAG, "%s %s refused: %s token", rq->method, page ? "/" : "/api",
-		    rq->authorization ? "wrong or malformed" : "no");
+		log_refused(a, rq->method, page ? "/" : "/api", rq->authorization != NULL);
 		if (page) {
 			out->status = 401;
 			out->content_type = type_html;
@@ -493,7 +540,7 @@ admin_api_handle(struct admin_api *a, const struct admin_request *rq,
 		.name = page && admin_req_basic_user(rq->authorization, name, sizeof name) ? name :
 		    NULL };
 	if (page)
-		desk(a->cfg, db, &who, out);
+		desk(a, db, &who, out);
 	else if (p == ADMIN_PATH_TIPS)
 		list_tips(a->cfg, db, &who, open_only, out);
 	else if (p == ADMIN_PATH_TIP)

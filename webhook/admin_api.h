@@ -3,8 +3,9 @@
  * request over as a struct admin_request and sends back the response.
  *
  * Disabled (every path answers 404) unless [http] admin_token_file names
- * the token; the file is read by admin_api_new(), so at start and on each
- * SIGHUP (the HTTP side is restarted then). /api takes only
+ * the token; the file (and [http] metrics_token_file) is read by
+ * admin_api_new(), so at start and on each SIGHUP (the HTTP side is
+ * restarted then). /api takes only
  * "Authorization: Bearer TOKEN"; the page also takes HTTP Basic with the
  * token as the password (any user name), so a browser can ask for it once.
  * Tokens are compared in constant time. Every read of a tip (list, one tip,
@@ -44,10 +45,25 @@ struct admin_response {
 /* 1 if path belongs here ("/", "/api", "/api/..."). */
 int admin_api_path(const char *path);
 
+/* The gateway's status, shown on the desk page (gateway/health.h); called
+ * on connection threads. */
+struct health_snapshot;
+struct health_status;
+typedef void (*admin_status_fn)(void *arg, struct health_snapshot *snap,
+    struct health_status *st);
+
 /* NULL with err when the token file cannot be read or the token is not
- * ADMIN_TOKEN_MIN..ADMIN_TOKEN_MAX printable ASCII characters. */
-struct admin_api *admin_api_new(const struct config *cfg, char *err, size_t errlen);
+ * ADMIN_TOKEN_MIN..ADMIN_TOKEN_MAX printable ASCII characters. status (may be
+ * NULL: the page shows none) is called with status_arg. */
+struct admin_api *admin_api_new(const struct config *cfg, admin_status_fn status,
+    void *status_arg, char *err, size_t errlen);
 void admin_api_free(struct admin_api *a);
+
+/* GET /metrics holds counts that are not public: it takes a bearer token,
+ * the scraper's ([http] metrics_token_file, which opens nothing else) or
+ * the admin token. 1 allowed, 0 refused (401; logged at most once per 10 s),
+ * -1 not served (no token configured: 404). */
+int admin_api_metrics_allowed(struct admin_api *a, const char *authorization);
 
 /* Fills out (out->body NULL only when memory ran out: answer 500). */
 void admin_api_handle(struct admin_api *a, const struct admin_request *rq,

@@ -8,16 +8,15 @@
 
 #include "webhook/jsonfield.h"
 
-#define BOT_TEXT_MAX 8000
 
 int
 bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, size_t errlen)
 {
 	memset(u, 0, sizeof *u);
 	json_error_t je;
-	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadb(body, len, JSONFIELD_LOAD_FLAGS, &je);
 	if (!root) {
-		snprintf(err, errlen, "not JSON: %s (at %d)", je.text, je.position);
+		jsonfield_error(&je, err, errlen);    /* never je.text: it quotes the body */
 		return -1;
 	}
 	int rc = -1;
@@ -45,11 +44,9 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 		goto out;
 	}
 	json_t *from = json_object_get(msg, "from"), *chat = json_object_get(msg, "chat");
-	char chat_type[16];
 	if (jsonfield_id(msg, "message_id", u->message_id, sizeof u->message_id) < 0 ||
 	    jsonfield_id(from, "id", u->from_id, sizeof u->from_id) < 0 ||
-	    jsonfield_id(chat, "id", u->chat_id, sizeof u->chat_id) < 0 ||
-	    jsonfield_id(chat, "chat_type", chat_type, sizeof chat_type) < 0) {
+	    jsonfield_id(chat, "id", u->chat_id, sizeof u->chat_id) < 0) {
 		snprintf(err, errlen, "a field has the wrong type or is too long");
 		goto out;
 	}
@@ -57,6 +54,12 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 		snprintf(err, errlen, "message without message_id or chat.id");
 		goto out;
 	}
+	/* any chat_type is read (an unknown one is a group, never an error that
+	 * loses the message) */
+	const char *ct = json_string_value(json_object_get(chat, "chat_type"));
+	if (ct)
+		snprintf(u->chat_type, sizeof u->chat_type, "%s", ct);
+	u->chat_type_known = ct && (strcmp(ct, "PRIVATE") == 0 || strcmp(ct, "GROUP") == 0);
 	json_t *date = json_object_get(msg, "date");
 	if (json_is_integer(date)) {
 		long long d = json_integer_value(date);
@@ -69,11 +72,18 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 		goto out;
 	}
 	if (!u->unsupported) {
-		if (json_is_string(text) && json_string_length(text) &&
-		    jsonfield_add_line(&u->text, json_string_value(text), BOT_TEXT_MAX) < 0)
-			goto out;
-		const char *caption = json_string_value(json_object_get(msg, "caption"));
-		if (caption && *caption && jsonfield_add_line(&u->text, caption, BOT_TEXT_MAX) < 0)
+		char *t = json_is_string(text) && json_string_length(text) ? jsonfield_text(text) :
+		    NULL;
+		json_t *jc = json_object_get(msg, "caption");
+		char *caption = json_is_string(jc) && json_string_length(jc) ? jsonfield_text(jc) :
+		    NULL;
+		int bad = (json_is_string(text) && json_string_length(text) && !t) ||
+		    (json_is_string(jc) && json_string_length(jc) && !caption) ||
+		    (t && jsonfield_add_line(&u->text, t) < 0) ||
+		    (caption && jsonfield_add_line(&u->text, caption) < 0);
+		free(t);
+		free(caption);
+		if (bad)
 			goto out;
 		const char *photo = json_string_value(json_object_get(msg, "photo_url"));
 		if (!photo)
@@ -83,19 +93,19 @@ bot_update_parse(const char *body, size_t len, struct bot_update *u, char *err, 
 			goto out;
 		if (photo) {
 			snprintf(line, sizeof line, "[ảnh đính kèm: %.300s]", photo);
-			if (jsonfield_add_line(&u->text, line, BOT_TEXT_MAX) < 0)
+			if (jsonfield_add_line(&u->text, line) < 0)
 				goto out;
 		}
 		if (json_object_get(msg, "sticker") &&
-		    jsonfield_add_line(&u->text, "[nhãn dán]", BOT_TEXT_MAX) < 0)
+		    jsonfield_add_line(&u->text, "[nhãn dán]") < 0)
 			goto out;
 	}
 	if (json_is_true(json_object_get(from, "is_bot")))
 		u->kind = BOT_FROM_BOT;
-	else if (strcmp(chat_type, "GROUP") == 0)
-		u->kind = BOT_GROUP;
-	else
+	else if (ct && strcmp(ct, "PRIVATE") == 0)
 		u->kind = BOT_PRIVATE;
+	else
+		u->kind = BOT_GROUP;             /* GROUP, missing, or unknown: fail closed */
 	rc = 0;
 out:
 	if (rc < 0)

@@ -11,8 +11,10 @@
 
 enum bot_kind {
 	BOT_NO_MESSAGE,   /* the URL check or an update without a message: 200, nothing admitted */
-	BOT_PRIVATE,      /* a private chat with the bot: like an SMS */
-	BOT_GROUP,        /* a group message that mentions or quotes the bot */
+	BOT_PRIVATE,      /* a private chat with the bot (chat_type exactly "PRIVATE"): like
+	                     an SMS */
+	BOT_GROUP,        /* anything else: a group message that mentions or quotes the bot,
+	                     or a chat whose type is missing or unknown (fail closed) */
 	BOT_FROM_BOT,     /* sent by a bot (our own echo): ignored */
 	BOT_REFUSED,      /* {"ok": false, ...}: stored nowhere, dropped */
 };
@@ -23,6 +25,8 @@ struct bot_update {
 	char message_id[BOT_ID_MAX];
 	char from_id[BOT_ID_MAX];     /* secret: the user's id */
 	char chat_id[BOT_ID_MAX];     /* = from_id in a private chat; the group id in a group */
+	char chat_type[32];           /* as sent (cut to fit), "" when missing or not a string */
+	int chat_type_known;          /* "PRIVATE" or "GROUP" exactly */
 	int64_t date;                 /* unix seconds (ms and s both accepted) */
 	char *text;                   /* text, photo and sticker notes, or NULL */
 	int unsupported;              /* message.unsupported.received: content withheld by Zalo */

@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "gateway/category.h"
 #include "gateway/config.h"
+#include "gateway/health.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
 #include "gateway/trackid.h"
@@ -126,7 +127,11 @@ static const char style[] =
     ".warn{background:#ffe08a;font-weight:bold}"
     ".urgent{color:#b00020;font-weight:bold}"
     ".ok{color:#1b5e20}"
-    "footer{margin-top:1em;color:#555;font-size:.9em}";
+    "footer{margin-top:1em;color:#555;font-size:.9em}"
+    "p.health{padding:.4em .6em;font-weight:bold}"
+    "p.health.ok{background:#e8f5e9;color:#1b5e20}"
+    "p.health.degraded{background:#ffe08a}"
+    "p.health.down{background:#b00020;color:#fff}";
 
 /* "còn 7 phút" or "quá hạn 3 phút" (rounded towards the deadline). */
 static void
@@ -143,33 +148,59 @@ put_countdown(struct page *pg, int64_t deadline, int64_t now)
 	}
 }
 
-/* A legal deadline: the date (and time when it is not the end of a day),
- * marked when it has passed. */
+/* A legal clock's deadline as the page writes it: "14:05 06/12/2026", or
+ * for a clock by the day "hết ngày 09/12/2026". */
 static void
-put_legal(struct page *pg, int64_t deadline, int64_t now, int with_time, const char *done)
+clock_due(const struct tipclock_one *c, char *out, size_t outsz)
 {
-	char when[40];
-	if (done) {
-		put_f(pg, "<td class=\"ok\">%s</td>", done);
+	if (c->by_day)
+		snprintf(out, outsz, "hết ngày %02d/%02d/%04d", c->day.d, c->day.m, c->day.y);
+	else
+		timeutil_format_hm_dmy(c->due, out, outsz);
+}
+
+/* One legal clock's cell, as tipclock_of() left it: its deadline while it
+ * runs (marked in its last 6 hours), QUÁ HẠN once passed, or the act done
+ * (`done` names it: "đã chuyển", "đã báo") and when. */
+static void
+put_clock(struct page *pg, const char *name, const struct tipclock *clk,
+    const struct tipclock_one *c, const char *done, const char *to)
+{
+	char due[48], at[40];
+	clock_due(c, due, sizeof due);
+	put_f(pg, "<td data-clock=\"%s\" data-state=\"%s\"", name,
+	    tipclock_state_name(c->state));
+	switch (c->state) {
+	case TIPCLOCK_RUNNING:
+		put_f(pg, "%s>%s</td>", c->due - clk->now <= 6 * 3600 ? " class=\"warn\"" : "", due);
+		return;
+	case TIPCLOCK_OVERDUE:
+		put_f(pg, " class=\"late\">QUÁ HẠN<br><small>%s</small></td>", due);
+		return;
+	case TIPCLOCK_DONE:
+	case TIPCLOCK_DONE_LATE:
+		timeutil_format_hm_dmy(c->done_at, at, sizeof at);
+		put_f(pg, " class=\"%s\">%s %s", c->state == TIPCLOCK_DONE ? "ok" : "warn", done, at);
+		if (c->state == TIPCLOCK_DONE_LATE)
+			put_f(pg, " (trễ hạn %s)", due);
+		if (to) {
+			put(pg, "<br><small>");
+			put_text(pg, to);
+			put(pg, "</small>");
+		}
+		put(pg, "</td>");
+		return;
+	case TIPCLOCK_ENDED:
+		put(pg, ">—</td>");
 		return;
 	}
-	if (with_time)
-		timeutil_format_hm_dm(deadline, when, sizeof when);
-	else
-		timeutil_format_dmy(deadline, when, sizeof when);
-	if (deadline <= now)
-		put_f(pg, "<td class=\"late\">QUÁ HẠN<br><small>%s</small></td>", when);
-	else if (deadline - now <= 6 * 3600)
-		put_f(pg, "<td class=\"warn\">%s</td>", when);
-	else
-		put_f(pg, "<td>%s</td>", when);
 }
 
 static void
 put_row(struct page *pg, const struct config *cfg, const struct desk_row *r, int64_t now)
 {
 	const struct tip *t = r->t;
-	char id[TRACKID_CODE_LEN + 16], when[40], done[64];
+	char id[TRACKID_CODE_LEN + 16], when[40];
 	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
 	timeutil_format_hm_dm(t->created_at, when, sizeof when);
 	put(pg, "<tr><td><b>");
@@ -196,16 +227,12 @@ put_row(struct page *pg, const struct config *cfg, const struct desk_row *r, int
 		put_text(pg, t->acked_by_name ? t->acked_by_name : "?");
 		put_f(pg, "</td><td>cấp %d</td><td>—</td>", t->level);
 	}
-	/* the legal clocks: pass on within 24 h (met by an acknowledgement),
-	 * receipt notice within 3 working days, settle within 20 days */
-	put_legal(pg, r->clk.pass_on, now, 1, t->status != TIP_NEW ? "đã chuyển" : NULL);
-	if (r->notice_at) {
-		char sent[32];
-		timeutil_format_dmy(r->notice_at, sent, sizeof sent);
-		snprintf(done, sizeof done, "đã báo %s", sent);
-	}
-	put_legal(pg, r->clk.notice_by, now, 0, r->notice_at ? done : NULL);
-	put_legal(pg, r->clk.settle, now, 0, NULL);
+	/* the legal clocks, as tipclock_of() computed them: pass on within 24 h
+	 * (a recorded act: acknowledging is not passing on), the receipt notice
+	 * within 3 working days, settling within 20 days (information) */
+	put_clock(pg, "pass_on", &r->clk, &r->clk.pass_on, "đã chuyển", r->clk.passed_to);
+	put_clock(pg, "notice", &r->clk, &r->clk.notice, "đã báo", NULL);
+	put_clock(pg, "settle", &r->clk, &r->clk.settle, "", NULL);
 	put(pg, "<td class=\"t\">");
 	if (t->category) {
 		put(pg, "<small>[");
@@ -221,9 +248,21 @@ put_row(struct page *pg, const struct config *cfg, const struct desk_row *r, int
 	put(pg, "</td></tr>\n");
 }
 
+/* The gateway's status, in the words gateway/health.c gives it. */
+static void
+put_status(struct page *pg, const struct health_status *st)
+{
+	char line[2048];
+	health_line(st, 1, line, sizeof line);
+	put_f(pg, "<p class=\"health %s\" data-status=\"%s\">", health_level_name(st->level),
+	    health_level_name(st->level));
+	put_text(pg, line);
+	put(pg, "</p>\n");
+}
+
 char *
-desk_page_render(const struct config *cfg, const struct desk_row *rows, size_t n,
-    size_t more, int64_t now)
+desk_page_render(const struct config *cfg, const struct health_status *st,
+    const struct desk_row *rows, size_t n, size_t more, int64_t now)
 {
 	struct page pg = { 0 };
 	char at[40];
@@ -239,6 +278,8 @@ desk_page_render(const struct config *cfg, const struct desk_row *rows, size_t n
 	put_text(&pg, cfg->ward);
 	put_f(&pg, "</h1>\n<p class=\"sub\">%zu tin chưa đóng · cập nhật lúc %s · tự làm mới mỗi "
 	    "%d giây</p>\n", n + more, at, DESK_PAGE_REFRESH);
+	if (st)
+		put_status(&pg, st);
 	if (n == 0) {
 		put(&pg, "<p>Không có tin báo nào đang mở.</p>\n");
 	} else {

@@ -25,14 +25,16 @@ struct tip;
 
 struct desk_row {
 	const struct tip *t;
-	struct tipclock clk;
-	int64_t notice_at;                /* receipt notice sent (0: not yet) */
+	struct tipclock clk;              /* tipclock_of(t): the page prints it as it is */
 };
 
-/* The page for rows (open tips, oldest first); `more` open tips were left
- * out (the page says so). NULL when memory runs out or past DESK_PAGE_MAX. */
-char *desk_page_render(const struct config *cfg, const struct desk_row *rows, size_t n,
-    size_t more, int64_t now);
+/* The page for rows (open tips, oldest first) under the gateway's status
+ * line (st, as gateway/health.c decided it; NULL: none); `more` open tips
+ * were left out (the page says so). NULL when memory runs out or past
+ * DESK_PAGE_MAX. */
+struct health_status;
+char *desk_page_render(const struct config *cfg, const struct health_status *st,
+    const struct desk_row *rows, size_t n, size_t more, int64_t now);
 
 /* s cleaned and HTML-escaped as the page shows outside text (for the unit
  * test): malloc'd, NULL when memory runs out. */

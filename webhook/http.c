@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,15 @@ struct request {
 	struct buf body;      /* at most [http] body_limit bytes */
 };
 
+/* Every answer of ours goes out here, and is counted by its status
+ * (libmicrohttpd's own refusals are counted by on_mhd_message). */
+static enum MHD_Result
+queue(struct MHD_Connection *c, unsigned int status, struct MHD_Response *r)
+{
+	metrics_http_status(status);
+	return MHD_queue_response(c, status, r);
+}
+
 static enum MHD_Result
 reply_as(struct MHD_Connection *c, unsigned int status, const char *type, const char *body)
 {
@@ -59,10 +69,9 @@ reply_as(struct MHD_Connection *c, unsigned int status, const char *type, const 
 	    MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
-	metrics_http_status(status);
 	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
-	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	enum MHD_Result ret = queue(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -71,6 +80,24 @@ static enum MHD_Result
 reply(struct MHD_Connection *c, unsigned int status, const char *json)
 {
 	return reply_as(c, status, "application/json", json);
+}
+
+/* 401 with the Bearer challenge (RFC 6750), as a Prometheus scraper
+ * expects. */
+static enum MHD_Result
+reply_bearer(struct MHD_Connection *c)
+{
+	static const char body[] = "{\"error\":\"a valid bearer token is required\"}";
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	    MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"tinbao\"");
+	enum MHD_Result ret = queue(c, MHD_HTTP_UNAUTHORIZED, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 static enum MHD_Result
@@ -126,7 +153,7 @@ admin_reply(struct http *h, struct MHD_Connection *c, const char *url, const cha
 	    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
 	if (out.authenticate)
 		MHD_add_response_header(r, "WWW-Authenticate", out.authenticate);
-	enum MHD_Result ret = MHD_queue_response(c, out.status, r);
+	enum MHD_Result ret = queue(c, out.status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -154,8 +181,16 @@ begin(struct http *h, struct MHD_Connection *c, const char *url, const char *met
 	if (route == ROUTE_HEALTH || route == ROUTE_METRICS) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 			return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"GET only\"}");
-		if (route == ROUTE_METRICS)
+		if (route == ROUTE_METRICS) {
+			int may = admin_api_metrics_allowed(h->admin, MHD_lookup_connection_value(c,
+			    MHD_HEADER_KIND, "Authorization"));
+			if (may < 0)
+				return reply(c, MHD_HTTP_NOT_FOUND, "{\"error\":\"/metrics needs [http] "
+				    "metrics_token_file or admin_token_file\"}");
+			if (may == 0)
+				return reply_bearer(c);
 			return serve_metrics(h, c);
+		}
 		char json[HTTP_RESPONSE_MAX];
 		int status = h->health(h->health_arg, json, sizeof json);
 		return reply(c, (unsigned)status, json);
@@ -290,9 +325,36 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		heartbeat_beat(h->heartbeat);
 }
 
+/* libmicrohttpd's own messages. The one that matters is its own refusal
+ * of a request it could not read (414, 431, 400 ...): no request callback
+ * sees those, so they are counted here. The rest go to the debug log. */
+#define MHD_ERROR_ANSWER "Error processing request (HTTP response code is %u"
+static void on_mhd_message(void *cls, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void
+on_mhd_message(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	if (strncmp(fmt, MHD_ERROR_ANSWER, sizeof MHD_ERROR_ANSWER - 1) == 0) {
+		va_list aq;
+		va_copy(aq, ap);
+		unsigned int status = va_arg(aq, unsigned int);
+		va_end(aq);
+		metrics_http_status(status);
+		log_debug(TAG, "libmicrohttpd answered %u itself (a request it could not read)",
+		    status);
+		return;
+	}
+	if (!log_enabled(LOG_DEBUG))
+		return;
+	char line[256];
+	vsnprintf(line, sizeof line, fmt, ap);
+	log_debug(TAG, "libmicrohttpd: %s", line);
+}
+
 struct http *
 http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health,
-    http_metrics_fn metrics, void *health_arg, char *err, size_t errlen)
+    http_metrics_fn metrics, http_status_fn status, void *health_arg, char *err, size_t errlen)
 {
 	struct http *h = calloc(1, sizeof *h);
 	if (!h) {
@@ -304,7 +366,7 @@ http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health
 	h->metrics = metrics;
 	h->health_arg = health_arg;
 	h->body_limit = (size_t)cfg->http_body_limit;
-	h->admin = admin_api_new(cfg, err, errlen);
+	h->admin = admin_api_new(cfg, status, health_arg, err, errlen);
 	if (!h->admin || listen_on(h, cfg->http_listen, &h->sa, err, errlen) < 0) {
 		admin_api_free(h->admin);
 		free(h);
@@ -319,7 +381,7 @@ http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health
 	h->heartbeat = heartbeat_register("http", 3 * (int)cfg->http_timeout + 30);
 	/* poll(), not select(): select cannot take a descriptor past 1023 */
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_POLL;
+	    MHD_USE_POLL | MHD_USE_ERROR_LOG;
 #define HTTP_OPTIONS \
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, \
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h, \
@@ -331,9 +393,11 @@ http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health
 	    MHD_OPTION_END
 	if (h->unix_fd >= 0)
 		h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_message, h,      /* first: all messages */
 		    MHD_OPTION_LISTEN_SOCKET, h->unix_fd, HTTP_OPTIONS);
 	else
 		h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_message, h,      /* first: all messages */
 		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&h->sa, HTTP_OPTIONS);
 #undef HTTP_OPTIONS
 	if (!h->mhd) {

@@ -25,9 +25,16 @@ typedef int (*http_health_fn)(void *arg, char *json, size_t jsonsz);
 struct metrics_out;
 typedef int (*http_metrics_fn)(void *arg, struct metrics_out *out);
 
-/* health and metrics are called with health_arg on connection threads. */
+/* The gateway's status for the duty-desk page (gateway/health.h). */
+struct health_snapshot;
+struct health_status;
+typedef void (*http_status_fn)(void *arg, struct health_snapshot *snap,
+    struct health_status *st);
+
+/* health, metrics and status are called with health_arg on connection
+ * threads. */
 struct http *http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health,
-    http_metrics_fn metrics, void *health_arg, char *err, size_t errlen);
+    http_metrics_fn metrics, http_status_fn status, void *health_arg, char *err, size_t errlen);
 /* Main thread: touch the listener so that its thread reports in to the
  * heartbeat table even when nobody calls (a connect and a close). */
 void http_probe(struct http *h);

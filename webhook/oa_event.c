@@ -11,7 +11,7 @@
 
 #include "gateway/identity.h"
 
-#define OA_TEXT_MAX 8000          /* bytes of message text kept */
+#define OA_ATTACH_NOTES 20        /* attachments described in the text, at most */
 
 /* Copy a string or integer member into out. 0 ok (or absent), -1 bad. */
 /* One line per attachment: what it is, never who sent it. */
@@ -23,7 +23,7 @@ describe_attachments(json_t *list, char **text, struct oa_event *ev)
 	if (!json_is_array(list))
 		return 0;
 	json_array_foreach(list, i, a) {
-		if (i >= 20)
+		if (i >= OA_ATTACH_NOTES)
 			break;
 		const char *type = json_string_value(json_object_get(a, "type"));
 		json_t *payload = json_object_get(a, "payload");
@@ -35,6 +35,11 @@ describe_attachments(json_t *list, char **text, struct oa_event *ev)
 			    jsonfield_id(c, "longitude", lon, sizeof lon) < 0)
 				return -1;
 			snprintf(line, sizeof line, "[vị trí: %s, %s]", lat, lon);
+		} else if (type && strcmp(type, "link") == 0) {
+			/* a link the citizen chose: kept as their text, never fetched */
+			const char *url = json_string_value(json_object_get(payload, "url"));
+			snprintf(line, sizeof line, "[liên kết người báo gửi (không mở tự động): %.300s]",
+			    url ? url : "?");
 		} else {
 			const char *url = json_string_value(json_object_get(payload, "url"));
 			snprintf(line, sizeof line, "[tệp đính kèm: %.32s%s%.300s]", type ? type : "?",
@@ -47,7 +52,7 @@ describe_attachments(json_t *list, char **text, struct oa_event *ev)
 					return -1;
 			}
 		}
-		if (jsonfield_add_line(text, line, OA_TEXT_MAX) < 0)
+		if (jsonfield_add_line(text, line) < 0)
 			return -1;
 	}
 	return 0;
@@ -75,9 +80,9 @@ oa_event_parse(const char *body, size_t len, struct oa_event *ev, char *err, siz
 {
 	memset(ev, 0, sizeof *ev);
 	json_error_t je;
-	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadb(body, len, JSONFIELD_LOAD_FLAGS, &je);
 	if (!root) {
-		snprintf(err, errlen, "not JSON: %s (at %d)", je.text, je.position);
+		jsonfield_error(&je, err, errlen);    /* never je.text: it quotes the body */
 		return -1;
 	}
 	int rc = -1;
@@ -109,10 +114,7 @@ oa_event_parse(const char *body, size_t len, struct oa_event *ev, char *err, siz
 		goto out;
 	}
 	if (json_is_string(text) && json_string_length(text) > 0) {
-		size_t n = json_string_length(text);
-		if (n > OA_TEXT_MAX)
-			n = OA_TEXT_MAX;
-		ev->text = strndup(json_string_value(text), n);
+		ev->text = jsonfield_text(text);     /* whole: the body limit bounds it */
 		if (!ev->text)
 			goto out;
 	}

@@ -1,6 +1,7 @@
 /* zalo_in — see zalo_in.h. */
 #include "webhook/zalo_in.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #define TAG "zalo"
 #define SECRET_MAX 512
+#define ZALO_CHAT_TYPES_MAX 8   /* distinct unknown chat types logged, at most */
 #define BOT_SECRET_MIN 8       /* Zalo: setWebhook secret_token is 8-256 characters */
 #define NO_CONTENT "[tin nhắn không có nội dung đọc được]"
 #define UNSUPPORTED "[Zalo không cho xem nội dung tin nhắn này]"
@@ -28,6 +30,9 @@ struct zalo_in {
 	char oa_secret[SECRET_MAX];
 	char bot_secret[SECRET_MAX];
 	struct log_limit refusals;    /* an attacker must not flood the log */
+	pthread_mutex_t lock;         /* guards the chat types below */
+	char chat_types[ZALO_CHAT_TYPES_MAX][32];   /* unknown chat_type values logged */
+	size_t n_chat_types;
 };
 
 #define REFUSAL_LOG_EVERY_S 10
@@ -41,6 +46,15 @@ struct zalo_in {
 			log_warn(TAG, __VA_ARGS__); \
 		} \
 	} while (0)
+
+/* An event name as a log may show it: Zalo's names are lower-case words
+ * joined by '_' or '.'; anything else (digits, an id, text) is not shown. */
+static const char *
+loggable(const char *name)
+{
+	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz_.");
+	return n > 0 && n <= 48 && name[n] == '\0' ? name : "(unrecognised name)";
+}
 
 /* A secret from its *_file key; an unset key leaves out empty. */
 static int
@@ -65,6 +79,7 @@ zalo_in_new(const struct config *cfg, struct writer *w, const struct identity *i
 	z->cfg = cfg;
 	z->writer = w;
 	z->id = id;
+	pthread_mutex_init(&z->lock, NULL);
 	if (read_secret("[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file, 1, z->oa_secret,
 	    sizeof z->oa_secret, err, errlen) < 0 ||
 	    read_secret("[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file,
@@ -75,11 +90,24 @@ zalo_in_new(const struct config *cfg, struct writer *w, const struct identity *i
 	return z;
 }
 
+int
+zalo_in_check(const struct config *cfg, char *err, size_t errlen)
+{
+	char secret[SECRET_MAX];
+	int rc = read_secret("[zalo_oa] oa_secret_key_file", cfg->oa_secret_key_file, 1, secret,
+	    sizeof secret, err, errlen) < 0 ||
+	    read_secret("[zalo_bot] webhook_secret_file", cfg->bot_webhook_secret_file,
+	    BOT_SECRET_MIN, secret, sizeof secret, err, errlen) < 0 ? -1 : 0;
+	identity_wipe(secret, sizeof secret);
+	return rc;
+}
+
 void
 zalo_in_free(struct zalo_in *z)
 {
 	if (!z)
 		return;
+	pthread_mutex_destroy(&z->lock);
 	identity_wipe(z, sizeof *z);
 	free(z);
 }
@@ -136,7 +164,8 @@ admit(struct zalo_in *z, const struct facts *f, const char *text, char *resp, si
 		return answer(resp, respsz, 503, "not stored, try again");
 	}
 	if (f->kind == INBOUND_EVENT) {
-		log_debug(TAG, "%s event %s admitted for sender %.8s", f->channel, text, pseudonym);
+		log_debug(TAG, "%s event %s admitted for sender %.8s", f->channel, loggable(text),
+		    pseudonym);
 		return answer(resp, respsz, 200, "recorded");
 	}
 	log_info(TAG, "%s %smessage admitted from sender %.8s", f->channel,
@@ -175,14 +204,21 @@ zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signatur
 	int variant = oa_verify(&ev, body, len, signature, z->oa_secret, z->cfg->oa_id);
 	if (!variant) {
 		log_refusal(z, "OA webhook with a %s signature refused (%s)",
-		    signature ? "wrong" : "missing", ev.event_name);
+		    signature ? "wrong" : "missing", loggable(ev.event_name));
 		status = answer(resp, respsz, 401, "bad signature");
 		goto out;
 	}
 	long long when = oa_event_time(&ev), now = (long long)time(NULL);
-	if (when && (when < now - z->cfg->oa_replay_window || when > now + z->cfg->oa_replay_window)) {
+	if (!when) {
+		/* without a time the replay window cannot be checked: a signed
+		 * event could be sent again for ever */
+		log_refusal(z, "OA event %s refused: no usable timestamp", loggable(ev.event_name));
+		status = answer(resp, respsz, 401, "no timestamp");
+		goto out;
+	}
+	if (when < now - z->cfg->oa_replay_window || when > now + z->cfg->oa_replay_window) {
 		log_refusal(z, "OA event %s refused: its timestamp is %llds from now (replay?)",
-		    ev.event_name, when - now);
+		    loggable(ev.event_name), when - now);
 		status = answer(resp, respsz, 401, "stale timestamp");
 		goto out;
 	}
@@ -200,7 +236,7 @@ zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signatur
 		goto out;
 	}
 	if (ev.kind != OA_TIP || (z->cfg->oa_id && strcmp(ev.sender_id, z->cfg->oa_id) == 0)) {
-		log_debug(TAG, "OA event %s: nothing to admit", ev.event_name);
+		log_debug(TAG, "OA event %s: nothing to admit", loggable(ev.event_name));
 		status = answer(resp, respsz, 200, "ignored");
 		goto out;
 	}
@@ -223,6 +259,29 @@ out:
 	return status;
 }
 
+/* A chat_type other than PRIVATE or GROUP: the message is treated as a
+ * group's; each such type is logged once (the first ZALO_CHAT_TYPES_MAX). */
+static void
+unknown_chat_type(struct zalo_in *z, const char *type)
+{
+	int seen = 0;
+	pthread_mutex_lock(&z->lock);
+	for (size_t i = 0; i < z->n_chat_types && !seen; i++)
+		seen = strcmp(z->chat_types[i], type) == 0;
+	if (!seen && z->n_chat_types < ZALO_CHAT_TYPES_MAX)
+		snprintf(z->chat_types[z->n_chat_types++], sizeof z->chat_types[0], "%s", type);
+	else
+		seen = 1;
+	pthread_mutex_unlock(&z->lock);
+	if (seen)
+		return;
+	size_t n = strspn(type, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_ ");
+	log_warn(TAG, "bot update with an unknown chat_type %s%s%s: treated as a group message "
+	    "(only \"PRIVATE\" is a private chat; logged once per type)", *type ? "\"" : "",
+	    !*type ? "(none)" : type[n] == '\0' ? type : "(not shown: not a word)",
+	    *type ? "\"" : "");
+}
+
 int
 zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret, char *resp,
     size_t respsz)
@@ -242,6 +301,8 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 		return answer(resp, respsz, 400, "malformed update");
 	}
 	int status;
+	if (u.kind != BOT_NO_MESSAGE && u.kind != BOT_REFUSED && !u.chat_type_known)
+		unknown_chat_type(z, u.chat_type);
 	if (u.kind == BOT_NO_MESSAGE || u.kind == BOT_REFUSED) {
 		status = answer(resp, respsz, 200, "ok");
 		goto out;
@@ -257,7 +318,7 @@ zalo_in_bot(struct zalo_in *z, const char *body, size_t len, const char *secret,
 		goto out;
 	}
 	if (u.kind != BOT_PRIVATE) {
-		log_debug(TAG, "bot update %s from a bot: dropped", u.event_name);
+		log_debug(TAG, "bot update %s from a bot: dropped", loggable(u.event_name));
 		status = answer(resp, respsz, 200, "ignored");
 		goto out;
 	}

@@ -26,6 +26,9 @@ struct zalo_in;
 struct zalo_in *zalo_in_new(const struct config *cfg, struct writer *w,
     const struct identity *id, char *err, size_t errlen);
 void zalo_in_free(struct zalo_in *z);
+/* `tinbaod --check-config`: reads those secret files as zalo_in_new() will
+ * (nothing kept). 0, or -1 with err. */
+int zalo_in_check(const struct config *cfg, char *err, size_t errlen);
 
 /* Handle one POST; returns the HTTP status and a short JSON body in resp. */
 int zalo_in_oa(struct zalo_in *z, const char *body, size_t len, const char *signature,

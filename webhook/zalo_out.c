@@ -5,29 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "gateway/config.h"
 #include "gateway/heartbeat.h"
 #include "gateway/log.h"
 #include "gateway/outbox.h"
 #include "gateway/secretfile.h"
+#include "webhook/zalo_url.h"
 
 #define ZO_DRAIN 5                    /* seconds calls under way may finish at stop */
 #define ZO_CLAIM_SLACK 30             /* a claim outlives its call's timeout by this */
-
-int
-zalo_url_allowed(const char *url)
-{
-	if (strncasecmp(url, "https://", 8) == 0)
-		return 1;
-	static const char *const loopback[] = { "http://127.", "http://localhost:",
-	    "http://localhost/", "http://[::1]" };
-	for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++)
-		if (strncasecmp(url, loopback[i], strlen(loopback[i])) == 0)
-			return 1;
-	return 0;
-}
 
 int
 zalo_read_secret(const char *what, const char *path, char *out, size_t outsz, char *err,
@@ -90,7 +77,8 @@ zalo_transfer_add(struct zalo_out *z, struct transfer *t, size_t limit)
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "https,http");
+	if (t->kind != FETCH)          /* zalo_fetch.c sets its own, stricter */
+		curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "https,http");
 	return curl_multi_add_handle(z->multi, t->easy) == CURLM_OK ? 0 : -1;
 }
 
@@ -308,6 +296,33 @@ destroy(struct zalo_out *z)
 	curl_global_cleanup();
 }
 
+int
+zalo_out_check(const struct config *cfg, char *err, size_t errlen)
+{
+	char token[ZO_TOKEN_MAX], refresh[IDENTITY_SECRET_MAX + 1];   /* as the daemon's */
+	int bot = cfg->bot_token_file != NULL;
+	int oa = cfg->oa_app_id && cfg->oa_app_secret_key_file;
+	if ((bot && !zalo_url_allowed(cfg->bot_api_base)) ||
+	    (oa && (!zalo_url_allowed(cfg->oa_api_base) || !zalo_url_allowed(cfg->oa_oauth_base)))) {
+		snprintf(err, errlen, "Zalo api_base and oauth_base must be https "
+		    "(plain http only to a loopback address)");
+		return -1;
+	}
+	int rc = 0;
+	if (bot)
+		rc = zalo_read_secret("[zalo_bot] token_file", cfg->bot_token_file, token,
+		    sizeof token, err, errlen);
+	if (rc == 0 && oa)
+		rc = zalo_read_secret("[zalo_oa] app_secret_key_file", cfg->oa_app_secret_key_file,
+		    token, sizeof token, err, errlen);
+	if (rc == 0 && oa && cfg->oa_refresh_token_file)
+		rc = zalo_read_secret("[zalo_oa] refresh_token_file", cfg->oa_refresh_token_file,
+		    refresh, sizeof refresh, err, errlen);
+	identity_wipe(token, sizeof token);
+	identity_wipe(refresh, sizeof refresh);
+	return rc;
+}
+
 struct zalo_out *
 zalo_out_start(const struct config *cfg, const struct identity *id, char *err, size_t errlen)
 {
@@ -316,12 +331,11 @@ zalo_out_start(const struct config *cfg, const struct identity *id, char *err, s
 	int oa = cfg->oa_app_id && cfg->oa_app_secret_key_file;
 	if (!bot && !oa && !cfg->http_listen[0])
 		return NULL;                  /* no Zalo at all: nothing to send or fetch */
-	if ((bot && !zalo_url_allowed(cfg->bot_api_base)) ||
-	    (oa && (!zalo_url_allowed(cfg->oa_api_base) || !zalo_url_allowed(cfg->oa_oauth_base)))) {
-		snprintf(err, errlen, "Zalo api_base and oauth_base must be https "
-		    "(plain http only to a loopback address)");
+	if (zalo_url_check_config(cfg, err, errlen) < 0)
 		return NULL;
-	}
+	if (cfg->attach_test_origin)
+		log_warn("zalo", "[attachments] test_origin is set: attachments are also fetched "
+		    "over plain http from that loopback origin. TEST ONLY: never in production");
 	struct zalo_out *z = calloc(1, sizeof *z);
 	if (!z || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(err, errlen, "cannot start libcurl");

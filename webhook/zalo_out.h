@@ -27,7 +27,7 @@ struct identity;
 struct zalo_out;
 
 /* Also fetches the files that Zalo messages link to (bounded size and time,
- * https or loopback only) and keeps them in the database.
+ * only what webhook/zalo_url.h allows) and keeps them in the database.
  * NULL with err when a channel is configured wrongly (token file, api_base
  * not https); NULL with err[0] == '\0' when no Zalo side is configured. */
 struct zalo_out *zalo_out_start(const struct config *cfg, const struct identity *id,
@@ -45,8 +45,10 @@ struct zalo_health {
 /* Any thread; z may be NULL (nothing configured). */
 void zalo_out_health(struct zalo_out *z, struct zalo_health *out);
 void zalo_out_stop(struct zalo_out *z);
-
-/* 1 if url is https, or http to 127.0.0.0/8, localhost or [::1]. */
-int zalo_url_allowed(const char *url);
+/* `tinbaod --check-config`: the API addresses and the secret files
+ * zalo_out_start() and the OA token will read ([zalo_bot] token_file,
+ * [zalo_oa] app_secret_key_file and refresh_token_file), read as they will
+ * be (nothing kept). 0, or -1 with err. */
+int zalo_out_check(const struct config *cfg, char *err, size_t errlen);
 
 #endif

@@ -40,6 +40,9 @@ struct transfer {
 	unsigned token_gen;               /* SEND_OA: which access token it used */
 	int64_t attachment_id;            /* FETCH: the attachment row */
 	int attempts;                     /* FETCH: tries so far */
+	int loopback_ok;                  /* FETCH: the test origin ([attachments]) */
+	const char *refused;              /* FETCH: why a redirect or address was refused */
+	const struct config *cfg;         /* FETCH: for the callbacks */
 };
 
 /* The Official Account's token pair lives sealed in the database; this is

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gateway/runas.h"
+
 #define CLI_OK 0
 #define CLI_FAIL 1        /* database error, unknown officer/tip, file problem */
 #define CLI_USAGE 2       /* unknown subcommand/option, missing/invalid argument */
@@ -33,6 +35,12 @@ struct officer;
 struct cli {
 	struct config *cfg;
 	struct db *db;
+	/* Run as root on a state another user owns (the service user): the
+	 * command acts as that user (effective ids), so it never leaves a
+	 * root-owned file tinbaod cannot open; runas_leave()/runas_enter()
+	 * step back to root and return (a backup written where only root may
+	 * write). gateway/runas.h. */
+	struct runas runas;
 };
 
 /* Print "tinbao: WHAT: message" on stderr; returns code. WHAT is the
@@ -127,12 +135,16 @@ int cli_sender(struct cli *c, int argc, char **argv);
 int cli_audit(struct cli *c, int argc, char **argv);
 int cli_audit_read(struct cli *c, int64_t tip_id, const char *detail);
 int cli_audit_reads(struct cli *c, const char *what, const char *const *codes, size_t n);
-/* cli_legal.c: `due`, `notice`, `holiday`, `book`. */
+/* cli_legal.c: `due`, `notice`, `pass`, `holiday`, `book`. */
 int cli_due(struct cli *c, int argc, char **argv);
 int cli_notice(struct cli *c, int argc, char **argv);
+int cli_pass(struct cli *c, int argc, char **argv);
 int cli_holiday(struct cli *c, int argc, char **argv);
 int cli_book(struct cli *c, int argc, char **argv);
 int cli_retention(struct cli *c, int argc, char **argv);     /* cli_retention.c */
+/* cli_backup.c: `backup FILE|DIR [--keep N]`, `restore FILE`. */
+int cli_backup(struct cli *c, int argc, char **argv);
+int cli_restore(struct cli *c, int argc, char **argv);
 int cli_key_rotate(struct cli *c, int argc, char **argv);    /* cli_key.c */
 
 #endif

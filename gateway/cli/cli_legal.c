@@ -12,6 +12,7 @@
 #include "gateway/category.h"
 #include "gateway/cli/cli.h"
 #include "gateway/config.h"
+#include "gateway/csv.h"
 #include "gateway/i18n.h"
 #include "gateway/legalclock.h"
 #include "gateway/messages.h"
@@ -26,6 +27,8 @@
 #define DUE_DEFAULT_WITHIN (24 * 3600)
 #define BOOK_SUMMARY_CHARS 60
 #define HOLIDAY_NAME_MAX 200
+#define PASS_TO_MAX 200           /* bytes naming whom a tip was passed on to */
+#define PASS_AT_SLACK 300         /* --at may be this far ahead of the clock (seconds) */
 
 static const char due_usage[] =
     N_("usage: tinbao due [--json] [--within DURATION] [--at \"YYYY-MM-DD HH:MM\"]\n"
@@ -34,11 +37,12 @@ static const char due_usage[] =
     "due lists the legal deadlines of open tips that fall within DURATION from\n"
     "now (default 24h; \"90m\", \"2d\"...) or are already overdue, soonest first:\n"
     "  pass on   24 hours after receipt: the tip goes on to the investigation\n"
-    "            agency (ends when the tip is closed);\n"
+    "            agency; ends with `tinbao pass` (acknowledging is not passing on);\n"
     "  notice    the written receipt notice to the procuracy and the reporter,\n"
     "            by the end of the 3rd working day after the day of receipt\n"
     "            (Mon-Fri minus `tinbao holiday` days); ends with `tinbao notice`.\n"
-    "The 20-day settling clock is shown as information (--json: settle_by).\n"
+    "Closing a tip ends its clocks that were not done.\n"
+    "The 20-day settling clock is shown as information (tinbao tip show).\n"
     "--at looks at the list as it will be (or was) at another local time.\n"
     "notice records that the receipt notice was given, by the officer named\n"
     "(--officer is required; the audit trail records the desk's login too).\n");
@@ -78,32 +82,19 @@ parse_at(const char *what, const char *s, int64_t *now)
 struct due_entry {
 	const struct tip *t;
 	int notice;                /* 0 pass on, 1 receipt notice */
-	int64_t deadline;
-	struct tipclock clk;
+	const struct tipclock_one *c;
+	struct tipclock *clk;
 };
 
 static int
 cmp_due(const void *a, const void *b)
 {
 	const struct due_entry *x = a, *y = b;
-	if (x->deadline != y->deadline)
-		return x->deadline < y->deadline ? -1 : 1;
-	return x->t->id < y->t->id ? -1 : x->t->id > y->t->id;
-}
-
-static void
-span(int64_t s, char *out, size_t outsz)
-{
-	if (s < 0)
-		s = -s;
-	if (s >= 86400)
-		/* TRANSLATORS: a span of days and hours, e.g. 2d3h */
-		snprintf(out, outsz, _("%lldd%lldh"), (long long)(s / 86400),
-		    (long long)(s % 86400 / 3600));
-	else
-		/* TRANSLATORS: a span of hours and minutes, e.g. 5h07m */
-		snprintf(out, outsz, _("%lldh%02lldm"), (long long)(s / 3600),
-		    (long long)(s % 3600 / 60));
+	if (x->c->due != y->c->due)
+		return x->c->due < y->c->due ? -1 : 1;
+	if (x->t->id != y->t->id)
+		return x->t->id < y->t->id ? -1 : 1;
+	return x->notice - y->notice;
 }
 
 int
@@ -141,6 +132,7 @@ cli_due(struct cli *c, int argc, char **argv)
 	struct tip *v = NULL;
 	size_t n = 0, ne = 0;
 	struct tipclock_holidays hol = { 0 };
+	struct tipclock *clk = NULL;
 	struct due_entry *e = NULL;
 	const char **codes = NULL;
 	int rc = CLI_FAIL;
@@ -148,30 +140,25 @@ cli_due(struct cli *c, int argc, char **argv)
 		cli_error(CLI_FAIL, "due", "%s", db_errmsg(c->db));
 		goto out;
 	}
+	clk = calloc(n + 1, sizeof *clk);
 	e = calloc(2 * n + 1, sizeof *e);
 	codes = calloc(n + 1, sizeof *codes);
-	if (!e || !codes) {
+	if (!clk || !e || !codes) {
 		cli_error(CLI_FAIL, "due", _("out of memory"));
 		goto out;
 	}
 	size_t ncodes = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct tipclock clk;
-		int64_t notice_at;
-		if (db_tip_notice_get(c->db, v[i].id, &notice_at) < 0) {
-			cli_error(CLI_FAIL, "due", "%s", db_errmsg(c->db));
-			goto out;
-		}
 		if (v[i].created_at > now)
 			continue;                   /* --at before it was received */
-		tipclock_of(v[i].created_at, &hol, &clk);
+		tipclock_of(&v[i], &hol, now, &clk[i]);
 		int listed = 0;
-		if (clk.pass_on <= now + within) {
-			e[ne++] = (struct due_entry){ &v[i], 0, clk.pass_on, clk };
-			listed = 1;
-		}
-		if (!notice_at && clk.notice_by <= now + within) {
-			e[ne++] = (struct due_entry){ &v[i], 1, clk.notice_by, clk };
+		/* what still asks for its act: overdue, or due within the window */
+		for (int k = 0; k < 2; k++) {
+			const struct tipclock_one *one = k ? &clk[i].notice : &clk[i].pass_on;
+			if (!tipclock_pending(one) || one->due > now + within)
+				continue;
+			e[ne++] = (struct due_entry){ &v[i], k, one, &clk[i] };
 			listed = 1;
 		}
 		if (listed)
@@ -183,20 +170,16 @@ cli_due(struct cli *c, int argc, char **argv)
 	if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < ne; i++) {
-			char id[LEGAL_ID_MAX], day[16];
+			char id[LEGAL_ID_MAX];
 			trackid_format(c->cfg->tracking_prefix, e[i].t->code, id, sizeof id);
-			int y, m, d;
-			timeutil_local_date(e[i].clk.notice_day, &y, &m, &d);
-			snprintf(day, sizeof day, "%04d-%02d-%02d", y, m, d);
 			json_t *o = json_object();
 			json_object_set_new(o, "id", json_string(id));
 			json_object_set_new(o, "clock", json_string(e[i].notice ? "notice" : "pass_on"));
-			json_object_set_new(o, "deadline", view_json_time(e[i].deadline));
-			json_object_set_new(o, "overdue", json_boolean(e[i].deadline <= now));
-			if (e[i].notice)
-				json_object_set_new(o, "notice_day", json_string(day));
+			json_t *cj = view_clock_json(e[i].c);
+			json_object_update(o, cj);
+			json_decref(cj);
+			json_object_set_new(o, "overdue", json_boolean(e[i].c->state == TIPCLOCK_OVERDUE));
 			json_object_set_new(o, "received_at", view_json_time(e[i].t->created_at));
-			json_object_set_new(o, "settle_by", view_json_time(e[i].clk.settle));
 			json_object_set_new(o, "status", json_string(tip_status_name(e[i].t->status)));
 			json_object_set_new(o, "urgent", json_boolean(e[i].t->urgent));
 			json_object_set_new(o, "category", view_json_str(e[i].t->category));
@@ -207,7 +190,7 @@ cli_due(struct cli *c, int argc, char **argv)
 	}
 	if (ne == 0) {
 		char w[32];
-		span(within, w, sizeof w);
+		view_span(within, w, sizeof w);
 		printf(_("no legal deadline of an open tip within %s\n"), w);
 		rc = CLI_OK;
 		goto out;
@@ -216,31 +199,21 @@ cli_due(struct cli *c, int argc, char **argv)
 	/* TRANSLATORS: the column heads of `tinbao due` */
 	cli_cell(_("ID"), idw);
 	cli_cell(_("CLOCK"), 12);
-	cli_cell(_("DEADLINE"), 18);
+	cli_cell(_("DEADLINE"), 25);
 	cli_cell(_("STATE"), 22);
 	puts(_("RECEIVED"));
 	for (size_t i = 0; i < ne; i++) {
-		char id[LEGAL_ID_MAX], when[40], state[40], left[32], recv[32];
+		char id[LEGAL_ID_MAX], when[40], state[64], recv[32];
 		trackid_format(c->cfg->tracking_prefix, e[i].t->code, id, sizeof id);
-		if (e[i].notice) {
-			timeutil_format_dmy(e[i].clk.notice_day, when, sizeof when);
-			snprintf(when + strlen(when), sizeof when - strlen(when), " %s",
-			    _("(all day)"));
-		} else {
-			timeutil_format_local(e[i].deadline, when, sizeof when);
-		}
-		span(e[i].deadline - now, left, sizeof left);
-		if (e[i].deadline <= now)
-			snprintf(state, sizeof state, _("OVERDUE %s"), left);
-		else
-			snprintf(state, sizeof state, _("in %s"), left);
+		view_clock_due(e[i].c, when, sizeof when);
+		view_clock_state(e[i].clk, e[i].c, state, sizeof state);
 		timeutil_format_local(e[i].t->created_at, recv, sizeof recv);
 		printf("%-*s ", idw, id);
 		/* TRANSLATORS: the two legal clocks in `tinbao due`: the 24-hour
 		 * pass-on to the investigation agency, the 3-working-day receipt
 		 * notice */
 		cli_cell(e[i].notice ? _("notice") : _("pass on"), 12);
-		cli_cell(when, 18);
+		cli_cell(when, 25);
 		cli_cell(state, 22);
 		puts(recv);
 	}
@@ -248,6 +221,7 @@ cli_due(struct cli *c, int argc, char **argv)
 out:
 	free(codes);
 	free(e);
+	free(clk);
 	tipclock_holidays_free(&hol);
 	tips_free(v, n);
 	return rc;
@@ -331,6 +305,119 @@ cli_notice(struct cli *c, int argc, char **argv)
 		cli_clean(o.name, name, sizeof name);
 		printf(_("%s: receipt notice recorded at %s by %s\n"), id, when, name);
 	}
+	officer_clear(&o);
+	tip_clear(&t);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- pass */
+
+static const char pass_usage[] =
+    N_("usage: tinbao pass ID --to AGENCY --officer PHONE [--at \"YYYY-MM-DD HH:MM\"]\n"
+    "\n"
+    "Records that the tip was passed on (to the investigation agency, UBND, 114 ...):\n"
+    "to whom, when (--at, default now) and the officer who did it. This is what\n"
+    "stops the 24-hour pass-on clock; acknowledging a tip does not. The receipt\n"
+    "book's \"Chuyển cho, lúc\" column, tip show, the admin API and the desk page\n"
+    "show it. Recorded once; the record is an audit event (with the desk's login).\n");
+
+int
+cli_pass(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' }, { "officer", required_argument, NULL, 'o' },
+		{ "at", required_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
+	};
+	const char *phone = NULL, *to = NULL;
+	int64_t now = timeutil_now(), at = now;
+	int ch;
+	if (cli_wants_help(argc, argv)) {
+		fputs(_(pass_usage), stdout);
+		return CLI_OK;
+	}
+	optind = 0;
+	while ((ch = cli_getopt(argc, argv, opts, "pass")) != -1) {
+		if (ch == 'o') {
+			phone = optarg;
+		} else if (ch == 't') {
+			to = optarg;
+		} else if (ch == 'a') {
+			if (parse_at("pass", optarg, &at) < 0)
+				return CLI_USAGE;
+		} else {
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc - 1 || !phone || !to)
+		return cli_error(CLI_USAGE, "pass", _("usage: tinbao pass ID --to AGENCY --officer PHONE "
+		    "[--at \"YYYY-MM-DD HH:MM\"]"));
+	if (!text_valid(to, PASS_TO_MAX, 0))
+		return cli_error(CLI_USAGE, "pass", _("--to must be 1-%d bytes of text on one line "
+		    "(the agency, e.g. \"Cơ quan CSĐT Công an TP\")"), PASS_TO_MAX);
+	if (at > now + PASS_AT_SLACK)
+		return cli_error(CLI_USAGE, "pass", _("--at is in the future: record a pass-on once it "
+		    "has happened"));
+	char code[TRACKID_CODE_LEN + 1], norm[PHONE_MAX], id[LEGAL_ID_MAX];
+	const char *arg = argv[optind];
+	if (trackid_parse(c->cfg->tracking_prefix, arg, strlen(arg), code, NULL) < 0)
+		return cli_error(CLI_USAGE, "pass", _("\"%s\" is not a tracking ID"), arg);
+	if (cli_phone("pass", phone, norm) < 0)
+		return CLI_USAGE;
+	if (cli_open(c, 0, "pass") < 0)
+		return CLI_FAIL;
+	trackid_format(c->cfg->tracking_prefix, code, id, sizeof id);
+	struct officer o;
+	struct tip t;
+	int fo = db_officer_by_phone(c->db, norm, &o);
+	if (fo <= 0)
+		return fo < 0 ? cli_error(CLI_FAIL, "pass", "%s", db_errmsg(c->db)) :
+		    cli_error(CLI_FAIL, "pass", _("no officer with phone %s"), norm);
+	int ft = db_tip_by_code(c->db, code, &t);
+	if (ft <= 0) {
+		officer_clear(&o);
+		return ft < 0 ? cli_error(CLI_FAIL, "pass", "%s", db_errmsg(c->db)) :
+		    cli_error(CLI_FAIL, "pass", _("no tip %s"), id);
+	}
+	int rc = CLI_OK;
+	char when[40], detail[PASS_TO_MAX + 80], name[CLI_NAME_MAX * 4], agency[PASS_TO_MAX * 4];
+	if (at < t.created_at) {
+		timeutil_format_local(t.created_at, when, sizeof when);
+		rc = cli_error(CLI_USAGE, "pass", _("--at is before %s was received (%s)"), id, when);
+		goto out;
+	}
+	timeutil_format_local(at, when, sizeof when);
+	snprintf(detail, sizeof detail, "passed on to %s at %s", to, when);
+	int set = -1;
+	if (db_begin(c->db) == 0) {
+		char who[128];
+		audit_unix_user(who, sizeof who);
+		set = db_tip_pass_set(c->db, t.id, to, o.id, at);
+		if (set == 1 && db_audit_for(c->db, now, who, o.name, "tip.pass", t.id, detail) < 0)
+			set = -1;
+		if (set >= 0 && db_commit(c->db) < 0)
+			set = -1;
+		if (set < 0)
+			db_rollback(c->db);
+	}
+	if (set < 0) {
+		rc = cli_error(CLI_FAIL, "pass", "%s", db_errmsg(c->db));
+	} else if (set == 0) {
+		timeutil_format_local(t.passed_at, when, sizeof when);
+		cli_clean(t.passed_to ? t.passed_to : "?", agency, sizeof agency);
+		cli_clean(t.passed_by_name ? t.passed_by_name : "?", name, sizeof name);
+		printf(_("%s: already recorded as passed on at %s to %s (by %s)\n"), id, when, agency,
+		    name);
+	} else {
+		char due[40];
+		cli_clean(to, agency, sizeof agency);
+		cli_clean(o.name, name, sizeof name);
+		printf(_("%s: passed on to %s at %s, recorded for %s"), id, agency, when, name);
+		timeutil_format_local(t.created_at + LEGALCLOCK_PASS_ON_S, due, sizeof due);
+		if (at >= t.created_at + LEGALCLOCK_PASS_ON_S)
+			printf(_(" (after the 24-hour deadline, %s)"), due);
+		putchar('\n');
+	}
+out:
 	officer_clear(&o);
 	tip_clear(&t);
 	return rc;
@@ -490,38 +577,76 @@ static const char *const book_head[B_NCOLS] = {
 };
 static const int book_width[B_NCOLS] = { 4, 16, 7, 9, 16, 10, 40, 10, 16, 10, 10, 10, 24 };
 
-/* One CSV field: quoted when it holds a comma, quote, CR or LF. */
-static void
-csv_field(const char *s, int last)
-{
-	char *t = text_clean(s ? s : "", strlen(s ? s : ""));
-	const char *v = t ? t : "";
-	if (strpbrk(v, ",\"\r\n")) {
-		putchar('"');
-		for (const char *p = v; *p; p++) {
-			if (*p == '"')
-				putchar('"');
-			putchar(*p);
-		}
-		putchar('"');
-	} else {
-		fputs(v, stdout);
-	}
-	fputs(last ? "\r\n" : ",", stdout);
-	free(t);
-}
-
 static void
 book_row(const char *const *f, int csv)
 {
 	for (int k = 0; k < B_NCOLS; k++) {
 		if (csv)
-			csv_field(f[k], k == B_NCOLS - 1);
+			csv_put(stdout, f[k] ? f[k] : "", k == B_NCOLS - 1);
 		else
 			cli_cell(f[k] ? f[k] : "", book_width[k]);
 	}
 	if (!csv)
 		putchar('\n');
+}
+
+/* A time as the book writes it: "06/12/2026 14:05". */
+static void
+book_time(int64_t t, char *out, size_t outsz)
+{
+	char hm[16];
+	timeutil_format_dmy(t, out, outsz);
+	timeutil_format_hm(t, hm, sizeof hm);
+	size_t l = strlen(out);
+	snprintf(out + l, outsz - l, " %s", hm);
+}
+
+/* A clock's deadline as the book writes it: a time, or a day "09/12/2026". */
+static void
+book_due(const struct tipclock_one *c, char *out, size_t outsz)
+{
+	if (c->by_day)
+		snprintf(out, outsz, "%02d/%02d/%04d", c->day.d, c->day.m, c->day.y);
+	else
+		book_time(c->due, out, outsz);
+}
+
+/* The book's "Chuyển cho, lúc" (pass on) and "Ngày thông báo kết quả tiếp
+ * nhận" (notice) cells, as tipclock_of() left the clocks: who it went to and
+ * when (the notice: the day), or not yet and by when; nothing for a tip
+ * closed without the act. */
+static void
+book_clock(const struct tipclock *clk, int notice, char *out, size_t outsz)
+{
+	const struct tipclock_one *c = notice ? &clk->notice : &clk->pass_on;
+	char due[40], done[40];
+	book_due(c, due, sizeof due);
+	if (notice)
+		timeutil_format_dmy(c->done_at, done, sizeof done);
+	else
+		book_time(c->done_at, done, sizeof done);
+	switch (c->state) {
+	case TIPCLOCK_DONE:
+	case TIPCLOCK_DONE_LATE:
+		if (notice)
+			snprintf(out, outsz, "%s", done);
+		else
+			snprintf(out, outsz, "%s, %s", clk->passed_to ? clk->passed_to : "?", done);
+		if (c->state == TIPCLOCK_DONE_LATE) {
+			size_t l = strlen(out);
+			snprintf(out + l, outsz - l, " (quá hạn, hạn %s)", due);
+		}
+		break;
+	case TIPCLOCK_RUNNING:
+		snprintf(out, outsz, "%s (hạn %s)", notice ? "chưa" : "chưa chuyển", due);
+		break;
+	case TIPCLOCK_OVERDUE:
+		snprintf(out, outsz, "%s, QUÁ HẠN (hạn %s)", notice ? "chưa" : "chưa chuyển", due);
+		break;
+	case TIPCLOCK_ENDED:
+		out[0] = '\0';
+		break;
+	}
 }
 
 /* The summary: the text, then the attachments kept with the tip. */
@@ -594,8 +719,14 @@ cli_book(struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 	struct tip *v;
 	size_t n;
+	struct tipclock_holidays hol;
 	if (db_tip_list(c->db, 0, SIZE_MAX, &v, &n) < 0)      /* by receipt: created_at, id */
 		return cli_error(CLI_FAIL, "book", "%s", db_errmsg(c->db));
+	if (tipclock_holidays_load(c->db, &hol) < 0) {
+		tips_free(v, n);
+		return cli_error(CLI_FAIL, "book", "%s", db_errmsg(c->db));
+	}
+	int64_t now = timeutil_now();
 	const char **codes = calloc(n + 1, sizeof *codes);
 	size_t *seq = calloc(n + 1, sizeof *seq);
 	size_t ncodes = 0;
@@ -633,23 +764,17 @@ cli_book(struct cli *c, int argc, char **argv)
 		const struct tip *t = &v[i];
 		if (t->created_at < t0 || t->created_at >= t1)
 			continue;
-		char no[24], at[40], id[LEGAL_ID_MAX], cls[160], notice[24] = "", result[1200];
-		int64_t notice_at = 0;
+		char no[24], at[40], id[LEGAL_ID_MAX], cls[160], notice[80], passed[400], result[1200];
+		struct tipclock clk;
 		int err = 0;
+		tipclock_of(t, &hol, now, &clk);
+		book_clock(&clk, 0, passed, sizeof passed);
+		book_clock(&clk, 1, notice, sizeof notice);
 		snprintf(no, sizeof no, "%zu", seq[i]);
-		timeutil_format_dmy(t->created_at, at, sizeof at);
-		size_t l = strlen(at);
-		timeutil_format_hm(t->created_at, at + l + 1, sizeof at - l - 1);
-		at[l] = ' ';
+		book_time(t->created_at, at, sizeof at);
 		trackid_format(c->cfg->tracking_prefix, t->code, id, sizeof id);
 		snprintf(cls, sizeof cls, "%s%s", category_name(t->category ? t->category : "khac"),
 		    t->urgent ? "; khẩn cấp" : "");
-		if (db_tip_notice_get(c->db, t->id, &notice_at) < 0) {
-			cli_error(CLI_FAIL, "book", "%s", db_errmsg(c->db));
-			goto out;
-		}
-		if (notice_at)
-			timeutil_format_dmy(notice_at, notice, sizeof notice);
 		if (t->status == TIP_CLOSED) {
 			char day[24];
 			timeutil_format_dmy(t->closed_at, day, sizeof day);
@@ -669,7 +794,7 @@ cli_book(struct cli *c, int argc, char **argv)
 			[B_NO] = no, [B_AT] = at, [B_CHANNEL] = msg_channel_name(t->channel), [B_ID] = id,
 			[B_RECEIVER] = t->acked_by_name ? t->acked_by_name : "",
 			[B_REPORTER] = "Giữ bí mật", [B_SUMMARY] = summary ? summary : "?",
-			[B_PLACE] = "", [B_CLASS] = cls, [B_MEASURES] = "", [B_PASSED] = "",
+			[B_PLACE] = "", [B_CLASS] = cls, [B_MEASURES] = "", [B_PASSED] = passed,
 			[B_NOTICE] = notice, [B_RESULT] = result,
 		};
 		book_row(f, csv);
@@ -681,6 +806,7 @@ cli_book(struct cli *c, int argc, char **argv)
 out:
 	free(codes);
 	free(seq);
+	tipclock_holidays_free(&hol);
 	tips_free(v, n);
 	return rc;
 }

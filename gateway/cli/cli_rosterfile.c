@@ -16,6 +16,7 @@
 
 #include "db/db.h"
 #include "gateway/cli/cli.h"
+#include "gateway/csv.h"
 #include "gateway/csvin.h"
 #include "gateway/i18n.h"
 #include "gateway/phone.h"
@@ -167,30 +168,11 @@ struct out {
 	char sep;
 };
 
-/* One cell: a value a spreadsheet would run as a formula (or read as a
- * number: a phone's +) gets the apostrophe that keeps it text; quoted when
- * it holds the separator, a quote or a line break. */
+/* One cell, made safe for a spreadsheet by the one CSV writer (csv.h). */
 static void
 put(struct out *o, const char *s, int last)
 {
-	char *clean = text_clean(s ? s : "", s ? strlen(s) : 0);
-	const char *v = clean ? clean : "";
-	int mark = strchr("=+-@", *v) && *v;
-	if (strchr(v, o->sep) || strpbrk(v, "\"\r\n")) {
-		fputc('"', o->f);
-		if (mark)
-			fputc('\'', o->f);
-		for (const char *p = v; *p; p++) {
-			if (*p == '"')
-				fputc('"', o->f);
-			fputc(*p, o->f);
-		}
-		fputc('"', o->f);
-	} else {
-		fprintf(o->f, "%s%s", mark ? "'" : "", v);
-	}
-	fputs(last ? "\r\n" : (o->sep == ';' ? ";" : ","), o->f);
-	free(clean);
+	csv_put_sep(o->f, o->sep, s, last);
 }
 
 /* export's options: [--excel] [--header en|vi] [FILE]. 0 with o->f open

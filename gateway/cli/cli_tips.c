@@ -18,6 +18,7 @@
 #include "gateway/phone.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
+#include "gateway/tipclock.h"
 #include "gateway/tipops.h"
 #include "gateway/trackid.h"
 #include "gateway/view.h"
@@ -204,9 +205,39 @@ message_from(const struct tip_message *m)
 	return m->officer_name ? m->officer_name : _("note");
 }
 
+/* The legal clocks as tipclock_of() left them: deadline, then where each
+ * stands. */
+static void
+show_clocks(const struct tipclock *clk)
+{
+	/* TRANSLATORS: the legal clocks of a tip, in a column 8 characters wide */
+	static const char *const names[] = { N_("pass on"), N_("notice"), N_("settle") };
+	const struct tipclock_one *c[] = { &clk->pass_on, &clk->notice, &clk->settle };
+	printf("\n%s\n", _("Legal clocks:"));
+	for (int k = 0; k < 3; k++) {
+		char due[48], state[64];
+		view_clock_due(c[k], due, sizeof due);
+		view_clock_state(clk, c[k], state, sizeof state);
+		printf("  ");
+		cli_cell(_(names[k]), 8);
+		cli_cell(due, 25);
+		fputs(state, stdout);
+		if (k == 0 && clk->passed_to) {
+			printf("%s", _(", to "));
+			cli_put(clk->passed_to, 1, 0);
+			if (clk->passed_by) {
+				printf(" (%s ", _("recorded by"));
+				cli_put(clk->passed_by, 1, 0);
+				putchar(')');
+			}
+		}
+		putchar('\n');
+	}
+}
+
 static void
 show_plain(const struct config *cfg, const struct tip *t, const struct tip_message *m, size_t nm,
-    const struct escalation *e, size_t ne)
+    const struct escalation *e, size_t ne, const struct tipclock *clk)
 {
 	char id[VIEW_ID_MAX], buf[40], line[400];
 	int64_t now = timeutil_now();
@@ -251,6 +282,7 @@ show_plain(const struct config *cfg, const struct tip *t, const struct tip_messa
 		if (t->close_note && *t->close_note)
 			show_line(_("note"), t->close_note);
 	}
+	show_clocks(clk);
 	printf("\n%s\n", _("Messages:"));
 	if (nm == 0)
 		printf("  %s\n", _("(none)"));
@@ -321,17 +353,21 @@ cli_tip(struct cli *c, int argc, char **argv)
 	struct escalation *e = NULL;
 	struct attachment *a = NULL;
 	size_t nm = 0, ne = 0, na = 0;
+	struct tipclock_holidays hol = { 0 };
+	struct tipclock clk;
 	int rc = CLI_OK;
 	if (db_tip_messages(c->db, t.id, &m, &nm) < 0 || db_escalations(c->db, t.id, &e, &ne) < 0 ||
-	    db_tip_attachments(c->db, t.id, &a, &na) < 0) {
+	    db_tip_attachments(c->db, t.id, &a, &na) < 0 || tipclock_holidays_load(c->db, &hol) < 0) {
 		rc = cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
 	} else if (json) {
+		tipclock_of(&t, &hol, timeutil_now(), &clk);
 		struct view_tip_detail d = { .messages = m, .n_messages = nm, .escalations = e,
-		    .n_escalations = ne, .attachments = a, .n_attachments = na };
+		    .n_escalations = ne, .attachments = a, .n_attachments = na, .clock = &clk };
 		json_t *o = view_tip_detail_json(c->cfg, &t, &d);
 		rc = cli_print_json(o);
 	} else {
-		show_plain(c->cfg, &t, m, nm, e, ne);
+		tipclock_of(&t, &hol, timeutil_now(), &clk);
+		show_plain(c->cfg, &t, m, nm, e, ne, &clk);
 		if (na)
 			printf("\n%s\n", _("Attachments:"));
 		for (size_t i = 0; i < na; i++) {
@@ -351,6 +387,7 @@ cli_tip(struct cli *c, int argc, char **argv)
 			putchar('\n');
 		}
 	}
+	tipclock_holidays_free(&hol);
 	tip_messages_free(m, nm);
 	escalations_free(e, ne);
 	attachments_free(a, na);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db/db.h"
@@ -19,9 +20,9 @@
 #include "gateway/log.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
+#include "gateway/version.h"
 
 #define DEFAULT_CONFIG "/etc/tinbao/tinbao.conf"
-#define TINBAO_VERSION "0.1.0"
 
 /* The help, in the chunks a translator sees: the command lines stay as they
  * are typed, the words after them are translated. Every command of main's
@@ -60,6 +61,8 @@ static const char *const help_chunks[] = {
 	    "  due [--json] [--within DURATION] [--at \"YYYY-MM-DD HH:MM\"]\n"
 	    "                                legal deadlines coming due (24 h, 3 working days)\n"
 	    "  notice ID --officer PHONE     the receipt notice was given\n"
+	    "  pass ID --to AGENCY --officer PHONE [--at \"YYYY-MM-DD HH:MM\"]\n"
+	    "                                the tip was passed on (stops the 24 h clock)\n"
 	    "  holiday add YYYY-MM-DD NAME | holiday list [--json] | holiday remove YYYY-MM-DD\n"
 	    "  book --from YYYY-MM-DD --to YYYY-MM-DD [--csv]    the receipt book\n"
 	    "  audit verify [--json] [--anchor ID:HASH] | audit list [--tip ID] [--json]\n"
@@ -70,6 +73,8 @@ static const char *const help_chunks[] = {
 	    "  zalo-oa token --refresh TOKEN store the Zalo OA's refresh token after a new\n"
 	    "                                authorisation\n"
 	    "  retention run [--dry-run] [--json]   destroy reply addresses of old closed tips\n"
+	    "  backup FILE | backup DIRECTORY [--keep N]   copy the database (tinbaod may run)\n"
+	    "  restore FILE                  put a checked backup back (tinbaod stopped)\n"
 	    "\n"),
 };
 
@@ -179,16 +184,19 @@ main(int argc, char **argv)
 		{ "modem", cli_modem },
 		{ "roster", cli_roster }, { "tips", cli_tips }, { "tip", cli_tip },
 		{ "ack", cli_ack }, { "close", cli_close }, { "audit", cli_audit },
-		{ "due", cli_due }, { "notice", cli_notice }, { "holiday", cli_holiday },
+		{ "due", cli_due }, { "notice", cli_notice }, { "pass", cli_pass },
+		{ "holiday", cli_holiday },
 		{ "book", cli_book },
 		{ "sender", cli_sender },
 		{ "retention", cli_retention },
+		{ "backup", cli_backup }, { "restore", cli_restore },
 	};
 	const char *path = getenv("TINBAO_CONFIG");
 	int ch;
 	if (!path || !*path)
 		path = DEFAULT_CONFIG;
 	i18n_init();
+	umask(027);        /* the database and its -wal, -shm: not for others */
 	log_init("tinbao", LOG_WARNING);
 	audit_init();
 	opterr = 0;
@@ -235,11 +243,19 @@ main(int argc, char **argv)
 			config_free(c.cfg);
 			return CLI_FAIL;
 		}
+		/* as root on the service user's state: act as that user */
+		if (runas_owner(c.cfg->database, c.cfg->key_file, &c.runas, err, sizeof err) < 0 ||
+		    runas_enter(&c.runas, err, sizeof err) < 0) {
+			cli_error(CLI_FAIL, name, "%s", err);
+			config_free(c.cfg);
+			return CLI_FAIL;
+		}
 		int rc = commands[k].fn(&c, sub_argc, sub_argv);
 		if (fflush(stdout) != 0 && rc == CLI_OK)
 			rc = cli_error(CLI_FAIL, name, _("writing output: %s"), strerror(errno));
 		db_close(c.db);
 		config_free(c.cfg);
+		runas_leave(&c.runas, err, sizeof err);   /* root again for the exit */
 		return rc;
 	}
 	return cli_error(CLI_USAGE, name, _("unknown command (try tinbao --help)"));

@@ -49,6 +49,7 @@ sys.path.insert(0, os.path.join(TOP, "tests", "e2e"))
 
 CLK = os.sysconf("SC_CLK_TCK")
 TOKEN = "bench-admin-token-0123456789abcdef"
+SCRAPER = "bench-scraper-token-0123456789abcdef"   # [http] metrics_token_file
 SMS_N = 1000
 # Both readers look at the inbox this often. Each look costs a walk of every
 # file name the dummy driver could have (tens of thousands of opens, for
@@ -414,7 +415,8 @@ def section_growth(build, res, sizes, idle_s, tmp):
     for n in sizes:
         zalo = Peer(build, "zalo", "--refuse")
         h = harness.Tinbao("bench-grow-%d" % n, http=True, oa_api=ZaloApi(zalo.base),
-                           admin_token=TOKEN, gateway={"log_level": "info"},
+                           admin_token=TOKEN, metrics_token=SCRAPER,
+                           gateway={"log_level": "info"},
                            escalation={"ack_deadline": "%ds" % deadline_s,
                                        "level_deadline": "%ds" % deadline_s},
                            modems={"sim1": {"device": os.path.join(tmp, "no-such-modem"),
@@ -449,7 +451,8 @@ def section_growth(build, res, sizes, idle_s, tmp):
             r["threads"] = thread_cpu(pid)
             basic = {"Authorization": "Basic " + base64.b64encode(
                 ("desk:" + TOKEN).encode()).decode()}
-            m = [get_ms(h.port, "/metrics", {}) for _ in range(3)]
+            scraper = {"Authorization": "Bearer " + SCRAPER}
+            m = [get_ms(h.port, "/metrics", scraper) for _ in range(3)]
             r["metrics_ms"] = sorted(x[0] for x in m)[1]
             r["metrics_status"] = m[0][1]
             d = [get_ms(h.port, "/", basic) for _ in range(3)]

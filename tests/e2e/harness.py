@@ -115,7 +115,7 @@ class Tinbao:
 
     def __init__(self, name, gateway=None, escalation=None, modems=None, poll="1s", http=False,
                  bot_api=None, oa_api=None, outbox=None, duty_group=None, sections=None,
-                 modem_extra=None, admin_token=None,
+                 modem_extra=None, admin_token=None, metrics_token=None,
                  zalo_extra=None):
         self.name = name
         self.dir = tempfile.mkdtemp(prefix="tinbao-%s-" % name)
@@ -168,6 +168,8 @@ class Tinbao:
                 f.write(OA_SECRET + "\n")
             with open(bot_secret, "w") as f:
                 f.write(BOT_SECRET + "\n")
+            for secret in (oa_secret, bot_secret):
+                os.chmod(secret, 0o640)          # as an installation has them
             oa_lines = []
             if oa_api:
                 app_secret = os.path.join(self.dir, "app.secret")
@@ -185,6 +187,11 @@ class Tinbao:
                 with open(self.admin_token_file, "w") as f:
                     f.write(admin_token + "\n")
                 http_lines = ["admin_token_file = " + self.admin_token_file]
+            if metrics_token:
+                self.metrics_token_file = os.path.join(self.dir, "metrics.token")
+                with open(self.metrics_token_file, "w") as f:
+                    f.write(metrics_token + "\n")
+                http_lines.append("metrics_token_file = " + self.metrics_token_file)
             lines += ["", "[http]", "listen = 127.0.0.1:%d" % self.port, "body_limit = 65536"
                       ] + http_lines + [
                       "", "[zalo_oa]", "app_id = " + OA_APP_ID, "oa_id = " + OA_ID,
@@ -224,12 +231,14 @@ class Tinbao:
 
     def start(self, env=None, wrap=None):
         """env: extra environment; wrap: a command prefix (e.g. valgrind)."""
+        starts = self.log().count(" started: database")     # a restart: the log goes on
         self.log_fh = open(self.logfile, "a")
         self.proc = subprocess.Popen((wrap or WRAP) + [os.path.join(BUILD, "tinbaod"), "-c",
                                                      self.conf],
                                      stdout=self.log_fh, stderr=subprocess.STDOUT,
                                      env=dict(os.environ, **(env or {})))
-        wait_for(lambda: " started: database" in self.log() or self.proc.poll() is not None,
+        wait_for(lambda: self.log().count(" started: database") > starts or
+                 self.proc.poll() is not None,
                  timeout=20, what="tinbaod to start")
         check(self.proc.poll() is None, "tinbaod exited at start:\n" + self.log())
         return self

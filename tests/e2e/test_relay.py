@@ -182,7 +182,7 @@ def test_handover_by_short_code():
         h.sms_in(em, "CHUYEN %s %s" % (code, DUTY))
         no = wait_for(lambda: [r for r in h.outbox("o.dest = ?", em) if r["kind"] == "reply"],
                       what="refusal")
-        check("Khong chuyen duoc" in no[0]["text"], no[0]["text"])
+        check("khong phu trach tin %s" % t["id"] in no[0]["text"], no[0]["text"])
         h.sms_in(DUTY, "OK " + code)
         wait_for(lambda: h.tip(t["id"])["status"] == "acknowledged", what="acknowledged")
         h.sms_in(DUTY, "chuyển %s e5" % code)
@@ -238,5 +238,33 @@ def test_relay_over_the_oa_and_its_seven_day_window():
         check(h.post_oa(h.oa_event(fresh, "%s Nhà số 14" % t_fresh["id"][3:]))[0] == 200, "answer")
         a = wait_for(lambda: h.to_officer("duty", "relay_answer"), what="answer from the OA")
         check("Nha so 14" in a[0]["text"], a[0]["text"])
+    finally:
+        h.stop()
+
+
+def test_an_answer_after_a_handover_reaches_the_new_owner():
+    """Beyond issue 9: officer A asks the tipster, then hands the tip to B,
+    who takes it; the tipster's answer went to A alone, and B, who owns the
+    tip now, never saw it. It reaches both."""
+    h = started("relayhandover", gateway={"followup_window": "1h"})
+    try:
+        who = citizen()
+        h.sms_in(who, "Có người lạ lảng vảng quanh trường học")
+        t = h.wait_tips(1)[0]
+        code = t["id"][3:]
+        h.sms_in(DUTY, "OK " + code)
+        wait_for(lambda: h.tip(t["id"])["status"] == "acknowledged", what="acknowledged")
+        h.sms_in(DUTY, "HOI %s Người đó mặc áo màu gì?" % code)
+        wait_for(lambda: h.to_citizens("relay_question"), what="the question relayed")
+        h.sms_in(DUTY, "CHUYEN %s %s" % (code, BACKUP))
+        wait_for(lambda: h.to_officer("backup", "transfer"), what="the handover")
+        h.sms_in(BACKUP, "OK " + code)
+        wait_for(lambda: h.tip(t["id"])["acked_by"] == OFFICERS["backup"][0], what="B owns it")
+        h.sms_in(who, "%s Áo khoác đen, đội mũ bảo hiểm đỏ" % code)
+        wait_for(lambda: h.to_officer("duty", "relay_answer"), what="the asker told")
+        got = wait_for(lambda: [r for r in h.to_officer("backup")
+                                if "mu bao hiem do" in r["text"]],
+                       what="the new owner told of the answer")
+        check(len(got) == 1, repr(got))
     finally:
         h.stop()

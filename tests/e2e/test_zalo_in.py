@@ -164,6 +164,7 @@ def test_healthz():
     try:
         status, body = h.http("GET", "/healthz")
         check(status == 200 and body["database"]["writable"] is True, repr(body))
+        check(body["status"] == "ok" and body["problems"] == [], repr(body))
         check(body["modems"][0]["name"] == "sim1" and body["modems"][0]["connected"], repr(body))
     finally:
         h.stop()
@@ -261,6 +262,9 @@ def test_oa_replies_and_a_single_token_refresh():
         check(len(fake.oa_sent) == 51, "sent without a token")
         wait_for(lambda: h.http("GET", "/healthz")[1]["zalo"]["oa"]["state"] ==
                  "re-authorisation needed", what="/healthz shows the OA needs re-authorising")
+        status, body = h.http("GET", "/healthz")
+        check(status == 200 and body["status"] == "degraded" and
+              any("re-authorisation" in p for p in body["problems"]), repr(body))
         h.cli("zalo-oa", "token", "--refresh", "revoked-elsewhere")
         wait_for(lambda: len(fake.oa_sent) >= 52, timeout=60, what="sent after the re-seed")
     finally:
@@ -357,7 +361,10 @@ def test_bot_api_down_then_up_delivers_everything_once():
 
 def test_oa_attachments_are_fetched_and_kept():
     fake = fake_api("unused")
-    h = started("attach")
+    # the fake CDN is plain http on loopback: reached through the test-only key
+    h = Tinbao("attach", http=True, sections={"attachments": {"test_origin": fake.base}})
+    h.full_roster()
+    h.start()
     try:
         who = zalo_user()
         ts = str(int(time.time() * 1000))
@@ -425,7 +432,8 @@ def test_healthz_503_when_the_database_is_locked():
         finally:
             con.execute("ROLLBACK")
             con.close()
-        check(status == 503 and body["database"]["writable"] is False, "%s %r" % (status, body))
+        check(status == 503 and body["database"]["writable"] is False and
+              body["status"] == "down", "%s %r" % (status, body))
         check(h.http("GET", "/healthz")[0] == 200, "healthy again once the lock is gone")
     finally:
         h.stop()

@@ -15,7 +15,9 @@ for end-to-end tests of the real libcurl client.
                                  process: wait delay_ms, then handle the request as
                                  usual (a slow Zalo that delivers even when the
                                  client gave up waiting)
-  GET  /_fake/requests           every request: method, path, body, time
+  GET  /_fake/file/NAME           a CDN file (6,000 bytes; NAME "big": 11 MiB)
+  GET  /_fake/redirect?to=URL    302 to URL (quoted)
+  GET  /_fake/requests           every request (GETs too): method, path, body, time
   POST /_fake/reset
 
 Unknown token -> 401 {"ok":false,"error_code":401}; unknown method -> 400.
@@ -67,6 +69,17 @@ class FakeZalo:
                     pass        # the client gave up waiting (its timeout)
 
             def do_GET(self):
+                if self.path != "/_fake/requests":
+                    with fake.lock:
+                        fake.requests.append({"method": "GET", "path": self.path,
+                                              "time": time.time(), "body": ""})
+                if self.path.startswith("/_fake/redirect?to="):
+                    from urllib.parse import unquote
+                    self.send_response(302)
+                    self.send_header("Location", unquote(self.path.split("=", 1)[1]))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if self.path.startswith("/_fake/file/"):
                     # a CDN file: 6,000 bytes; "/_fake/file/big" is 11 MiB
                     data = (b"\xff\xd8JPEG" * 1000 if not self.path.endswith("/big")

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistr.h>
 
+#include "gateway/csv.h"
 #include "gateway/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,6 +37,26 @@ check_fold(const char *f)
 		int k = u8_mbtouc(&c, p, (size_t)(end - p));
 		if ((c >= 0x300 && c <= 0x36F) || c == 0x111 || c == 0x110)
 			abort();
+		p += k > 0 ? k : 1;
+	}
+}
+
+static void
+check_cell(const char *cell)
+{
+	const uint8_t *p = (const uint8_t *)cell, *end = p + strlen(cell);
+	int lead = 1;
+	while (p < end) {
+		ucs4_t c;
+		int k = u8_mbtouc(&c, p, (size_t)(end - p));
+		if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E ||
+		    c == 0x200F)
+			abort();
+		if (lead && c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != 0xA0) {
+			if ((c == '=' || c == '+' || c == '-' || c == '@') && cell[0] != '\'')
+				abort();
+			lead = 0;
+		}
 		p += k > 0 ? k : 1;
 	}
 }
@@ -87,6 +108,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (text_valid(raw, max, max & 1) &&
 		    (strlen(raw) > max || u8_check((const uint8_t *)raw, strlen(raw)) != NULL))
 			abort();
+		char *cell = csv_cell(raw);              /* no formula start, no bidi control */
+		if (cell) {
+			valid(cell);
+			check_cell(cell);
+		}
+		free(cell);
 		for (int oneline = 0; oneline <= 1; oneline++) {
 			char *term = text_for_terminal(raw, oneline);
 			if (term) {

@@ -306,7 +306,12 @@ test_bounds(void)
 	memset(big, 'a', sizeof big - 1);
 	CHECK(command_parse_officer("TB", big, &c) < 0);              /* MAX + 1 bytes */
 	CHECK(c.kind == CMD_NONE);
-	CHECK(command_parse_citizen("TB", big, &c) < 0);
+	CHECK(command_parse_citizen("TB", big, &c) == 0 && c.kind == CMD_NONE &&
+	    c.arg_len == COMMAND_TEXT_MAX + 1);                        /* a citizen: any length */
+	memcpy(big, ID " ", 7);
+	CHECK(command_parse_citizen("TB", big, &c) == 0 && c.kind == CMD_FOLLOWUP &&
+	    c.arg_len == COMMAND_TEXT_MAX + 1 - 7);
+	memset(big, 'a', sizeof big - 1);
 	big[COMMAND_TEXT_MAX] = '\0';                                  /* exactly MAX */
 	CHECK(command_parse_citizen("TB", big, &c) == 0 && c.kind == CMD_NONE);
 	memcpy(big, "XONG " ID " ", 12);

@@ -25,6 +25,22 @@ count_of(struct db *db, enum db_metric which, const char *label)
 	return 0;
 }
 
+/* The acknowledgement times' histogram as /metrics asks for it: 1 when it
+ * holds count tips summing sum, of which within_300 within 300 s (and so
+ * within every bound above), none within 120 s. */
+static int
+ack_hist_is(struct db *db, int64_t count, int64_t sum, int64_t within_300)
+{
+	static const int64_t le[] = { 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400 };
+	int64_t counts[10], c = -1, s = -1;
+	if (db_ack_histogram(db, le, 10, counts, &c, &s) < 0)
+		return 0;
+	int ok = c == count && s == sum && counts[0] == 0 && counts[1] == 0;
+	for (size_t i = 2; i < 10; i++)
+		ok &= counts[i] == within_300;
+	return ok;
+}
+
 static int64_t
 add_tip(struct db *db, const char *code, const char *channel)
 {
@@ -47,22 +63,38 @@ test_counts_follow_the_tables(void)
 	/* a fresh database: the counts without labels are there, at 0 */
 	CHECK(count_of(db, DB_METRIC_ACKS, "") == 0);
 	CHECK(count_of(db, DB_METRIC_INBOUND_TODO, "") == 0);
-	CHECK(count_of(db, DB_METRIC_OPEN, "") == 0);
+	CHECK(count_of(db, DB_METRIC_TIPS_OPEN, "") == 0);
 	CHECK(count_of(db, DB_METRIC_TIPS, "sms") == 0);
+	CHECK(count_of(db, DB_METRIC_TIPS_UNSTAFFED, "") == 0);
+	CHECK(ack_hist_is(db, 0, 0, 0));
 
 	struct officer o = { .name = "A", .phone = "+84900000001" };
 	CHECK(db_begin(db) == 0);
 	int64_t oid = db_officer_add(db, &o, 1);
 	int64_t t1 = add_tip(db, "7KM4Q9", "sms"), t2 = add_tip(db, "9PZ3RT", "zalo_oa");
-	add_tip(db, "2XW8KD", "sms");
+	int64_t t3 = add_tip(db, "2XW8KD", "sms");
 	CHECK(db_inbound_insert(db, "sms", "m1", "sim1", NULL, 0, "p", "a", 1, 0, 0) == 1);
 	CHECK(db_inbound_insert(db, "sms", "m2", "sim1", NULL, 0, "p", "b", 1, 0, 0) == 1);
 	CHECK(db_inbound_insert(db, "sms", "m2", "sim1", NULL, 0, "p", "b", 1, 0, 0) == 0);
 	CHECK(db_commit(db) == 0);
 	CHECK(count_of(db, DB_METRIC_TIPS, "sms") == 2);
 	CHECK(count_of(db, DB_METRIC_TIPS, "zalo_oa") == 1);
-	CHECK(count_of(db, DB_METRIC_OPEN, "") == 3);
+	CHECK(count_of(db, DB_METRIC_TIPS_OPEN, "") == 3);
 	CHECK(count_of(db, DB_METRIC_INBOUND_TODO, "") == 2);
+
+	/* nobody on duty for two of them, then somebody for one */
+	CHECK(db_tip_set_deadline(db, t1, 1, 0, 1, 150) == 0);
+	CHECK(db_tip_set_deadline(db, t3, 1, 0, 1, 150) == 0);
+	CHECK(count_of(db, DB_METRIC_TIPS_UNSTAFFED, "") == 2);
+	CHECK(db_tip_set_deadline(db, t3, 1, 0, 1, 160) == 0);          /* still waiting */
+	CHECK(count_of(db, DB_METRIC_TIPS_UNSTAFFED, "") == 2);
+	CHECK(db_tip_set_deadline(db, t3, 1, 999000, 0, 170) == 0);
+	CHECK(count_of(db, DB_METRIC_TIPS_UNSTAFFED, "") == 1);
+	/* passed on to the investigation agency: no count moves */
+	CHECK(db_tip_pass_set(db, t3, "C02", oid, 180) == 1);
+	CHECK(count_of(db, DB_METRIC_TIPS_OPEN, "") == 3);
+	CHECK(count_of(db, DB_METRIC_ACKS, "") == 0);
+	CHECK(count_of(db, DB_METRIC_TIPS_UNSTAFFED, "") == 1);
 
 	/* routed; acknowledged, closed, handed over (the ack is taken back) */
 	struct inbound m;
@@ -73,12 +105,16 @@ test_counts_follow_the_tables(void)
 	CHECK(db_tip_ack(db, t1, oid, 300) == 0);
 	CHECK(db_tip_ack(db, t1, oid, 301) == 0);                   /* already: no change */
 	CHECK(count_of(db, DB_METRIC_ACKS, "") == 1);
+	CHECK(count_of(db, DB_METRIC_TIPS_UNSTAFFED, "") == 0);    /* acknowledged: not waiting */
+	CHECK(ack_hist_is(db, 1, 200, 1));
 	CHECK(db_tip_close(db, t2, oid, NULL, 310) == 0);          /* closed without an ack */
 	CHECK(count_of(db, DB_METRIC_ACKS, "") == 2);
-	CHECK(count_of(db, DB_METRIC_OPEN, "") == 2);
+	CHECK(count_of(db, DB_METRIC_TIPS_OPEN, "") == 2);
+	CHECK(ack_hist_is(db, 2, 410, 2));
 	CHECK(db_tip_transfer(db, t1, oid, 999000, 320) == 0);
 	CHECK(count_of(db, DB_METRIC_ACKS, "") == 1);
-	CHECK(count_of(db, DB_METRIC_OPEN, "") == 2);
+	CHECK(count_of(db, DB_METRIC_TIPS_OPEN, "") == 2);
+	CHECK(ack_hist_is(db, 1, 210, 1));
 	CHECK(db_escalation_add(db, t1, 1, 2, "late", 330) == 0);
 	CHECK(db_escalation_add(db, t1, 2, 2, "repeat", 340) == 0);
 	CHECK(db_escalation_add(db, t1, 2, 3, "late", 350) == 0);

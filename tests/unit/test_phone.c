@@ -1,4 +1,5 @@
 /* Unit tests: phone numbers as people write them. */
+#include <stdio.h>
 #include <string.h>
 
 #include "gateway/phone.h"
@@ -21,6 +22,22 @@ test_phone_normalize(void)
 	CHECK(phone_normalize("++84912345678", out, sizeof out) < 0);
 	CHECK(phone_normalize("12345678901234567", out, sizeof out) < 0);
 	CHECK(phone_normalize("0912345678", out, 12) < 0);      /* "+84912345678" needs 13 */
+	/* issue 9.8: every way a Vietnamese number is written */
+	static const char *const forms[] = { "0084912345678", "+840912345678", "840912345678",
+	    "00840912345678", "+84 (0) 912 345 678", "(+84) 912-345-678", "0084 91 234 5678",
+	    "+84.0912.345.678" };
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		CHECK(phone_normalize(forms[i], out, sizeof out) == 0);
+		if (strcmp(out, "+84912345678") != 0)
+			fprintf(stderr, "  %s -> %s\n", forms[i], out);
+		CHECK_STR(out, "+84912345678");
+	}
+	CHECK(phone_normalize("+84 24 3825 1234", out, sizeof out) == 0);  /* a landline */
+	CHECK_STR(out, "+842438251234");
+	CHECK(phone_normalize("004915112345678", out, sizeof out) == 0);   /* abroad, by 00 */
+	CHECK_STR(out, "+4915112345678");
+	CHECK(phone_normalize("0012", out, sizeof out) == 0);               /* a short code */
+	CHECK_STR(out, "0012");
 }
 
 static void

@@ -183,8 +183,8 @@ test_tip_detail_and_legal(void)
 	    .reason = "timeout" };
 	struct attachment a = { .kind = "image", .state = "fetched", .content_type = "image/jpeg",
 	    .size = 1234 };
-	struct tipclock clk = { .pass_on = T0 + 86400, .notice_by = T0 + 3 * 86400,
-	    .settle = T0 + 20 * 86400 };
+	struct tipclock clk;
+	tipclock_of(&t, NULL, T0 + 3600, &clk);
 	struct view_tip_detail d = { .messages = &m, .n_messages = 1, .escalations = &e,
 	    .n_escalations = 1, .attachments = &a, .n_attachments = 1 };
 	json_t *j = view_tip_detail_json(&cfg, &t, &d);
@@ -205,15 +205,43 @@ test_tip_detail_and_legal(void)
 	d.clock = &clk;
 	j = view_tip_detail_json(&cfg, &t, &d);
 	json_t *lj = json_object_get(j, "legal");
-	CHECK(json_object_size(lj) == 4);
-	CHECK_STR(str(lj, "pass_on_by"), "2026-11-23T14:05:00+07:00");
-	CHECK_STR(str(lj, "notice_by"), "2026-11-25T14:05:00+07:00");
-	CHECK(is_null(lj, "notice_sent_at"));
-	CHECK_STR(str(lj, "settle_by"), "2026-12-12T14:05:00+07:00");
+	CHECK(json_object_size(lj) == 3);
+	json_t *pj = json_object_get(lj, "pass_on"), *nj = json_object_get(lj, "notice");
+	CHECK_STR(str(pj, "due"), "2026-11-23T14:05:00+07:00");
+	CHECK_STR(str(pj, "state"), "ended");           /* closed without passing on */
+	CHECK(is_null(pj, "to") && is_null(pj, "by") && is_null(pj, "done_at"));
+	CHECK_STR(str(nj, "due"), "2026-11-25");        /* Sun 22/11: Mon, Tue, Wed */
+	CHECK_STR(str(json_object_get(lj, "settle"), "due"), "2026-12-12T14:05:00+07:00");
 	json_decref(j);
-	lj = view_legal_json(&clk, T0 + 3600);
-	CHECK_STR(str(lj, "notice_sent_at"), "2026-11-22T15:05:00+07:00");
+
+	t.status = TIP_ACKNOWLEDGED;
+	t.closed_at = 0;
+	t.notice_at = T0 + 3600;
+	t.passed_at = T0 + 7200;
+	t.passed_to = "Cơ quan CSĐT Công an TP";
+	t.passed_by_name = "An";
+	tipclock_of(&t, NULL, T0 + 2 * 86400, &clk);
+	lj = view_legal_json(&clk);
+	pj = json_object_get(lj, "pass_on");
+	nj = json_object_get(lj, "notice");
+	CHECK_STR(str(pj, "state"), "done");
+	CHECK_STR(str(pj, "done_at"), "2026-11-22T16:05:00+07:00");
+	CHECK_STR(str(pj, "to"), "Cơ quan CSĐT Công an TP");
+	CHECK_STR(str(pj, "by"), "An");
+	CHECK_STR(str(nj, "state"), "done");
+	CHECK_STR(str(nj, "done_at"), "2026-11-22T15:05:00+07:00");
+	CHECK_STR(str(json_object_get(lj, "settle"), "state"), "running");
 	json_decref(lj);
+
+	char due[48], state[64];
+	view_clock_due(&clk.pass_on, due, sizeof due);
+	CHECK_STR(due, "2026-11-23 14:05");
+	view_clock_due(&clk.notice, due, sizeof due);
+	CHECK_STR(due, "2026-11-25 (end of day)");
+	view_clock_state(&clk, &clk.pass_on, state, sizeof state);
+	CHECK_STR(state, "done 2026-11-22 16:05");
+	view_clock_state(&clk, &clk.settle, state, sizeof state);
+	CHECK_STR(state, "in 18d0h");
 }
 
 UNIT_MAIN(UNIT(test_json_helpers), UNIT(test_officer), UNIT(test_shift),

@@ -111,7 +111,45 @@ test_bot_updates(void)
 	    u.kind == BOT_FROM_BOT);
 	bot_update_clear(&u);
 	CHECK(bot_update_parse("nope", 4, &u, err, sizeof err) < 0);
+	/* issue 9.7: only "PRIVATE", exactly, is private */
+	static const char *const types[] = { "", ",\"chat_type\":\"private\"",
+	    ",\"chat_type\":\"CHANNEL\"", ",\"chat_type\":null", ",\"chat_type\":1",
+	    ",\"chat_type\":\"PRIVATE \"", ",\"chat_type\":\"A_VERY_LONG_CHAT_TYPE_NAME_1234567890\"" };
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		char body[256];
+		snprintf(body, sizeof body, "{\"message\":{\"message_id\":\"x\",\"from\":{\"id\":\"a\"},"
+		    "\"chat\":{\"id\":\"a\"%s},\"text\":\"t\"}}", types[i]);
+		CHECK(bot_update_parse(body, strlen(body), &u, err, sizeof err) == 0);
+		CHECK(u.kind == BOT_GROUP && !u.chat_type_known);
+		bot_update_clear(&u);
+	}
+}
+
+/* Issue 9.2: a parse error names its kind and byte offset, never the body. */
+static void
+test_errors_quote_nothing(void)
+{
+	struct oa_event ev;
+	struct bot_update u;
+	char err[160];
+	const char *cut = "{\"event_name\":\"user_send_text\",\"sender\":{\"id\":\"2468458835291979220";
+	CHECK(oa_event_parse(cut, strlen(cut), &ev, err, sizeof err) < 0);
+	CHECK(strstr(err, "premature end of input") && strstr(err, "at byte") &&
+	    !strstr(err, "2468458835"));
+	const char *bcut = "{\"message\":{\"from\":{\"id\":\"6ede9afa66b88fe6d6a9";
+	CHECK(bot_update_parse(bcut, strlen(bcut), &u, err, sizeof err) < 0);
+	CHECK(strstr(err, "at byte") && !strstr(err, "6ede9afa"));
+	/* a NUL in a text is a space, never the end of the text */
+	const char *nul = "{\"event_name\":\"user_send_text\",\"sender\":{\"id\":\"1\"},"
+	    "\"message\":{\"msg_id\":\"m\",\"text\":\"a\\u0000b\"}}";
+	CHECK(oa_event_parse(nul, strlen(nul), &ev, err, sizeof err) == 0);
+	CHECK_STR(ev.text, "a b");
+	oa_event_clear(&ev);
+	/* but never in an id */
+	const char *nulid = "{\"event_name\":\"user_send_text\",\"sender\":{\"id\":\"1\\u00002\"}}";
+	CHECK(oa_event_parse(nulid, strlen(nulid), &ev, err, sizeof err) < 0);
+	CHECK(!strstr(err, "1"));
 }
 
 UNIT_MAIN(UNIT(test_oa_parse), UNIT(test_oa_signature_vector), UNIT(test_oa_kinds_and_bad_input),
-    UNIT(test_bot_updates))
+    UNIT(test_bot_updates), UNIT(test_errors_quote_nothing))
