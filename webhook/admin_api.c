@@ -237,7 +237,7 @@ list_tips(const struct config *cfg, struct db *db, const struct reader *who, int
 	struct tip *v;
 	size_t n;
 	struct tipclock_holidays hol = { 0 };
-	if (db_tip_list(db, open_only, &v, &n) < 0) {
+	if (db_tip_list(db, open_only, ADMIN_LIST_MAX + 1, &v, &n) < 0) {
 		db_failed(db, out);
 		return;
 	}
@@ -437,15 +437,22 @@ desk(const struct admin_api *a, struct db *db, const struct reader *who,
 	struct health_status st;
 	if (a->status)
 		a->status(a->status_arg, &snap, &st);
-	struct tip *v;
-	size_t n;
+	struct tip *v = NULL;
+	size_t n = 0;
 	struct tipclock_holidays hol = { 0 };
 	struct desk_row *rows = NULL;
-	if (db_tip_list(db, 1, &v, &n) < 0) {
+	/* the oldest ADMIN_PAGE_ROWS open tips, and how many are open (a count
+	 * kept by the database): the page costs the same with 100,000 */
+	struct db_count open;
+	size_t nc = 0;
+	if (db_tip_list(db, 1, ADMIN_PAGE_ROWS, &v, &n) < 0 ||
+	    db_metric(db, DB_METRIC_TIPS_OPEN, &open, 1, &nc) < 0) {
+		tips_free(v, n);
 		db_failed(db, out);
 		return;
 	}
-	size_t shown = n < ADMIN_PAGE_ROWS ? n : ADMIN_PAGE_ROWS;
+	size_t shown = n;
+	size_t total = nc && open.n > (int64_t)n ? (size_t)open.n : n;
 	rows = calloc(shown ? shown : 1, sizeof *rows);
 	int64_t now = timeutil_now();
 	if (!rows) {
@@ -469,7 +476,7 @@ desk(const struct admin_api *a, struct db *db, const struct reader *who,
 					snprintf(rows[j].calling, sizeof rows[j].calling, "%s",
 					    ring[k].officer);
 		char *page = ok ? desk_page_render(cfg, a->status ? &st : NULL, rows, shown,
-		    n - shown, now) : NULL;
+		    total - shown, now) : NULL;
 		if (!ok) {
 			db_failed(db, out);
 		} else if (!page) {
