@@ -131,15 +131,21 @@ demo: deps all
 lint:
 	tests/lint.sh
 
-# Benchmarks print ratios against a baseline measured in the same run.
-bench: deps all
-	$(CC) $(ALL_CFLAGS) -o $(BUILD)/bench_admit tests/bench/bench_admit.c $(BUILD)/libtinbao.a \
-	  $(LDFLAGS_ALL) $(PKG_LIBS)
-	$(BUILD)/bench_admit $(BUILD)/bench.db | tee $(BUILD)/bench_admit.out
-	python3 tests/bench/latency.py --build $(BUILD)
-	python3 tests/bench/admin_api.py --build $(BUILD)
-	python3 tests/bench/webhook.py --build $(BUILD) --writer-rate \
-	  $$(sed -n 's/^writer, .*: *\([0-9]*\) admissions.*/\1/p' $(BUILD)/bench_admit.out)
+# make bench: one table of figures, each against a baseline built and run in
+# the same run (bare libmicrohttpd, gammu-smsd, an instant Zalo): webhooks
+# through wrk, CPU per SMS, growth with 1k/10k/100k open tips. Not part of
+# `make test`. See tests/bench/bench.py (BENCH_IDLE_S, BENCH_SIZES, ...).
+$(BUILD)/mhd_peer: tests/bench/mhd_peer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(BUILD)/bench_seed: tests/bench/seed.c $(BUILD)/libtinbao.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libtinbao.a $(LDFLAGS_ALL) $(PKG_LIBS)
+
+bench: deps
+	@deploy/install-deps.sh bench
+	$(MAKE) all $(BUILD)/mhd_peer $(BUILD)/bench_seed
+	python3 tests/bench/bench.py --build $(BUILD)
 
 # The end-to-end path (SMS and Zalo tips, acks, escalation, /metrics) with
 # every tinbaod under valgrind memcheck: a definite leak or a memory error

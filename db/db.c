@@ -12,6 +12,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The counts /metrics and the desk page show are kept by triggers in the
+ * counters table (name "metric.<what>[.<label>]"), in the transaction that
+ * changes them: reading them costs the same with 100 tips or 100,000. */
+#define BUMP(name, delta) "INSERT INTO counters(name, value) VALUES (" name ", " delta ") " \
+	"ON CONFLICT(name) DO UPDATE SET value = value + excluded.value;"
+#define TIP_UNSTAFFED(r) "(" r ".status = 'new' AND " r ".waiting = 1)"
+/* A tip's acknowledgement time (seconds) and its bucket of the
+ * tinbao_ack_seconds histogram: the smallest bound it is within, or "inf".
+ * db_metrics.c (ACK_BOUNDS) knows the same bounds. */
+#define ACK_D(r) "max(" r ".acked_at - " r ".created_at, 0)"
+#define ACK_BUCKET(r) "('metric.ack_le.' || CASE WHEN " ACK_D(r) " <= 60 THEN '60' " \
+	"WHEN " ACK_D(r) " <= 120 THEN '120' WHEN " ACK_D(r) " <= 300 THEN '300' " \
+	"WHEN " ACK_D(r) " <= 600 THEN '600' WHEN " ACK_D(r) " <= 900 THEN '900' " \
+	"WHEN " ACK_D(r) " <= 1800 THEN '1800' WHEN " ACK_D(r) " <= 3600 THEN '3600' " \
+	"WHEN " ACK_D(r) " <= 7200 THEN '7200' WHEN " ACK_D(r) " <= 21600 THEN '21600' " \
+	"WHEN " ACK_D(r) " <= 86400 THEN '86400' ELSE 'inf' END)"
+#define ACK_MOVED "(old.acked_at IS NOT new.acked_at OR old.created_at IS NOT new.created_at)"
+#define OB_Q(r) "(" r ".state IN ('queued','sending'))"
+#define OB_F(r) "(" r ".state = 'failed')"
+#define OB_E(r) "(" r ".attempts - (" r ".state IN ('sent','sending')))"
+
 /* Each entry migrates from version i to i+1. Append; never edit a shipped one. */
 static const char *const migrations[] = {
 	/* 0 -> 1: the whole first schema */
@@ -250,13 +271,134 @@ static const char *const migrations[] = {
 	"ALTER TABLE tips ADD COLUMN passed_at INTEGER;"
 	"ALTER TABLE tips ADD COLUMN passed_to TEXT;"
 	"ALTER TABLE tips ADD COLUMN passed_by INTEGER REFERENCES officers(id);",
-	/* 9 -> 10: the period report reads tips by receipt, the desk page the
+	/* 9 -> 10: ack deadlines in milliseconds (an escalation fires within
+	 * milliseconds of its deadline, not up to a second early) */
+	"DROP INDEX tips_deadline;"
+	"ALTER TABLE tips ADD COLUMN deadline_ms INTEGER;"
+	"UPDATE tips SET deadline_ms = next_deadline * 1000 WHERE next_deadline IS NOT NULL;"
+	"ALTER TABLE tips DROP COLUMN next_deadline;"
+	"CREATE INDEX tips_deadline_ms ON tips(deadline_ms) WHERE status = 'new';"
+	/* and indexes so that the periodic and per-command look-ups cost what
+	 * they find, not the size of the tables: new tips and open (not
+	 * closed) tips in order, an officer's acknowledged tips, officers'
+	 * queued messages (the flood guard), messages a killed daemon left
+	 * being sent (start-up), the copies of a reply address the daily
+	 * retention destroys (a scan of inbound and outbox per closed tip) */
+	"CREATE INDEX tips_new ON tips(id) WHERE status = 'new';"
+	"CREATE INDEX tips_open ON tips(created_at, id) WHERE status <> 'closed';"
+	"CREATE INDEX tips_acked_by ON tips(acked_by, acked_at) WHERE status = 'acknowledged';"
+	"CREATE INDEX outbox_officer_queued ON outbox(officer_id, created_at) "
+	"  WHERE state = 'queued' AND officer_id IS NOT NULL;"
+	"CREATE INDEX outbox_sending ON outbox(channel) WHERE state = 'sending';"
+	"CREATE INDEX inbound_sealed_tip ON inbound(tip_id) WHERE sender_sealed IS NOT NULL;"
+	"CREATE INDEX inbound_sealed_loose ON inbound(processed_at) "
+	"  WHERE tip_id IS NULL AND sender_sealed IS NOT NULL;"
+	"CREATE INDEX outbox_sealed_tip ON outbox(tip_id) WHERE length(dest_sealed) > 0;"
+	"CREATE INDEX sms_parts_sealed ON sms_parts(received_at) "
+	"  WHERE done = 1 AND sender_sealed IS NOT NULL;"
+	/* the counts for /metrics, kept by triggers (see BUMP above) */
+	"INSERT INTO counters(name, value) SELECT 'metric.tips.' || channel, count(*) FROM tips "
+	"  GROUP BY channel;"
+	"INSERT INTO counters(name, value) SELECT 'metric.acks', count(*) FROM tips "
+	"  WHERE acked_at IS NOT NULL;"
+	"INSERT INTO counters(name, value) SELECT 'metric.open', count(*) FROM tips "
+	"  WHERE status <> 'closed';"
+	"INSERT INTO counters(name, value) SELECT 'metric.unstaffed', count(*) FROM tips "
+	"  WHERE " TIP_UNSTAFFED("tips") ";"
+	"INSERT INTO counters(name, value) SELECT " ACK_BUCKET("tips") ", count(*) FROM tips "
+	"  WHERE acked_at IS NOT NULL GROUP BY 1;"
+	"INSERT INTO counters(name, value) SELECT 'metric.ack_sum', coalesce(sum(" ACK_D("tips")
+	"), 0) FROM tips WHERE acked_at IS NOT NULL;"
+	"INSERT INTO counters(name, value) SELECT 'metric.escalations.' || to_level, count(*) "
+	"  FROM escalations GROUP BY to_level;"
+	"INSERT INTO counters(name, value) SELECT 'metric.queued.' || channel, count(*) FROM outbox "
+	"  WHERE state IN ('queued','sending') GROUP BY channel;"
+	"INSERT INTO counters(name, value) SELECT 'metric.failed.' || channel, count(*) FROM outbox "
+	"  WHERE state = 'failed' GROUP BY channel;"
+	"INSERT INTO counters(name, value) SELECT 'metric.send_errors.' || channel, "
+	"  sum(attempts - (state IN ('sent','sending'))) FROM outbox GROUP BY channel;"
+	"INSERT INTO counters(name, value) SELECT 'metric.inbound_todo', count(*) FROM inbound "
+	"  WHERE processed_at IS NULL;"
+	"CREATE TRIGGER metric_tips_ins AFTER INSERT ON tips BEGIN "
+	BUMP("'metric.tips.' || new.channel", "1")
+	BUMP("'metric.open'", "new.status <> 'closed'")
+	BUMP("'metric.unstaffed'", TIP_UNSTAFFED("new")) " END;"
+	"CREATE TRIGGER metric_tips_ins_acked AFTER INSERT ON tips WHEN new.acked_at IS NOT NULL "
+	"  BEGIN " BUMP("'metric.acks'", "1") " END;"
+	"CREATE TRIGGER metric_tips_upd AFTER UPDATE OF status, acked_at ON tips "
+	"  WHEN (old.status <> 'closed') <> (new.status <> 'closed') OR "
+	"  (old.acked_at IS NULL) <> (new.acked_at IS NULL) BEGIN "
+	BUMP("'metric.open'", "(new.status <> 'closed') - (old.status <> 'closed')")
+	BUMP("'metric.acks'", "(new.acked_at IS NOT NULL) - (old.acked_at IS NOT NULL)") " END;"
+	"CREATE TRIGGER metric_tips_unstaffed AFTER UPDATE OF status, waiting ON tips "
+	"  WHEN " TIP_UNSTAFFED("old") " <> " TIP_UNSTAFFED("new") " BEGIN "
+	BUMP("'metric.unstaffed'", TIP_UNSTAFFED("new") " - " TIP_UNSTAFFED("old")) " END;"
+	"CREATE TRIGGER metric_tips_del AFTER DELETE ON tips BEGIN "
+	BUMP("'metric.tips.' || old.channel", "-1")
+	BUMP("'metric.open'", "-(old.status <> 'closed')")
+	BUMP("'metric.unstaffed'", "-" TIP_UNSTAFFED("old"))
+	BUMP("'metric.acks'", "-(old.acked_at IS NOT NULL)") " END;"
+	/* the acknowledgement times' histogram: its buckets and sum (the
+	 * count is metric.acks) */
+	"CREATE TRIGGER metric_ack_ins AFTER INSERT ON tips WHEN new.acked_at IS NOT NULL BEGIN "
+	BUMP(ACK_BUCKET("new"), "1") BUMP("'metric.ack_sum'", ACK_D("new")) " END;"
+	"CREATE TRIGGER metric_ack_upd_old AFTER UPDATE OF acked_at, created_at ON tips "
+	"  WHEN old.acked_at IS NOT NULL AND " ACK_MOVED " BEGIN "
+	BUMP(ACK_BUCKET("old"), "-1") BUMP("'metric.ack_sum'", "-" ACK_D("old")) " END;"
+	"CREATE TRIGGER metric_ack_upd_new AFTER UPDATE OF acked_at, created_at ON tips "
+	"  WHEN new.acked_at IS NOT NULL AND " ACK_MOVED " BEGIN "
+	BUMP(ACK_BUCKET("new"), "1") BUMP("'metric.ack_sum'", ACK_D("new")) " END;"
+	"CREATE TRIGGER metric_ack_del AFTER DELETE ON tips WHEN old.acked_at IS NOT NULL BEGIN "
+	BUMP(ACK_BUCKET("old"), "-1") BUMP("'metric.ack_sum'", "-" ACK_D("old")) " END;"
+	"CREATE TRIGGER metric_escalations_ins AFTER INSERT ON escalations BEGIN "
+	BUMP("'metric.escalations.' || new.to_level", "1") " END;"
+	"CREATE TRIGGER metric_escalations_del AFTER DELETE ON escalations BEGIN "
+	BUMP("'metric.escalations.' || old.to_level", "-1") " END;"
+	"CREATE TRIGGER metric_outbox_ins AFTER INSERT ON outbox WHEN " OB_Q("new") " BEGIN "
+	BUMP("'metric.queued.' || new.channel", "1") " END;"
+	"CREATE TRIGGER metric_outbox_ins_other AFTER INSERT ON outbox "
+	"  WHEN " OB_F("new") " OR " OB_E("new") " <> 0 BEGIN "
+	BUMP("'metric.failed.' || new.channel", OB_F("new"))
+	BUMP("'metric.send_errors.' || new.channel", OB_E("new")) " END;"
+	/* a state change on the same channel: only the counts that move */
+	"CREATE TRIGGER metric_outbox_queued AFTER UPDATE OF state ON outbox "
+	"  WHEN old.channel = new.channel AND " OB_Q("old") " <> " OB_Q("new") " BEGIN "
+	BUMP("'metric.queued.' || new.channel", OB_Q("new") " - " OB_Q("old")) " END;"
+	"CREATE TRIGGER metric_outbox_failed AFTER UPDATE OF state ON outbox "
+	"  WHEN old.channel = new.channel AND " OB_F("old") " <> " OB_F("new") " BEGIN "
+	BUMP("'metric.failed.' || new.channel", OB_F("new") " - " OB_F("old")) " END;"
+	"CREATE TRIGGER metric_outbox_errors AFTER UPDATE OF state, attempts ON outbox "
+	"  WHEN old.channel = new.channel AND " OB_E("old") " <> " OB_E("new") " BEGIN "
+	BUMP("'metric.send_errors.' || new.channel", OB_E("new") " - " OB_E("old")) " END;"
+	/* a message moved to another channel (the SMS fallback) */
+	"CREATE TRIGGER metric_outbox_moved AFTER UPDATE OF channel ON outbox "
+	"  WHEN old.channel <> new.channel BEGIN "
+	BUMP("'metric.queued.' || old.channel", "-" OB_Q("old"))
+	BUMP("'metric.failed.' || old.channel", "-" OB_F("old"))
+	BUMP("'metric.send_errors.' || old.channel", "-" OB_E("old"))
+	BUMP("'metric.queued.' || new.channel", OB_Q("new"))
+	BUMP("'metric.failed.' || new.channel", OB_F("new"))
+	BUMP("'metric.send_errors.' || new.channel", OB_E("new")) " END;"
+	"CREATE TRIGGER metric_outbox_del AFTER DELETE ON outbox BEGIN "
+	BUMP("'metric.queued.' || old.channel", "-" OB_Q("old"))
+	BUMP("'metric.failed.' || old.channel", "-" OB_F("old"))
+	BUMP("'metric.send_errors.' || old.channel", "-" OB_E("old")) " END;"
+	"CREATE TRIGGER metric_inbound_ins AFTER INSERT ON inbound WHEN new.processed_at IS NULL "
+	"  BEGIN " BUMP("'metric.inbound_todo'", "1") " END;"
+	"CREATE TRIGGER metric_inbound_upd AFTER UPDATE OF processed_at ON inbound "
+	"  WHEN (old.processed_at IS NULL) <> (new.processed_at IS NULL) BEGIN "
+	BUMP("'metric.inbound_todo'", "(new.processed_at IS NULL) - (old.processed_at IS NULL)")
+	" END;"
+	"CREATE TRIGGER metric_inbound_del AFTER DELETE ON inbound WHEN old.processed_at IS NULL "
+	"  BEGIN " BUMP("'metric.inbound_todo'", "-1") " END;",
+	/* 10 -> 11: the period report reads tips by receipt, the desk page the
 	 * ones acknowledged or closed today */
 	"CREATE INDEX tips_created ON tips(created_at);"
 	"CREATE INDEX tips_acked ON tips(acked_at) WHERE acked_at IS NOT NULL;"
 	"CREATE INDEX tips_closed ON tips(closed_at) WHERE closed_at IS NOT NULL;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+_Static_assert(N_MIGRATIONS == DB_SCHEMA_VERSION, "db.h's DB_SCHEMA_VERSION is the number of migrations");
 
 int64_t
 db_schema_version(void)
@@ -447,9 +589,47 @@ fail:
 	return -1;
 }
 
+/* SQLite's own busy handler sleeps 25 to 100 ms at a time once it has
+ * waited a little, so a webhook waiting behind a transaction of a few
+ * milliseconds waited tens more. This one looks again every 100 us at first,
+ * then every 250 us and 1 ms, until busy_ms have passed. */
+static int
+busy_wait(void *arg, int count)
+{
+	struct db *db = arg;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		db->busy_since = now;
+	long long waited_ms = (long long)(now.tv_sec - db->busy_since.tv_sec) * 1000 +
+	    (now.tv_nsec - db->busy_since.tv_nsec) / 1000000;
+	if (waited_ms >= db->busy_ms)
+		return 0;
+	struct timespec pause = { 0, count < 50 ? 100000L : count < 250 ? 250000L : 1000000L };
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
+/* Process-wide settings, before SQLite's first use. A statement inside a
+ * transaction keeps the pages it changes in a statement journal (foreign
+ * keys and triggers need it); past 64 KiB SQLite writes that journal to a
+ * file in /var/tmp, and a routed batch did, at ten times the WAL's writes.
+ * Up to 1 MiB stays in memory now (a larger statement, rare, still spills,
+ * so memory stays bounded). No memory statistics: they cost a global mutex
+ * on every allocation. */
+static void
+configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 struct db *
 db_open(const char *path, int readonly, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure);
 	struct db *db = calloc(1, sizeof *db);
 	if (!db) {
 		snprintf(err, errlen, "out of memory");
@@ -463,7 +643,7 @@ db_open(const char *path, int readonly, char *err, size_t errlen)
 		db_close(db);
 		return NULL;
 	}
-	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+	db_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db->h, 1);
 	if (!readonly && sqlite3_db_readonly(db->h, "main") == 1) {
 		/* SQLite falls back to read-only when the file is not writable:
@@ -479,6 +659,7 @@ db_open(const char *path, int readonly, char *err, size_t errlen)
 	    exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") < 0 ||
 	    /* destroyed addresses must not linger in free space (retention) */
 	    exec(db, "PRAGMA secure_delete = ON", "secure_delete") < 0 ||
+
 	    (!readonly && migrate(db) < 0)) {
 		snprintf(err, errlen, "%s: %s", path, db->err);
 		db_close(db);
@@ -616,6 +797,36 @@ db_check_writable(const char *path, char *err, size_t errlen)
 }
 
 int
+db_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
+}
+
+int
+db_savepoint(struct db *db)
+{
+	return exec(db, "SAVEPOINT tb_step", "savepoint");
+}
+
+int
+db_release(struct db *db)
+{
+	return exec(db, "RELEASE tb_step", "release");
+}
+
+int
+db_rollback_to(struct db *db)
+{
+	char keep[sizeof db->err];
+	memcpy(keep, db->err, sizeof keep);      /* the step's error, for the log */
+	int rc = exec(db, "ROLLBACK TO tb_step", "rollback to") == 0 &&
+	    exec(db, "RELEASE tb_step", "release") == 0 ? 0 : -1;
+	if (rc == 0)
+		memcpy(db->err, keep, sizeof keep);
+	return rc;
+}
+
+int
 db_writable(const char *path, char *err, size_t errlen)
 {
 	sqlite3 *h = NULL;
@@ -634,9 +845,16 @@ db_writable(const char *path, char *err, size_t errlen)
 }
 
 void
+db_autocheckpoint(struct db *db, int on)
+{
+	sqlite3_wal_autocheckpoint(db->h, on ? 1000 : 0);
+}
+
+void
 db_busy_timeout(struct db *db, int ms)
 {
-	sqlite3_busy_timeout(db->h, ms);
+	db->busy_ms = ms;
+	sqlite3_busy_handler(db->h, busy_wait, db);
 }
 
 int64_t

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 10
+#define DB_SCHEMA_VERSION 11
 #define DB_BUSY_TIMEOUT_MS 5000
 
 struct db;
@@ -31,6 +31,15 @@ int db_set_error(struct db *db, const char *msg);
 int db_begin(struct db *db);        /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* 1 while a transaction is open on db (an error such as a full disk may
+ * have rolled it back whole), 0 not. */
+int db_in_transaction(struct db *db);
+/* Inside a transaction: mark a point (one at a time), then keep what was
+ * done since (release) or undo it (rollback_to, which also releases it).
+ * 0 / -1. */
+int db_savepoint(struct db *db);
+int db_release(struct db *db);
+int db_rollback_to(struct db *db);
 /* What `tinbaod --check-config` asks, as the user tinbaod runs as: can this
  * user write the database as tinbaod will? Its directory (where it is
  * created, and the -wal and -shm files at every start), the file and its
@@ -44,6 +53,11 @@ int db_writable(const char *path, char *err, size_t errlen);
 int64_t db_data_version(struct db *db);
 /* How long a statement waits for another connection's lock (ms). */
 void db_busy_timeout(struct db *db, int ms);
+/* Whether this connection's commits copy the WAL back into the database
+ * when it has grown past SQLite's threshold (on by default). The writer's
+ * are not: a webhook does not wait for that copy and its fsync; the
+ * router's, the senders' and the CLI's still do it. */
+void db_autocheckpoint(struct db *db, int on);
 
 /* ---------------------------------------------------------------- inbound */
 
@@ -119,6 +133,10 @@ int db_parts_prune(struct db *db, int64_t before);
 
 /* The oldest admitted message not yet routed: 1 found, 0 none, -1 error. */
 int db_inbound_next(struct db *db, struct inbound *out);
+/* The oldest max admitted messages not yet routed, in order; *out is the
+ * caller's (inbounds_free). 0 / -1. */
+int db_inbound_batch(struct db *db, size_t max, struct inbound **out, size_t *n);
+void inbounds_free(struct inbound *v, size_t n);
 int db_inbound_mark(struct db *db, int64_t id, int64_t tip_id, int64_t now);
 /* Delete a routed row that must not be kept (a stranger's group message, a
  * recorded event). Inside the router's transaction. */
@@ -252,7 +270,8 @@ struct tip {
 	char *closed_by_name;
 	char *close_note;
 	int level;
-	int64_t next_deadline;   /* 0 when none */
+	int64_t next_deadline_ms;   /* unix milliseconds, 0 when none */
+	int64_t next_deadline;   /* the same in seconds, rounded up (for people) */
 	int64_t deadline_set_at;
 	int waiting;             /* nobody on duty at any level */
 	int64_t notice_at;       /* receipt notice given (0: not yet) */
@@ -273,17 +292,19 @@ int db_tip_by_id(struct db *db, int64_t id, struct tip *out);            /* 1/0/
 /* The sender's most recent tip that is not closed and heard from them since
  * `since`: 1/0/-1. */
 int db_tip_recent_for(struct db *db, const char *pseudonym, int64_t since, struct tip *out);
-/* open_only: status != closed. */
-int db_tip_list(struct db *db, int open_only, struct tip **out, size_t *n);
+/* By receipt (created_at, id); open_only: status != closed; at most max
+ * (SIZE_MAX: all). */
+int db_tip_list(struct db *db, int open_only, size_t max, struct tip **out, size_t *n);
 int db_tip_touch_citizen(struct db *db, int64_t tip_id, int64_t at);
-int db_tip_set_deadline(struct db *db, int64_t tip_id, int level, int64_t deadline,
+/* deadline_ms: unix milliseconds, 0 for none; now: seconds. */
+int db_tip_set_deadline(struct db *db, int64_t tip_id, int level, int64_t deadline_ms,
     int waiting, int64_t now);
 int db_tip_ack(struct db *db, int64_t tip_id, int64_t officer_id, int64_t at);
 int db_tip_close(struct db *db, int64_t tip_id, int64_t officer_id, const char *note, int64_t at);
-/* The earliest deadline among new tips: 1 found (*when set), 0 none. */
-int db_next_deadline(struct db *db, int64_t *when);
-/* Ids of new tips whose deadline is at or before `now`, at most max. */
-int db_due_tips(struct db *db, int64_t now, int64_t *ids, size_t max, size_t *n);
+/* The earliest deadline among new tips (unix ms): 1 found (*when_ms set), 0 none. */
+int db_next_deadline(struct db *db, int64_t *when_ms);
+/* Ids of new tips whose deadline is at or before `now_ms`, at most max. */
+int db_due_tips(struct db *db, int64_t now_ms, int64_t *ids, size_t max, size_t *n);
 /* Ids of new tips waiting for anybody on duty (no deadline). */
 int db_waiting_tips(struct db *db, int64_t *ids, size_t max, size_t *n);
 
@@ -305,10 +326,13 @@ int db_notified_list(struct db *db, int64_t tip_id, int64_t *ids, size_t max, si
 /* The level at which the officer was first told about the tip: 1 found
  * (*level set), 0 never told, -1. */
 int db_notified_level(struct db *db, int64_t tip_id, int64_t officer_id, int *level);
-/* New tips this officer was told about: ids and codes. */
-int db_waiting_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n);
-/* Tips acknowledged by this officer and not closed. */
-int db_open_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n);
+/* New tips this officer was told about, oldest first, at most max. */
+int db_waiting_for_officer(struct db *db, int64_t officer_id, size_t max, struct tip **out,
+    size_t *n);
+/* Tips acknowledged by this officer and not closed, in the order they were
+ * acknowledged, at most max. */
+int db_open_for_officer(struct db *db, int64_t officer_id, size_t max, struct tip **out,
+    size_t *n);
 
 int db_escalation_add(struct db *db, int64_t tip_id, int from_level, int to_level,
     const char *reason, int64_t at);
@@ -403,9 +427,12 @@ int db_tip_pass_set(struct db *db, int64_t tip_id, const char *to, int64_t offic
 int db_counter_add(struct db *db, const char *name, int64_t delta);
 int db_counter_get(struct db *db, const char *name, int64_t *value);
 int db_counter_set(struct db *db, const char *name, int64_t value);
+/* Admitted messages not yet routed (kept by a trigger: one look-up). 0 / -1. */
+int db_inbound_unrouted(struct db *db, int64_t *n);
 
 /* Counts for /metrics (db_metrics.c): one row per label (a channel, or a
- * level for escalations; "" when the count has no label). */
+ * level for escalations; "" when the count has no label). Kept up to date by
+ * triggers: reading one costs the same whatever the size of the tables. */
 enum db_metric {
 	DB_METRIC_TIPS,            /* tips by channel */
 	DB_METRIC_ACKS,            /* tips acknowledged */
@@ -552,6 +579,10 @@ int64_t db_outbox_add(struct db *db, const char *channel, const char *dest,
  * 1 claimed, 0 none ready, -1 error. */
 int db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t now,
     int64_t lease_s, struct outbox_item *out);
+/* The same for up to max rows at once, in one transaction (oldest due
+ * first); *out is the caller's (outbox_items_free). 0 / -1. */
+int db_outbox_claim_many(struct db *db, const char *channel, const char *claimer, int64_t now,
+    int64_t lease_s, size_t max, struct outbox_item **out, size_t *n);
 int db_outbox_sent(struct db *db, int64_t id, const char *via, int64_t now);
 /* Officers' messages on `channel` still queued (not claimed by a sender)
  * that were queued before `before` (at most max): candidates for the SMS
@@ -635,8 +666,8 @@ int db_relay_handed_over_since_question(struct db *db, int64_t tip_id);
 int db_relay_open_question(struct db *db, const char *pseudonym, int64_t since,
     int64_t *tip_id);
 /* Hand a tip to another officer: status back to new, assigned_to set, the
- * acknowledgement cleared, level 1 with a fresh deadline. */
-int db_tip_transfer(struct db *db, int64_t tip_id, int64_t to_officer, int64_t deadline,
+ * acknowledgement cleared, level 1 with a fresh deadline (unix ms). */
+int db_tip_transfer(struct db *db, int64_t tip_id, int64_t to_officer, int64_t deadline_ms,
     int64_t now);
 /* Tips made by this sender since `since`. */
 int db_sender_tips_since(struct db *db, const char *pseudonym, int64_t since, int64_t *n);
@@ -661,11 +692,11 @@ int db_sender_first_refusal(struct db *db, const char *pseudonym, const char *da
  * were collapsed joins the summary); at most max ids. */
 int db_outbox_flooded_officers(struct db *db, int64_t before, int min, int64_t *ids,
     size_t max, size_t *n);
-/* The officer's queued messages of those kinds created before `before`, and
- * any queued summary (oldest first). */
-int db_outbox_officer_queued(struct db *db, int64_t officer_id, int64_t before,
-    struct outbox_item **out, size_t *n, size_t max);
-/* Take a queued message out of the queue (state failed, last_error = why). */
+/* Take out of the queue (state failed, last_error = why) the officer's
+ * queued messages of those kinds created before `before`, and any queued
+ * summary: one statement whatever their number. Returns how many, -1. */
+int db_outbox_collapse(struct db *db, int64_t officer_id, int64_t before, const char *why);
+/* Take one queued message out of the queue (state failed, last_error = why). */
 int db_outbox_drop(struct db *db, int64_t id, const char *why);
 /* Drop queued officer messages that ask for an acknowledgement (notify,
  * escalate, remind, repeat, transfer) of tips now acknowledged or closed.

@@ -203,6 +203,23 @@ db_parts_prune(struct db *db, int64_t before)
 	return db_step_done(db, st, "prune parts");
 }
 
+static void
+read_inbound(sqlite3_stmt *st, void *elem)
+{
+	struct inbound *out = elem;
+	out->id = sqlite3_column_int64(st, 0);
+	out->channel = db_col_text(st, 1);
+	out->channel_msg_id = db_col_text(st, 2);
+	out->via = db_col_text(st, 3);
+	out->sender_sealed = db_col_blob(st, 4, &out->sender_sealed_len);
+	out->pseudonym = db_col_text(st, 5);
+	out->text = db_col_text(st, 6);
+	out->received_at = sqlite3_column_int64(st, 7);
+	out->partial = sqlite3_column_int(st, 8);
+	out->kind = kind_of((const char *)sqlite3_column_text(st, 9));
+	out->chat = db_col_text(st, 10);
+}
+
 int
 db_inbound_next(struct db *db, struct inbound *out)
 {
@@ -214,22 +231,38 @@ db_inbound_next(struct db *db, struct inbound *out)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(out, 0, sizeof *out);
-		out->id = sqlite3_column_int64(st, 0);
-		out->channel = db_col_text(st, 1);
-		out->channel_msg_id = db_col_text(st, 2);
-		out->via = db_col_text(st, 3);
-		out->sender_sealed = db_col_blob(st, 4, &out->sender_sealed_len);
-		out->pseudonym = db_col_text(st, 5);
-		out->text = db_col_text(st, 6);
-		out->received_at = sqlite3_column_int64(st, 7);
-		out->partial = sqlite3_column_int(st, 8);
-		out->kind = kind_of((const char *)sqlite3_column_text(st, 9));
-		out->chat = db_col_text(st, 10);
+		read_inbound(st, out);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "next inbound");
+}
+
+int
+db_inbound_batch(struct db *db, size_t max, struct inbound **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, channel, channel_msg_id, via, sender_sealed, "
+	    "pseudonym, text, received_at, partial, kind, chat FROM inbound "
+	    "WHERE processed_at IS NULL ORDER BY id LIMIT ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (int64_t)max);
+	if (db_collect(db, st, sizeof **out, read_inbound, (void **)out, n, "inbound") < 0) {
+		inbounds_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+inbounds_free(struct inbound *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		inbound_clear(&v[i]);
+	free(v);
 }
 
 int

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "db/db.h"
 
@@ -18,6 +19,8 @@ struct db {
 	 * never used by two threads (DESIGN: no handle crosses threads) */
 	pthread_t writer;
 	int has_writer;
+	int busy_ms;                  /* how long a statement waits for a lock */
+	struct timespec busy_since;   /* when the current wait began */
 	char err[256];
 	struct { const char *sql; sqlite3_stmt *st; } cache[DB_STMT_CACHE];
 };

@@ -5,25 +5,22 @@
 
 #include "db/db_internal.h"
 
-static const char *const metric_sql[] = {
-	[DB_METRIC_TIPS] = "SELECT channel, count(*) FROM tips GROUP BY channel",
-	[DB_METRIC_ACKS] = "SELECT '', count(*) FROM tips WHERE acked_at IS NOT NULL",
-	[DB_METRIC_ESCALATIONS] = "SELECT CAST(to_level AS TEXT), count(*) FROM escalations "
-	    "GROUP BY to_level",
-	[DB_METRIC_OUTBOX_QUEUED] = "SELECT channel, count(*) FROM outbox "
-	    "WHERE state IN ('queued','sending') GROUP BY channel",
-	[DB_METRIC_OUTBOX_FAILED] = "SELECT channel, count(*) FROM outbox WHERE state = 'failed' "
-	    "GROUP BY channel",
+/* Each count is kept by triggers (db.c, migration 9 -> 10) in the counters
+ * table: "metric.<what>" alone, or "metric.<what>.<label>" per label. */
+static const char *const metric_prefix[] = {
+	[DB_METRIC_TIPS] = "metric.tips.",
+	[DB_METRIC_ACKS] = "metric.acks",
+	[DB_METRIC_ESCALATIONS] = "metric.escalations.",
+	[DB_METRIC_OUTBOX_QUEUED] = "metric.queued.",
+	[DB_METRIC_OUTBOX_FAILED] = "metric.failed.",
 	/* every claim counts an attempt; those that did not end in "sent" (and
 	 * are not in flight) failed */
-	[DB_METRIC_SEND_ERRORS] = "SELECT channel, sum(attempts - (state IN ('sent','sending'))) "
-	    "FROM outbox GROUP BY channel",
-	[DB_METRIC_INBOUND_TODO] = "SELECT '', count(*) FROM inbound WHERE processed_at IS NULL",
-	[DB_METRIC_CALLS] = "SELECT substr(name, 7), value FROM counters WHERE name LIKE 'calls.%' "
-	    "ORDER BY name",
-	[DB_METRIC_TIPS_OPEN] = "SELECT '', count(*) FROM tips WHERE status <> 'closed'",
-	[DB_METRIC_TIPS_UNSTAFFED] = "SELECT '', count(*) FROM tips WHERE status = 'new' AND "
-	    "waiting = 1",
+	[DB_METRIC_SEND_ERRORS] = "metric.send_errors.",
+	[DB_METRIC_INBOUND_TODO] = "metric.inbound_todo",
+	[DB_METRIC_TIPS_OPEN] = "metric.open",
+	/* new tips waiting with nobody on duty at any level */
+	[DB_METRIC_TIPS_UNSTAFFED] = "metric.unstaffed",
+	[DB_METRIC_CALLS] = "calls.",
 };
 
 int
@@ -32,10 +29,11 @@ db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max,
 	*n = 0;
 	if ((int)which < 0 || which >= DB_METRIC_COUNT)
 		return -1;
-	/* the statement cache is keyed by address: one literal per metric */
-	sqlite3_stmt *st = db_stmt(db, metric_sql[which]);
+	sqlite3_stmt *st = db_stmt(db, "SELECT substr(name, length(?1) + 1), value FROM counters "
+	    "WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name");
 	if (!st)
 		return -1;
+	sqlite3_bind_text(st, 1, metric_prefix[which], -1, SQLITE_STATIC);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
 		const unsigned char *label = sqlite3_column_text(st, 0);
@@ -49,10 +47,20 @@ db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max,
 		return -1;
 	}
 	sqlite3_reset(st);
+	if (*n == 0 && max > 0 && metric_prefix[which][strlen(metric_prefix[which]) - 1] != '.') {
+		/* a count without labels is always there, 0 until it moves */
+		out[0].label[0] = '\0';
+		out[0].n = 0;
+		*n = 1;
+	}
 	return 0;
 }
 
-#define ACK_BOUNDS_MAX 32
+/* The buckets the triggers keep (db.c, ACK_BUCKET in migration 9 -> 10):
+ * counters "metric.ack_le.<bound>" (and "metric.ack_le.inf"), the tips
+ * acknowledged within that bound and over the one before. */
+static const int64_t ack_bounds[] = { 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400 };
+#define N_ACK_BOUNDS (sizeof ack_bounds / sizeof ack_bounds[0])
 
 int
 db_ack_histogram(struct db *db, const int64_t *le, size_t n, int64_t *counts, int64_t *count,
@@ -60,24 +68,26 @@ db_ack_histogram(struct db *db, const int64_t *le, size_t n, int64_t *counts, in
 {
 	*count = *sum = 0;
 	memset(counts, 0, n * sizeof *counts);
-	if (n > ACK_BOUNDS_MAX)
-		return db_set_error(db, "ack histogram: too many buckets");
-	/* one pass over the acknowledged tips; the bounds are few */
-	sqlite3_stmt *st = db_stmt(db, "SELECT max(acked_at - created_at, 0) FROM tips "
-	    "WHERE acked_at IS NOT NULL");
-	if (!st)
-		return -1;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t d = sqlite3_column_int64(st, 0);
-		(*count)++;
-		*sum += d;
-		for (size_t i = 0; i < n; i++)
-			if (d <= le[i])
-				counts[i]++;
+	int64_t bucket[N_ACK_BOUNDS];
+	for (size_t j = 0; j < N_ACK_BOUNDS; j++) {
+		char name[40];
+		snprintf(name, sizeof name, "metric.ack_le.%lld", (long long)ack_bounds[j]);
+		if (db_counter_get(db, name, &bucket[j]) < 0)
+			return -1;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "ack histogram");
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < N_ACK_BOUNDS && ack_bounds[j] != le[i])
+			j++;
+		if (j == N_ACK_BOUNDS)
+			return db_set_error(db, "ack histogram: a bound the database does not keep");
+		for (size_t k = 0; k <= j; k++)
+			counts[i] += bucket[k];
+	}
+	if (db_counter_get(db, "metric.acks", count) < 0 ||
+	    db_counter_get(db, "metric.ack_sum", sum) < 0)
+		return -1;
+	return 0;
 }
 
 int
@@ -113,6 +123,12 @@ db_outbox_waiting(struct db *db, int64_t *n, int64_t *oldest, char channel[16])
 }
 
 /* ------------------------------------------------------------ counters */
+
+int
+db_inbound_unrouted(struct db *db, int64_t *n)
+{
+	return db_counter_get(db, "metric.inbound_todo", n);
+}
 
 int
 db_counter_add(struct db *db, const char *name, int64_t delta)

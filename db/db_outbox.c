@@ -100,6 +100,54 @@ db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t
 	return out->id ? 1 : 0;
 }
 
+static void
+read_claimed(sqlite3_stmt *st, void *elem)
+{
+	struct outbox_item *out = elem;
+	out->id = sqlite3_column_int64(st, 0);
+	out->channel = db_col_text(st, 1);
+	out->dest = db_col_text(st, 2);
+	out->dest_sealed = db_col_blob(st, 3, &out->dest_sealed_len);
+	out->text = db_col_text(st, 4);
+	out->kind = db_col_text(st, 5);
+	out->tip_id = sqlite3_column_int64(st, 6);
+	out->attempts = sqlite3_column_int(st, 7);
+	out->officer_id = sqlite3_column_int64(st, 8);
+}
+
+int
+db_outbox_claim_many(struct db *db, const char *channel, const char *claimer, int64_t now,
+    int64_t lease_s, size_t max, struct outbox_item **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (db_begin(db) < 0)
+		return -1;
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'sending', claimed_by = ?3, "
+	    "via = NULL, attempts = attempts + 1, next_attempt = ?2 + ?4 WHERE id IN (SELECT id "
+	    "FROM outbox WHERE channel = ?1 AND state IN ('queued','sending') AND next_attempt <= ?2 "
+	    "ORDER BY next_attempt, id LIMIT ?5) RETURNING id, channel, dest, dest_sealed, text, "
+	    "kind, tip_id, attempts, officer_id");
+	if (!st) {
+		db_rollback(db);
+		return -1;
+	}
+	db_bind_text(st, 1, channel);
+	sqlite3_bind_int64(st, 2, now);
+	db_bind_text(st, 3, claimer);
+	sqlite3_bind_int64(st, 4, lease_s);
+	sqlite3_bind_int64(st, 5, (int64_t)max);
+	if (db_collect(db, st, sizeof **out, read_claimed, (void **)out, n, "claim") < 0 ||
+	    db_commit(db) < 0) {
+		db_rollback(db);
+		outbox_items_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
 int
 db_outbox_sent(struct db *db, int64_t id, const char *via, int64_t now)
 {
@@ -144,7 +192,10 @@ int
 db_outbox_stale_officer(struct db *db, const char *channel, int64_t before,
     struct outbox_item **out, size_t *n, size_t max)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " DB_OUTBOX_ITEM_COLS " FROM outbox WHERE channel = ?1 AND officer_id IS NOT NULL AND "
+	/* officers' queued messages only (index outbox_officer_queued): every
+	 * router tick asks, so it must not walk the whole outbox */
+	sqlite3_stmt *st = db_stmt(db, "SELECT " DB_OUTBOX_ITEM_COLS " FROM outbox "
+	    "INDEXED BY outbox_officer_queued WHERE channel = ?1 AND officer_id IS NOT NULL AND "
 	    "state = 'queued' AND created_at < ?2 ORDER BY id LIMIT ?3");
 	if (!st)
 		return -1;

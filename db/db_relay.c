@@ -82,17 +82,17 @@ db_relay_open_question(struct db *db, const char *pseudonym, int64_t since, int6
 }
 
 int
-db_tip_transfer(struct db *db, int64_t tip_id, int64_t to_officer, int64_t deadline,
+db_tip_transfer(struct db *db, int64_t tip_id, int64_t to_officer, int64_t deadline_ms,
     int64_t now)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE tips SET status = 'new', assigned_to = ?2, "
-	    "acked_by = NULL, acked_at = NULL, level = 1, next_deadline = ?3, waiting = 0, "
+	    "acked_by = NULL, acked_at = NULL, level = 1, deadline_ms = ?3, waiting = 0, "
 	    "deadline_set_at = ?4 WHERE id = ?1 AND status <> 'closed'");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, tip_id);
 	sqlite3_bind_int64(st, 2, to_officer);
-	sqlite3_bind_int64(st, 3, deadline);
+	sqlite3_bind_int64(st, 3, deadline_ms);
 	sqlite3_bind_int64(st, 4, now);
 	return db_step_done(db, st, "transfer tip");
 }
@@ -234,18 +234,19 @@ db_outbox_flooded_officers(struct db *db, int64_t before, int min, int64_t *ids,
 }
 
 int
-db_outbox_officer_queued(struct db *db, int64_t officer_id, int64_t before,
-    struct outbox_item **out, size_t *n, size_t max)
+db_outbox_collapse(struct db *db, int64_t officer_id, int64_t before, const char *why)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " DB_OUTBOX_ITEM_COLS " FROM outbox WHERE officer_id = ?1 AND " DB_UNSENT " AND "
-	    "(kind = 'summary' OR (created_at < ?2 AND kind IN " DB_ACK_KINDS ")) "
-	    "ORDER BY id LIMIT ?3");
+	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'failed', last_error = ?3 "
+	    "WHERE officer_id = ?1 AND " DB_UNSENT " AND "
+	    "(kind = 'summary' OR (created_at < ?2 AND kind IN " DB_ACK_KINDS "))");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, officer_id);
 	sqlite3_bind_int64(st, 2, before);
-	sqlite3_bind_int64(st, 3, (int64_t)max);
-	return db_outbox_items(db, st, out, n, "queued");
+	db_bind_text(st, 3, why);
+	if (db_step_done(db, st, "collapse") < 0)
+		return -1;
+	return sqlite3_changes(db->h);
 }
 
 int

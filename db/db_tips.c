@@ -50,7 +50,7 @@ tips_free(struct tip *v, size_t n)
 #define TIP_COLS "t.id, t.code, t.status, t.channel, t.pseudonym, t.sender_sealed, " \
 	"t.category, t.urgent, t.text, t.ref_code, t.partial, t.created_at, t.last_citizen_at, " \
 	"t.acked_at, t.acked_by, a.name, t.closed_at, t.closed_by, c.name, t.close_note, " \
-	"t.level, t.next_deadline, t.deadline_set_at, t.waiting, t.notice_at, t.passed_at, " \
+	"t.level, t.deadline_ms, t.deadline_set_at, t.waiting, t.notice_at, t.passed_at, " \
 	"t.passed_to, t.passed_by, p.name"
 #define TIP_FROM " FROM tips t LEFT JOIN officers a ON a.id = t.acked_by " \
 	"LEFT JOIN officers c ON c.id = t.closed_by LEFT JOIN officers p ON p.id = t.passed_by "
@@ -82,7 +82,8 @@ read_tip(sqlite3_stmt *st, struct tip *t)
 	t->closed_by_name = db_col_text(st, 18);
 	t->close_note = db_col_text(st, 19);
 	t->level = sqlite3_column_int(st, 20);
-	t->next_deadline = sqlite3_column_int64(st, 21);
+	t->next_deadline_ms = sqlite3_column_int64(st, 21);
+	t->next_deadline = (t->next_deadline_ms + 999) / 1000;
 	t->deadline_set_at = sqlite3_column_int64(st, 22);
 	t->waiting = sqlite3_column_int(st, 23);
 	t->notice_at = sqlite3_column_int64(st, 24);
@@ -184,13 +185,16 @@ db_tip_recent_for(struct db *db, const char *pseudonym, int64_t since, struct ti
 }
 
 int
-db_tip_list(struct db *db, int open_only, struct tip **out, size_t *n)
+db_tip_list(struct db *db, int open_only, size_t max, struct tip **out, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM
-	    "WHERE (?1 = 0 OR t.status <> 'closed') ORDER BY t.created_at, t.id");
+	/* two statements: the open ones walk the index tips_open */
+	sqlite3_stmt *st = open_only ?
+	    db_stmt(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.status <> 'closed' "
+	    "ORDER BY t.created_at, t.id LIMIT ?1") :
+	    db_stmt(db, "SELECT " TIP_COLS TIP_FROM "ORDER BY t.created_at, t.id LIMIT ?1");
 	if (!st)
 		return -1;
-	sqlite3_bind_int(st, 1, open_only);
+	sqlite3_bind_int64(st, 1, max > (size_t)INT64_MAX ? -1 : (int64_t)max);
 	return tip_many(db, st, out, n);
 }
 
@@ -207,16 +211,16 @@ db_tip_touch_citizen(struct db *db, int64_t tip_id, int64_t at)
 }
 
 int
-db_tip_set_deadline(struct db *db, int64_t tip_id, int level, int64_t deadline, int waiting,
+db_tip_set_deadline(struct db *db, int64_t tip_id, int level, int64_t deadline_ms, int waiting,
     int64_t now)
 {
-	sqlite3_stmt *st = db_stmt(db, "UPDATE tips SET level = ?2, next_deadline = ?3, "
+	sqlite3_stmt *st = db_stmt(db, "UPDATE tips SET level = ?2, deadline_ms = ?3, "
 	    "waiting = ?4, deadline_set_at = ?5 WHERE id = ?1");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, tip_id);
 	sqlite3_bind_int(st, 2, level);
-	db_bind_i64_or_null(st, 3, deadline);
+	db_bind_i64_or_null(st, 3, deadline_ms);
 	sqlite3_bind_int(st, 4, waiting);
 	sqlite3_bind_int64(st, 5, now);
 	return db_step_done(db, st, "set deadline");
@@ -226,7 +230,7 @@ int
 db_tip_ack(struct db *db, int64_t tip_id, int64_t officer_id, int64_t at)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE tips SET status = 'acknowledged', acked_at = ?3, "
-	    "acked_by = ?2, next_deadline = NULL, waiting = 0 WHERE id = ?1 AND status = 'new'");
+	    "acked_by = ?2, deadline_ms = NULL, waiting = 0 WHERE id = ?1 AND status = 'new'");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, tip_id);
@@ -240,7 +244,7 @@ db_tip_close(struct db *db, int64_t tip_id, int64_t officer_id, const char *note
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE tips SET status = 'closed', closed_at = ?3, "
 	    "closed_by = ?2, close_note = ?4, acked_at = COALESCE(acked_at, ?3), "
-	    "acked_by = COALESCE(acked_by, ?2), next_deadline = NULL, waiting = 0 "
+	    "acked_by = COALESCE(acked_by, ?2), deadline_ms = NULL, waiting = 0 "
 	    "WHERE id = ?1 AND status <> 'closed'");
 	if (!st)
 		return -1;
@@ -252,16 +256,16 @@ db_tip_close(struct db *db, int64_t tip_id, int64_t officer_id, const char *note
 }
 
 int
-db_next_deadline(struct db *db, int64_t *when)
+db_next_deadline(struct db *db, int64_t *when_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT MIN(next_deadline) FROM tips "
-	    "WHERE status = 'new' AND next_deadline IS NOT NULL");
+	sqlite3_stmt *st = db_stmt(db, "SELECT MIN(deadline_ms) FROM tips "
+	    "WHERE status = 'new' AND deadline_ms IS NOT NULL");
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
 	int found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
 	if (found)
-		*when = sqlite3_column_int64(st, 0);
+		*when_ms = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return db_fail(db, "next deadline");
@@ -280,13 +284,14 @@ ids_query(struct db *db, sqlite3_stmt *st, int64_t *ids, size_t max, size_t *n)
 }
 
 int
-db_due_tips(struct db *db, int64_t now, int64_t *ids, size_t max, size_t *n)
+db_due_tips(struct db *db, int64_t now_ms, int64_t *ids, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM tips WHERE status = 'new' AND "
-	    "next_deadline IS NOT NULL AND next_deadline <= ?1 ORDER BY next_deadline, id");
+	    "deadline_ms IS NOT NULL AND deadline_ms <= ?1 ORDER BY deadline_ms, id LIMIT ?2");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
 	return ids_query(db, st, ids, max, n);
 }
 
@@ -402,24 +407,30 @@ db_notified_level(struct db *db, int64_t tip_id, int64_t officer_id, int *level)
 }
 
 int
-db_waiting_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n)
+db_waiting_for_officer(struct db *db, int64_t officer_id, size_t max, struct tip **out,
+    size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM "JOIN tip_notified n "
-	    "ON n.tip_id = t.id WHERE n.officer_id = ?1 AND t.status = 'new' ORDER BY t.created_at, t.id");
+	/* new tips in id order (index tips_new) until max of them were told
+	 * to the officer: what it costs is what it finds */
+	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.status = 'new' AND "
+	    "EXISTS (SELECT 1 FROM tip_notified n WHERE n.tip_id = t.id AND n.officer_id = ?1) "
+	    "ORDER BY t.id LIMIT ?2");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, officer_id);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
 	return tip_many(db, st, out, n);
 }
 
 int
-db_open_for_officer(struct db *db, int64_t officer_id, struct tip **out, size_t *n)
+db_open_for_officer(struct db *db, int64_t officer_id, size_t max, struct tip **out, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.acked_by = ?1 AND "
-	    "t.status = 'acknowledged' ORDER BY t.acked_at, t.id");
+	    "t.status = 'acknowledged' ORDER BY t.acked_at, t.id LIMIT ?2");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, officer_id);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
 	return tip_many(db, st, out, n);
 }
 

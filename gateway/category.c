@@ -165,6 +165,16 @@ category_guess_in(const struct category_table *table, const char *text)
 	struct syllables *t = syllables_split(text);
 	if (!t)
 		return "khac";
+	const char *found = category_guess_split(table, t);
+	syllables_free(t);
+	return found;
+}
+
+const char *
+category_guess_split(const struct category_table *table, const struct syllables *t)
+{
+	if (!table || !t)
+		return "khac";
 	const char *found = "khac";
 	for (size_t i = 0; i < table->n; i++) {
 		const struct compiled_hint *c = &table->h[i];
@@ -178,7 +188,6 @@ category_guess_in(const struct category_table *table, const char *text)
 			break;
 		}
 	}
-	syllables_free(t);
 	return found;
 }
 

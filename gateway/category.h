@@ -21,6 +21,10 @@ void category_table_free(struct category_table *t);
  * "khac" when nothing matches (or memory runs out, or table is NULL). The
  * code is a constant string. */
 const char *category_guess_in(const struct category_table *table, const char *text);
+/* The same for a text already split (syllables_split): the router splits a
+ * tip once for this and the urgency check. */
+struct syllables;
+const char *category_guess_split(const struct category_table *table, const struct syllables *t);
 /* The same with a table made for the call: for tools and tests. */
 const char *category_guess(const char *text);
 /* Its Vietnamese name ("ma túy"); "khác" for an unknown code. */

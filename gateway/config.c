@@ -19,7 +19,9 @@
 #include "gateway/text.h"
 #include "gateway/urgency.h"
 
-enum ctype { C_STR, C_DUR, C_INT, C_BOOL, C_PHRASES, C_PHRASES_UNACCENTED, C_HOSTS };
+/* C_DUR: whole seconds; C_DUR_MS: milliseconds (the value may say "ms").
+ * Their bounds in the table are in the same unit. */
+enum ctype { C_STR, C_DUR, C_DUR_MS, C_INT, C_BOOL, C_PHRASES, C_PHRASES_UNACCENTED, C_HOSTS };
 
 struct ckey {
 	const char *section;
@@ -48,10 +50,10 @@ static const struct ckey config_table[] = {
 	{ "gateway", "log_level",       C_STR,  O(log_level), 0, 0, "info" },
 	{ "gateway", "daily_summary",   C_STR,  O(daily_summary), 0, 0, "07:30" },
 	{ "gateway", "admin_socket",    C_STR,  O(admin_socket), 0, 0, "/run/tinbao/tinbaod.sock" },
-	{ "escalation", "ack_deadline",   C_DUR, O(ack_deadline), 1, DAY, "10m" },
-	{ "escalation", "level_deadline", C_DUR, O(level_deadline), 1, DAY, "5m" },
-	{ "escalation", "repeat",         C_DUR, O(repeat), 1, DAY, "10m" },
-	{ "escalation", "urgent_deadline", C_DUR, O(urgent_deadline), 1, DAY, "2m" },
+	{ "escalation", "ack_deadline",   C_DUR_MS, O(ack_deadline_ms), 1000, DAY * 1000, "10m" },
+	{ "escalation", "level_deadline", C_DUR_MS, O(level_deadline_ms), 1000, DAY * 1000, "5m" },
+	{ "escalation", "repeat",         C_DUR_MS, O(repeat_ms), 1000, DAY * 1000, "10m" },
+	{ "escalation", "urgent_deadline", C_DUR_MS, O(urgent_deadline_ms), 1000, DAY * 1000, "2m" },
 	{ "escalation", "urgent_keywords", C_PHRASES, O(urgent_keywords), 0, 0,
 	  URGENCY_DEFAULT_KEYWORDS },
 	{ "escalation", "urgent_phrases_unaccented", C_PHRASES_UNACCENTED,
@@ -181,20 +183,23 @@ fail(struct parse_state *st, int line, const char *fmt, ...)
 }
 
 int
-config_parse_duration(const char *s, int64_t *out)
+config_parse_duration_ms(const char *s, int64_t *out)
 {
 	char *end;
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
 	if (end == s || errno || v < 0)
 		return -1;
-	int64_t mult = 1;
-	if (*end) {
+	int64_t mult = 1000;
+	if (strcmp(end, "ms") == 0) {
+		mult = 1;
+		end += 2;
+	} else if (*end) {
 		switch (*end) {
-		case 's': mult = 1; break;
-		case 'm': mult = 60; break;
-		case 'h': mult = 3600; break;
-		case 'd': mult = 86400; break;
+		case 's': mult = 1000; break;
+		case 'm': mult = 60 * 1000; break;
+		case 'h': mult = 3600 * 1000; break;
+		case 'd': mult = 86400 * 1000; break;
 		default: return -1;
 		}
 		end++;
@@ -202,6 +207,16 @@ config_parse_duration(const char *s, int64_t *out)
 	if (*end || v > INT64_MAX / mult / 2)
 		return -1;
 	*out = (int64_t)v * mult;
+	return 0;
+}
+
+int
+config_parse_duration(const char *s, int64_t *out)
+{
+	int64_t ms;
+	if (config_parse_duration_ms(s, &ms) < 0 || ms % 1000 != 0)
+		return -1;
+	*out = ms / 1000;
 	return 0;
 }
 
@@ -373,11 +388,17 @@ set_value(struct parse_state *st, const struct ckey *k, const char *value, int l
 		*slot = copy;
 		return 0;
 	}
-	case C_DUR: {
+	case C_DUR:
+	case C_DUR_MS: {
 		int64_t v;
-		if (config_parse_duration(value, &v) < 0) {
-			fail(st, line, "[%s] %s: \"%s\" is not a duration (90s, 10m, 2h, 7d)",
-			    k->section, k->key, value);
+		if ((k->type == C_DUR ? config_parse_duration(value, &v) :
+		    config_parse_duration_ms(value, &v)) < 0) {
+			if (k->type == C_DUR)
+				fail(st, line, "[%s] %s: \"%s\" is not a duration (90s, 10m, 2h, 7d)",
+				    k->section, k->key, value);
+			else
+				fail(st, line, "[%s] %s: \"%s\" is not a duration (1500ms, 90s, 10m, 2h, "
+				    "7d)", k->section, k->key, value);
 			return -1;
 		}
 		if (k->off == O(retention) && v < k->min) {
@@ -386,8 +407,12 @@ set_value(struct parse_state *st, const struct ckey *k, const char *value, int l
 			return -1;
 		}
 		if (v < k->min || v > k->max) {
-			fail(st, line, "[%s] %s: %s is out of range (%lld..%lld seconds)",
-			    k->section, k->key, value, (long long)k->min, (long long)k->max);
+			if (k->type == C_DUR)
+				fail(st, line, "[%s] %s: %s is out of range (%lld..%lld seconds)",
+				    k->section, k->key, value, (long long)k->min, (long long)k->max);
+			else
+				fail(st, line, "[%s] %s: %s is out of range (%lld..%lld milliseconds)",
+				    k->section, k->key, value, (long long)k->min, (long long)k->max);
 			return -1;
 		}
 		*(int64_t *)(base + k->off) = v;

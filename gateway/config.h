@@ -66,11 +66,11 @@ struct config {
 	int daily_summary_min;        /* minutes after local midnight; -1 off */
 	char *admin_socket;           /* where `tinbao` asks the daemon; "" = none */
 
-	/* [escalation] */
-	int64_t ack_deadline;
-	int64_t level_deadline;
-	int64_t repeat;
-	int64_t urgent_deadline;
+	/* [escalation]: deadlines in milliseconds */
+	int64_t ack_deadline_ms;
+	int64_t level_deadline_ms;
+	int64_t repeat_ms;
+	int64_t urgent_deadline_ms;
 	struct config_phrases urgent_keywords;            /* with their marks */
 	struct config_phrases urgent_phrases_unaccented;  /* without marks */
 	/* not a key: the category hints split once, at load (category.h) */
@@ -139,7 +139,9 @@ int config_parse_hhmm(const char *s, int *minutes);
 int config_parse_hours(const char *s, int *from, int *to);
 /* "3,4" -> bits 1 << level for levels 1..4; "" -> 0 (no level). 0 / -1. */
 int config_parse_levels(const char *s, unsigned *mask);
-/* "90", "90s", "10m", "2h", "7d" -> seconds. 0 / -1. */
+/* "90", "90s", "10m", "2h", "7d" -> seconds (a whole number of them). 0 / -1. */
 int config_parse_duration(const char *s, int64_t *out);
+/* The same and "1500ms" -> milliseconds. 0 / -1. */
+int config_parse_duration_ms(const char *s, int64_t *out);
 
 #endif

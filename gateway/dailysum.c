@@ -52,7 +52,7 @@ compose(struct db *db, const struct config *cfg, int64_t now, char *text)
 	struct tip *v;
 	size_t n;
 	struct tipclock_holidays hol;
-	if (db_tip_list(db, 1, &v, &n) < 0)
+	if (db_tip_list(db, 1, SIZE_MAX, &v, &n) < 0)
 		return -1;
 	if (tipclock_holidays_load(db, &hol) < 0) {
 		tips_free(v, n);

@@ -12,6 +12,7 @@
 #include "gateway/messages.h"
 #include "gateway/notify.h"
 #include "gateway/roster.h"
+#include "gateway/timeutil.h"
 #include "gateway/trackid.h"
 
 #define TAG "escalate"
@@ -70,7 +71,7 @@ nobody_on_duty(struct db *db, const struct config *cfg, const struct tip *t, int
 	int found = roster_next_start(db, now, &next);
 	if (found < 0)
 		return -1;
-	if (t->waiting && t->next_deadline == (found ? next : 0))
+	if (t->waiting && t->next_deadline_ms == (found ? next * 1000 : 0))
 		return 0;                         /* still waiting for the same shift */
 	if (!t->waiting) {
 		log_error(TAG, "%s: NOBODY ON DUTY at any level; the tip waits for the next shift (%s)",
@@ -79,7 +80,7 @@ nobody_on_duty(struct db *db, const struct config *cfg, const struct tip *t, int
 		    db_audit(db, now, "tinbaod", "tip.nobody_on_duty", t->id, NULL) < 0)
 			return -1;
 	}
-	return db_tip_set_deadline(db, t->id, t->level, found ? next : 0, 1, now);
+	return db_tip_set_deadline(db, t->id, t->level, found ? next * 1000 : 0, 1, now);
 }
 
 /* Tell every officer of `d` about the tip for the first time at this level
@@ -110,9 +111,9 @@ ring_again(struct db *db, const struct config *cfg, const struct tip *t, int64_t
 }
 
 int64_t
-escalate_first_window(const struct config *cfg, int urgent)
+escalate_first_window_ms(const struct config *cfg, int urgent)
 {
-	return urgent ? cfg->urgent_deadline : cfg->ack_deadline;
+	return urgent ? cfg->urgent_deadline_ms : cfg->ack_deadline_ms;
 }
 
 int
@@ -126,20 +127,21 @@ escalate_start(struct db *db, const struct config *cfg, const struct tip *t, int
 	char id[24], note[64], text[MSG_MAX];
 	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
 	skipped_note(1, d.level - 1, note, sizeof note);
-	int64_t deadline = now + escalate_first_window(cfg, t->urgent);
+	int64_t delay_ms = escalate_first_window_ms(cfg, t->urgent);
+	int64_t deadline_ms = timeutil_now_ms() + delay_ms;
 	if (d.level > 1) {
 		log_warn(TAG, "%s: %s; sent straight to level %d", id, "nobody on duty below", d.level);
 		if (escalation(db, t->id, 1, d.level, "nobody on duty", now) < 0)
 			return -1;
 	}
 	msg_new_tip(id, t->code, t->created_at, t->channel, t->urgent, t->category, t->text,
-	    deadline, note, text);
+	    deadline_ms / 1000, note, text);
 	if (tell_level(db, cfg, t, &d, "notify", text, now) < 0 ||
 	    notify_duty_group(db, cfg, t->id, "group_alert", text, now) < 0)
 		return -1;
-	log_info(TAG, "%s: level %d notified (%zu officer%s), deadline in %llds", id, d.level, d.n,
-	    d.n == 1 ? "" : "s", (long long)(deadline - now));
-	return db_tip_set_deadline(db, t->id, d.level, deadline, 0, now);
+	log_info(TAG, "%s: level %d notified (%zu officer%s), deadline in %.1fs", id, d.level, d.n,
+	    d.n == 1 ? "" : "s", (double)delay_ms / 1000);
+	return db_tip_set_deadline(db, t->id, d.level, deadline_ms, 0, now);
 }
 
 static int
@@ -178,7 +180,7 @@ repeat_all(struct db *db, const struct config *cfg, const struct tip *t, int64_t
 	log_warn(TAG, "%s: still unacknowledged after every level; %zu officers re-notified", id, n);
 	if (escalation(db, t->id, t->level, t->level, "repeat", now) < 0)
 		return -1;
-	return db_tip_set_deadline(db, t->id, t->level, now + cfg->repeat, 0, now);
+	return db_tip_set_deadline(db, t->id, t->level, timeutil_now_ms() + cfg->repeat_ms, 0, now);
 }
 
 int
@@ -190,7 +192,7 @@ escalate_due(struct db *db, const struct config *cfg, const struct tip *t, int64
 		return escalate_start(db, cfg, t, now);
 	/* a tip in `new` that is not waiting for a shift always has a deadline:
 	 * escalate_start() and every step below set one */
-	assert(t->next_deadline > 0);
+	assert(t->next_deadline_ms > 0);
 	char id[24];
 	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
 	struct duty d = { 0 };
@@ -205,13 +207,13 @@ escalate_due(struct db *db, const struct config *cfg, const struct tip *t, int64
 		return -1;
 	char note[64], text[MSG_MAX], reason[96];
 	skipped_note(t->level + 1, d.level - 1, note, sizeof note);
-	int64_t deadline = now + cfg->level_deadline;
+	int64_t deadline_ms = timeutil_now_ms() + cfg->level_deadline_ms;
 	int64_t waited = now - t->created_at;
 	snprintf(reason, sizeof reason, "no acknowledgement after %llds%s%s", (long long)waited,
 	    *note ? "; " : "", *note ? "levels skipped: nobody on duty" : "");
 	if (escalation(db, t->id, t->level, d.level, reason, now) < 0)
 		return -1;
-	msg_escalated(id, t->code, d.level, waited, t->text, deadline, note, text);
+	msg_escalated(id, t->code, d.level, waited, t->text, deadline_ms / 1000, note, text);
 	if (tell_level(db, cfg, t, &d, "escalate", text, now) < 0)
 		return -1;
 	msg_reminder(id, t->code, d.level, waited, text);
@@ -224,5 +226,5 @@ escalate_due(struct db *db, const struct config *cfg, const struct tip *t, int64
 	}
 	log_warn(TAG, "%s: not acknowledged in time; escalated from level %d to level %d", id,
 	    t->level, d.level);
-	return db_tip_set_deadline(db, t->id, d.level, deadline, 0, now);
+	return db_tip_set_deadline(db, t->id, d.level, deadline_ms, 0, now);
 }

@@ -2,7 +2,6 @@
 #include "gateway/floodguard.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "db/db.h"
 #include "gateway/config.h"
@@ -13,45 +12,42 @@
 
 #define TAG "floodguard"
 
-/* Collapse one officer's queue. Returns how many rows were dropped, -1. */
+/* Collapse one officer's queue: one statement takes every stale request
+ * out, and the summary names the oldest waiting tips (an indexed walk that
+ * stops after FLOODGUARD_MAX_IDS + 1). Returns how many rows were dropped, -1. */
 static int
 collapse(struct db *db, const struct config *cfg, int64_t officer_id, int64_t now)
 {
-	struct outbox_item *items = NULL;
 	struct tip *waiting = NULL;
-	size_t n = 0, nw = 0;
-	int dropped = -1;
-	if (db_outbox_officer_queued(db, officer_id, now - cfg->flood_after, &items, &n,
-	    FLOODGUARD_MAX_ROWS) < 0 ||
-	    db_waiting_for_officer(db, officer_id, &waiting, &nw) < 0)
-		goto out;
+	size_t nw = 0;
+	int dropped = db_outbox_collapse(db, officer_id, now - cfg->flood_after,
+	    "collapsed into a summary by the flood guard");
+	if (dropped < 0 || db_waiting_for_officer(db, officer_id, FLOODGUARD_MAX_IDS + 1, &waiting,
+	    &nw) < 0)
+		return -1;
+	int more = nw > FLOODGUARD_MAX_IDS;
+	size_t k = more ? FLOODGUARD_MAX_IDS : nw;
 	char ids[FLOODGUARD_MAX_IDS][24];
 	const char *ptrs[FLOODGUARD_MAX_IDS];
-	size_t k = nw < FLOODGUARD_MAX_IDS ? nw : FLOODGUARD_MAX_IDS;
 	for (size_t i = 0; i < k; i++) {
 		trackid_format(cfg->tracking_prefix, waiting[i].code, ids[i], sizeof ids[i]);
 		ptrs[i] = ids[i];
 	}
-	for (size_t i = 0; i < n; i++)
-		if (db_outbox_drop(db, items[i].id, "collapsed into a summary by the flood guard") < 0)
-			goto out;
+	tips_free(waiting, nw);
 	if (k) {
 		char text[MSG_MAX];
-		msg_flood_summary(ptrs, k, text);
+		msg_flood_summary(ptrs, k, more, text);
 		if (notify_officer(db, cfg, officer_id, 0, "summary", text, now) < 0)
-			goto out;
+			return -1;
 	}
-	char detail[64];
-	snprintf(detail, sizeof detail, "officer %lld: %zu messages, %zu tips waiting",
-	    (long long)officer_id, n, nw);
+	char detail[80];
+	snprintf(detail, sizeof detail, "officer %lld: %d messages, %s%zu tips waiting",
+	    (long long)officer_id, dropped, more ? "more than " : "", k);
 	if (db_audit(db, now, "tinbaod", "outbox.collapsed", 0, detail) < 0)
-		goto out;
-	log_warn(TAG, "officer %lld: %zu stale notifications collapsed into one summary of %zu "
-	    "waiting tip%s", (long long)officer_id, n, nw, nw == 1 ? "" : "s");
-	dropped = (int)n;
-out:
-	outbox_items_free(items, n);
-	tips_free(waiting, nw);
+		return -1;
+	log_warn(TAG, "officer %lld: %d stale notifications collapsed into one summary of %s%zu "
+	    "waiting tip%s", (long long)officer_id, dropped, more ? "more than " : "", k,
+	    k == 1 && !more ? "" : "s");
 	return dropped;
 }
 

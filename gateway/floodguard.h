@@ -21,7 +21,6 @@ struct db;
 struct config;
 
 #define FLOODGUARD_MAX_OFFICERS 64
-#define FLOODGUARD_MAX_ROWS 512
 #define FLOODGUARD_MAX_IDS 30       /* tip IDs named in one summary */
 
 /* Returns how many messages it took out of the queue, -1 on error. */

@@ -250,7 +250,8 @@ static const struct {
 	    NULL, NULL, 0, DB_METRIC_TIPS_UNSTAFFED },
 };
 
-/* Acknowledgement time buckets, seconds. */
+/* Acknowledgement time buckets, seconds: the ones the database keeps
+ * (db_metrics.c ack_bounds, kept by triggers). */
 static const int64_t ack_le[] = { 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400 };
 #define N_ACK_LE (sizeof ack_le / sizeof ack_le[0])
 

@@ -533,10 +533,10 @@ msg_rate_limited(char *out)
 }
 
 void
-msg_flood_summary(const char *const *ids, size_t n, char *out)
+msg_flood_summary(const char *const *ids, size_t n, int more, char *out)
 {
-	size_t used = (size_t)snprintf(out, MSG_MAX, "Trong lúc mất liên lạc có %zu tin đang chờ "
-	    "đồng chí:", n);
+	size_t used = (size_t)snprintf(out, MSG_MAX, "Trong lúc mất liên lạc có %s%zu tin đang chờ "
+	    "đồng chí%s:", more ? "hơn " : "", n, more ? ", trong đó" : "");
 	for (size_t i = 0; i < n && used < MSG_MAX - 1; i++)
 		used += (size_t)snprintf(out + used, MSG_MAX - used, "%s %s", i ? "," : "", ids[i]);
 	if (used < MSG_MAX - 1)

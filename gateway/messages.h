@@ -83,7 +83,8 @@ void msg_transfer(const char *id, const char *code, const char *from_name, const
 void msg_transfer_done(const char *id, const char *to_name, char *out);
 void msg_transfer_unknown_officer(const char *who, char *out);
 void msg_rate_limited(char *out);
-void msg_flood_summary(const char *const *ids, size_t n, char *out);
+/* more: other tips wait besides the n named. */
+void msg_flood_summary(const char *const *ids, size_t n, int more, char *out);
 /* `tinbao test`: the line to an officer works, on channel, sent at `at`. */
 void msg_test(const struct config *cfg, const char *channel, int64_t at, char *out);
 

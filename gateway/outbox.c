@@ -72,18 +72,23 @@ next_try(const struct config *cfg, const struct outbox_item *it, enum outbox_res
 }
 
 /* Close the claimed row failed and queue its text for the officer by SMS,
- * in one transaction. 0 / -1. */
+ * in one transaction (or one savepoint of the caller's, when the results of
+ * several sends are recorded together). 0 / -1. */
 static int
 fall_back(struct db *db, const struct config *cfg, const struct outbox_item *it,
     const char *reason, int64_t now)
 {
-	if (db_begin(db) < 0)
+	int own = !db_in_transaction(db);
+	if ((own ? db_begin(db) : db_savepoint(db)) < 0)
 		return -1;
 	if (db_outbox_retry(db, it->id, reason, 0) < 0 || notify_officer_sms(db, cfg,
 	    it->officer_id, it->tip_id, it->kind, it->text, now) < 0 ||
 	    (is_call(it->channel) && calls_note(db, it, CALLS_FAILED, reason, now) < 0) ||
-	    db_commit(db) < 0) {
-		db_rollback(db);
+	    (own ? db_commit(db) : db_release(db)) < 0) {
+		if (own)
+			db_rollback(db);
+		else if (db_in_transaction(db))
+			db_rollback_to(db);
 		log_error(TAG, "message %lld: the SMS fallback could not be queued: %s",
 		    (long long)it->id, db_errmsg(db));
 		return -1;

@@ -13,6 +13,7 @@
 #include "gateway/messages.h"
 #include "gateway/notify.h"
 #include "gateway/text.h"
+#include "gateway/timeutil.h"
 #include "gateway/tipauth.h"
 #include "gateway/trackid.h"
 
@@ -192,11 +193,11 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 		goto out;
 	}
 	int64_t old_owner = t.acked_by;
-	int64_t deadline = now + escalate_first_window(cfg, t.urgent);
+	int64_t delay_ms = escalate_first_window_ms(cfg, t.urgent);
 	char note[256], detail[160];
 	snprintf(note, sizeof note, "Đ/c %s chuyển cho Đ/c %s.", o->name, to.name);
 	snprintf(detail, sizeof detail, "to officer %lld", (long long)to.id);
-	if (db_tip_transfer(db, t.id, to.id, deadline, now) < 0 ||
+	if (db_tip_transfer(db, t.id, to.id, timeutil_now_ms() + delay_ms, now) < 0 ||
 	    db_notified_add(db, t.id, to.id, 1, now) < 0 ||
 	    db_tip_message_add(db, t.id, "note", 0, o->id, note, now) < 0 ||
 	    db_audit(db, now, o->name, "tip.transfer", t.id, detail) < 0)
@@ -215,8 +216,8 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 		if (tell_others(db, cfg, &t, old_owner, skip, 2, text, now) < 0)
 			goto out;
 	}
-	log_info(TAG, "%s handed over by officer %lld to officer %lld; deadline in %llds", fid,
-	    (long long)o->id, (long long)to.id, (long long)(deadline - now));
+	log_info(TAG, "%s handed over by officer %lld to officer %lld; deadline in %.1fs", fid,
+	    (long long)o->id, (long long)to.id, (double)delay_ms / 1000);
 	rc = 0;
 out:
 	officer_clear(&to);

@@ -129,7 +129,7 @@ channel_index(const char *channel)
 int
 report_in_time(const struct config *cfg, int urgent, int64_t created_at, int64_t ack_at)
 {
-	return ack_at - created_at <= escalate_first_window(cfg, urgent);
+	return (ack_at - created_at) * 1000 <= escalate_first_window_ms(cfg, urgent);
 }
 
 enum report_ack
@@ -540,8 +540,8 @@ report_begin(const struct config *cfg, int64_t from, int64_t to, int64_t now,
 	r->from = from;
 	r->to = to;
 	r->made_at = now;
-	r->window = escalate_first_window(cfg, 0);
-	r->urgent_window = escalate_first_window(cfg, 1);
+	r->window = (escalate_first_window_ms(cfg, 0) + 999) / 1000;       /* seconds */
+	r->urgent_window = (escalate_first_window_ms(cfg, 1) + 999) / 1000;
 	for (int c = 0; c < REPORT_CHANNELS; c++)
 		snprintf(r->channels[c].key, sizeof r->channels[c].key, "%s", channel_keys[c]);
 }

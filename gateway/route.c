@@ -21,6 +21,7 @@
 #include "gateway/tipauth.h"
 #include "gateway/tipops.h"
 #include "gateway/trackid.h"
+#include "gateway/syllable.h"
 #include "gateway/urgency.h"
 
 #define TAG "router"
@@ -34,8 +35,8 @@ officer_list(struct db *db, const struct config *cfg, const struct officer *o, i
 	struct tip *waiting = NULL, *mine = NULL;
 	size_t nw = 0, nm = 0;
 	int rc = -1;
-	if (db_waiting_for_officer(db, o->id, &waiting, &nw) < 0 ||
-	    db_open_for_officer(db, o->id, &mine, &nm) < 0)
+	if (db_waiting_for_officer(db, o->id, WAITING_LIST_MAX, &waiting, &nw) < 0 ||
+	    db_open_for_officer(db, o->id, WAITING_LIST_MAX, &mine, &nm) < 0)
 		goto out;
 	char lines[WAITING_LIST_MAX][96];
 	const char *ptrs[WAITING_LIST_MAX];
@@ -66,7 +67,7 @@ officer_bare_ack(struct db *db, const struct config *cfg, const struct officer *
 {
 	struct tip *waiting = NULL;
 	size_t n = 0;
-	if (db_waiting_for_officer(db, o->id, &waiting, &n) < 0)
+	if (db_waiting_for_officer(db, o->id, WAITING_LIST_MAX + 1, &waiting, &n) < 0)
 		return -1;
 	int rc;
 	char text[MSG_MAX];
@@ -208,9 +209,14 @@ new_tip(struct db *db, const struct config *cfg, const struct inbound *m, const 
 	t.pseudonym = m->pseudonym;
 	t.sender_sealed = m->sender_sealed;
 	t.sender_sealed_len = m->sender_sealed_len;
-	t.category = (char *)(cfg->categories ? category_guess_in(cfg->categories, m->text) :
+	/* the text split into syllables once, for the category and urgency */
+	struct syllables *words = syllables_split(m->text);
+	if (!words)
+		return ROUTE_ERROR;
+	t.category = (char *)(cfg->categories ? category_guess_split(cfg->categories, words) :
 	    category_guess(m->text));
-	t.urgent = urgency_match(cfg, m->text);
+	t.urgent = urgency_match_split(cfg, words);
+	syllables_free(words);
 	if (t.urgent < 0)
 		return ROUTE_ERROR;
 	t.text = m->text;

@@ -21,10 +21,15 @@
 #include "gateway/outbox.h"
 #include "gateway/retention.h"
 #include "gateway/route.h"
+#include "gateway/timeutil.h"
+#include "gateway/writer.h"
 
 #define TAG "router"
 #define ROUTER_TICK_S 1           /* check for roster changes made by `tinbao` */
-#define ROUTER_DUE_BATCH 64
+#define ROUTER_DUE_BATCH 64       /* escalations in one transaction */
+#define ROUTER_BATCH_MAX 256      /* admitted messages routed in one transaction */
+#define ROUTER_YIELD_MS 25       /* routing this long, a batch ends for waiting admissions */
+#define ROUTER_GIVE_WAY_MS 50     /* at most this long the router waits for the writer's turn */
 #define ROUTER_MAX_TRIES 5        /* a message that fails this often is set aside */
 #define ROUTER_RETENTION_CHECK_S 300
 #define ROUTER_STALE_CHECK_S 2    /* how often officers' stale Zalo messages are looked for */
@@ -33,6 +38,7 @@
 struct router {
 	const struct config *cfg;
 	const struct identity *id;
+	struct writer *writer;       /* admissions go first (writer_give_way); may be NULL */
 	struct db *db;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -60,91 +66,231 @@ struct router {
 
 /* Stats are read by the main thread: update them under the lock. */
 static void
-count(struct router *r, uint64_t *field)
+count(struct router *r, uint64_t *field, uint64_t n)
 {
 	pthread_mutex_lock(&r->lock);
-	(*field)++;
+	*field += n;
 	pthread_mutex_unlock(&r->lock);
 }
 
-/* Route one admitted message in one transaction. 1 routed, 0 none, -1 error. */
-static int
-route_next(struct router *r)
+static int64_t
+elapsed_ms(const struct timespec *t0)
 {
-	struct inbound m;
-	int found = db_inbound_next(r->db, &m);
-	if (found <= 0)
-		return found;
-	int64_t now = (int64_t)time(NULL), tip_id = 0;
-	enum route_outcome out = ROUTE_ERROR;
-	if (db_begin(r->db) == 0) {
-		out = route_message(r->db, r->cfg, r->id, &m, now, &tip_id);
-		if (out != ROUTE_ERROR && (out == ROUTE_NOT_KEPT ? db_inbound_drop(r->db, m.id) :
-		    db_inbound_mark(r->db, m.id, tip_id, now)) < 0)
-			out = ROUTE_ERROR;
-		if (out != ROUTE_ERROR && db_commit(r->db) < 0)
-			out = ROUTE_ERROR;
-		if (out == ROUTE_ERROR)
-			db_rollback(r->db);
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Route one message and mark it routed, inside the caller's transaction. */
+static enum route_outcome
+route_step(struct router *r, const struct inbound *m, int64_t *tip_id)
+{
+	int64_t now = (int64_t)time(NULL);
+	*tip_id = 0;
+	enum route_outcome out = route_message(r->db, r->cfg, r->id, m, now, tip_id);
+	if (out != ROUTE_ERROR && (out == ROUTE_NOT_KEPT ? db_inbound_drop(r->db, m->id) :
+	    db_inbound_mark(r->db, m->id, *tip_id, now)) < 0)
+		out = ROUTE_ERROR;
+	return out;
+}
+
+/* A message that failed ROUTER_MAX_TRIES times is set aside (marked routed
+ * to no tip; it stays in the database), inside the caller's transaction. */
+static int
+set_aside(struct router *r, const struct inbound *m)
+{
+	log_repeat(&r->rep_aside, LOG_ERR, TAG, "message %lld could not be routed %d times; set "
+	    "aside, it stays in the database", (long long)m->id, r->failing_count);
+	return db_inbound_mark(r->db, m->id, 0, (int64_t)time(NULL));
+}
+
+static void
+note_failure(struct router *r, int64_t id)
+{
+	count(r, &r->stats.failures, 1);
+	if (r->failing_id != id) {
+		r->failing_id = id;
+		r->failing_count = 0;
 	}
-	int rc = 1;
-	if (out == ROUTE_ERROR) {
-		count(r, &r->stats.failures);
-		if (r->failing_id != m.id) {
-			r->failing_id = m.id;
-			r->failing_count = 0;
-		}
-		if (++r->failing_count >= ROUTER_MAX_TRIES) {
-			log_repeat(&r->rep_aside, LOG_ERR, TAG, "message %lld could not be routed %d "
-			    "times (%s); set aside, it stays in the database", (long long)m.id,
-			    r->failing_count, db_errmsg(r->db));
-			if (db_begin(r->db) == 0 && db_inbound_mark(r->db, m.id, 0, now) == 0)
-				db_commit(r->db);
-			else
+	r->failing_count++;
+	log_repeat(&r->rep_route, LOG_WARNING, TAG, "message %lld: routing failed, will retry: %s",
+	    (long long)id, db_errmsg(r->db));
+}
+
+static void
+routed(struct router *r, size_t n, uint64_t tips)
+{
+	if (!n)
+		return;
+	log_repeat_end(&r->rep_route, TAG, "routing works again");
+	log_repeat_end(&r->rep_aside, TAG, "routing works again (messages set aside stay "
+	    "in the database)");
+	count(r, &r->stats.routed, n);
+	count(r, &r->stats.tips, tips);
+	if (r->writer)
+		writer_routed(r->writer);
+	if (r->wake_senders)
+		r->wake_senders(r->arg);
+}
+
+/* After a failure in a batch (nothing of it kept): the messages before the
+ * one that failed, then that one, each in its own transaction, so that the
+ * failure is that message's alone. Returns how many were routed; -1 when
+ * one failed (it is tried again after a back-off). */
+static int
+route_one_by_one(struct router *r, const struct inbound *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t tip_id = 0;
+		enum route_outcome out = ROUTE_ERROR;
+		if (db_begin(r->db) == 0) {
+			out = route_step(r, &v[i], &tip_id);
+			if (out == ROUTE_ERROR || !db_in_transaction(r->db) || db_commit(r->db) < 0)
+				out = ROUTE_ERROR;
+			if (out == ROUTE_ERROR)
 				db_rollback(r->db);
-		} else {
-			log_repeat(&r->rep_route, LOG_WARNING, TAG, "message %lld: routing failed, will "
-			    "retry: %s", (long long)m.id, db_errmsg(r->db));
-			rc = -1;
 		}
-	} else {
-		log_repeat_end(&r->rep_route, TAG, "routing works again");
-		log_repeat_end(&r->rep_aside, TAG, "routing works again (messages set aside stay "
-		    "in the database)");
-		count(r, &r->stats.routed);
-		if (out == ROUTE_NEW_TIP)
-			count(r, &r->stats.tips);
-		if (r->wake_senders)
-			r->wake_senders(r->arg);
+		if (out == ROUTE_ERROR) {
+			note_failure(r, v[i].id);
+			return -1;
+		}
+		routed(r, 1, out == ROUTE_NEW_TIP);
 	}
-	inbound_clear(&m);
+	return (int)n;
+}
+
+/* Route the admitted messages waiting, oldest first, in one transaction and
+ * one commit: up to ROUTER_BATCH_MAX of them, fewer when the writer has
+ * admissions waiting once ROUTER_YIELD_MS have gone (they wait at most for
+ * the message in hand and this commit). Nothing counts as routed before the
+ * commit: a crash or a failed commit leaves every message of the batch to be
+ * routed again, and none twice. When one message fails, the whole batch is
+ * undone and routed again one message to a transaction (route_one_by_one):
+ * failures are rare, and this keeps the usual path free of savepoints (a
+ * savepoint per message made routing half again as slow). Returns how many
+ * were routed, 0 when none wait, -1 on failure. */
+static int
+route_batch(struct router *r)
+{
+	struct inbound *v = NULL;
+	size_t n = 0;
+	/* read before the write lock is taken: only this thread routes, so
+	 * what it reads stays unrouted until it commits */
+	if (db_inbound_batch(r->db, ROUTER_BATCH_MAX, &v, &n) < 0) {
+		log_repeat(&r->rep_route, LOG_WARNING, TAG, "cannot read the admitted messages, will "
+		    "retry: %s", db_errmsg(r->db));
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	if (r->writer && writer_pending(r->writer))
+		writer_give_way(r->writer, ROUTER_GIVE_WAY_MS);
+	if (db_begin(r->db) < 0) {
+		log_repeat(&r->rep_route, LOG_WARNING, TAG, "routing cannot start, will retry: %s",
+		    db_errmsg(r->db));
+		inbounds_free(v, n);
+		return -1;
+	}
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t tips = 0;
+	size_t done = 0;
+	int failed = 0;
+	for (; done < n; done++) {
+		const struct inbound *m = &v[done];
+		if (done > 0 && r->writer && writer_pending(r->writer) &&
+		    elapsed_ms(&t0) >= ROUTER_YIELD_MS)
+			break;
+		if (m->id == r->failing_id && r->failing_count >= ROUTER_MAX_TRIES) {
+			if (set_aside(r, m) < 0) {
+				failed = 1;
+				break;
+			}
+			continue;
+		}
+		int64_t tip_id;
+		enum route_outcome out = route_step(r, m, &tip_id);
+		if (out == ROUTE_ERROR) {
+			failed = 1;
+			break;
+		}
+		tips += out == ROUTE_NEW_TIP;
+	}
+	if (!failed && db_in_transaction(r->db) && db_commit(r->db) == 0) {
+		if (r->failing_count >= ROUTER_MAX_TRIES)
+			r->failing_count = 0;         /* set aside with this commit */
+		routed(r, done, tips);
+		inbounds_free(v, n);
+		return (int)done;
+	}
+	db_rollback(r->db);
+	int rc;
+	if (failed) {
+		/* the batch is undone: again, one by one, up to the one that failed */
+		if (!r->rep_route.fmt)       /* said once while the failure lasts */
+			log_info(TAG, "a message of a batch of %zu failed (%s); routing them one by one",
+			    done + 1 < n ? done + 1 : n, db_errmsg(r->db));
+		rc = route_one_by_one(r, v, done + 1 < n ? done + 1 : n);
+	} else {
+		count(r, &r->stats.failures, 1);
+		log_repeat(&r->rep_route, LOG_WARNING, TAG, "%zu messages could not be routed, will "
+		    "retry: %s", done, db_errmsg(r->db));
+		rc = -1;
+	}
+	inbounds_free(v, n);
 	return rc;
 }
 
-/* Escalate one tip in one transaction. */
+/* Escalate the due tips, one transaction for them all; each in a savepoint,
+ * so a failure undoes that tip alone (it is tried again next time). */
 static int
-escalate_one(struct router *r, int64_t tip_id, int64_t now)
+escalate_batch(struct router *r, const int64_t *ids, size_t n, int64_t now)
 {
-	if (db_begin(r->db) < 0)
-		return -1;
-	struct tip t;
-	int found = db_tip_by_id(r->db, tip_id, &t);
-	int rc = found < 0 ? -1 : 0;
-	if (found > 0) {
-		rc = escalate_due(r->db, r->cfg, &t, now);
-		tip_clear(&t);
-	}
-	if (rc == 0 && db_commit(r->db) == 0) {
-		log_repeat_end(&r->rep_escalate, TAG, "escalations work again");
-		count(r, &r->stats.escalations);
-		if (r->wake_senders)
-			r->wake_senders(r->arg);
+	if (n == 0)
 		return 0;
+	if (r->writer && writer_pending(r->writer))
+		writer_give_way(r->writer, ROUTER_GIVE_WAY_MS);
+	if (db_begin(r->db) < 0) {
+		log_repeat(&r->rep_escalate, LOG_WARNING, TAG, "escalations cannot start, will retry: "
+		    "%s", db_errmsg(r->db));
+		return -1;
 	}
-	db_rollback(r->db);
-	log_repeat(&r->rep_escalate, LOG_WARNING, TAG, "escalation of tip %lld failed, will "
-	    "retry: %s", (long long)tip_id, db_errmsg(r->db));
-	return -1;
+	int failed = 0;
+	size_t escalated = 0;
+	for (size_t i = 0; i < n && db_in_transaction(r->db); i++) {
+		struct tip t;
+		if (db_savepoint(r->db) < 0) {
+			failed = 1;
+			break;
+		}
+		int found = db_tip_by_id(r->db, ids[i], &t);
+		int rc = found < 0 ? -1 : 0;
+		if (found > 0) {
+			rc = escalate_due(r->db, r->cfg, &t, now);
+			tip_clear(&t);
+		}
+		if (rc == 0 && db_release(r->db) == 0) {
+			escalated += found > 0;
+			continue;
+		}
+		failed = 1;
+		log_repeat(&r->rep_escalate, LOG_WARNING, TAG, "escalation of tip %lld failed, will "
+		    "retry: %s", (long long)ids[i], db_errmsg(r->db));
+		if (db_in_transaction(r->db))
+			db_rollback_to(r->db);
+	}
+	if (!db_in_transaction(r->db) || db_commit(r->db) < 0) {
+		db_rollback(r->db);
+		log_repeat(&r->rep_escalate, LOG_WARNING, TAG, "escalations could not be committed, "
+		    "will retry: %s", db_errmsg(r->db));
+		return -1;
+	}
+	if (!failed)
+		log_repeat_end(&r->rep_escalate, TAG, "escalations work again");
+	count(r, &r->stats.escalations, escalated);
+	if (escalated && r->wake_senders)
+		r->wake_senders(r->arg);
+	return failed ? -1 : 0;
 }
 
 static int
@@ -152,19 +298,16 @@ run_due(struct router *r, int roster_changed)
 {
 	int64_t ids[ROUTER_DUE_BATCH];
 	size_t n = 0;
-	int64_t now = (int64_t)time(NULL);
-	if (db_due_tips(r->db, now, ids, ROUTER_DUE_BATCH, &n) < 0)
+	int64_t now_ms = timeutil_now_ms(), now = now_ms / 1000;
+	if (db_due_tips(r->db, now_ms, ids, ROUTER_DUE_BATCH, &n) < 0)
 		return -1;
-	int failed = 0;
-	for (size_t i = 0; i < n; i++)
-		failed |= escalate_one(r, ids[i], now) < 0;
+	int failed = escalate_batch(r, ids, n, now) < 0;
 	if (roster_changed) {
 		/* A shift added from the command line may be what a waiting tip
 		 * needs; those tips have no deadline of their own. */
 		if (db_waiting_tips(r->db, ids, ROUTER_DUE_BATCH, &n) < 0)
 			return -1;
-		for (size_t i = 0; i < n; i++)
-			failed |= escalate_one(r, ids[i], now) < 0;
+		failed |= escalate_batch(r, ids, n, now) < 0;
 	}
 	return failed ? -1 : 0;
 }
@@ -244,7 +387,7 @@ router_main(void *arg)
 			break;
 
 		int failed = 0, routed;
-		while ((routed = route_next(r)) > 0)
+		while ((routed = route_batch(r)) > 0)
 			heartbeat_beat(r->heartbeat);
 		failed |= routed < 0;
 		int64_t v = db_data_version(r->db);
@@ -300,17 +443,18 @@ router_main(void *arg)
 		failed |= refresh_key(r) < 0;
 
 		/* Sleep until the earliest deadline, a wake-up, or the tick. */
-		int64_t now = (int64_t)time(NULL), next = 0;
-		int64_t until = now + ROUTER_TICK_S;
+		int64_t now_ms = timeutil_now_ms(), next = 0;
+		int64_t until = now_ms + ROUTER_TICK_S * 1000;
 		if (db_next_deadline(r->db, &next) > 0 && next < until)
 			until = next;
 		if (failed) {
 			backoff = backoff ? (backoff < 30 ? backoff * 2 : 30) : 1;
-			until = now + backoff;
+			until = now_ms + backoff * 1000;
 		} else {
 			backoff = 0;
 		}
-		struct timespec ts = { .tv_sec = (time_t)until, .tv_nsec = 0 };
+		struct timespec ts = { .tv_sec = (time_t)(until / 1000),
+		    .tv_nsec = (long)(until % 1000) * 1000000L };
 		pthread_mutex_lock(&r->lock);
 		while (!r->woken && !r->stop) {
 			if (pthread_cond_timedwait(&r->cond, &r->lock, &ts) == ETIMEDOUT)
@@ -322,8 +466,8 @@ router_main(void *arg)
 }
 
 struct router *
-router_start(const struct config *cfg, const struct identity *id, void (*wake_senders)(void *),
-    int (*voice)(void *), void *arg, char *err, size_t errlen)
+router_start(const struct config *cfg, const struct identity *id, struct writer *writer,
+    void (*wake_senders)(void *), int (*voice)(void *), void *arg, char *err, size_t errlen)
 {
 	struct router *r = calloc(1, sizeof *r);
 	if (!r) {
@@ -332,6 +476,7 @@ router_start(const struct config *cfg, const struct identity *id, void (*wake_se
 	}
 	r->cfg = cfg;
 	r->id = id;
+	r->writer = writer;
 	r->wake_senders = wake_senders;
 	r->voice = voice;
 	r->arg = arg;

@@ -1,10 +1,17 @@
 /* router — the router and scheduler thread.
  *
- * Takes admitted messages in order and turns each, in one transaction, into
- * a tip, a follow-up, a status answer or an officer command (acknowledge,
- * close, list), with the outgoing messages queued in the outbox. Between
+ * Takes admitted messages in order and turns each into a tip, a follow-up,
+ * a status answer or an officer command (acknowledge, close, list), with the
+ * outgoing messages queued in the outbox. It routes in batches: every
+ * message waiting, up to 256, in one transaction with one commit, each in a
+ * savepoint so that one failing undoes itself alone; a message counts as
+ * routed only once its batch is committed, so a crash routes it again and
+ * never twice. Admissions go first: before it takes the write lock the
+ * router gives way to the writer's batch (writer_give_way), and a batch
+ * ends early, after 25 ms, when admissions wait. Due escalations go the same
+ * way, 64 to a transaction. Between
  * messages it sleeps until the earliest escalation deadline (an indexed
- * MIN() lookup, no table scans) or until router_wake(). Deadlines live in the
+ * MIN() lookup, to the millisecond) or until router_wake(). Deadlines live in the
  * database, so after a restart a missed one fires once, at once. Every
  * few seconds it also sends by SMS the officers' Zalo messages still queued
  * past [outbox] fallback_after (outbox_fall_back_stale(), gateway/outbox.h),
@@ -24,6 +31,7 @@
 struct config;
 struct identity;
 struct router;
+struct writer;
 
 struct router_stats {
 	uint64_t routed;
@@ -33,7 +41,8 @@ struct router_stats {
 };
 
 struct router *router_start(const struct config *cfg, const struct identity *id,
-    void (*wake_senders)(void *), int (*voice)(void *), void *arg, char *err, size_t errlen);
+    struct writer *writer, void (*wake_senders)(void *), int (*voice)(void *), void *arg,
+    char *err, size_t errlen);
 void router_wake(struct router *r);
 void router_stats(struct router *r, struct router_stats *out);
 void router_stop(struct router *r);

@@ -28,6 +28,14 @@ timeutil_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t
+timeutil_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* A date at *p: "YYYY-MM-DD", or "D/M/YYYY" (day first, as written in
  * Vietnam; one or two digits). 0 and *p past it, or -1. */
 static int

@@ -9,6 +9,7 @@
 
 int timeutil_set_zone(const char *tz);            /* 0 / -1 (unknown zone) */
 int64_t timeutil_now(void);                       /* unix seconds */
+int64_t timeutil_now_ms(void);                    /* unix milliseconds */
 /* A local time -> unix seconds: "YYYY-MM-DD HH:MM" (also with a T, or
  * "dd/mm/yyyy HH:MM", day first as written in Vietnam; one-digit days,
  * months and hours; ":00" seconds as spreadsheets add them). A date that

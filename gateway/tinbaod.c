@@ -221,7 +221,8 @@ static int
 start_workers(struct daemon *d)
 {
 	char err[512];
-	struct router *r = router_start(d->cfg, d->id, wake_senders, voice, d, err, sizeof err);
+	struct router *r = router_start(d->cfg, d->id, d->writer, wake_senders, voice, d, err,
+	    sizeof err);
 	if (!r) {
 		log_error(TAG, "router: %s", err);
 		return -1;

@@ -25,14 +25,21 @@ any_in(const struct syllables *t, const struct config_phrases *l, enum syllables
 }
 
 int
+urgency_match_split(const struct config *cfg, const struct syllables *t)
+{
+	int urgent = any_in(t, &cfg->urgent_keywords, SYLLABLES_AS_WRITTEN);
+	if (urgent == 0)
+		urgent = any_in(t, &cfg->urgent_phrases_unaccented, SYLLABLES_UNACCENTED);
+	return urgent;
+}
+
+int
 urgency_match(const struct config *cfg, const char *text)
 {
 	struct syllables *t = syllables_split(text);
 	if (!t)
 		return -1;
-	int urgent = any_in(t, &cfg->urgent_keywords, SYLLABLES_AS_WRITTEN);
-	if (urgent == 0)
-		urgent = any_in(t, &cfg->urgent_phrases_unaccented, SYLLABLES_UNACCENTED);
+	int urgent = urgency_match_split(cfg, t);
 	syllables_free(t);
 	return urgent;
 }

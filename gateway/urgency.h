@@ -44,5 +44,8 @@ struct config;
 
 /* 1 if text is urgent, 0 if not, -1 when memory runs out. */
 int urgency_match(const struct config *cfg, const char *text);
+/* The same for a text already split (syllables_split). */
+struct syllables;
+int urgency_match_split(const struct config *cfg, const struct syllables *t);
 
 #endif

@@ -67,7 +67,22 @@ struct writer *writer_start(const char *dbpath, void (*on_commit)(void *), void 
 /* 0 once committed (a duplicate counts as committed), -1 if the database
  * refused it (the source must not be acknowledged). */
 int writer_admit(struct writer *w, const struct admission *a);
+/* n admissions at once (a modem's poll): they share the writer's commits,
+ * and the call returns once every one is durable or refused; results[i] is
+ * what writer_admit() would have returned for a[i]. 0 when all were
+ * committed, -1 otherwise. The admissions are borrowed for the call. */
+int writer_admit_many(struct writer *w, const struct admission *const *a, size_t n,
+    int *results);
 void writer_stats(struct writer *w, struct writer_stats *out);
+/* Admissions go first: the router asks whether some wait to be committed
+ * (any thread), and gives way before it takes the write lock: it waits until
+ * the writer has committed the batch it has now, at most max_ms. */
+int writer_pending(struct writer *w);
+void writer_give_way(struct writer *w, int max_ms);
+/* The router committed a batch (any thread). While more than 2048 admitted
+ * messages wait to be routed, the writer waits for this before it commits
+ * more (100 ms at most each time). */
+void writer_routed(struct writer *w);
 /* 1 while the last batch failed (any thread; /healthz reads it). */
 int writer_failing(struct writer *w);
 void writer_stop(struct writer *w);

@@ -174,15 +174,17 @@ modem_conn_drop(struct modem *m, enum modem_fault fault, const char *why)
 	m->connected = 0;
 	m->smsc_state = 0;
 	m->timeouts = 0;
-	modem_set_connected(m, 0);
+	/* the reason and the next try first: /healthz must never show the
+	 * modem down without them (closing can take a while) */
 	modem_set_fault(m, fault, "%s", why);
+	schedule_connect(m, now);
+	modem_set_connected(m, 0);
 	modem_conn_close(m);
 	/* a fresh state machine for the next connection: an aborted one stays
 	 * poisoned, and drivers keep stale handles across a failed init (the
 	 * dummy driver closes its log again: a double free) */
 	if (!modem_stopping(m))
 		modem_conn_free(m);
-	schedule_connect(m, now);
 }
 
 /* Errors after which the connection is not worth keeping (ERR_TIMEOUT

@@ -146,103 +146,171 @@ delete_parts(struct modem *m, const struct received *r)
 	return 0;
 }
 
-/* Admit one message read from the modem and delete it once committed.
- * 0 done (or left for the next poll after a soft failure), -1 the database
- * refused it: stop this poll. */
+/* One message read from the modem, made ready for the writer: its
+ * admissions (a part of a long SMS each, then the parts standing alone read
+ * as one message) and what they point to. */
+struct taken {
+	const struct received *r;
+	int deliver;                  /* a received SMS; anything else is deleted unread */
+	int failed;                   /* could not be made ready: it stays on the modem */
+	unsigned char sealed[IDENTITY_SEALED_MAX];
+	size_t sealed_len;
+	char pseudonym[IDENTITY_PSEUDONYM_HEX + 1];
+	char msgid[65];
+	char (*groups)[33];           /* one per part */
+	char **texts;                 /* one per part, and the whole */
+	struct admission *adm;
+	size_t n_adm;
+	size_t chars;
+};
+
+static void
+taken_clear(struct taken *t)
+{
+	int n = t->r ? t->r->n : 0;
+	for (int i = 0; t->texts && i <= n; i++) {
+		if (t->texts[i])
+			identity_wipe(t->texts[i], strlen(t->texts[i]));
+		free(t->texts[i]);
+	}
+	free(t->texts);
+	free(t->groups);
+	free(t->adm);
+	identity_wipe(t->sealed, sizeof t->sealed);
+}
+
+/* Seal the sender and build the message's admissions. 0, or -1 (logged;
+ * the message stays on the modem and is read again). */
 static int
-take(struct modem *m, const struct received *r)
+prepare(struct modem *m, const struct received *r, time_t now, struct taken *t)
 {
 	const GSM_SMSMessage *first = &r->parts[0];
-	if (first->PDU != SMS_Deliver || !first->InboxFolder) {
-		log_info(m->tag, "deleting %s found in folder %d at location %d: not a received SMS",
-		    first->PDU == SMS_Status_Report ? "a status report" :
-		    first->PDU == SMS_Submit ? "an SMS to send or sent" : "an SMS outside the inbox",
-		    first->Folder, first->Location);
-		delete_parts(m, r);
+	t->r = r;
+	t->deliver = first->PDU == SMS_Deliver && first->InboxFolder;
+	if (!t->deliver)
 		return 0;
-	}
 	char sender[IDENTITY_ADDR_MAX];
 	smscodec_sender(first, sender, sizeof sender);
-	unsigned char sealed[IDENTITY_SEALED_MAX];
-	size_t sealed_len = 0;
-	char pseudonym[IDENTITY_PSEUDONYM_HEX + 1];
-	identity_pseudonym(m->id, sender, pseudonym);
-	if (identity_seal(m->id, sender, sealed, &sealed_len) < 0) {
+	identity_pseudonym(m->id, sender, t->pseudonym);
+	t->texts = calloc((size_t)r->n + 1, sizeof *t->texts);
+	t->groups = calloc((size_t)r->n, sizeof *t->groups);
+	t->adm = calloc((size_t)r->n + 1, sizeof *t->adm);
+	if (!t->texts || !t->groups || !t->adm ||
+	    identity_seal(m->id, sender, t->sealed, &t->sealed_len) < 0) {
 		identity_wipe(sender, sizeof sender);
 		log_error(m->tag, "cannot seal the address of sender %.8s; the SMS stays on the "
-		    "modem", pseudonym);
+		    "modem", t->pseudonym);
 		return -1;
 	}
-	time_t now = time(NULL);
-	int failed = 0;
-	size_t chars = 0;
-	char *whole = NULL;           /* parts without a concatenation header */
-	size_t whole_len = 0;
-	for (int i = 0; i < r->n && !failed; i++) {
+	size_t whole_len = 0;          /* parts without a concatenation header */
+	for (int i = 0; i < r->n; i++) {
 		const GSM_SMSMessage *p = &r->parts[i];
 		char *text = smscodec_text(p);
-		if (!text) {
-			failed = 1;
-			break;
-		}
-		chars += text_chars(text);
+		if (!text)
+			goto fail;
+		t->chars += text_chars(text);
 		int ref, seq, total;
 		if (smscodec_concat(p, &ref, &seq, &total)) {
 			/* one part of a long SMS: stored, joined when complete */
-			char group[33];
-			smscodec_group_id(m->id, sender, ref, total, group);
-			struct admission a = { .channel = "sms", .via = m->mc->name,
-			    .sender_sealed = sealed, .sender_sealed_len = sealed_len,
-			    .pseudonym = pseudonym, .text = text, .received_at = now,
-			    .source_time = smscodec_time(p), .part_group = group, .part_seq = seq,
-			    .part_total = total, .admit = modem_part_admit };
-			failed = writer_admit(m->writer, &a) != 0;
-			free(text);
+			t->texts[i] = text;
+			smscodec_group_id(m->id, sender, ref, total, t->groups[i]);
+			t->adm[t->n_adm++] = (struct admission){ .channel = "sms", .via = m->mc->name,
+			    .sender_sealed = t->sealed, .sender_sealed_len = t->sealed_len,
+			    .pseudonym = t->pseudonym, .text = text, .received_at = now,
+			    .source_time = smscodec_time(p), .part_group = t->groups[i],
+			    .part_seq = seq, .part_total = total, .admit = modem_part_admit };
 			continue;
 		}
 		/* a message standing alone; a backup file with several
 		 * sections gives several of these, read as one message */
 		size_t l = strlen(text);
-		char *grown = realloc(whole, whole_len + l + 1);
+		char *grown = realloc(t->texts[r->n], whole_len + l + 1);
 		if (!grown) {
 			free(text);
-			failed = 1;
-			break;
+			goto fail;
 		}
-		whole = grown;
-		memcpy(whole + whole_len, text, l + 1);
+		t->texts[r->n] = grown;
+		memcpy(grown + whole_len, text, l + 1);
 		whole_len += l;
 		free(text);
 	}
-	if (!failed && whole) {
-		char msgid[65];
-		smscodec_message_id(m->id, sender, first, whole, msgid);
-		struct admission a = { .channel = "sms", .channel_msg_id = msgid, .via = m->mc->name,
-		    .sender_sealed = sealed, .sender_sealed_len = sealed_len, .pseudonym = pseudonym,
-		    .text = whole, .received_at = now, .source_time = smscodec_time(first) };
-		failed = writer_admit(m->writer, &a) != 0;
+	if (t->texts[r->n]) {
+		smscodec_message_id(m->id, sender, first, t->texts[r->n], t->msgid);
+		t->adm[t->n_adm++] = (struct admission){ .channel = "sms", .channel_msg_id = t->msgid,
+		    .via = m->mc->name, .sender_sealed = t->sealed, .sender_sealed_len = t->sealed_len,
+		    .pseudonym = t->pseudonym, .text = t->texts[r->n], .received_at = now,
+		    .source_time = smscodec_time(first) };
 	}
-	if (whole)
-		identity_wipe(whole, whole_len);
-	free(whole);
 	identity_wipe(sender, sizeof sender);
-	identity_wipe(sealed, sizeof sealed);
-	if (failed) {
-		if (!m->admit_failing)
-			log_error(m->tag, "the database did not take the SMS from sender %.8s; it stays "
-			    "on the modem and is read again", pseudonym);
-		m->admit_failing = 1;
-		modem_set_error(m, "admission refused by the database");
-		return -1;
-	}
-	if (m->admit_failing)
-		log_notice(m->tag, "the database takes messages again");
-	m->admit_failing = 0;
-	log_info(m->tag, "SMS from sender %.8s admitted: %d part%s, %zu characters", pseudonym,
-	    r->n, r->n == 1 ? "" : "s", chars);
-	modem_count(m, &m->health.received);
-	delete_parts(m, r);
 	return 0;
+fail:
+	identity_wipe(sender, sizeof sender);
+	return -1;
+}
+
+/* Admit every message of a poll through the writer at once (they share
+ * its commits), then delete from the modem each one whose admissions were
+ * all committed; one the database refused stays and is read again. */
+static void
+take_all(struct modem *m, const struct received *got, int n)
+{
+	struct taken *t = calloc((size_t)n, sizeof *t);
+	size_t total = 0;
+	if (!t) {
+		modem_warn_once(m, "out of memory admitting the inbox");
+		return;
+	}
+	time_t now = time(NULL);
+	for (int i = 0; i < n; i++) {
+		t[i].failed = prepare(m, &got[i], now, &t[i]) < 0;
+		if (!t[i].failed)
+			total += t[i].n_adm;
+	}
+	const struct admission **a = calloc(total ? total : 1, sizeof *a);
+	int *results = calloc(total ? total : 1, sizeof *results);
+	int refused = !a || !results;
+	size_t k = 0;
+	for (int i = 0; a && i < n; i++)
+		for (size_t j = 0; !t[i].failed && j < t[i].n_adm; j++)
+			a[k++] = &t[i].adm[j];
+	if (!refused && total)
+		writer_admit_many(m->writer, a, total, results);
+	k = 0;
+	for (int i = 0; i < n && m->connected && !modem_stopping(m); i++) {
+		if (!t[i].deliver) {
+			const GSM_SMSMessage *first = &got[i].parts[0];
+			log_info(m->tag, "deleting %s found in folder %d at location %d: not a received "
+			    "SMS", first->PDU == SMS_Status_Report ? "a status report" :
+			    first->PDU == SMS_Submit ? "an SMS to send or sent" : "an SMS outside the inbox",
+			    first->Folder, first->Location);
+			delete_parts(m, &got[i]);
+			continue;
+		}
+		int ok = !t[i].failed && !refused;
+		for (size_t j = 0; !t[i].failed && j < t[i].n_adm; j++, k++)
+			ok &= !refused && results[k] == 0;
+		if (!ok) {
+			if (!m->admit_failing)
+				log_error(m->tag, "the database did not take the SMS from sender %.8s; it "
+				    "stays on the modem and is read again", t[i].pseudonym);
+			m->admit_failing = 1;
+			modem_set_error(m, "admission refused by the database");
+			continue;
+		}
+		if (m->admit_failing)
+			log_notice(m->tag, "the database takes messages again");
+		m->admit_failing = 0;
+		log_info(m->tag, "SMS from sender %.8s admitted: %d part%s, %zu characters",
+		    t[i].pseudonym, got[i].n, got[i].n == 1 ? "" : "s", t[i].chars);
+		modem_count(m, &m->health.received);
+		if (delete_parts(m, &got[i]) < 0)
+			break;                  /* the connection went: the rest are read again */
+	}
+	for (int i = 0; i < n; i++)
+		taken_clear(&t[i]);
+	free(t);
+	free(a);
+	free(results);
 }
 
 /* Read everything on the modem first, then admit and delete (deleting
@@ -250,14 +318,18 @@ take(struct modem *m, const struct received *r)
 void
 modem_inbox_poll(struct modem *m)
 {
-	int hinted = m->incoming;
+	int hinted = m->incoming, more = m->more_waiting;
 	m->incoming = 0;
+	m->more_waiting = 0;
 	pthread_mutex_lock(&m->lock);
 	m->health.last_poll = m->last_poll;
 	pthread_mutex_unlock(&m->lock);
 	GSM_SMSMemoryStatus st;
 	memset(&st, 0, sizeof st);
-	GSM_Error e = GSM_GetSMSStatus(m->s, &st);
+	/* right after a poll that read all it may, read on without asking how
+	 * many are stored (the dummy driver counts by opening every file name
+	 * it could have: 50,000 of them) */
+	GSM_Error e = more ? ERR_NOTSUPPORTED : GSM_GetSMSStatus(m->s, &st);
 	int cap = MODEM_SCAN_MAX;
 	if (e == ERR_NONE) {
 		m->timeouts = 0;
@@ -316,13 +388,15 @@ modem_inbox_poll(struct modem *m)
 		got[n].n = parts;
 		n++;
 	}
-	if (n == cap)
-		log_warn(m->tag, "read the most messages one poll may (%d); the rest come next poll",
-		    cap);
-	for (int i = 0; i < n; i++) {
-		if (m->connected && !modem_stopping(m) && take(m, &got[i]) < 0)
-			break;                  /* database trouble: all stay for the next poll */
+	if (n == cap) {
+		/* more wait: the next poll comes at once, before any sending (a
+		 * SIM holds few messages, and a full one takes no more) */
+		log_info(m->tag, "read the most messages one poll may (%d); reading on", cap);
+		m->more_waiting = 1;
+		m->incoming = 1;
 	}
+	if (n && m->connected && !modem_stopping(m))
+		take_all(m, got, n);
 	for (int i = 0; i < n; i++) {
 		memset(got[i].parts, 0, (size_t)got[i].n * sizeof(GSM_SMSMessage));
 		free(got[i].parts);

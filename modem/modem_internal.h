@@ -82,6 +82,7 @@ struct modem {
 	int connect_failures;             /* in a row: the reconnect back-off */
 	int down_logged;               /* "cannot connect" said for this outage */
 	int incoming;                  /* set by the +CMTI callback: poll now */
+	int more_waiting;              /* the last poll read all it may: more come at once */
 	int send_status, send_mr;      /* set by the send-status callback */
 	int timeouts;                  /* ERR_TIMEOUT in a row */
 	int smsc_state;                /* per connection: 0 not asked, 1 have, -1 none */

@@ -258,7 +258,7 @@ list_tips(const struct config *cfg, struct db *db, const struct reader *who, int
 	struct tip *v;
 	size_t n;
 	struct tipclock_holidays hol = { 0 };
-	if (db_tip_list(db, open_only, &v, &n) < 0) {
+	if (db_tip_list(db, open_only, ADMIN_LIST_MAX + 1, &v, &n) < 0) {
 		db_failed(db, out);
 		return;
 	}
@@ -513,12 +513,20 @@ desk(struct admin_api *a, struct db *db, const struct reader *who, struct admin_
 	struct desk_view view = { .now = timeutil_now() };
 	int64_t now = view.now, midnight = local_midnight(now);
 	int failed = 1;
-	if (db_tip_list(db, 1, &v, &n) < 0 ||
+	/* the oldest ADMIN_PAGE_ROWS open tips; how many are open and how many
+	 * wait for anybody on duty are counts kept by the database: the page
+	 * costs the same with 100,000 open tips */
+	struct db_count open = { .n = 0 }, unstaffed = { .n = 0 };
+	size_t n_open = 0, n_unstaffed = 0;
+	if (db_tip_list(db, 1, ADMIN_PAGE_ROWS, &v, &n) < 0 ||
+	    db_metric(db, DB_METRIC_TIPS_OPEN, &open, 1, &n_open) < 0 ||
+	    db_metric(db, DB_METRIC_TIPS_UNSTAFFED, &unstaffed, 1, &n_unstaffed) < 0 ||
 	    db_tips_settled_since(db, midnight, ADMIN_TODAY_ROWS, &done, &nd) < 0 ||
 	    tipclock_holidays_load(db, &hol) < 0 ||
 	    report_share(db, cfg, midnight, now + 1, now, &today) < 0)
 		goto out;
-	size_t shown = n < ADMIN_PAGE_ROWS ? n : ADMIN_PAGE_ROWS;
+	size_t shown = n;
+	size_t all_open = n_open && open.n > (int64_t)n ? (size_t)open.n : n;
 	rows = calloc(shown + 1, sizeof *rows);
 	acked = calloc(nd + 1, sizeof *acked);
 	closed = calloc(nd + 1, sizeof *closed);
@@ -526,8 +534,7 @@ desk(struct admin_api *a, struct db *db, const struct reader *who, struct admin_
 		db_set_error(db, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
-		view.waiting += v[i].status == TIP_NEW && v[i].waiting;
+	view.waiting = n_unstaffed && unstaffed.n > 0 ? (size_t)unstaffed.n : 0;
 	for (size_t i = 0; i < shown; i++) {
 		struct desk_row *r = &rows[i];
 		r->t = &v[i];
@@ -601,7 +608,7 @@ desk(struct admin_api *a, struct db *db, const struct reader *who, struct admin_
 	view.duty = &duty;
 	view.open = rows;
 	view.n_open = shown;
-	view.more = n - shown;
+	view.more = all_open - shown;
 	view.acked = acked;
 	view.closed = closed;
 	char *page = desk_page_render(cfg, &view);

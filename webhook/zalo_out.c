@@ -119,23 +119,31 @@ stopping(struct zalo_out *z)
 	return s;
 }
 
-/* Claim due rows of a channel into free slots. */
+/* Claim due rows of a channel into the free slots, all in one transaction. */
 static void
 fill(struct zalo_out *z, const char *channel, enum transfer_kind kind, time_t now)
 {
-	struct transfer *t;
+	size_t free_slots = 0;
+	for (int i = 0; i < ZO_INFLIGHT; i++)
+		free_slots += z->slots[i].easy == NULL;
 	int64_t due = 0;
-	while ((t = zalo_slot_free(z))) {
-		/* an indexed look before the claim (a write transaction) */
-		if (db_outbox_next_due(z->db, channel, &due) <= 0 || due > (int64_t)now)
-			return;
-		if (db_outbox_claim(z->db, channel, channel, now, zalo_call_timeout(z, kind) +
-		    ZO_CLAIM_SLACK, &t->it) <= 0)
-			return;
+	/* an indexed look before the claim (a write transaction) */
+	if (!free_slots || db_outbox_next_due(z->db, channel, &due) <= 0 || due > (int64_t)now)
+		return;
+	struct outbox_item *v = NULL;
+	size_t n = 0;
+	if (db_outbox_claim_many(z->db, channel, channel, now, zalo_call_timeout(z, kind) +
+	    ZO_CLAIM_SLACK, free_slots, &v, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct transfer *t = zalo_slot_free(z);
+		t->it = v[i];                      /* the slot owns the row now */
+		memset(&v[i], 0, sizeof v[i]);
 		t->kind = kind;
 		if (zalo_send_start(z, t) < 0)
 			zalo_slot_clear(z, t);
 	}
+	outbox_items_free(v, n);
 }
 
 /* A transfer ended: whoever started it reads the answer. */
@@ -155,10 +163,16 @@ finish(struct zalo_out *z, struct transfer *t, CURLcode cc)
 	}
 }
 
-/* Finish every transfer curl says is done. */
-static void
+/* Finish every transfer curl says is done; how many. The sends' results are
+ * recorded in one transaction; should its commit fail, each is recorded
+ * again on its own (a send whose result is lost would go out twice). */
+static int
 collect(struct zalo_out *z)
 {
+	struct transfer *sends[ZO_INFLIGHT];
+	CURLcode results[ZO_INFLIGHT];
+	size_t ns = 0;
+	int finished = 0;
 	CURLMsg *msg;
 	int left;
 	while ((msg = curl_multi_info_read(z->multi, &left))) {
@@ -168,9 +182,28 @@ collect(struct zalo_out *z)
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
 		if (!t)
 			continue;
+		finished++;
+		if ((t->kind == SEND_BOT || t->kind == SEND_OA) && ns < ZO_INFLIGHT) {
+			sends[ns] = t;
+			results[ns++] = msg->data.result;
+			continue;
+		}
 		finish(z, t, msg->data.result);
 		zalo_slot_clear(z, t);
 	}
+	int batch = ns > 1 && db_begin(z->db) == 0;
+	for (size_t i = 0; i < ns; i++)
+		finish(z, sends[i], results[i]);
+	if (batch && (!db_in_transaction(z->db) || db_commit(z->db) < 0)) {
+		db_rollback(z->db);
+		log_warn("zalo", "the results of %zu sends could not be recorded together (%s); "
+		    "recording each alone", ns, db_errmsg(z->db));
+		for (size_t i = 0; i < ns; i++)
+			finish(z, sends[i], results[i]);
+	}
+	for (size_t i = 0; i < ns; i++)
+		zalo_slot_clear(z, sends[i]);
+	return finished;
 }
 
 /* Stopping: let the calls under way finish for a moment, then settle the
@@ -239,10 +272,11 @@ zalo_out_main(void *arg)
 		zalo_fetch_due(z, now);
 		int running = 0;
 		curl_multi_perform(z->multi, &running);
-		collect(z);
+		int finished = collect(z);
 		publish(z, now);
-		/* sleep until a socket is ready, a wake-up, or a moment passes */
-		curl_multi_poll(z->multi, NULL, 0, running ? 200 : 1000, NULL);
+		/* sleep until a socket is ready, a wake-up, or a moment passes;
+		 * not at all when slots were freed: more may be due at once */
+		curl_multi_poll(z->multi, NULL, 0, finished ? 0 : running ? 200 : 1000, NULL);
 	}
 	drain(z);
 	return NULL;

@@ -136,7 +136,7 @@ cli_due(struct cli *c, int argc, char **argv)
 	struct due_entry *e = NULL;
 	const char **codes = NULL;
 	int rc = CLI_FAIL;
-	if (db_tip_list(c->db, 1, &v, &n) < 0 || tipclock_holidays_load(c->db, &hol) < 0) {
+	if (db_tip_list(c->db, 1, SIZE_MAX, &v, &n) < 0 || tipclock_holidays_load(c->db, &hol) < 0) {
 		cli_error(CLI_FAIL, "due", "%s", db_errmsg(c->db));
 		goto out;
 	}
@@ -720,7 +720,7 @@ cli_book(struct cli *c, int argc, char **argv)
 	struct tip *v;
 	size_t n;
 	struct tipclock_holidays hol;
-	if (db_tip_list(c->db, 0, &v, &n) < 0)      /* by receipt: created_at, id */
+	if (db_tip_list(c->db, 0, SIZE_MAX, &v, &n) < 0)      /* by receipt: created_at, id */
 		return cli_error(CLI_FAIL, "book", "%s", db_errmsg(c->db));
 	if (tipclock_holidays_load(c->db, &hol) < 0) {
 		tips_free(v, n);

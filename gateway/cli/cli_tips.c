@@ -116,7 +116,7 @@ cli_tips(struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 	struct tip *v;
 	size_t n;
-	if (db_tip_list(c->db, open_only, &v, &n) < 0)
+	if (db_tip_list(c->db, open_only, SIZE_MAX, &v, &n) < 0)
 		return cli_error(CLI_FAIL, "tips", "%s", db_errmsg(c->db));
 	int rc;
 	const char **codes = calloc(n ? n : 1, sizeof *codes);

@@ -190,8 +190,13 @@ def test_crashtest_sigkill_under_load():
             n = sum(got.values())
             check(sent <= n <= sent + maybe, "%s: %d received for %d sent (+%d unknown)" % (
                 chan, n, sent, maybe))
-        for who, _, text in sms:
-            check(sum(1 for k in got_sms if k[0] == who) == 1, "SMS citizen receipts: 1 each")
+        # one receipt each; none only for a receipt the modem had when the
+        # daemon was killed (closed "outcome unknown", never sent again)
+        counts = [sum(1 for k in got_sms if k[0] == who) for who, _, _ in sms]
+        check(max(counts, default=0) <= 1, "SMS citizen receipts: more than 1 for a citizen")
+        lost = sum(1 for r in unknown if r["channel"] == "sms" and r["kind"] == "receipt")
+        check(counts.count(0) <= lost, "SMS citizen receipts: %d citizens got none, %d "
+              "receipts ended outcome unknown" % (counts.count(0), lost))
         retries = sum(p.retries for p in producers)
         print("  crash test: %d kills survived; %d messages checked (%d OA, %d bot, %d SMS; "
               "%d webhook retries), %d tips, %d escalations, %d outbox rows (%d outcome "

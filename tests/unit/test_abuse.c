@@ -98,13 +98,15 @@ test_texts(void)
 	    "để nhận.", strlen("TB-7KM4Q9 được Đ/c Trần Văn B chuyển cho đồng chí. Trả lời OK "
 	    "7KM4Q9 để nhận.")) == 0);
 	const char *ids[] = { "TB-7KM4Q9", "TB-9PZ3RT" };
-	msg_flood_summary(ids, 2, out);
+	msg_flood_summary(ids, 2, 0, out);
 	CHECK(strstr(out, "có 2 tin đang chờ") && strstr(out, "TB-7KM4Q9, TB-9PZ3RT."));
+	msg_flood_summary(ids, 2, 1, out);
+	CHECK(strstr(out, "có hơn 2 tin đang chờ đồng chí, trong đó: TB-7KM4Q9, TB-9PZ3RT."));
 	/* many IDs never overflow */
 	const char *many[200];
 	for (size_t i = 0; i < 200; i++)
 		many[i] = "TB-7KM4Q9";
-	msg_flood_summary(many, 200, out);
+	msg_flood_summary(many, 200, 1, out);
 	CHECK(strlen(out) < MSG_MAX);
 }
 

@@ -36,7 +36,8 @@ test_defaults_and_values(void)
 	CHECK_STR(c->ward, "Phường Bến Thành");
 	CHECK(c->followup_window == 7200 && c->unaccented_sms == 1);
 	CHECK_STR(c->tracking_prefix, "TB");
-	CHECK(c->ack_deadline == 600 && c->level_deadline == 300 && c->repeat == 600);
+	CHECK(c->ack_deadline_ms == 600000 && c->level_deadline_ms == 300000 &&
+	    c->repeat_ms == 600000);
 	/* case folded, NFC, one space between words; the marks stay */
 	CHECK(c->urgent_keywords.n == 4);
 	CHECK_STR(c->urgent_keywords.v[0], "cháy");
@@ -62,6 +63,9 @@ test_errors_name_the_line(void)
 	CHECK(load("[escalation]\nack_deadline = 10 minutes\n", err, sizeof err) == NULL);
 	CHECK(strstr(err, ":2:") && strstr(err, "duration"));
 	CHECK(load("[escalation]\nack_deadline = 0\n", err, sizeof err) == NULL);
+	CHECK(load("[escalation]\nack_deadline = 999ms\n", err, sizeof err) == NULL);
+	CHECK(strstr(err, "milliseconds"));
+	CHECK(load("[outbox]\nretry_base = 1500ms\n", err, sizeof err) == NULL);  /* seconds only */
 	CHECK(load("[gateway]\nunaccented_sms = maybe\n", err, sizeof err) == NULL);
 	CHECK(load("[gateway]\ntracking_prefix = T-B\n", err, sizeof err) == NULL);
 	CHECK(load("[modem a]\nconnection = at\n", err, sizeof err) == NULL);   /* no device */
@@ -158,6 +162,18 @@ test_durations(void)
 	CHECK(config_parse_duration("5x", &v) < 0);
 	CHECK(config_parse_duration("5mm", &v) < 0);
 	CHECK(config_parse_duration("99999999999999999999", &v) < 0);
+	CHECK(config_parse_duration("3000ms", &v) == 0 && v == 3);
+	CHECK(config_parse_duration("1500ms", &v) < 0);         /* not whole seconds */
+	CHECK(config_parse_duration_ms("1500ms", &v) == 0 && v == 1500);
+	CHECK(config_parse_duration_ms("90", &v) == 0 && v == 90000);
+	CHECK(config_parse_duration_ms("10m", &v) == 0 && v == 600000);
+	CHECK(config_parse_duration_ms("2ms5", &v) < 0);
+	CHECK(config_parse_duration_ms("ms", &v) < 0);
+	char err[512];
+	struct config *c = load("[escalation]\nack_deadline = 2500ms\nurgent_deadline = 90s\n", err,
+	    sizeof err);
+	CHECK(c && c->ack_deadline_ms == 2500 && c->urgent_deadline_ms == 90000);
+	config_free(c);
 }
 
 static void

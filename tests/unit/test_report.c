@@ -42,9 +42,9 @@ config(void)
 {
 	struct config c;
 	memset(&c, 0, sizeof c);
-	c.ack_deadline = 600;
-	c.urgent_deadline = 300;
-	c.level_deadline = 300;
+	c.ack_deadline_ms = 600000;
+	c.urgent_deadline_ms = 300000;
+	c.level_deadline_ms = 300000;
 	c.tracking_prefix = "TB";
 	c.ward = "Phường Thạch Khôi";
 	return c;
