@@ -18,8 +18,8 @@ BUILD   ?= build
 CC      ?= cc
 LOCALEDIR ?= $(PREFIX)/share/locale
 
-PKG_CFLAGS := $(shell pkg-config --cflags gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd libcurl 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd libcurl 2>/dev/null) -lunistring -lpthread
+PKG_CFLAGS := $(shell pkg-config --cflags gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd libcurl pangocairo fontconfig 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs gammu libsodium jansson inih sqlite3 libsystemd libmicrohttpd libcurl pangocairo fontconfig 2>/dev/null) -lunistring -lpthread
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wno-format-truncation

@@ -391,8 +391,14 @@ static const char *const migrations[] = {
 	" END;"
 	"CREATE TRIGGER metric_inbound_del AFTER DELETE ON inbound WHEN old.processed_at IS NULL "
 	"  BEGIN " BUMP("'metric.inbound_todo'", "-1") " END;",
+	/* 10 -> 11: the period report reads tips by receipt, the desk page the
+	 * ones acknowledged or closed today */
+	"CREATE INDEX tips_created ON tips(created_at);"
+	"CREATE INDEX tips_acked ON tips(acked_at) WHERE acked_at IS NOT NULL;"
+	"CREATE INDEX tips_closed ON tips(closed_at) WHERE closed_at IS NOT NULL;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+_Static_assert(N_MIGRATIONS == DB_SCHEMA_VERSION, "db.h's DB_SCHEMA_VERSION is the number of migrations");
 
 int64_t
 db_schema_version(void)

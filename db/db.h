@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 10
+#define DB_SCHEMA_VERSION 11
 #define DB_BUSY_TIMEOUT_MS 5000
 
 struct db;
@@ -459,6 +459,70 @@ int db_ack_histogram(struct db *db, const int64_t *le, size_t n, int64_t *counts
 /* Messages waiting to be sent (queued or being sent): how many, when the
  * oldest was queued (0: none) and on which channel (16 bytes). */
 int db_outbox_waiting(struct db *db, int64_t *n, int64_t *oldest, char channel[16]);
+
+/* ----------------------------------------------------------------- report
+ * (db_report.c): the facts the period report (gateway/report.h) counts, read
+ * only, about the tips received in [from, to): never a sender, a pseudonym
+ * or a text. Arrays are the caller's (free()). */
+struct report_tip {
+	int64_t id;
+	char code[16];
+	char channel[16];
+	char category[32];
+	int urgent;
+	enum tip_status status;
+	int level;
+	int64_t created_at;
+	int64_t first_ack_at;    /* the first acknowledgement (or the close); 0: none */
+	int64_t acked_at;        /* the current acknowledgement (acked_by's); 0: none */
+	int64_t acked_by;        /* officer id; 0: none */
+	int64_t closed_at;       /* 0: open */
+	int64_t notice_at;       /* receipt notice given; 0: not yet */
+	int64_t passed_at;       /* passed on to the investigation agency; 0: not yet */
+};
+/* By receipt (created_at, id). */
+int db_report_tips(struct db *db, int64_t from, int64_t to, struct report_tip **out, size_t *n);
+struct report_escalation {
+	int64_t tip_id;
+	int from_level, to_level;
+	int64_t at;
+};
+/* The escalations of those tips, by tip then time. */
+int db_report_escalations(struct db *db, int64_t from, int64_t to,
+    struct report_escalation **out, size_t *n);
+struct report_notified {
+	int64_t tip_id, officer_id;
+	int level;
+	int64_t first_at;
+};
+/* Who was told about those tips, first at which level and when. */
+int db_report_notified(struct db *db, int64_t from, int64_t to, struct report_notified **out,
+    size_t *n);
+struct report_relay {
+	int64_t tip_id;
+	int question;            /* 1: an officer's relayed question; 0: the tipster wrote */
+	int64_t at;
+};
+/* The relayed questions on those tips and the tipster's messages, by tip then
+ * time. */
+int db_report_relay(struct db *db, int64_t from, int64_t to, struct report_relay **out,
+    size_t *n);
+struct report_alarm {
+	int64_t at;
+	char code[16];           /* the tip that found nobody on duty; "" if none */
+};
+/* The nobody-on-duty alarms of the audit trail in [from, to), by time. */
+int db_report_alarms(struct db *db, int64_t from, int64_t to, struct report_alarm **out,
+    size_t *n);
+
+/* What the desk page reads besides the open tips (db_report.c). Tips
+ * acknowledged or closed at or after `since`, most recent first, at most
+ * max (struct tip as db_tip_list; tips_free). */
+int db_tips_settled_since(struct db *db, int64_t since, size_t max, struct tip **out,
+    size_t *n);
+/* The last message received through `via` (a modem's name) and the last one
+ * sent through it (a modem's name, "zalo_oa", "zalo_bot"): 0 when none. */
+int db_channel_last(struct db *db, const char *via, int64_t *last_in, int64_t *last_out);
 
 /* ------------------------------------------------------------ attachments */
 

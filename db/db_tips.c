@@ -486,3 +486,16 @@ escalations_free(struct escalation *v, size_t n)
 		free(v[i].reason);
 	free(v);
 }
+
+int
+db_tips_settled_since(struct db *db, int64_t since, size_t max, struct tip **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.acked_at >= ?1 "
+	    "OR t.closed_at >= ?1 ORDER BY MAX(COALESCE(t.acked_at, 0), COALESCE(t.closed_at, 0)) "
+	    "DESC, t.id DESC LIMIT ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	return tip_many(db, st, out, n);
+}

@@ -14,7 +14,8 @@ else
 	PKGS="build-essential pkg-config clang libclang-rt-14-dev
  libgammu-dev gammu libsqlite3-dev sqlite3 libsodium-dev libjansson-dev libinih-dev
  libunistring-dev libsystemd-dev libmicrohttpd-dev libcurl4-openssl-dev tzdata python3 procps cppcheck curl
- valgrind e2fsprogs util-linux gettext locales"
+ valgrind e2fsprogs util-linux gettext locales
+ libcairo2-dev libpango1.0-dev libfontconfig-dev fonts-dejavu-core poppler-utils chromium"
 fi
 LOCALE="vi_VN.UTF-8"
 missing=""

@@ -110,6 +110,12 @@ ring_again(struct db *db, const struct config *cfg, const struct tip *t, int64_t
 	return calls_queue(db, cfg, t, officer_id, level, now);
 }
 
+int64_t
+escalate_first_window_ms(const struct config *cfg, int urgent)
+{
+	return urgent ? cfg->urgent_deadline_ms : cfg->ack_deadline_ms;
+}
+
 int
 escalate_start(struct db *db, const struct config *cfg, const struct tip *t, int64_t now)
 {
@@ -121,7 +127,7 @@ escalate_start(struct db *db, const struct config *cfg, const struct tip *t, int
 	char id[24], note[64], text[MSG_MAX];
 	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
 	skipped_note(1, d.level - 1, note, sizeof note);
-	int64_t delay_ms = t->urgent ? cfg->urgent_deadline_ms : cfg->ack_deadline_ms;
+	int64_t delay_ms = escalate_first_window_ms(cfg, t->urgent);
 	int64_t deadline_ms = timeutil_now_ms() + delay_ms;
 	if (d.level > 1) {
 		log_warn(TAG, "%s: %s; sent straight to level %d", id, "nobody on duty below", d.level);

@@ -27,6 +27,10 @@ struct tip;
 #define ESCALATE_TOP_LEVEL 4
 #define ESCALATE_MAX_ON_DUTY 64
 
+/* How long level 1 has to acknowledge a tip, in milliseconds: [escalation]
+ * urgent_deadline for an urgent tip, ack_deadline otherwise. The deadline a
+ * new (or handed over) tip gets, and the one the report measures against. */
+int64_t escalate_first_window_ms(const struct config *cfg, int urgent);
 /* First assignment of a newly created tip. 0 / -1. */
 int escalate_start(struct db *db, const struct config *cfg, const struct tip *t, int64_t now);
 /* The tip's deadline passed (or it waits for anybody on duty and the roster

@@ -193,7 +193,7 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 		goto out;
 	}
 	int64_t old_owner = t.acked_by;
-	int64_t delay_ms = t.urgent ? cfg->urgent_deadline_ms : cfg->ack_deadline_ms;
+	int64_t delay_ms = escalate_first_window_ms(cfg, t.urgent);
 	char note[256], detail[160];
 	snprintf(note, sizeof note, "Đ/c %s chuyển cho Đ/c %s.", o->name, to.name);
 	snprintf(detail, sizeof detail, "to officer %lld", (long long)to.id);

@@ -204,3 +204,12 @@ timeutil_local_midnight(int y, int m, int d)
 	tm.tm_isdst = -1;
 	return (int64_t)mktime(&tm);
 }
+
+int
+timeutil_local_hour(int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	localtime_r(&tt, &tm);
+	return tm.tm_hour;
+}

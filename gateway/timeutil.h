@@ -30,5 +30,7 @@ void timeutil_format_dmy(int64_t t, char *out, size_t outsz);
  * (for the legal clocks). */
 void timeutil_local_date(int64_t t, int *y, int *m, int *d);
 int64_t timeutil_local_midnight(int y, int m, int d);
+/* The local hour of t, 0-23. */
+int timeutil_local_hour(int64_t t);
 
 #endif

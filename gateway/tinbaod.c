@@ -180,11 +180,13 @@ snapshot(struct daemon *d, struct health_snapshot *s)
 	pthread_mutex_unlock(&d->lock);
 }
 
-/* The snapshot gateway/health.c judges: the parts, whether the database
- * takes a write now, and the messages waiting to be sent. */
+/* The one health snapshot that gateway/health.c judges, for GET /healthz
+ * and the desk page's status strip: the parts, whether the database takes a
+ * write now, and the messages waiting to be sent. */
 static void
-judged_snapshot(struct daemon *d, struct health_snapshot *s)
+health(void *arg, struct health_snapshot *s)
 {
+	struct daemon *d = arg;
 	char err[256];
 	snapshot(d, s);
 	s->db_writable = db_writable(d->cfg->database, s->db_error, sizeof s->db_error);
@@ -199,23 +201,6 @@ judged_snapshot(struct daemon *d, struct health_snapshot *s)
 	    s->outbox_oldest_channel) == 0)
 		s->outbox_known = 1;
 	db_close(db);
-}
-
-/* GET /healthz: the database must take a write; the rest is reported. */
-static int
-health(void *arg, char *json, size_t jsonsz)
-{
-	struct health_snapshot s;
-	judged_snapshot(arg, &s);
-	return health_json(&s, json, jsonsz);
-}
-
-/* The status line of the duty-desk page: the same judgement. */
-static void
-desk_status(void *arg, struct health_snapshot *snap, struct health_status *st)
-{
-	judged_snapshot(arg, snap);
-	health_status(snap, st);
 }
 
 /* GET /metrics: the process counters, the database's counts, the modems. */
@@ -274,8 +259,7 @@ start_workers(struct daemon *d)
 			log_error(TAG, "zalo: %s", err);
 			return -1;
 		}
-		d->http = http_start(d->cfg, d->zalo, health, metrics, desk_status, d, err,
-		    sizeof err);
+		d->http = http_start(d->cfg, d->zalo, health, metrics, d, err, sizeof err);
 		if (!d->http) {
 			log_error(TAG, "http: %s", err);
 			return -1;

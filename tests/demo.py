@@ -313,12 +313,15 @@ def main():
     # 4. the desk page, as the duty desk sees it
     auth = base64.b64encode(("Lê Văn Cường:" + d.token).encode()).decode()
     status, page = d.http("GET", "/", headers={"Authorization": "Basic " + auth})
-    sub = re.sub(r"<[^>]+>", "", re.search(r'<p class="sub">(.*?)</p>', page).group(1))
+    sub = re.search(r"<h2>(Tin báo đang mở[^<]*)</h2>", page)
+    share = re.search(r'<div class="share[^"]*" id="share">(.*?)</div>', page)
     owner = re.search(r"Đã nhận: ([^<]+)<", page)
     say(time.time(), "The duty desk opens the desk page: %s/ (user name: the officer's name, "
         "for the audit trail; password: %s) → HTTP %d:" % (base, d.token, status),
         "  \"%s\"; %s: \"Đã nhận: %s\", with its 24-hour and 3-working-day deadlines." % (
-            sub, tid, owner.group(1) if owner else "?"),
+            sub.group(1) if sub else "?", tid, owner.group(1) if owner else "?"),
+        "  At the top: \"%s\"; below, a status strip (modem, Zalo, outbox, who is on duty)." %
+        (re.sub(r"<[^>]+>", "", share.group(1)) if share else "?"),
         "(Each reload is a read on the audit trail; identical ones make one row per 10 "
         "minutes.)")
 
@@ -365,6 +368,12 @@ def main():
     say(time.time(), "GET %s/healthz → %d: modem %s received %d and sent %d SMS, %d failed; "
         "Zalo OA: %s." % (base, status, m["name"], m["received"], m["sent"],
                           m["send_failures"], json.loads(body)["zalo"]["oa"]["state"]))
+    month = datetime.datetime.now(CLOCK).strftime("%Y-%m")
+    pdf = os.path.join(d.dir, "bao-cao-%s.pdf" % month)
+    html = os.path.join(d.dir, "bao-cao-%s.html" % month)
+    d.tinbao("report", "--month", month, "--pdf", pdf, "--html", html)
+    say(time.time(), "This month's report, to print and sign: %s" % pdf,
+        "(the same as one web page: %s, and at %s/report?month=%s)" % (html, base, month))
     if args.scene_only:
         d.stop()
         return

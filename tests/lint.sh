@@ -32,6 +32,10 @@ check_header gammu.h modem/
 check_header sodium.h gateway/identity.c
 check_header microhttpd.h webhook/
 check_header curl/curl.h webhook/
+check_header cairo.h gateway/report_pdf.c
+check_header cairo-pdf.h gateway/report_pdf.c
+check_header pango/pangocairo.h gateway/report_pdf.c
+check_header fontconfig/fontconfig.h gateway/report_pdf.c
 check_header libintl.h gateway/i18n.h
 # Translations: po/tinbao.pot holds every string the sources mark with _(),
 # N_() or ngettext(), and each po/LANG.po translates all of them (no entry

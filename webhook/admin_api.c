@@ -10,11 +10,16 @@
 #include "db/db.h"
 #include "gateway/audit.h"
 #include "gateway/config.h"
+#include "gateway/escalate.h"
 #include "gateway/health.h"
 #include "gateway/identity.h"
 #include "gateway/log.h"
 #include "gateway/messages.h"
 #include "gateway/phone.h"
+#include "gateway/report.h"
+#include "gateway/report_doc.h"
+#include "gateway/report_html.h"
+#include "gateway/roster.h"
 #include "gateway/secretfile.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
@@ -32,11 +37,12 @@
 #define ADMIN_AUDIT_DETAIL_MAX 400     /* bytes of tracking IDs named in one read event */
 #define ADMIN_PAGE_ROWS 500            /* open tips on the desk page, at most */
 #define ADMIN_LIST_MAX 20000           /* tips in one /api/tips answer; past it 413 */
+#define ADMIN_TODAY_ROWS 200           /* acknowledged or closed today, on the desk page */
 
 struct admin_api {
 	const struct config *cfg;
-	admin_status_fn status;
-	void *status_arg;
+	admin_health_fn health;            /* the one health snapshot (may be NULL) */
+	void *health_arg;
 	int enabled;
 	char token_hash[65];               /* SHA-256 of the token: compared, never the token */
 	int metrics_token;                 /* [http] metrics_token_file is set */
@@ -52,8 +58,8 @@ static const char type_html[] = "text/html; charset=utf-8";
 int
 admin_api_path(const char *path)
 {
-	return strcmp(path, "/") == 0 || strcmp(path, "/api") == 0 ||
-	    strncmp(path, "/api/", 5) == 0;
+	return strcmp(path, "/") == 0 || strcmp(path, "/report") == 0 ||
+	    strcmp(path, "/api") == 0 || strncmp(path, "/api/", 5) == 0;
 }
 
 static void
@@ -65,7 +71,7 @@ sha256_hex(const char *s, size_t len, char out[65])
 }
 
 struct admin_api *
-admin_api_new(const struct config *cfg, admin_status_fn status, void *status_arg, char *err,
+admin_api_new(const struct config *cfg, admin_health_fn health, void *health_arg, char *err,
     size_t errlen)
 {
 	struct admin_api *a = calloc(1, sizeof *a);
@@ -74,8 +80,8 @@ admin_api_new(const struct config *cfg, admin_status_fn status, void *status_arg
 		return NULL;
 	}
 	a->cfg = cfg;
-	a->status = status;
-	a->status_arg = status_arg;
+	a->health = health;
+	a->health_arg = health_arg;
 	char tok[ADMIN_TOKEN_MAX + 1];
 	size_t n = 0;
 	const char *mpath = cfg->http_metrics_token_file;
@@ -193,18 +199,19 @@ struct reader {
 	const char *name;            /* NULL: none */
 };
 
-/* One audit read naming every tip about to be shown (identical reads
- * within 10 minutes are counted into one row: gateway/audit.h). 0 / -1. */
+/* One audit read naming every tip (by code) about to be shown (identical
+ * reads within 10 minutes are counted into one row: gateway/audit.h, so the
+ * desk page reloading itself does not fill the trail). 0 / -1. */
 static int
-audit_reads(const struct config *cfg, struct db *db, const struct reader *who, const char *what,
-    const struct tip *v, size_t n)
+audit_codes(const struct config *cfg, struct db *db, const struct reader *who,
+    const char *what, const char *const *codes, size_t n)
 {
 	char detail[ADMIN_AUDIT_DETAIL_MAX + 64];
 	size_t len = (size_t)snprintf(detail, sizeof detail, "%s: %zu tip%s", what, n,
 	    n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
 		char id[ADMIN_ID_MAX];
-		trackid_format(cfg->tracking_prefix, v[i].code, id, sizeof id);
+		trackid_format(cfg->tracking_prefix, codes[i], id, sizeof id);
 		if (len + strlen(id) + 2 > ADMIN_AUDIT_DETAIL_MAX) {
 			snprintf(detail + len, sizeof detail - len, " and %zu more", n - i);
 			break;
@@ -212,6 +219,20 @@ audit_reads(const struct config *cfg, struct db *db, const struct reader *who, c
 		len += (size_t)snprintf(detail + len, sizeof detail - len, "%s%s", i ? ", " : " ", id);
 	}
 	return audit_read(db, timeutil_now(), who->actor, who->name, 0, detail);
+}
+
+static int
+audit_reads(const struct config *cfg, struct db *db, const struct reader *who, const char *what,
+    const struct tip *v, size_t n)
+{
+	const char **codes = calloc(n + 1, sizeof *codes);
+	if (!codes)
+		return db_set_error(db, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		codes[i] = v[i].code;
+	int rc = audit_codes(cfg, db, who, what, codes, n);
+	free(codes);
+	return rc;
 }
 
 static void
@@ -427,70 +448,254 @@ list_shifts(struct db *db, struct admin_response *out)
 	respond_json(out, 200, arr);
 }
 
-/* GET /: the open tips as the duty-desk page, under the gateway's status. */
+/* Officers' names by id, looked up once per page. */
+struct names {
+	struct officer v[64];
+	size_t n;
+};
+
+static const char *
+name_of(struct db *db, struct names *nm, int64_t id)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		if (nm->v[i].id == id)
+			return nm->v[i].name ? nm->v[i].name : "?";
+	if (nm->n == sizeof nm->v / sizeof nm->v[0] || db_officer_by_id(db, id, &nm->v[nm->n]) <= 0)
+		return "?";
+	const struct officer *o = &nm->v[nm->n++];
+	return o->name ? o->name : "?";
+}
+
 static void
-desk(const struct admin_api *a, struct db *db, const struct reader *who,
-    struct admin_response *out)
+names_free(struct names *nm)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		officer_clear(&nm->v[i]);
+	nm->n = 0;
+}
+
+/* Who is on duty at `level` now (the roster's one rule), by name: 0 / -1. */
+static int
+on_duty(struct db *db, struct names *nm, int level, int64_t now, const char **out, size_t *n)
+{
+	int64_t ids[ESCALATE_MAX_ON_DUTY];
+	size_t k = 0;
+	*n = 0;
+	if (roster_on_duty(db, level, now, ids, ESCALATE_MAX_ON_DUTY, &k) < 0)
+		return -1;
+	for (size_t i = 0; i < k && *n < DESK_NAMES_MAX; i++)
+		out[(*n)++] = name_of(db, nm, ids[i]);
+	return 0;
+}
+
+static int64_t
+local_midnight(int64_t t)
+{
+	int y, m, d;
+	timeutil_local_date(t, &y, &m, &d);
+	return timeutil_local_midnight(y, m, d);
+}
+
+/* GET /: the duty-desk console. */
+static void
+desk(struct admin_api *a, struct db *db, const struct reader *who, struct admin_response *out)
 {
 	const struct config *cfg = a->cfg;
-	struct health_snapshot snap;
-	struct health_status st;
-	if (a->status)
-		a->status(a->status_arg, &snap, &st);
-	struct tip *v = NULL;
-	size_t n = 0;
+	struct tip *v = NULL, *done = NULL, *acked = NULL, *closed = NULL;
+	size_t n = 0, nd = 0;
 	struct tipclock_holidays hol = { 0 };
 	struct desk_row *rows = NULL;
-	/* the oldest ADMIN_PAGE_ROWS open tips, and how many are open (a count
-	 * kept by the database): the page costs the same with 100,000 */
-	struct db_count open;
-	size_t nc = 0;
+	struct names nm = { .n = 0 };
+	struct desk_duty duty;
+	struct health_snapshot health;
+	struct health_status status;
+	struct report today = { 0 };
+	struct desk_view view = { .now = timeutil_now() };
+	int64_t now = view.now, midnight = local_midnight(now);
+	int failed = 1;
+	/* the oldest ADMIN_PAGE_ROWS open tips; how many are open and how many
+	 * wait for anybody on duty are counts kept by the database: the page
+	 * costs the same with 100,000 open tips */
+	struct db_count open = { .n = 0 }, unstaffed = { .n = 0 };
+	size_t n_open = 0, n_unstaffed = 0;
 	if (db_tip_list(db, 1, ADMIN_PAGE_ROWS, &v, &n) < 0 ||
-	    db_metric(db, DB_METRIC_TIPS_OPEN, &open, 1, &nc) < 0) {
-		tips_free(v, n);
+	    db_metric(db, DB_METRIC_TIPS_OPEN, &open, 1, &n_open) < 0 ||
+	    db_metric(db, DB_METRIC_TIPS_UNSTAFFED, &unstaffed, 1, &n_unstaffed) < 0 ||
+	    db_tips_settled_since(db, midnight, ADMIN_TODAY_ROWS, &done, &nd) < 0 ||
+	    tipclock_holidays_load(db, &hol) < 0 ||
+	    report_share(db, cfg, midnight, now + 1, now, &today) < 0)
+		goto out;
+	size_t shown = n;
+	size_t all_open = n_open && open.n > (int64_t)n ? (size_t)open.n : n;
+	rows = calloc(shown + 1, sizeof *rows);
+	acked = calloc(nd + 1, sizeof *acked);
+	closed = calloc(nd + 1, sizeof *closed);
+	if (!rows || !acked || !closed) {
+		db_set_error(db, "out of memory");
+		goto out;
+	}
+	view.waiting = n_unstaffed && unstaffed.n > 0 ? (size_t)unstaffed.n : 0;
+	for (size_t i = 0; i < shown; i++) {
+		struct desk_row *r = &rows[i];
+		r->t = &v[i];
+		tipclock_of(&v[i], &hol, now, &r->clk);
+		/* who is being paged now: whoever is on duty at the tip's level */
+		if (v[i].status == TIP_NEW && !v[i].waiting && v[i].next_deadline &&
+		    on_duty(db, &nm, v[i].level, now, r->paged, &r->n_paged) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < nd; i++) {       /* shallow copies: done owns the strings */
+		if (done[i].status == TIP_CLOSED && done[i].closed_at >= midnight)
+			closed[view.n_closed++] = done[i];
+		else if (done[i].status == TIP_ACKNOWLEDGED)
+			acked[view.n_acked++] = done[i];
+	}
+	for (int l = 0; l < DESK_LEVELS; l++)
+		if (on_duty(db, &nm, l + 1, now, duty.names[l], &duty.n[l]) < 0)
+			goto out;
+	/* calls ringing now: one a modem at most */
+	struct call_ringing ring[CONFIG_MAX_MODEMS];
+	size_t nring = 0;
+	if (db_calls_ringing(db, ring, CONFIG_MAX_MODEMS, &nring) < 0)
+		goto out;
+	for (size_t k = 0; k < nring; k++)
+		for (size_t j = 0; j < shown; j++)
+			if (v[j].id == ring[k].tip_id)
+				snprintf(rows[j].calling, sizeof rows[j].calling, "%s", ring[k].officer);
+	if (a->health) {               /* the one snapshot, judged by gateway/health.c */
+		a->health(a->health_arg, &health);
+		health_status(&health, &status);
+		view.health = &health;
+		view.status = &status;
+		for (size_t i = 0; i < health.n_modems && i < 8; i++)
+			if (db_channel_last(db, health.modem_name[i], &view.last_in[i],
+			    &view.last_out[i]) < 0)
+				goto out;
+		int64_t ignored;
+		if (db_channel_last(db, "zalo_oa", &ignored, &view.zalo_last_out[0]) < 0 ||
+		    db_channel_last(db, "zalo_bot", &ignored, &view.zalo_last_out[1]) < 0)
+			goto out;
+	}
+	/* the read: the open tips shown and today's */
+	size_t total = shown + view.n_acked + view.n_closed, nc = 0;
+	const char **codes = calloc(total + 1, sizeof *codes);
+	if (!codes) {
+		db_set_error(db, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < shown; i++)
+		codes[nc++] = v[i].code;
+	for (size_t i = 0; i < view.n_acked; i++) {
+		size_t k = 0;                  /* an open tip: shown above already? */
+		while (k < shown && v[k].id != acked[i].id)
+			k++;
+		if (k == shown)
+			codes[nc++] = acked[i].code;
+	}
+	for (size_t i = 0; i < view.n_closed; i++)
+		codes[nc++] = closed[i].code;
+	int audited = audit_codes(cfg, db, who, "GET / (duty-desk page)", codes, nc);
+	free(codes);
+	if (audited < 0) {
+		audit_failed(db, out);
+		failed = 0;
+		goto out;
+	}
+	int y, m, d;
+	timeutil_local_date(now, &y, &m, &d);
+	snprintf(view.month, sizeof view.month, "%04d-%02d", y % 10000, m % 100);
+	view.today = &today;
+	view.duty = &duty;
+	view.open = rows;
+	view.n_open = shown;
+	view.more = all_open - shown;
+	view.acked = acked;
+	view.closed = closed;
+	char *page = desk_page_render(cfg, &view);
+	failed = 0;
+	if (!page) {
+		respond_error(out, 500, "the page could not be made (out of memory or too large)");
+	} else {
+		out->status = 200;
+		out->content_type = type_html;
+		out->body = page;
+		out->body_len = strlen(page);
+	}
+out:
+	if (failed)
+		db_failed(db, out);
+	names_free(&nm);
+	report_free(&today);
+	free(rows);
+	free(acked);
+	free(closed);
+	tipclock_holidays_free(&hol);
+	tips_free(v, n);
+	tips_free(done, nd);
+}
+
+static void
+respond_html_error(struct admin_response *out, unsigned int status, const char *msg)
+{
+	out->status = status;
+	out->content_type = type_html;
+	if (asprintf(&out->body, "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	    "<title>tinbao</title></head><body><p>%s</p></body></html>\n", msg) < 0)
+		out->body = NULL;
+	out->body_len = out->body ? strlen(out->body) : 0;
+}
+
+/* GET /report?month=YYYY-MM (default: this month): the month's report as
+ * the HTML of `tinbao report --html`; a read of the tips it names. */
+static void
+month_report(struct admin_api *a, struct db *db, const struct reader *who, const char *month,
+    struct admin_response *out)
+{
+	int64_t now = timeutil_now(), from, to;
+	char err[128], this_month[16], what[64];
+	if (!month || !*month) {
+		int y, m, d;
+		timeutil_local_date(now, &y, &m, &d);
+		snprintf(this_month, sizeof this_month, "%04d-%02d", y % 10000, m % 100);
+		month = this_month;
+	}
+	if (report_month(month, &from, &to, err, sizeof err) < 0) {
+		respond_html_error(out, 400, "Tháng không hợp lệ: dùng /report?month=YYYY-MM.");
+		return;
+	}
+	struct report r;
+	if (report_compute(db, a->cfg, from, to, now, &r) < 0) {
 		db_failed(db, out);
 		return;
 	}
-	size_t shown = n;
-	size_t total = nc && open.n > (int64_t)n ? (size_t)open.n : n;
-	rows = calloc(shown ? shown : 1, sizeof *rows);
-	int64_t now = timeutil_now();
-	if (!rows) {
+	const char **codes;
+	long k = report_listed(&r, &codes);
+	if (k < 0) {
+		report_free(&r);
 		respond_error(out, 500, "out of memory");
-	} else if (tipclock_holidays_load(db, &hol) < 0) {
-		db_failed(db, out);
-	} else if (audit_reads(cfg, db, who, "GET / (duty-desk page)", v, shown) < 0) {
-		audit_failed(db, out);
-	} else {
-		for (size_t i = 0; i < shown; i++) {
-			rows[i].t = &v[i];
-			tipclock_of(&v[i], &hol, now, &rows[i].clk);
-		}
-		/* calls ringing now: one a modem at most */
-		struct call_ringing ring[CONFIG_MAX_MODEMS];
-		size_t nring = 0;
-		int ok = db_calls_ringing(db, ring, CONFIG_MAX_MODEMS, &nring) == 0;
-		for (size_t k = 0; ok && k < nring; k++)
-			for (size_t j = 0; j < shown; j++)
-				if (v[j].id == ring[k].tip_id)
-					snprintf(rows[j].calling, sizeof rows[j].calling, "%s",
-					    ring[k].officer);
-		char *page = ok ? desk_page_render(cfg, a->status ? &st : NULL, rows, shown,
-		    total - shown, now) : NULL;
-		if (!ok) {
-			db_failed(db, out);
-		} else if (!page) {
-			respond_error(out, 500, "the page could not be made (out of memory or too large)");
-		} else {
-			out->status = 200;
-			out->content_type = type_html;
-			out->body = page;
-			out->body_len = strlen(page);
-		}
+		return;
 	}
-	free(rows);
-	tipclock_holidays_free(&hol);
-	tips_free(v, n);
+	snprintf(what, sizeof what, "GET /report?month=%.7s", month);
+	int audited = audit_codes(a->cfg, db, who, what, codes, (size_t)k);
+	free(codes);
+	if (audited < 0) {
+		report_free(&r);
+		audit_failed(db, out);
+		return;
+	}
+	struct rdoc *d = report_doc_new(a->cfg, &r);
+	size_t len = 0;
+	char *page = d ? report_html(d, &len) : NULL;
+	report_doc_free(d);
+	report_free(&r);
+	if (!page) {
+		respond_error(out, 500, "the report could not be made (out of memory or too large)");
+		return;
+	}
+	out->status = 200;
+	out->content_type = type_html;
+	out->body = page;
+	out->body_len = len;
 }
 
 void
@@ -502,12 +707,13 @@ admin_api_handle(struct admin_api *a, const struct admin_request *rq,
 		respond_error(out, 404, "not found");
 		return;
 	}
-	int page = strcmp(rq->path, "/") == 0;
+	int report = strcmp(rq->path, "/report") == 0;
+	int page = strcmp(rq->path, "/") == 0 || report;
 	char code[TRACKID_CODE_LEN + 1] = "";
 	enum admin_path p = page ? ADMIN_PATH_UNKNOWN :
 	    admin_req_path(a->cfg->tracking_prefix, rq->path, code);
 	if (!authorised(a, rq->authorization, page)) {
-		log_refused(a, rq->method, page ? "/" : "/api", rq->authorization != NULL);
+		log_refused(a, rq->method, page ? rq->path : "/api", rq->authorization != NULL);
 		if (page) {
 			out->status = 401;
 			out->content_type = type_html;
@@ -550,7 +756,9 @@ admin_api_handle(struct admin_api *a, const struct admin_request *rq,
 	struct reader who = { .actor = page ? DESK_ACTOR : ACTOR,
 		.name = page && admin_req_basic_user(rq->authorization, name, sizeof name) ? name :
 		    NULL };
-	if (page)
+	if (report)
+		month_report(a, db, &who, rq->month, out);
+	else if (page)
 		desk(a, db, &who, out);
 	else if (p == ADMIN_PATH_TIPS)
 		list_tips(a->cfg, db, &who, open_only, out);

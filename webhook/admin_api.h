@@ -24,12 +24,14 @@
 
 struct config;
 struct admin_api;
+struct health_snapshot;
 
 struct admin_request {
 	const char *method;
 	const char *path;            /* without the query string */
 	const char *authorization;   /* the header, or NULL */
 	const char *open;            /* the "open" query argument, or NULL */
+	const char *month;           /* the "month" query argument (/report), or NULL */
 	const char *body;            /* POST body (NUL-terminated), or NULL */
 	size_t body_len;
 };
@@ -42,21 +44,21 @@ struct admin_response {
 	size_t body_len;
 };
 
-/* 1 if path belongs here ("/", "/api", "/api/..."). */
+/* 1 if path belongs here ("/", "/report", "/api", "/api/..."). */
 int admin_api_path(const char *path);
 
-/* The gateway's status, shown on the desk page (gateway/health.h); called
- * on connection threads. */
+/* The daemon's one health snapshot (gateway/health.h), filled on
+ * connection threads with health_arg: the desk page's status strip shows it
+ * as gateway/health.c judges it (the same snapshot /healthz answers). */
 struct health_snapshot;
-struct health_status;
-typedef void (*admin_status_fn)(void *arg, struct health_snapshot *snap,
-    struct health_status *st);
+typedef void (*admin_health_fn)(void *arg, struct health_snapshot *s);
 
 /* NULL with err when the token file cannot be read or the token is not
- * ADMIN_TOKEN_MIN..ADMIN_TOKEN_MAX printable ASCII characters. status (may be
- * NULL: the page shows none) is called with status_arg. */
-struct admin_api *admin_api_new(const struct config *cfg, admin_status_fn status,
-    void *status_arg, char *err, size_t errlen);
+ * ADMIN_TOKEN_MIN..ADMIN_TOKEN_MAX printable ASCII characters. health (may
+ * be NULL: the desk page then says the state is unknown) is called with
+ * health_arg. */
+struct admin_api *admin_api_new(const struct config *cfg, admin_health_fn health,
+    void *health_arg, char *err, size_t errlen);
 void admin_api_free(struct admin_api *a);
 
 /* GET /metrics holds counts that are not public: it takes a bearer token,

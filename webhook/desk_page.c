@@ -1,7 +1,6 @@
 /* desk_page — see desk_page.h. */
 #include "webhook/desk_page.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,142 +9,353 @@
 #include "gateway/category.h"
 #include "gateway/config.h"
 #include "gateway/health.h"
+#include "gateway/html.h"
+#include "gateway/report.h"
 #include "gateway/text.h"
 #include "gateway/timeutil.h"
 #include "gateway/trackid.h"
 
-struct page {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void
-put_n(struct page *pg, const char *s, size_t n)
-{
-	if (pg->failed)
-		return;
-	if (pg->len + n + 1 > DESK_PAGE_MAX) {
-		pg->failed = 1;
-		return;
-	}
-	if (pg->len + n + 1 > pg->cap) {
-		size_t cap = pg->cap ? pg->cap : 8192;
-		while (cap < pg->len + n + 1)
-			cap *= 2;
-		char *grown = realloc(pg->p, cap);
-		if (!grown) {
-			pg->failed = 1;
-			return;
-		}
-		pg->p = grown;
-		pg->cap = cap;
-	}
-	memcpy(pg->p + pg->len, s, n);
-	pg->len += n;
-	pg->p[pg->len] = '\0';
-}
-
-static void
-put(struct page *pg, const char *s)
-{
-	put_n(pg, s, strlen(s));
-}
-
-static void put_f(struct page *pg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Only for our own texts and numbers: never for outside text. */
-static void
-put_f(struct page *pg, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof buf) {
-		pg->failed = 1;
-		return;
-	}
-	put_n(pg, buf, (size_t)n);
-}
-
-/* Outside text: cleaned to valid UTF-8 without control characters, then
- * & < > " ' escaped; newlines become <br>. */
-static void
-put_text(struct page *pg, const char *s)
-{
-	char *clean = text_clean(s ? s : "", s ? strlen(s) : 0);
-	if (!clean) {
-		pg->failed = 1;
-		return;
-	}
-	const char *run = clean;
-	for (const char *q = clean; ; q++) {
-		const char *rep = NULL;
-		switch (*q) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		case '\n': rep = "<br>"; break;
-		case '\0': rep = ""; break;
-		default: continue;
-		}
-		put_n(pg, run, (size_t)(q - run));
-		put(pg, rep);
-		run = q + 1;
-		if (*q == '\0')
-			break;
-	}
-	free(clean);
-}
-
 char *
 desk_page_escape(const char *s)
 {
-	struct page pg = { 0 };
-	put(&pg, "");
-	put_text(&pg, s);
-	if (pg.failed) {
-		free(pg.p);
-		return NULL;
-	}
-	return pg.p;
+	struct html h;
+	html_init(&h, DESK_PAGE_MAX);
+	html_text(&h, s, 1);
+	return html_take(&h, NULL);
 }
 
 static const char style[] =
-    "body{font-family:system-ui,sans-serif;margin:1em;color:#111;background:#fff}"
-    "h1{font-size:1.3em;margin:0 0 .3em}"
-    "p.sub{color:#555;margin:0 0 1em}"
-    "table{border-collapse:collapse;width:100%}"
-    "th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}"
-    "th{background:#eee}"
-    "td.t{unicode-bidi:isolate;max-width:40em;overflow-wrap:anywhere}"
+    "body{font-family:'DejaVu Sans','Noto Sans',system-ui,sans-serif;margin:0;color:#111;"
+    "background:#f4f5f7}"
+    "header.top{display:flex;flex-wrap:wrap;align-items:center;gap:.4em 1.5em;"
+    "padding:.7em 1em;background:#16324f;color:#fff}"
+    "header.top h1{font-size:1.25em;margin:0;flex:1 1 auto}"
+    "header.top a{color:#fff;font-weight:bold}"
+    "header.top small{color:#cdd6e0}"
+    ".share{font-size:1.05em}.share b{font-size:1.6em}"
+    ".share.low b{color:#ffb4a9}.share.good b{color:#b9f6ca}"
+    "#status{display:flex;flex-wrap:wrap;gap:.4em;padding:.5em 1em;"
+    "border-bottom:3px solid #2e7d32;background:#e8f5e9}"
+    "#status.warn{border-bottom-color:#e0b400;background:#fff8e1}"
+    "#status.bad{border-bottom-color:#b00020;background:#fdecea}"
+    "#status .item{background:#fff;border:1px solid #c8d1da;border-radius:4px;"
+    "padding:.25em .6em;font-size:.9em}"
+    "#status .item.bad{background:#b00020;color:#fff;border-color:#b00020;font-weight:bold}"
+    "#status .item.warn{background:#ffe08a;border-color:#e0b400}"
+    "main{padding:.5em 1em 1em}"
+    "h2{font-size:1.1em;margin:1em 0 .4em}"
+    "table{border-collapse:collapse;width:100%;background:#fff}"
+    "th,td{border:1px solid #c8d1da;padding:.35em .5em;text-align:left;vertical-align:top}"
+    "th{background:#e9edf1;font-size:.9em}"
+    "td.t{unicode-bidi:isolate;max-width:32em;overflow-wrap:anywhere}"
+    "td.id b{font-size:1.05em}"
     ".late{color:#fff;background:#b00020;font-weight:bold}"
     ".warn{background:#ffe08a;font-weight:bold}"
-    ".urgent{color:#b00020;font-weight:bold}"
-    ".ok{color:#1b5e20}"
-    ".call{color:#0d47a1;font-weight:bold}"
-    "footer{margin-top:1em;color:#555;font-size:.9em}"
-    "p.health{padding:.4em .6em;font-weight:bold}"
+    ".urgent{display:inline-block;color:#fff;background:#b00020;font-weight:bold;"
+    "padding:0 .35em;border-radius:3px;font-size:.85em}"
+    ".call{display:inline-block;background:#1f5fa8;color:#fff;padding:0 .35em;"
+    "border-radius:3px;font-size:.85em}"
+    ".ok{color:#1b5e20}.soft{color:#555;font-size:.9em}"
+    "td.nw{white-space:nowrap}td[data-clock]{min-width:8em}"
+    "footer{margin:1em;color:#555;font-size:.85em}"
+    "#status p.health{flex:1 1 100%;margin:0;padding:.3em .6em;font-weight:bold;"
+    "border-radius:4px}"
     "p.health.ok{background:#e8f5e9;color:#1b5e20}"
     "p.health.degraded{background:#ffe08a}"
     "p.health.down{background:#b00020;color:#fff}";
 
-/* "còn 7 phút" or "quá hạn 3 phút" (rounded towards the deadline). */
+/* "vừa nhận", "12 phút trước", "2 giờ 05 phút trước": how old, for people
+ * at a desk. */
 static void
-put_countdown(struct page *pg, int64_t deadline, int64_t now)
+age(int64_t s, char *out, size_t outsz)
+{
+	long long v = (long long)(s < 0 ? 0 : s);
+	if (v < 60)
+		snprintf(out, outsz, "vừa nhận");
+	else if (v < 3600)
+		snprintf(out, outsz, "%lld phút trước", v / 60);
+	else if (v < 86400)
+		snprintf(out, outsz, "%lld giờ %02lld phút trước", v / 3600, v % 3600 / 60);
+	else
+		snprintf(out, outsz, "%lld ngày %lld giờ trước", v / 86400, v % 86400 / 3600);
+}
+
+static void
+tip_id(const struct config *cfg, const struct tip *t, char *out, size_t outsz)
+{
+	trackid_format(cfg->tracking_prefix, t->code, out, outsz);
+}
+
+/* ------------------------------------------------------------- the top */
+
+static void
+top(struct html *h, const struct config *cfg, const struct desk_view *v)
+{
+	char at[40], pc[16];
+	timeutil_format_local(v->now, at, sizeof at);
+	html_put(h, "<header class=\"top\"><h1>Bàn trực tin báo — ");
+	html_text(h, cfg->ward, 0);
+	html_put(h, "</h1>");
+	const struct report *r = v->today;
+	if (r && r->decided) {
+		report_percent(r->share_permille, pc, sizeof pc);
+		html_printf(h, "<div class=\"share %s\" id=\"share\">Hôm nay: <b>%s%%</b> tin được nhận "
+		    "trong hạn (%zu/%zu)", r->in_time == r->decided ? "good" : "low", pc, r->in_time,
+		    r->decided);
+	} else {
+		html_put(h, "<div class=\"share\" id=\"share\">Hôm nay: chưa có tin nào đến hạn nhận");
+	}
+	if (r && r->pending)
+		html_printf(h, " · %zu tin còn trong hạn", r->pending);
+	html_put(h, "</div>");
+	html_printf(h, "<a id=\"report\" href=\"/report?month=%.7s\">Báo cáo tháng %.2s/%.4s</a>",
+	    v->month, v->month + 5, v->month);
+	html_put(h, "<small>cập nhật ");
+	html_text(h, at, 0);
+	html_printf(h, " · tự làm mới mỗi %d giây</small></header>\n", DESK_PAGE_REFRESH);
+}
+
+/* ------------------------------------------------------ the status strip */
+
+static void
+item(struct html *h, const char *cls, const char *id)
+{
+	html_printf(h, "<div class=\"item%s%s\"%s%s%s>", *cls ? " " : "", cls, id ? " id=\"" : "",
+	    id ? id : "", id ? "\"" : "");
+}
+
+/* "nhận lúc 14:05 22/11" or "chưa nhận tin nào" (verb: "nhận", "gửi"). */
+static void
+last_message(const char *verb, int64_t t, char *out, size_t outsz)
+{
+	char when[32];
+	if (!t) {
+		snprintf(out, outsz, "chưa %s tin nào", verb);
+		return;
+	}
+	timeutil_format_hm_dm(t, when, sizeof when);
+	snprintf(out, outsz, "%s lúc %s", verb, when);
+}
+
+/* The issue gateway/health.c found with `what` (of the part `name`, or
+ * any when NULL), or NULL: the strip marks a part by its judgement. */
+static const struct health_issue *
+issue_of(const struct desk_view *v, enum health_problem what, const char *name)
+{
+	for (size_t i = 0; v->status && i < v->status->n; i++) {
+		const struct health_issue *is = &v->status->issue[i];
+		if (is->what == what && (!name || (is->name && strcmp(is->name, name) == 0)))
+			return is;
+	}
+	return NULL;
+}
+
+/* Each part, marked "bad" when gateway/health.c judged it a problem, "warn"
+ * when it is not working but not (yet) one (a modem down for less than its
+ * down_alarm, messages waiting). */
+static void
+strip_modems(struct html *h, const struct desk_view *v)
+{
+	const struct health_snapshot *s = v->health;
+	for (size_t i = 0; s && i < s->n_modems && i < 8; i++) {
+		const struct modem_health *m = &s->modem[i];
+		char in[48], out[48], since[32];
+		last_message("nhận", v->last_in[i], in, sizeof in);
+		last_message("gửi", v->last_out[i], out, sizeof out);
+		item(h, m->connected ? "" : issue_of(v, HEALTH_MODEM, s->modem_name[i]) ? "bad" :
+		    "warn", "st-modem");
+		html_put(h, "SMS ");
+		html_text(h, s->modem_name[i], 0);
+		if (m->connected) {
+			html_put(h, ": đã kết nối");
+			if (m->signal_percent >= 0)
+				html_printf(h, " · sóng %d%%", m->signal_percent);
+		} else {
+			timeutil_format_hm_dm(m->down_since, since, sizeof since);
+			html_put(h, ": MẤT KẾT NỐI");
+			if (m->down_since)
+				html_printf(h, " từ %s", since);
+			if (m->last_error[0]) {
+				html_put(h, " (");
+				html_text(h, m->last_error, 0);
+				html_put(h, ")");
+			}
+		}
+		html_printf(h, " · %s · %s</div>", in, out);
+	}
+}
+
+/* Each Zalo channel the configuration names: receiving (its webhook) and
+ * sending (the token tinbaod holds). */
+static void
+strip_zalo(struct html *h, const struct config *cfg, const struct desk_view *v)
+{
+	const struct zalo_health *z = &v->health->zalo;
+	char t[32], out[48];
+	if (z->oa || (cfg->oa_app_id && *cfg->oa_app_id)) {
+		int reauth = z->oa && z->oa_reauth;
+		last_message("gửi", v->zalo_last_out[0], out, sizeof out);
+		item(h, issue_of(v, HEALTH_OA_REAUTH, NULL) || issue_of(v, HEALTH_OA_EXPIRED, NULL) ?
+		    "bad" : z->oa && !z->oa_token_expires ? "warn" : "", "st-zalo-oa");
+		if (!z->oa) {
+			html_put(h, "Zalo OA: nhận tin; chưa cấu hình gửi trả lời");
+		} else if (reauth) {
+			html_put(h, "Zalo OA: CẦN CẤP QUYỀN LẠI (tinbao zalo-oa token)");
+		} else if (z->oa_token_expires) {
+			timeutil_format_hm_dm(z->oa_token_expires, t, sizeof t);
+			html_printf(h, "Zalo OA: token %s đến %s", z->oa_token_expires <= v->now ?
+			    "HẾT HẠN từ" : "còn hạn", t);
+		} else {
+			html_put(h, "Zalo OA: chưa có token truy cập");
+		}
+		if (z->oa)
+			html_printf(h, " · %s", out);
+		html_put(h, "</div>");
+	}
+	if (z->bot || (cfg->bot_webhook_secret_file && *cfg->bot_webhook_secret_file)) {
+		last_message("gửi", v->zalo_last_out[1], out, sizeof out);
+		item(h, issue_of(v, HEALTH_BOT_REFUSED, NULL) ? "bad" : "", "st-zalo-bot");
+		if (!z->bot) {
+			html_put(h, "Zalo Bot: nhận tin; chưa cấu hình gửi trả lời");
+		} else if (z->bot_paused_until > v->now) {
+			timeutil_format_hm_dm(z->bot_paused_until, t, sizeof t);
+			html_printf(h, "Zalo Bot: TẠM DỪNG đến %s (token bị từ chối)", t);
+		} else {
+			html_put(h, "Zalo Bot: hoạt động");
+		}
+		if (z->bot)
+			html_printf(h, " · %s", out);
+		html_put(h, "</div>");
+	}
+	if ((z->oa || z->bot) && z->last_error[0]) {
+		item(h, "warn", "st-zalo-error");
+		html_put(h, "Zalo, lỗi gần nhất: ");
+		html_text(h, z->last_error, 0);
+		html_put(h, "</div>");
+	}
+}
+
+/* The messages waiting to be sent, as the snapshot counted them. */
+static void
+strip_outbox(struct html *h, const struct desk_view *v)
+{
+	const struct health_snapshot *s = v->health;
+	if (!s->outbox_known)
+		return;
+	item(h, issue_of(v, HEALTH_OUTBOX, NULL) ? "bad" : s->outbox_waiting ? "warn" : "",
+	    "st-outbox");
+	if (s->outbox_waiting) {
+		char since[32];
+		timeutil_format_hm_dm(s->outbox_oldest, since, sizeof since);
+		html_printf(h, "Hàng đợi gửi: %lld tin chờ gửi, cũ nhất từ %s</div>",
+		    (long long)s->outbox_waiting, since);
+	} else {
+		html_put(h, "Hàng đợi gửi: trống</div>");
+	}
+}
+
+/* The roster's part (not the gateway's health): 1 when it needs a hand. */
+static int
+strip_duty(struct html *h, const struct desk_view *v)
+{
+	int anyone = 0, everyone = 1, bad = 0;
+	for (int l = 0; l < DESK_LEVELS; l++) {
+		anyone |= v->duty->n[l] > 0;
+		everyone &= v->duty->n[l] > 0;
+	}
+	item(h, !anyone ? "bad" : everyone ? "" : "warn", "st-duty");
+	if (!anyone) {
+		html_put(h, "KHÔNG CÓ AI TRỰC ở cấp nào: thêm ca trực (tinbao shift add)</div>");
+		bad = 1;
+	} else {
+		html_put(h, "Đang trực:");
+		for (int l = 0; l < DESK_LEVELS; l++) {
+			html_printf(h, "%s cấp %d ", l ? " ·" : "", l + 1);
+			if (!v->duty->n[l])
+				html_put(h, "<b>không có ai</b>");
+			for (size_t i = 0; i < v->duty->n[l]; i++) {
+				if (i)
+					html_put(h, ", ");
+				html_text(h, v->duty->names[l][i], 0);
+			}
+		}
+		html_put(h, "</div>");
+	}
+	if (v->waiting) {
+		item(h, "bad", "st-alarm");
+		html_printf(h, "BÁO ĐỘNG: %zu tin đang chờ vì không có ai trực</div>", v->waiting);
+		bad = 1;
+	}
+	return bad;
+}
+
+/* The strip: the gateway's status line in the words gateway/health.c gives
+ * it (the same judgement as /healthz), the parts it judged, the roster. Red
+ * when the gateway is down or the roster needs a hand, yellow when
+ * degraded. */
+static void
+strip(struct html *h, const struct config *cfg, const struct desk_view *v)
+{
+	struct html body;
+	html_init(&body, DESK_PAGE_MAX);
+	enum health_level level = HEALTH_OK;
+	if (!v->health || !v->status) {
+		item(&body, "warn", "st-health");
+		html_put(&body, "Tình trạng hệ thống: không rõ</div>");
+	} else {
+		char line[2048];
+		level = v->status->level;
+		health_line(v->status, 1, line, sizeof line);
+		html_printf(&body, "<p class=\"health %s\" data-status=\"%s\">",
+		    health_level_name(level), health_level_name(level));
+		html_text(&body, line, 0);
+		html_put(&body, "</p>");
+		item(&body, v->health->db_writable ? "" : "bad", "st-db");
+		if (v->health->db_writable) {
+			html_put(&body, "Cơ sở dữ liệu: ghi được</div>");
+		} else {
+			html_put(&body, "CƠ SỞ DỮ LIỆU KHÔNG GHI ĐƯỢC: ");
+			html_text(&body, v->health->db_error, 0);
+			html_put(&body, "</div>");
+		}
+		strip_modems(&body, v);
+		strip_zalo(&body, cfg, v);
+		strip_outbox(&body, v);
+	}
+	int roster_bad = strip_duty(&body, v);
+	size_t len = 0;
+	char *items = html_take(&body, &len);
+	if (!items) {
+		h->failed = 1;
+		return;
+	}
+	html_printf(h, "<section id=\"status\" class=\"%s\" aria-label=\"Tình trạng\">",
+	    level == HEALTH_DOWN || roster_bad ? "bad" : level == HEALTH_DEGRADED ? "warn" : "ok");
+	html_putn(h, items, len);
+	html_put(h, "</section>\n");
+	free(items);
+}
+
+/* ----------------------------------------------------------- the tips */
+
+/* "còn 7 phút" or "QUÁ HẠN 3 phút" to the next escalation. */
+static void
+countdown(struct html *h, int64_t deadline, int64_t now)
 {
 	char hm[32];
 	timeutil_format_hm(deadline, hm, sizeof hm);
 	if (deadline >= now) {
-		long long min = (long long)((deadline - now) / 60);
-		put_f(pg, "<td>còn %lld phút<br><small>hạn %s</small></td>", min, hm);
+		long long s = (long long)(deadline - now);
+		html_printf(h, "<td class=\"%s\">còn ", s < 120 ? "warn" : "");
+		if (s < 60)
+			html_printf(h, "%lld giây", s);
+		else
+			html_printf(h, "%lld phút", s / 60);
+		html_printf(h, "<br><small>chuyển cấp lúc %s</small></td>", hm);
 	} else {
 		long long min = (long long)((now - deadline + 59) / 60);
-		put_f(pg, "<td class=\"late\">QUÁ HẠN %lld phút<br><small>hạn %s</small></td>", min, hm);
+		html_printf(h, "<td class=\"late\">QUÁ HẠN %lld phút<br><small>hạn %s</small></td>", min,
+		    hm);
 	}
 }
 
@@ -164,151 +374,190 @@ clock_due(const struct tipclock_one *c, char *out, size_t outsz)
  * runs (marked in its last 6 hours), QUÁ HẠN once passed, or the act done
  * (`done` names it: "đã chuyển", "đã báo") and when. */
 static void
-put_clock(struct page *pg, const char *name, const struct tipclock *clk,
+put_clock(struct html *h, const char *name, const struct tipclock *clk,
     const struct tipclock_one *c, const char *done, const char *to)
 {
 	char due[48], at[40];
 	clock_due(c, due, sizeof due);
-	put_f(pg, "<td data-clock=\"%s\" data-state=\"%s\"", name,
+	html_printf(h, "<td data-clock=\"%s\" data-state=\"%s\"", name,
 	    tipclock_state_name(c->state));
 	switch (c->state) {
 	case TIPCLOCK_RUNNING:
-		put_f(pg, "%s>%s</td>", c->due - clk->now <= 6 * 3600 ? " class=\"warn\"" : "", due);
+		html_printf(h, "%s>%s</td>", c->due - clk->now <= 6 * 3600 ? " class=\"warn\"" : "", due);
 		return;
 	case TIPCLOCK_OVERDUE:
-		put_f(pg, " class=\"late\">QUÁ HẠN<br><small>%s</small></td>", due);
+		html_printf(h, " class=\"late\">QUÁ HẠN<br><small>%s</small></td>", due);
 		return;
 	case TIPCLOCK_DONE:
 	case TIPCLOCK_DONE_LATE:
 		timeutil_format_hm_dmy(c->done_at, at, sizeof at);
-		put_f(pg, " class=\"%s\">%s %s", c->state == TIPCLOCK_DONE ? "ok" : "warn", done, at);
+		html_printf(h, " class=\"%s\">%s %s", c->state == TIPCLOCK_DONE ? "ok" : "warn", done, at);
 		if (c->state == TIPCLOCK_DONE_LATE)
-			put_f(pg, " (trễ hạn %s)", due);
+			html_printf(h, " (trễ hạn %s)", due);
 		if (to) {
-			put(pg, "<br><small>");
-			put_text(pg, to);
-			put(pg, "</small>");
+			html_put(h, "<br><small>");
+			html_text(h, to, 0);
+			html_put(h, "</small>");
 		}
-		put(pg, "</td>");
+		html_put(h, "</td>");
 		return;
 	case TIPCLOCK_ENDED:
-		put(pg, ">—</td>");
+		html_put(h, ">—</td>");
 		return;
 	}
 }
 
 static void
-put_row(struct page *pg, const struct config *cfg, const struct desk_row *r, int64_t now)
+open_row(struct html *h, const struct config *cfg, const struct desk_row *r, int64_t now)
 {
 	const struct tip *t = r->t;
-	char id[TRACKID_CODE_LEN + 16], when[40];
-	trackid_format(cfg->tracking_prefix, t->code, id, sizeof id);
+	char id[TRACKID_CODE_LEN + 16], when[40], old[48];
+	tip_id(cfg, t, id, sizeof id);
 	timeutil_format_hm_dm(t->created_at, when, sizeof when);
-	put(pg, "<tr><td><b>");
-	put_text(pg, id);
-	put(pg, "</b>");
+	age(now - t->created_at, old, sizeof old);
+	html_put(h, "<tr class=\"tip\" id=\"tip-");
+	html_text(h, id, 0);
+	html_put(h, "\"><td class=\"id\"><b>");
+	html_text(h, id, 0);
+	html_put(h, "</b>");
 	if (t->urgent)
-		put(pg, "<br><span class=\"urgent\">KHẨN</span>");
+		html_put(h, " <span class=\"urgent\">KHẨN</span>");
 	if (t->partial)
-		put(pg, "<br><small>thiếu phần tin nhắn</small>");
-	put_f(pg, "</td><td>%s</td>", when);
-	/* status and the ack countdown */
-	if (t->status == TIP_NEW && t->waiting) {
-		put(pg, "<td class=\"late\">CHƯA AI TRỰC</td><td>cấp ");
-		put_f(pg, "%d</td><td class=\"late\">không có người trực — thêm ca trực</td>", t->level);
+		html_put(h, "<br><small>thiếu phần tin nhắn</small>");
+	if (r->calling[0]) {
+		/* a call rings now (the outbox row handed to a modem, calls.h) */
+		html_put(h, "<br><span class=\"call\">&#9742; đang gọi ");
+		html_text(h, r->calling, 0);
+		html_put(h, "</span>");
+	}
+	html_put(h, "</td><td>");
+	html_text(h, category_name(t->category ? t->category : "khac"), 0);
+	html_printf(h, "</td><td class=\"nw\">%s<br><small>%s</small></td>", when, old);
+	html_printf(h, "<td class=\"nw\">cấp %d<br><small>%s</small></td>", t->level,
+	    report_level_name(t->level));
+	/* who has it, or who is being paged now, and the countdown */
+	if (t->status == TIP_NEW && (t->waiting || !t->next_deadline)) {
+		html_put(h, "<td class=\"paged late\">CHƯA AI TRỰC — tin chờ ca trực kế tiếp</td>"
+		    "<td>—</td>");
 	} else if (t->status == TIP_NEW) {
-		put(pg, "<td class=\"warn\">Chưa có người nhận");
-		if (r->calling[0]) {
-			/* a call rings now (the outbox row handed to a modem) */
-			put(pg, "<br><span class=\"call\">&#9742; đang gọi ");
-			put_text(pg, r->calling);
-			put(pg, "</span>");
+		if (r->n_paged) {
+			html_put(h, "<td class=\"paged\">Đang báo: ");
+			for (size_t i = 0; i < r->n_paged; i++) {
+				if (i)
+					html_put(h, ", ");
+				html_text(h, r->paged[i], 0);
+			}
+			html_put(h, "</td>");
+		} else {
+			html_printf(h, "<td class=\"paged late\">Không có ai trực cấp %d lúc này</td>",
+			    t->level);
 		}
-		put_f(pg, "</td><td>cấp %d%s</td>", t->level,
-		    t->level > 1 ? "<br><small>đã chuyển cấp</small>" : "");
-		if (t->next_deadline)
-			put_countdown(pg, t->next_deadline, now);
-		else
-			put(pg, "<td>—</td>");
+		countdown(h, t->next_deadline, now);
 	} else {
-		put(pg, "<td class=\"ok\">Đã nhận: ");
-		put_text(pg, t->acked_by_name ? t->acked_by_name : "?");
-		put_f(pg, "</td><td>cấp %d</td><td>—</td>", t->level);
+		char at[32];
+		timeutil_format_hm_dm(t->acked_at, at, sizeof at);
+		html_put(h, "<td class=\"ok\">Đã nhận: ");
+		html_text(h, t->acked_by_name ? t->acked_by_name : "?", 0);
+		html_printf(h, "<br><small>lúc %s</small></td><td>—</td>", at);
 	}
 	/* the legal clocks, as tipclock_of() computed them: pass on within 24 h
 	 * (a recorded act: acknowledging is not passing on), the receipt notice
 	 * within 3 working days, settling within 20 days (information) */
-	put_clock(pg, "pass_on", &r->clk, &r->clk.pass_on, "đã chuyển", r->clk.passed_to);
-	put_clock(pg, "notice", &r->clk, &r->clk.notice, "đã báo", NULL);
-	put_clock(pg, "settle", &r->clk, &r->clk.settle, "", NULL);
-	put(pg, "<td class=\"t\">");
-	if (t->category) {
-		put(pg, "<small>[");
-		put_text(pg, category_name(t->category));
-		put(pg, "]</small> ");
-	}
+	put_clock(h, "pass_on", &r->clk, &r->clk.pass_on, "đã chuyển", r->clk.passed_to);
+	put_clock(h, "notice", &r->clk, &r->clk.notice, "đã báo", NULL);
+	put_clock(h, "settle", &r->clk, &r->clk.settle, "", NULL);
+	html_put(h, "<td class=\"t\">");
 	char *ex = text_truncate(t->text ? t->text : "", DESK_PAGE_TEXT_CHARS);
 	if (!ex)
-		pg->failed = 1;
+		h->failed = 1;
 	else
-		put_text(pg, ex);
+		html_text(h, ex, 1);
 	free(ex);
-	put(pg, "</td></tr>\n");
+	html_put(h, "</td></tr>\n");
 }
 
-/* The gateway's status, in the words gateway/health.c gives it. */
 static void
-put_status(struct page *pg, const struct health_status *st)
+open_tips(struct html *h, const struct config *cfg, const struct desk_view *v)
 {
-	char line[2048];
-	health_line(st, 1, line, sizeof line);
-	put_f(pg, "<p class=\"health %s\" data-status=\"%s\">", health_level_name(st->level),
-	    health_level_name(st->level));
-	put_text(pg, line);
-	put(pg, "</p>\n");
+	html_printf(h, "<h2>Tin báo đang mở (%zu)</h2>\n", v->n_open + v->more);
+	if (!v->n_open) {
+		html_put(h, "<p id=\"none-open\">Không có tin báo nào đang mở.</p>\n");
+		return;
+	}
+	html_put(h, "<table id=\"open\">\n<thead><tr><th>Mã tin</th><th>Loại</th><th>Nhận lúc</th>"
+	    "<th>Cấp</th><th>Người được báo</th><th>Chuyển cấp</th><th>Chuyển xử lý (24 giờ)</th>"
+	    "<th>Báo nhận (3 ngày làm việc)</th><th>Giải quyết (20 ngày)</th>"
+	    "<th>Nội dung</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < v->n_open && !h->failed; i++)
+		open_row(h, cfg, &v->open[i], v->now);
+	html_put(h, "</tbody></table>\n");
+	if (v->more)
+		html_printf(h, "<p class=\"warn\">Còn %zu tin đang mở không hiện ở đây: xem bằng lệnh "
+		    "<code>tinbao tips --open</code>.</p>\n", v->more);
+}
+
+/* Acknowledged today (still open) or closed today. */
+static void
+today_tips(struct html *h, const struct config *cfg, const struct tip *v, size_t n, int closed)
+{
+	html_printf(h, "<h2>%s hôm nay (%zu)</h2>\n", closed ? "Đã đóng" : "Đã nhận", n);
+	if (!n) {
+		html_printf(h, "<p class=\"soft\">Chưa có tin nào %s hôm nay.</p>\n",
+		    closed ? "được đóng" : "được nhận");
+		return;
+	}
+	html_printf(h, "<table id=\"%s\"><thead><tr><th>Mã tin</th><th>Loại</th><th>Nhận lúc</th>"
+	    "<th>Cán bộ nhận</th><th>Thời gian nhận</th>%s</tr></thead>\n<tbody>\n",
+	    closed ? "closed" : "acked", closed ? "<th>Đóng</th>" : "");
+	for (size_t i = 0; i < n; i++) {
+		const struct tip *t = &v[i];
+		char id[TRACKID_CODE_LEN + 16], when[40], at[40], took[48];
+		tip_id(cfg, t, id, sizeof id);
+		timeutil_format_hm_dm(t->created_at, when, sizeof when);
+		timeutil_format_hm_dm(t->acked_at, at, sizeof at);
+		report_duration(t->acked_at - t->created_at, took, sizeof took);
+		html_put(h, "<tr class=\"tip\"><td class=\"id\"><b>");
+		html_text(h, id, 0);
+		html_put(h, "</b></td><td>");
+		html_text(h, category_name(t->category ? t->category : "khac"), 0);
+		html_printf(h, "</td><td>%s</td><td>", when);
+		html_text(h, t->acked_by_name ? t->acked_by_name : "?", 0);
+		int in_time = report_in_time(cfg, t->urgent, t->created_at, t->acked_at);
+		html_printf(h, "<br><small>lúc %s</small></td><td class=\"%s\">%s%s</td>", at,
+		    in_time ? "ok" : "warn", took, in_time ? "" : " (trễ hạn)");
+		if (closed) {
+			timeutil_format_hm_dm(t->closed_at, at, sizeof at);
+			html_printf(h, "<td>%s<br><small>", at);
+			html_text(h, t->closed_by_name ? t->closed_by_name : "?", 0);
+			html_put(h, "</small></td>");
+		}
+		html_put(h, "</tr>\n");
+	}
+	html_put(h, "</tbody></table>\n");
 }
 
 char *
-desk_page_render(const struct config *cfg, const struct health_status *st,
-    const struct desk_row *rows, size_t n, size_t more, int64_t now)
+desk_page_render(const struct config *cfg, const struct desk_view *v)
 {
-	struct page pg = { 0 };
-	char at[40];
-	timeutil_format_local(now, at, sizeof at);
-	put(&pg, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	struct html h;
+	html_init(&h, DESK_PAGE_MAX);
+	html_put(&h, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
-	put_f(&pg, "<meta http-equiv=\"refresh\" content=\"%d\">", DESK_PAGE_REFRESH);
-	put(&pg, "<title>Bàn trực tin báo — ");
-	put_text(&pg, cfg->ward);
-	put(&pg, "</title><style>");
-	put(&pg, style);
-	put(&pg, "</style></head><body>\n<h1>Tin báo đang mở — ");
-	put_text(&pg, cfg->ward);
-	put_f(&pg, "</h1>\n<p class=\"sub\">%zu tin chưa đóng · cập nhật lúc %s · tự làm mới mỗi "
-	    "%d giây</p>\n", n + more, at, DESK_PAGE_REFRESH);
-	if (st)
-		put_status(&pg, st);
-	if (n == 0) {
-		put(&pg, "<p>Không có tin báo nào đang mở.</p>\n");
-	} else {
-		put(&pg, "<table>\n<thead><tr><th>Mã tin</th><th>Nhận lúc</th><th>Trạng thái</th>"
-		    "<th>Cấp</th><th>Hạn xác nhận</th><th>Chuyển xử lý (24 giờ)</th>"
-		    "<th>Báo nhận (3 ngày làm việc)</th><th>Giải quyết (20 ngày)</th>"
-		    "<th>Nội dung</th></tr></thead>\n<tbody>\n");
-		for (size_t i = 0; i < n && !pg.failed; i++)
-			put_row(&pg, cfg, &rows[i], now);
-		put(&pg, "</tbody></table>\n");
-	}
-	if (more)
-		put_f(&pg, "<p class=\"warn\">Còn %zu tin đang mở không hiện ở đây: xem bằng lệnh "
-		    "<code>tinbao tips --open</code>.</p>\n", more);
-	put(&pg, "<footer>Người gửi tin luôn được bảo mật: trang này không bao giờ hiện số điện "
-	    "thoại hay tài khoản Zalo của người báo tin. Mỗi lần xem trang được ghi vào nhật ký "
-	    "kiểm tra. Xác nhận tin: nhắn <code>OK &lt;mã&gt;</code> hoặc dùng lệnh "
+	html_printf(&h, "<meta http-equiv=\"refresh\" content=\"%d\">", DESK_PAGE_REFRESH);
+	html_put(&h, "<title>Bàn trực tin báo — ");
+	html_text(&h, cfg->ward, 0);
+	html_put(&h, "</title><style>");
+	html_put(&h, style);
+	html_put(&h, "</style></head><body>\n");
+	top(&h, cfg, v);
+	strip(&h, cfg, v);
+	html_put(&h, "<main>\n");
+	open_tips(&h, cfg, v);
+	today_tips(&h, cfg, v->acked, v->n_acked, 0);
+	today_tips(&h, cfg, v->closed, v->n_closed, 1);
+	html_put(&h, "</main>\n<footer>Người gửi tin luôn được bảo mật: trang này không bao giờ hiện "
+	    "số điện thoại hay tài khoản Zalo của người báo tin. Mỗi lần xem trang được ghi vào nhật "
+	    "ký kiểm tra. Nhận tin: nhắn <code>OK &lt;mã&gt;</code> hoặc dùng lệnh "
 	    "<code>tinbao ack</code>.</footer>\n</body></html>\n");
-	if (pg.failed) {
-		free(pg.p);
-		return NULL;
-	}
-	return pg.p;
+	return html_take(&h, NULL);
 }

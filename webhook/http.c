@@ -17,6 +17,7 @@
 
 #include "gateway/buf.h"
 #include "gateway/config.h"
+#include "gateway/health.h"
 #include "gateway/heartbeat.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
@@ -133,7 +134,8 @@ admin_reply(struct http *h, struct MHD_Connection *c, const char *url, const cha
 {
 	struct admin_request rq = { method, url,
 		MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
-		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "open"), body, len };
+		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "open"),
+		MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "month"), body, len };
 	struct admin_response out;
 	admin_api_handle(h->admin, &rq, &out);
 	if (!out.body)
@@ -192,7 +194,9 @@ begin(struct http *h, struct MHD_Connection *c, const char *url, const char *met
 			return serve_metrics(h, c);
 		}
 		char json[HTTP_RESPONSE_MAX];
-		int status = h->health(h->health_arg, json, sizeof json);
+		struct health_snapshot s;
+		h->health(h->health_arg, &s);
+		int status = health_json(&s, json, sizeof json);
 		return reply(c, (unsigned)status, json);
 	}
 	if (strcmp(method, "POST") != 0)
@@ -354,7 +358,7 @@ on_mhd_message(void *cls, const char *fmt, va_list ap)
 
 struct http *
 http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health,
-    http_metrics_fn metrics, http_status_fn status, void *health_arg, char *err, size_t errlen)
+    http_metrics_fn metrics, void *health_arg, char *err, size_t errlen)
 {
 	struct http *h = calloc(1, sizeof *h);
 	if (!h) {
@@ -366,7 +370,7 @@ http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health
 	h->metrics = metrics;
 	h->health_arg = health_arg;
 	h->body_limit = (size_t)cfg->http_body_limit;
-	h->admin = admin_api_new(cfg, status, health_arg, err, errlen);
+	h->admin = admin_api_new(cfg, health, health_arg, err, errlen);
 	if (!h->admin || listen_on(h, cfg->http_listen, &h->sa, err, errlen) < 0) {
 		admin_api_free(h->admin);
 		free(h);

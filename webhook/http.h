@@ -17,24 +17,19 @@
 struct config;
 struct zalo_in;
 struct http;
+struct health_snapshot;
 
-/* Fills json (a JSON document) and returns 200, or 503 when the database
- * cannot be written. */
-typedef int (*http_health_fn)(void *arg, char *json, size_t jsonsz);
+/* Fills the daemon's one health snapshot as of now (gateway/health.h):
+ * /healthz answers it, the desk page shows it, both as gateway/health.c
+ * judges it (ok, degraded, down). */
+typedef void (*http_health_fn)(void *arg, struct health_snapshot *s);
 /* Fills the Prometheus text of GET /metrics; 0, or -1 to answer 500. */
 struct metrics_out;
 typedef int (*http_metrics_fn)(void *arg, struct metrics_out *out);
 
-/* The gateway's status for the duty-desk page (gateway/health.h). */
-struct health_snapshot;
-struct health_status;
-typedef void (*http_status_fn)(void *arg, struct health_snapshot *snap,
-    struct health_status *st);
-
-/* health, metrics and status are called with health_arg on connection
- * threads. */
+/* health and metrics are called with health_arg on connection threads. */
 struct http *http_start(const struct config *cfg, struct zalo_in *zalo, http_health_fn health,
-    http_metrics_fn metrics, http_status_fn status, void *health_arg, char *err, size_t errlen);
+    http_metrics_fn metrics, void *health_arg, char *err, size_t errlen);
 /* Main thread: touch the listener so that its thread reports in to the
  * heartbeat table even when nobody calls (a connect and a close). */
 void http_probe(struct http *h);

@@ -142,6 +142,7 @@ int cli_pass(struct cli *c, int argc, char **argv);
 int cli_holiday(struct cli *c, int argc, char **argv);
 int cli_book(struct cli *c, int argc, char **argv);
 int cli_retention(struct cli *c, int argc, char **argv);     /* cli_retention.c */
+int cli_report(struct cli *c, int argc, char **argv);        /* cli_report.c */
 /* cli_backup.c: `backup FILE|DIR [--keep N]`, `restore FILE`. */
 int cli_backup(struct cli *c, int argc, char **argv);
 int cli_restore(struct cli *c, int argc, char **argv);

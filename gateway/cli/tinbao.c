@@ -67,6 +67,8 @@ static const char *const help_chunks[] = {
 	    "                                the tip was passed on (stops the 24 h clock)\n"
 	    "  holiday add YYYY-MM-DD NAME | holiday list [--json] | holiday remove YYYY-MM-DD\n"
 	    "  book --from YYYY-MM-DD --to YYYY-MM-DD [--csv]    the receipt book\n"
+	    "  report [--month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD]\n"
+	    "         [--json] [--html FILE] [--pdf FILE]   the month in figures, to print and sign\n"
 	    "  audit verify [--json] [--anchor ID:HASH] | audit list [--tip ID] [--json]\n"
 	    "\n"),
 	N_("Keys and accounts (the administrator):\n"
@@ -188,7 +190,7 @@ main(int argc, char **argv)
 		{ "ack", cli_ack }, { "close", cli_close }, { "audit", cli_audit },
 		{ "due", cli_due }, { "notice", cli_notice }, { "pass", cli_pass },
 		{ "holiday", cli_holiday },
-		{ "book", cli_book },
+		{ "book", cli_book }, { "report", cli_report },
 		{ "sender", cli_sender },
 		{ "retention", cli_retention },
 		{ "backup", cli_backup }, { "restore", cli_restore },

@@ -192,9 +192,13 @@ def test_admin_api_tips_ack_audit_and_desk_page():
               "tip text reached the page as markup:\n" + page)
         check("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b onmouseover=&#39;y"
               "&#39;&gt;đập&lt;/b&gt;" in page, "escaped text missing:\n" + page)
-        check(bad_id in page and zalo_id in page and good_id not in page, "open tips only")
-        for label in ('content="30"', "Tin báo đang mở", "Hạn xác nhận", "Báo nhận",
-                      "còn ", "cấp 1", "Phường Thạch Khôi"):
+        opened = page[page.index('<table id="open">'):page.index("</table>")]
+        check(bad_id in opened and zalo_id in opened and good_id not in opened,
+              "open tips only in the open list")
+        closed = page[page.index('<table id="closed">'):]
+        check(good_id in closed[:closed.index("</table>")], "closed today, below")
+        for label in ('content="30"', "Tin báo đang mở", "Chuyển cấp", "Báo nhận",
+                      "còn ", "cấp 1", "Phường Thạch Khôi", "Đã đóng hôm nay"):
             check(label in page, "%r not on the page:\n%s" % (label, page))
         status, _, page2 = request(h, "GET", "/")
         check(status == 200 and bad_id in page2, "bearer on the page: %d" % status)

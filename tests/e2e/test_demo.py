@@ -40,3 +40,8 @@ def test_demo_scene_in_order_on_the_wards_clock():
     for want in ("/healthz → 200", "password: ", "Đã nhận: Trần Thị Bình", "chain intact",
                  "escalated from level 1 to level 2"):
         check(want in out, "%r not in the demo:\n%s" % (want, out))
+    # it ends with this month's report, and says where it is
+    m = re.search(r"This month's report, to print and sign: (\S+\.pdf)\n", out)
+    check(m and os.path.getsize(m.group(1)) > 10000, "the report's path:\n" + out[-1500:])
+    with open(m.group(1), "rb") as f:
+        check(f.read(5) == b"%PDF-", "not a PDF: " + m.group(1))

@@ -161,7 +161,7 @@ def page_dmy(s):
 
 
 def desk_view(page, tid):
-    row = re.search(r"<tr><td><b>%s</b>.*?</tr>" % re.escape(tid), page, re.S)
+    row = re.search(r'<tr class="tip" id="tip-%s">.*?</tr>' % re.escape(tid), page, re.S)
     check(row, "%s not on the desk page" % tid)
     got = {}
     for key, done_word in (("pass_on", "đã chuyển"), ("notice", "đã báo")):
