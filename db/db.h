@@ -754,7 +754,8 @@ int db_restore_from(struct db *backup, const char *dest, char *err, size_t errle
  * descriptor is open. Never close it before every connection to that file in
  * this process is closed (closing any descriptor of a file drops this
  * process's fcntl locks on it): tinbaod keeps it until it exits. The fd, or
- * -1 with err ("... in use by a running tinbaod" when another holds it). */
+ * -1 with err, or -2 when another process holds it (a running tinbaod; err
+ * says so in English for the log). */
 int db_claim(const char *path, char *err, size_t errlen);
 /* The newest sealed reply address (to check that a key opens a backup): 1
  * (*out malloc'd, the caller's), 0 none, -1. */

@@ -241,10 +241,11 @@ db_claim(const char *path, char *err, size_t errlen)
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;
 		close(fd);
-		if (e == EWOULDBLOCK)
+		if (e == EWOULDBLOCK) {
 			snprintf(err, errlen, "%s is in use by a running tinbaod", path);
-		else
-			snprintf(err, errlen, "%s: %s", path, strerror(e));
+			return -2;
+		}
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
 		return -1;
 	}
 	return fd;

@@ -113,7 +113,8 @@ stats_of(const int64_t *v, size_t n, struct report_stats *s)
 static void
 stats_sorting(int64_t *v, size_t n, struct report_stats *s)
 {
-	qsort(v, n, sizeof *v, cmp_i64);
+	if (n > 1)   /* qsort may not be given NULL, even for 0 */
+		qsort(v, n, sizeof *v, cmp_i64);
 	stats_of(v, n, s);
 }
 
@@ -404,7 +405,8 @@ count_officers(struct db *db, struct report *r, const struct report_tip *tips, s
 		d[nd].officer = (size_t)(o - r->officers);
 		d[nd++].s = t->acked_at > told ? t->acked_at - told : 0;
 	}
-	qsort(d, nd, sizeof *d, cmp_officer_tta);
+	if (nd > 1)   /* qsort may not be given NULL, even for 0 */
+		qsort(d, nd, sizeof *d, cmp_officer_tta);
 	int64_t *v = calloc(nd + 1, sizeof *v);
 	if (!v)
 		goto out;
@@ -426,7 +428,8 @@ count_officers(struct db *db, struct report *r, const struct report_tip *tips, s
 		if (!r->officers[i].name)
 			goto out;
 	}
-	qsort(r->officers, r->n_officers, sizeof *r->officers, cmp_officer);
+	if (r->n_officers > 1)   /* qsort may not be given NULL, even for 0 */
+		qsort(r->officers, r->n_officers, sizeof *r->officers, cmp_officer);
 	rc = 0;
 out:
 	free(d);
@@ -517,7 +520,8 @@ count_tips(const struct config *cfg, struct report *r, const struct report_tip *
 	stats_sorting(all, nall, &r->tta);
 	for (int c = 0; c < REPORT_CHANNELS; c++)
 		stats_sorting(per[c], nper[c], &r->tta_channel[c]);
-	qsort(r->categories, r->n_categories, sizeof *r->categories, cmp_count);
+	if (r->n_categories > 1)   /* qsort may not be given NULL, even for 0 */
+		qsort(r->categories, r->n_categories, sizeof *r->categories, cmp_count);
 	for (size_t i = 0; i < ne; i++) {
 		if (esc[i].to_level > esc[i].from_level && esc[i].to_level <= REPORT_LEVELS)
 			r->escalations[esc[i].to_level]++;

@@ -260,9 +260,13 @@ cli_restore(struct cli *c, int argc, char **argv)
 		chmod(target, 0600);
 	}
 	int claim = db_claim(target, err, sizeof err);
+	if (claim == -2) {
+		cli_error(CLI_FAIL, "restore", _("%s is in use by a running tinbaod: stop it first "
+		    "(systemctl stop tinbaod), then restore; nothing was changed"), target);
+		goto fail;
+	}
 	if (claim < 0) {
-		cli_error(CLI_FAIL, "restore", _("%s: stop it first (systemctl stop tinbaod), "
-		    "then restore; nothing was changed"), err);
+		cli_error(CLI_FAIL, "restore", _("%s; nothing was changed"), err);
 		goto fail;
 	}
 	/* 3. what is there now is kept, then the copy goes in */

@@ -137,8 +137,10 @@ print_doc(const struct rdoc *d)
 			break;
 		case RDOC_HEADLINE:
 			printf("Tỷ lệ tin báo được nhận trong hạn: ");
-			cli_put(k->text, 1, 0);
-			printf(" — ");
+			if (strcmp(k->text, "—") != 0) {        /* "—": nothing due yet, sub says so */
+				cli_put(k->text, 1, 0);
+				printf(" — ");
+			}
 			cli_put(k->sub, 1, 0);
 			putchar('\n');
 			break;
