@@ -610,17 +610,18 @@ busy_wait(void *arg, int count)
 	return 1;
 }
 
-/* Process-wide settings, before SQLite's first use. A statement inside a
- * transaction keeps the pages it changes in a statement journal (foreign
- * keys and triggers need it); past 64 KiB SQLite writes that journal to a
- * file in /var/tmp, and a routed batch did, at ten times the WAL's writes.
- * Up to 1 MiB stays in memory now (a larger statement, rare, still spills,
- * so memory stays bounded). No memory statistics: they cost a global mutex
- * on every allocation. */
+/* Process-wide settings, before SQLite's first use. Statement journals
+ * (foreign keys and triggers need one per statement inside a transaction)
+ * keep SQLite's default: in memory up to 64 KiB, then a file in /var/tmp.
+ * A larger in-memory limit (SQLITE_CONFIG_STMTJRNL_SPILL, 1 MiB) made
+ * Debian 12's SQLite 3.40.1 fail a statement whose journal outgrew it with
+ * "database or disk is full" as it spilled (the flood guard's collapse of
+ * 5,000 notifications, every time; 128 KiB and 2 MiB passed on that one, 256
+ * KiB and 512 KiB did not): the default is the path SQLite's own tests walk.
+ * No memory statistics: they cost a global mutex on every allocation. */
 static void
 configure(void)
 {
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3_initialize();
 }

@@ -393,7 +393,8 @@ router_main(void *arg)
 		int64_t v = db_data_version(r->db);
 		int changed = v != r->data_version;
 		r->data_version = v;
-		failed |= run_due(r, changed) < 0;
+		int due_failed = run_due(r, changed) < 0;
+		failed |= due_failed;
 		int daily = dailysum_run(r->db, r->cfg, (int64_t)time(NULL));
 		if (daily < 0)
 			log_repeat(&r->rep_daily, LOG_WARNING, TAG, "daily summary failed, will retry: %s",
@@ -445,13 +446,20 @@ router_main(void *arg)
 		/* Sleep until the earliest deadline, a wake-up, or the tick. */
 		int64_t now_ms = timeutil_now_ms(), next = 0;
 		int64_t until = now_ms + ROUTER_TICK_S * 1000;
-		if (db_next_deadline(r->db, &next) > 0 && next < until)
-			until = next;
+		int has_next = db_next_deadline(r->db, &next) > 0;
 		if (failed) {
+			/* Something failed: look again after a back-off, but a
+			 * deadline that falls sooner is still kept unless the
+			 * escalations themselves failed (a failing flood guard
+			 * once held a due escalation back for 27 s). */
 			backoff = backoff ? (backoff < 30 ? backoff * 2 : 30) : 1;
 			until = now_ms + backoff * 1000;
+			if (!due_failed && has_next && next < until)
+				until = next;
 		} else {
 			backoff = 0;
+			if (has_next && next < until)
+				until = next;
 		}
 		struct timespec ts = { .tv_sec = (time_t)(until / 1000),
 		    .tv_nsec = (long)(until % 1000) * 1000000L };
