@@ -610,18 +610,24 @@ busy_wait(void *arg, int count)
 	return 1;
 }
 
-/* Process-wide settings, before SQLite's first use. Statement journals
- * (foreign keys and triggers need one per statement inside a transaction)
- * keep SQLite's default: in memory up to 64 KiB, then a file in /var/tmp.
- * A larger in-memory limit (SQLITE_CONFIG_STMTJRNL_SPILL, 1 MiB) made
- * Debian 12's SQLite 3.40.1 fail a statement whose journal outgrew it with
- * "database or disk is full" as it spilled (the flood guard's collapse of
- * 5,000 notifications, every time; 128 KiB and 2 MiB passed on that one, 256
- * KiB and 512 KiB did not): the default is the path SQLite's own tests walk.
- * No memory statistics: they cost a global mutex on every allocation. */
+/* Process-wide settings, before SQLite's first use. A statement inside a
+ * transaction keeps the pages it changes in a statement journal (foreign
+ * keys and the counters' triggers need one). Past its spill size SQLite
+ * copies that journal to a file in /var/tmp, and Debian 12's SQLite 3.40.1
+ * can fail that copy with "database or disk is full" (a 1 MiB spill failed
+ * the flood guard's collapse of 5,000 notifications every time; 128 KiB and
+ * 2 MiB passed on that one, 256 and 512 KiB did not: its copy writes a
+ * chunk of negative length when the journal holds chunks past its end).
+ * So statement journals never spill: they stay in memory, and the
+ * statements that could change many rows work in steps (the collapse,
+ * 1,000 rows a statement), which keeps each journal near a megabyte. It
+ * also keeps routed batches off the disk (they spilled at SQLite's 64 KiB,
+ * at ten times the WAL's writes). No memory statistics: they cost a global
+ * mutex on every allocation. */
 static void
 configure(void)
 {
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3_initialize();
 }

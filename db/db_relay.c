@@ -233,20 +233,30 @@ db_outbox_flooded_officers(struct db *db, int64_t before, int min, int64_t *ids,
 	return (rc == SQLITE_DONE || rc == SQLITE_ROW) ? 0 : db_fail(db, "flooded officers");
 }
 
+/* Rows a statement of the collapse changes at most: its statement journal
+ * (held in memory, db.c) stays around a megabyte whatever the backlog. */
+#define COLLAPSE_STEP 1000
+
 int
 db_outbox_collapse(struct db *db, int64_t officer_id, int64_t before, const char *why)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'failed', last_error = ?3 "
-	    "WHERE officer_id = ?1 AND " DB_UNSENT " AND "
-	    "(kind = 'summary' OR (created_at < ?2 AND kind IN " DB_ACK_KINDS "))");
+	    "WHERE id IN (SELECT id FROM outbox WHERE officer_id = ?1 AND " DB_UNSENT " AND "
+	    "(kind = 'summary' OR (created_at < ?2 AND kind IN " DB_ACK_KINDS ")) LIMIT ?4)");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, officer_id);
-	sqlite3_bind_int64(st, 2, before);
-	db_bind_text(st, 3, why);
-	if (db_step_done(db, st, "collapse") < 0)
-		return -1;
-	return sqlite3_changes(db->h);
+	int total = 0, changed;
+	do {
+		sqlite3_bind_int64(st, 1, officer_id);
+		sqlite3_bind_int64(st, 2, before);
+		db_bind_text(st, 3, why);
+		sqlite3_bind_int(st, 4, COLLAPSE_STEP);
+		if (db_step_done(db, st, "collapse") < 0)
+			return -1;
+		changed = sqlite3_changes(db->h);
+		total += changed;
+	} while (changed == COLLAPSE_STEP);
+	return total;
 }
 
 int
