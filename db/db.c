@@ -666,6 +666,10 @@ db_open(const char *path, int readonly, char *err, size_t errlen)
 	    exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") < 0 ||
 	    /* destroyed addresses must not linger in free space (retention) */
 	    exec(db, "PRAGMA secure_delete = ON", "secure_delete") < 0 ||
+	    /* a page cache of 1 MiB per connection, not SQLite's 2 MiB: tinbaod
+	     * holds one for each thread that writes, and its indexes keep the
+	     * pages a query needs few (make bench: RSS at 100,000 open tips) */
+	    exec(db, "PRAGMA cache_size = -1024", "cache_size") < 0 ||
 
 	    (!readonly && migrate(db) < 0)) {
 		snprintf(err, errlen, "%s: %s", path, db->err);

@@ -482,6 +482,10 @@ struct report_tip {
 };
 /* By receipt (created_at, id). */
 int db_report_tips(struct db *db, int64_t from, int64_t to, struct report_tip **out, size_t *n);
+/* The same tips' urgency, receipt and first acknowledgement (0: none), one
+ * call of fn each, nothing kept: the desk's share of today. 0 / -1. */
+int db_report_each_ack(struct db *db, int64_t from, int64_t to,
+    void (*fn)(void *arg, int urgent, int64_t created_at, int64_t first_ack_at), void *arg);
 struct report_escalation {
 	int64_t tip_id;
 	int from_level, to_level;

@@ -62,6 +62,11 @@ read_tip(sqlite3_stmt *st, void *elem)
 	t->passed_at = sqlite3_column_int64(st, 13);
 }
 
+/* A tip's first acknowledgement (see db_report_tips), of tips t. */
+#define FIRST_ACK_AT "CASE WHEN t.assigned_to IS NULL THEN t.acked_at " \
+	"ELSE (SELECT MIN(x) FROM (SELECT MIN(a.at) AS x FROM audit a WHERE a.tip_id = t.id " \
+	"AND a.action = 'tip.ack' UNION ALL SELECT t.acked_at)) END"
+
 int
 db_report_tips(struct db *db, int64_t from, int64_t to, struct report_tip **out, size_t *n)
 {
@@ -70,9 +75,7 @@ db_report_tips(struct db *db, int64_t from, int64_t to, struct report_tip **out,
 	 * audit trail. Closing an unacknowledged tip acknowledges it
 	 * (db_tip_close), so acked_at covers a close. */
 	sqlite3_stmt *st = db_stmt(db, "SELECT t.id, t.code, t.channel, t.category, t.urgent, "
-	    "t.status, t.level, t.created_at, CASE WHEN t.assigned_to IS NULL THEN t.acked_at "
-	    "ELSE (SELECT MIN(x) FROM (SELECT MIN(a.at) AS x FROM audit a WHERE a.tip_id = t.id "
-	    "AND a.action = 'tip.ack' UNION ALL SELECT t.acked_at)) END, t.acked_at, t.acked_by, "
+	    "t.status, t.level, t.created_at, " FIRST_ACK_AT ", t.acked_at, t.acked_by, "
 	    "t.closed_at, t.notice_at, t.passed_at FROM tips t WHERE t.created_at >= ?1 AND t.created_at < ?2 "
 	    "ORDER BY t.created_at, t.id");
 	if (!st)
@@ -203,4 +206,22 @@ db_channel_last(struct db *db, const char *via, int64_t *last_in, int64_t *last_
 		return -1;
 	sqlite3_bind_text(out, 1, via, -1, SQLITE_TRANSIENT);
 	return max_of(db, out, last_out, "last sent");
+}
+
+int
+db_report_each_ack(struct db *db, int64_t from, int64_t to,
+    void (*fn)(void *arg, int urgent, int64_t created_at, int64_t first_ack_at), void *arg)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT t.urgent, t.created_at, " FIRST_ACK_AT " FROM tips t "
+	    "WHERE t.created_at >= ?1 AND t.created_at < ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "report acknowledgements");
 }

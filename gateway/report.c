@@ -606,27 +606,38 @@ out:
 	return rc;
 }
 
+/* report_share's per-tip step: the same rule as the month's (report_ack_of). */
+struct share_acc {
+	const struct config *cfg;
+	int64_t now;
+	struct report *r;
+};
+
+static void
+share_one(void *arg, int urgent, int64_t created_at, int64_t first_ack_at)
+{
+	struct share_acc *a = arg;
+	struct report_tip t = { .urgent = urgent, .created_at = created_at,
+		.first_ack_at = first_ack_at };
+	a->r->tips++;
+	switch (report_ack_of(a->cfg, &t, a->now)) {
+	case REPORT_IN_TIME: a->r->in_time++; break;
+	case REPORT_LATE: a->r->late++; break;
+	case REPORT_NEVER: a->r->never++; break;
+	case REPORT_PENDING: a->r->pending++; break;
+	}
+}
+
 int
 report_share(struct db *db, const struct config *cfg, int64_t from, int64_t to, int64_t now,
     struct report *r)
 {
-	struct report_tip *tips = NULL;
-	size_t nt = 0;
 	report_begin(cfg, from, to, now, r);
-	if (db_report_tips(db, from, to, &tips, &nt) < 0)
+	struct share_acc acc = { .cfg = cfg, .now = now, .r = r };
+	if (db_report_each_ack(db, from, to, share_one, &acc) < 0)
 		return -1;
-	r->tips = nt;
-	for (size_t i = 0; i < nt; i++) {
-		switch (report_ack_of(cfg, &tips[i], now)) {
-		case REPORT_IN_TIME: r->in_time++; break;
-		case REPORT_LATE: r->late++; break;
-		case REPORT_NEVER: r->never++; break;
-		case REPORT_PENDING: r->pending++; break;
-		}
-	}
 	r->decided = r->in_time + r->late + r->never;
 	r->share_permille = permille(r->in_time, r->decided);
-	free(tips);
 	return 0;
 }
 
