@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -750,13 +751,8 @@ db_check_writable(const char *path, char *err, size_t errlen)
 {
 	char dir[PATH_MAX], what[96], aux[PATH_MAX + 8];
 	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
+	const char *parent = dirname(dir);          /* "." when there is no slash */
+	memmove(dir, parent, strlen(parent) + 1);
 	int exists = access(path, F_OK) == 0;
 	/* the directory: tinbaod creates the database there, and SQLite its
 	 * -wal and -shm files beside it at every start */

@@ -49,57 +49,6 @@ db_outbox_add(struct db *db, const char *channel, const char *dest,
 	return sqlite3_last_insert_rowid(db->h);
 }
 
-int
-db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t now,
-    int64_t lease_s, struct outbox_item *out)
-{
-	memset(out, 0, sizeof *out);
-	assert(claimer && *claimer);      /* a claimed row always names its claimer */
-	if (db_begin(db) < 0)
-		return -1;
-	/* A 'sending' row whose lease (next_attempt) ran out belongs to a sender
-	 * that died mid-send; it is claimable again. */
-	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'sending', claimed_by = ?3, "
-	    "via = NULL, attempts = attempts + 1, next_attempt = ?2 + ?4 WHERE id = (SELECT id FROM outbox "
-	    "WHERE channel = ?1 AND state IN ('queued','sending') AND next_attempt <= ?2 "
-	    "ORDER BY next_attempt, id LIMIT 1) RETURNING id, channel, dest, dest_sealed, text, "
-	    "kind, tip_id, attempts, officer_id");
-	if (!st) {
-		db_rollback(db);
-		return -1;
-	}
-	db_bind_text(st, 1, channel);
-	sqlite3_bind_int64(st, 2, now);
-	db_bind_text(st, 3, claimer);
-	sqlite3_bind_int64(st, 4, lease_s);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->channel = db_col_text(st, 1);
-		out->dest = db_col_text(st, 2);
-		out->dest_sealed = db_col_blob(st, 3, &out->dest_sealed_len);
-		out->text = db_col_text(st, 4);
-		out->kind = db_col_text(st, 5);
-		out->tip_id = sqlite3_column_int64(st, 6);
-		out->attempts = sqlite3_column_int(st, 7);
-		out->officer_id = sqlite3_column_int64(st, 8);
-		rc = sqlite3_step(st);      /* finish the statement before commit */
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "claim");
-		db_rollback(db);
-		if (out->id)
-			outbox_item_clear(out);
-		return -1;
-	}
-	if (db_commit(db) < 0) {
-		outbox_item_clear(out);
-		return -1;
-	}
-	return out->id ? 1 : 0;
-}
-
 static void
 read_claimed(sqlite3_stmt *st, void *elem)
 {
@@ -121,6 +70,9 @@ db_outbox_claim_many(struct db *db, const char *channel, const char *claimer, in
 {
 	*out = NULL;
 	*n = 0;
+	assert(claimer && *claimer);      /* a claimed row always names its claimer */
+	/* A 'sending' row whose lease (next_attempt) ran out belongs to a sender
+	 * that died mid-send; it is claimable again. */
 	if (db_begin(db) < 0)
 		return -1;
 	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'sending', claimed_by = ?3, "
@@ -146,6 +98,21 @@ db_outbox_claim_many(struct db *db, const char *channel, const char *claimer, in
 		return -1;
 	}
 	return 0;
+}
+
+int
+db_outbox_claim(struct db *db, const char *channel, const char *claimer, int64_t now,
+    int64_t lease_s, struct outbox_item *out)
+{
+	memset(out, 0, sizeof *out);
+	struct outbox_item *v;
+	size_t n;
+	if (db_outbox_claim_many(db, channel, claimer, now, lease_s, 1, &v, &n) < 0)
+		return -1;
+	if (n == 1)
+		*out = v[0];                  /* its strings are out's now */
+	free(v);
+	return n == 1;
 }
 
 int

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <libgen.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -65,13 +66,8 @@ runas_owner(const char *database, const char *key_file, struct runas *r, char *e
 		return 0;
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", database);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
+	const char *parent = dirname(dir);          /* "." when there is no slash */
+	memmove(dir, parent, strlen(parent) + 1);
 	struct stat dst, fst;
 	if (stat(dir, &dst) < 0)
 		return 0;                       /* nothing there yet: the errors come later */

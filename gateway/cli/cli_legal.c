@@ -229,6 +229,34 @@ out:
 
 /* -------------------------------------------------------------- notice */
 
+/* The tip ID and the officer's phone of notice and pass: both looked up,
+ * the database opened. CLI_OK with *o and *t the caller's to clear (id its
+ * printed form), or the exit code after the error is printed. */
+static int
+officer_and_tip(struct cli *c, const char *cmd, const char *arg, const char *phone,
+    struct officer *o, struct tip *t, char id[LEGAL_ID_MAX])
+{
+	char code[TRACKID_CODE_LEN + 1], norm[PHONE_MAX];
+	if (trackid_parse(c->cfg->tracking_prefix, arg, strlen(arg), code, NULL) < 0)
+		return cli_error(CLI_USAGE, cmd, _("\"%s\" is not a tracking ID"), arg);
+	if (cli_phone(cmd, phone, norm) < 0)
+		return CLI_USAGE;
+	if (cli_open(c, 0, cmd) < 0)
+		return CLI_FAIL;
+	trackid_format(c->cfg->tracking_prefix, code, id, LEGAL_ID_MAX);
+	int fo = db_officer_by_phone(c->db, norm, o);
+	if (fo <= 0)
+		return fo < 0 ? cli_error(CLI_FAIL, cmd, "%s", db_errmsg(c->db)) :
+		    cli_error(CLI_FAIL, cmd, _("no officer with phone %s"), norm);
+	int ft = db_tip_by_code(c->db, code, t);
+	if (ft <= 0) {
+		officer_clear(o);
+		return ft < 0 ? cli_error(CLI_FAIL, cmd, "%s", db_errmsg(c->db)) :
+		    cli_error(CLI_FAIL, cmd, _("no tip %s"), id);
+	}
+	return CLI_OK;
+}
+
 int
 cli_notice(struct cli *c, int argc, char **argv)
 {
@@ -255,27 +283,12 @@ cli_notice(struct cli *c, int argc, char **argv)
 	}
 	if (optind != argc - 1 || !phone)
 		return cli_error(CLI_USAGE, "notice", _("usage: tinbao notice ID --officer PHONE"));
-	char code[TRACKID_CODE_LEN + 1], norm[PHONE_MAX], id[LEGAL_ID_MAX];
-	const char *arg = argv[optind];
-	if (trackid_parse(c->cfg->tracking_prefix, arg, strlen(arg), code, NULL) < 0)
-		return cli_error(CLI_USAGE, "notice", _("\"%s\" is not a tracking ID"), arg);
-	if (cli_phone("notice", phone, norm) < 0)
-		return CLI_USAGE;
-	if (cli_open(c, 0, "notice") < 0)
-		return CLI_FAIL;
-	trackid_format(c->cfg->tracking_prefix, code, id, sizeof id);
+	char id[LEGAL_ID_MAX];
 	struct officer o;
 	struct tip t;
-	int fo = db_officer_by_phone(c->db, norm, &o);
-	if (fo <= 0)
-		return fo < 0 ? cli_error(CLI_FAIL, "notice", "%s", db_errmsg(c->db)) :
-		    cli_error(CLI_FAIL, "notice", _("no officer with phone %s"), norm);
-	int ft = db_tip_by_code(c->db, code, &t);
-	if (ft <= 0) {
-		officer_clear(&o);
-		return ft < 0 ? cli_error(CLI_FAIL, "notice", "%s", db_errmsg(c->db)) :
-		    cli_error(CLI_FAIL, "notice", _("no tip %s"), id);
-	}
+	int found = officer_and_tip(c, "notice", argv[optind], phone, &o, &t, id);
+	if (found != CLI_OK)
+		return found;
 	int set = -1;
 	int64_t was = 0;
 	if (db_begin(c->db) == 0) {
@@ -357,27 +370,12 @@ cli_pass(struct cli *c, int argc, char **argv)
 	if (at > now + PASS_AT_SLACK)
 		return cli_error(CLI_USAGE, "pass", _("--at is in the future: record a pass-on once it "
 		    "has happened"));
-	char code[TRACKID_CODE_LEN + 1], norm[PHONE_MAX], id[LEGAL_ID_MAX];
-	const char *arg = argv[optind];
-	if (trackid_parse(c->cfg->tracking_prefix, arg, strlen(arg), code, NULL) < 0)
-		return cli_error(CLI_USAGE, "pass", _("\"%s\" is not a tracking ID"), arg);
-	if (cli_phone("pass", phone, norm) < 0)
-		return CLI_USAGE;
-	if (cli_open(c, 0, "pass") < 0)
-		return CLI_FAIL;
-	trackid_format(c->cfg->tracking_prefix, code, id, sizeof id);
+	char id[LEGAL_ID_MAX];
 	struct officer o;
 	struct tip t;
-	int fo = db_officer_by_phone(c->db, norm, &o);
-	if (fo <= 0)
-		return fo < 0 ? cli_error(CLI_FAIL, "pass", "%s", db_errmsg(c->db)) :
-		    cli_error(CLI_FAIL, "pass", _("no officer with phone %s"), norm);
-	int ft = db_tip_by_code(c->db, code, &t);
-	if (ft <= 0) {
-		officer_clear(&o);
-		return ft < 0 ? cli_error(CLI_FAIL, "pass", "%s", db_errmsg(c->db)) :
-		    cli_error(CLI_FAIL, "pass", _("no tip %s"), id);
-	}
+	int found = officer_and_tip(c, "pass", argv[optind], phone, &o, &t, id);
+	if (found != CLI_OK)
+		return found;
 	int rc = CLI_OK;
 	char when[40], detail[PASS_TO_MAX + 80], name[CLI_NAME_MAX * 4], agency[PASS_TO_MAX * 4];
 	if (at < t.created_at) {

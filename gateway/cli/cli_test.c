@@ -82,24 +82,36 @@ elapsed(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Poll the outbox row until it is sent or failed, or wait_s passed; st
+ * holds its last state (t0 when the wait began). 0, -1 when it cannot be
+ * read (a database error), -2 when it is gone. */
+static int
+wait_row(struct cli *c, int64_t id, int64_t wait_s, struct timespec *t0,
+    struct outbox_state *st)
+{
+	clock_gettime(CLOCK_MONOTONIC, t0);
+	for (;;) {
+		outbox_state_clear(st);
+		int r = db_outbox_state(c->db, id, st);
+		if (r <= 0)
+			return r < 0 ? -1 : -2;
+		if (strcmp(st->state, "sent") == 0 || strcmp(st->state, "failed") == 0 ||
+		    elapsed(t0) >= (double)wait_s)
+			return 0;
+		sleep_ms(TEST_POLL_MS);
+	}
+}
+
 /* Wait for the row; print the outcome; the exit code. */
 static int
 watch(struct cli *c, int64_t id, const char *label, const char *who, int64_t wait_s)
 {
 	struct timespec t0;
 	struct outbox_state st = { 0 };
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		outbox_state_clear(&st);
-		int r = db_outbox_state(c->db, id, &st);
-		if (r <= 0)
-			return cli_error(CLI_FAIL, "test", "%s", r < 0 ? db_errmsg(c->db) :
-			    _("the test message is gone from the outbox"));
-		if (strcmp(st.state, "sent") == 0 || strcmp(st.state, "failed") == 0 ||
-		    elapsed(&t0) >= (double)wait_s)
-			break;
-		sleep_ms(TEST_POLL_MS);
-	}
+	int w = wait_row(c, id, wait_s, &t0, &st);
+	if (w < 0)
+		return cli_error(CLI_FAIL, "test", "%s", w == -1 ? db_errmsg(c->db) :
+		    _("the test message is gone from the outbox"));
 	int rc = CLI_FAIL;
 	char why[300], next[32];
 	cli_clean(st.last_error ? st.last_error : _("no reason given"), why, sizeof why);
@@ -137,18 +149,10 @@ watch_call(struct cli *c, int64_t id, const char *who, int64_t wait_s)
 {
 	struct timespec t0;
 	struct outbox_state st = { 0 };
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		outbox_state_clear(&st);
-		int r = db_outbox_state(c->db, id, &st);
-		if (r <= 0)
-			return cli_error(CLI_FAIL, "test", "%s", r < 0 ? db_errmsg(c->db) :
-			    _("the test call is gone from the outbox"));
-		if (strcmp(st.state, "sent") == 0 || strcmp(st.state, "failed") == 0 ||
-		    elapsed(&t0) >= (double)wait_s)
-			break;
-		sleep_ms(TEST_POLL_MS);
-	}
+	int w = wait_row(c, id, wait_s, &t0, &st);
+	if (w < 0)
+		return cli_error(CLI_FAIL, "test", "%s", w == -1 ? db_errmsg(c->db) :
+		    _("the test call is gone from the outbox"));
 	int rc = CLI_FAIL;
 	char why[300];
 	cli_clean(st.last_error ? st.last_error : _("no reason given"), why, sizeof why);
