@@ -751,8 +751,9 @@ db_check_writable(const char *path, char *err, size_t errlen)
 {
 	char dir[PATH_MAX], what[96], aux[PATH_MAX + 8];
 	snprintf(dir, sizeof dir, "%s", path);
-	const char *parent = dirname(dir);          /* "." when there is no slash */
-	memmove(dir, parent, strlen(parent) + 1);
+	const char *parent = dirname(dir);          /* in place, or "." when no slash */
+	if (parent != dir)
+		snprintf(dir, sizeof dir, "%s", parent);
 	int exists = access(path, F_OK) == 0;
 	/* the directory: tinbaod creates the database there, and SQLite its
 	 * -wal and -shm files beside it at every start */

@@ -66,8 +66,9 @@ runas_owner(const char *database, const char *key_file, struct runas *r, char *e
 		return 0;
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", database);
-	const char *parent = dirname(dir);          /* "." when there is no slash */
-	memmove(dir, parent, strlen(parent) + 1);
+	const char *parent = dirname(dir);          /* in place, or "." when no slash */
+	if (parent != dir)
+		snprintf(dir, sizeof dir, "%s", parent);
 	struct stat dst, fst;
 	if (stat(dir, &dst) < 0)
 		return 0;                       /* nothing there yet: the errors come later */
