@@ -183,7 +183,8 @@ fuzz: deps
 	  build-fuzz/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 	    build-fuzz/corpus-$$name tests/fuzz/corpus/$$name 2>&1 | \
 	    grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Test unit written" || exit 1; \
-	  ! ls crash-* leak-* timeout-* >/dev/null 2>&1 || { echo "$$t found a crash"; exit 1; }; \
+	  if ls crash-* leak-* timeout-* 2>/dev/null | grep -q .; then \
+	    echo "$$t found a crash: $$(ls crash-* leak-* timeout-* 2>/dev/null)"; exit 1; fi; \
 	done
 
 install: all

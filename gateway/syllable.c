@@ -519,8 +519,8 @@ split_word(struct syllables *s, const uint8_t *t, size_t a, size_t b, size_t *pr
 		ucs4_t c;
 		int k = u8_mbtouc(&c, t + i, b - i);
 		size_t step = k > 0 ? (size_t)k : 1;
-		if (!is_word_char(c)) {
-			i += step;
+		if (!is_word_char(c) || is_mark(c)) {
+			i += step;              /* a mark with no letter before it is nobody's */
 			continue;
 		}
 		size_t start = i;
