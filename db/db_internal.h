@@ -46,6 +46,10 @@ struct outbox_item;
 int db_outbox_items(struct db *db, sqlite3_stmt *st, struct outbox_item **out, size_t *n,
     const char *what);
 
+/* Migration i of the schema (db_schema.c): it takes version i to i+1,
+ * for i below DB_SCHEMA_VERSION. */
+const char *db_migration(size_t i);
+
 char *db_col_text(sqlite3_stmt *st, int col);           /* strdup or NULL */
 unsigned char *db_col_blob(sqlite3_stmt *st, int col, size_t *len);
 void db_bind_text(sqlite3_stmt *st, int idx, const char *s);  /* NULL binds NULL */

@@ -5,7 +5,7 @@
 
 #include "db/db_internal.h"
 
-/* Each count is kept by triggers (db.c, migration 9 -> 10) in the counters
+/* Each count is kept by triggers (db_schema.c, migration 9 -> 10) in the counters
  * table: "metric.<what>" alone, or "metric.<what>.<label>" per label. */
 static const char *const metric_prefix[] = {
 	[DB_METRIC_TIPS] = "metric.tips.",
@@ -56,7 +56,7 @@ db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max,
 	return 0;
 }
 
-/* The buckets the triggers keep (db.c, ACK_BUCKET in migration 9 -> 10):
+/* The buckets the triggers keep (db_schema.c, ACK_BUCKET in migration 9 -> 10):
  * counters "metric.ack_le.<bound>" (and "metric.ack_le.inf"), the tips
  * acknowledged within that bound and over the one before. */
 static const int64_t ack_bounds[] = { 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400 };

@@ -42,6 +42,18 @@ read_officer(sqlite3_stmt *st, struct officer *o)
 	o->short_code = db_col_text(st, 8);
 }
 
+/* ?1..?6 of an officer's row: name, phone, zalo_oa, zalo_bot, channel, role. */
+static void
+bind_officer(sqlite3_stmt *st, const struct officer *o)
+{
+	db_bind_text(st, 1, o->name);
+	db_bind_text(st, 2, o->phone);
+	db_bind_text(st, 3, o->zalo_oa);
+	db_bind_text(st, 4, o->zalo_bot);
+	db_bind_text(st, 5, o->channel ? o->channel : "sms");
+	db_bind_text(st, 6, o->role ? o->role : "officer");
+}
+
 int64_t
 db_officer_add(struct db *db, const struct officer *o, int64_t now)
 {
@@ -51,12 +63,7 @@ db_officer_add(struct db *db, const struct officer *o, int64_t now)
 	    "channel = ?5, role = ?6, active = 1, short_code = ?8 WHERE active = 0 RETURNING id");
 	if (!st)
 		return -1;
-	db_bind_text(st, 1, o->name);
-	db_bind_text(st, 2, o->phone);
-	db_bind_text(st, 3, o->zalo_oa);
-	db_bind_text(st, 4, o->zalo_bot);
-	db_bind_text(st, 5, o->channel ? o->channel : "sms");
-	db_bind_text(st, 6, o->role ? o->role : "officer");
+	bind_officer(st, o);
 	sqlite3_bind_int64(st, 7, now);
 	db_bind_text(st, 8, o->short_code);
 	int rc = sqlite3_step(st);
@@ -78,12 +85,7 @@ db_officer_update(struct db *db, const struct officer *o)
 	    "channel IS NOT ?5 OR role IS NOT ?6 OR short_code IS NOT ?7)");
 	if (!st)
 		return -1;
-	db_bind_text(st, 1, o->name);
-	db_bind_text(st, 2, o->phone);
-	db_bind_text(st, 3, o->zalo_oa);
-	db_bind_text(st, 4, o->zalo_bot);
-	db_bind_text(st, 5, o->channel ? o->channel : "sms");
-	db_bind_text(st, 6, o->role ? o->role : "officer");
+	bind_officer(st, o);
 	db_bind_text(st, 7, o->short_code);
 	if (db_step_done(db, st, "update officer") < 0)
 		return -1;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 
 #define TRACKID_CODE_LEN 6
+/* Bytes that hold any formatted ID (an 8-letter prefix, the dash, the code). */
+#define TRACKID_TEXT_MAX (TRACKID_CODE_LEN + 10)
 
 /* A fresh random code (body only, upper case, NUL-terminated). 0, or -1 if
  * the kernel's random source fails. */
@@ -30,8 +32,7 @@ int trackid_check(const char *code);
 int trackid_parse(const char *prefix, const char *in, size_t len,
     char code[TRACKID_CODE_LEN + 1], int *had_prefix);
 /* "TB" + "7KM4QX" -> "TB-7KM4QX" ("" + "7KM4QX" -> "7KM4QX") in out, always
- * NUL-terminated, cut to outsz; TRACKID_CODE_LEN + 10 bytes hold any
- * 8-letter prefix. */
+ * NUL-terminated, cut to outsz; TRACKID_TEXT_MAX bytes hold any. */
 void trackid_format(const char *prefix, const char *code, char *out, size_t outsz);
 
 #endif

@@ -221,6 +221,47 @@ cli_officer_id(struct cli *c, const char *norm, int64_t *id)
 }
 
 int
+cli_listing_opts(int argc, char **argv, const char *what, int with_at, int *json, int64_t *at)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' }, { "at", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct option json_only[] = {
+		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
+	};
+	int ch;
+	*json = 0;
+	if (at)
+		*at = -1;
+	optind = 0;
+	while ((ch = cli_getopt(argc, argv, with_at ? opts : json_only, what)) != -1) {
+		if (ch == 'j')
+			*json = 1;
+		else if (ch == 'a' && cli_parse_at(optarg, at) < 0)
+			return cli_error(CLI_USAGE, what, _("--at \"%s\" is not \"YYYY-MM-DD HH:MM\" "
+			    "(or \"dd/mm/yyyy HH:MM\", or now)"), optarg);
+		else if (ch != 'a')
+			return CLI_USAGE;
+	}
+	if (optind != argc)
+		return cli_error(CLI_USAGE, what, _("unexpected argument \"%s\""), argv[optind]);
+	return CLI_OK;
+}
+
+int
+cli_officer_found(struct cli *c, const char *what, const char *norm, struct officer *o)
+{
+	int found = db_officer_by_phone(c->db, norm, o);
+	if (found < 0)
+		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
+	if (found == 0)
+		return cli_error(CLI_FAIL, what, _("no officer with phone %s (tinbao officer list)"),
+		    norm);
+	return CLI_OK;
+}
+
+int
 cli_parse_at(const char *s, int64_t *at)
 {
 	if (strcmp(s, "now") == 0) {

@@ -83,6 +83,14 @@ int cli_phone(const char *what, const char *in, char *out);
 /* The active officer with a normalised phone: 1 found (*id set), 0
  * unknown, -1 database error (db_errmsg). */
 int cli_officer_id(struct cli *c, const char *norm, int64_t *id);
+/* A listing's options: --json, and --at TIME when with_at (at: -1 when not
+ * given). CLI_OK, or the exit code after saying what is wrong. */
+int cli_listing_opts(int argc, char **argv, const char *what, int with_at, int *json,
+    int64_t *at);
+/* The officer with this normalised phone, the database open: CLI_OK with *o
+ * (officer_clear it), or the exit code after saying why (none, or the
+ * database's error). */
+int cli_officer_found(struct cli *c, const char *what, const char *norm, struct officer *o);
 /* --at's value: "now", or a local time as timeutil_parse_local() reads it.
  * 0 / -1. */
 int cli_parse_at(const char *s, int64_t *at);

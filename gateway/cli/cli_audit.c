@@ -331,7 +331,7 @@ cli_audit_reads(struct cli *c, const char *what, const char *const *codes, size_
 	size_t len = (size_t)snprintf(detail, sizeof detail, "%s: %zu tip%s", what, n,
 	    n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
-		char id[48];
+		char id[TRACKID_TEXT_MAX];
 		trackid_format(c->cfg->tracking_prefix, codes[i], id, sizeof id);
 		if (len + strlen(id) + 2 > CLI_AUDIT_DETAIL_MAX) {
 			snprintf(detail + len, sizeof detail - len, " and %zu more", n - i);

@@ -12,19 +12,11 @@
 int
 cli_key_rotate(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
-	};
 	const char *what = "key rotate";
-	int json = 0, ch;
-	optind = 0;
-	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
-		if (ch != 'j')
-			return CLI_USAGE;
-		json = 1;
-	}
-	if (optind != argc)
-		return cli_error(CLI_USAGE, what, _("unexpected argument \"%s\""), argv[optind]);
+	int json;
+	int opts_rc = cli_listing_opts(argc, argv, what, 0, &json, NULL);
+	if (opts_rc != CLI_OK)
+		return opts_rc;
 	if (cli_open(c, 0, what) < 0)
 		return CLI_FAIL;
 	struct keyrotate_report rep;

@@ -131,19 +131,11 @@ show(json_t *m)
 static int
 modem_status(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
-	};
 	const char *what = "modem status";
-	int json = 0, ch;
-	optind = 0;
-	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
-		if (ch != 'j')
-			return CLI_USAGE;
-		json = 1;
-	}
-	if (optind != argc)
-		return cli_error(CLI_USAGE, what, _("unexpected argument \"%s\""), argv[optind]);
+	int json;
+	int opts_rc = cli_listing_opts(argc, argv, what, 0, &json, NULL);
+	if (opts_rc != CLI_OK)
+		return opts_rc;
 	json_t *doc;
 	int rc = cli_ask_daemon(c, what, "modems", &doc);
 	if (rc)

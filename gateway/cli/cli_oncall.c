@@ -58,29 +58,16 @@ oncall_json(int64_t at, const struct roster_duty *d, size_t n, int first, int fo
 int
 cli_oncall(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' }, { "at", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *what = "oncall";
-	int json = 0, ch;
+	int json = 0;
 	int64_t at = -1;
 	if (cli_wants_help(argc, argv)) {
 		fputs(_(oncall_usage), stdout);
 		return CLI_OK;
 	}
-	optind = 0;
-	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
-		if (ch == 'j')
-			json = 1;
-		else if (ch == 'a' && cli_parse_at(optarg, &at) < 0)
-			return cli_error(CLI_USAGE, what, _("--at \"%s\" is not \"YYYY-MM-DD HH:MM\" "
-			    "(or \"dd/mm/yyyy HH:MM\", or now)"), optarg);
-		else if (ch != 'a')
-			return CLI_USAGE;
-	}
-	if (optind != argc)
-		return cli_error(CLI_USAGE, what, _("unexpected argument \"%s\""), argv[optind]);
+	int opts_rc = cli_listing_opts(argc, argv, what, 1, &json, &at);
+	if (opts_rc != CLI_OK)
+		return opts_rc;
 	if (at < 0)
 		at = timeutil_now();
 	if (cli_open(c, 1, what) < 0)

@@ -576,25 +576,12 @@ shift_list_at(struct cli *c, int64_t at, int json)
 static int
 shift_list(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' }, { "at", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *what = "shift list";
-	int json = 0, ch;
+	int json = 0;
 	int64_t at = -1;
-	optind = 0;
-	while ((ch = cli_getopt(argc, argv, opts, what)) != -1) {
-		if (ch == 'j')
-			json = 1;
-		else if (ch == 'a' && cli_parse_at(optarg, &at) < 0)
-			return cli_error(CLI_USAGE, what, _("--at \"%s\" is not \"YYYY-MM-DD HH:MM\" "
-			    "(or \"dd/mm/yyyy HH:MM\", or now)"), optarg);
-		else if (ch != 'a')
-			return CLI_USAGE;
-	}
-	if (optind != argc)
-		return cli_error(CLI_USAGE, what, _("unexpected argument \"%s\""), argv[optind]);
+	int opts_rc = cli_listing_opts(argc, argv, what, 1, &json, &at);
+	if (opts_rc != CLI_OK)
+		return opts_rc;
 	if (cli_open(c, 1, what) < 0)
 		return CLI_FAIL;
 	if (at >= 0)

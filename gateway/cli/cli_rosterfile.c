@@ -335,52 +335,79 @@ roster_row(struct cli *c, const char *file, int line, char **f, size_t n, const 
 	return 0;
 }
 
+/* Reading one spreadsheet file: the header mapped into idx, then each data
+ * row in f (nf fields) from its line; bad lines are reported FILE:LINE and
+ * counted. */
+struct sheet {
+	struct csvin *r;
+	const char *file;
+	const struct column *cols;
+	size_t ncols;
+	int *idx;
+	int have_header, bad, line;
+	char **f;
+	size_t nf;
+};
+
+/* 1 with the next data row, 0 at the end: the file's, after a header that
+ * could not be read, or past ROWS_MAX rows (rows: how many were taken). */
+static int
+sheet_next(struct sheet *s, size_t rows)
+{
+	char err[128];
+	int rc;
+	while ((rc = csvin_next(s->r, &s->f, &s->nf, &s->line, err, sizeof err)) != 0) {
+		if (rc < 0) {
+			fprintf(stderr, "%s:%d: %s\n", s->file, s->line, err);
+			s->bad++;
+			if (!s->have_header)
+				return 0;
+			continue;
+		}
+		if (!s->have_header) {
+			s->have_header = 1;
+			if (map_header(s->file, s->line, s->f, s->nf, s->cols, s->ncols, s->idx) < 0) {
+				s->bad++;
+				return 0;
+			}
+			continue;
+		}
+		if (rows >= ROWS_MAX) {
+			fprintf(stderr, _("%s:%d: more than %d lines in one file\n"), s->file, s->line,
+			    ROWS_MAX);
+			s->bad++;
+			return 0;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 /* Check a whole file into rows; the number of bad lines (each reported). */
 static int
 roster_read(struct cli *c, const char *file, const char *buf, size_t len, struct shift *rows,
     size_t *n)
 {
-	struct csvin *r = csvin_open(buf, len);
-	char **f, err[128];
-	size_t nf;
-	int line, bad = 0, have_header = 0, idx[R_NCOLS], rc;
-	if (!r) {
+	int idx[R_NCOLS];
+	struct sheet sh = { .r = csvin_open(buf, len), .file = file, .cols = roster_cols,
+		.ncols = R_NCOLS, .idx = idx };
+	if (!sh.r) {
 		fprintf(stderr, _("%s: out of memory\n"), file);
 		return 1;
 	}
-	while ((rc = csvin_next(r, &f, &nf, &line, err, sizeof err)) != 0) {
-		if (rc < 0) {
-			fprintf(stderr, "%s:%d: %s\n", file, line, err);
-			bad++;
-			if (!have_header)
-				break;
-			continue;
-		}
-		if (!have_header) {
-			have_header = 1;
-			if (map_header(file, line, f, nf, roster_cols, R_NCOLS, idx) < 0) {
-				bad++;
-				break;
-			}
-			continue;
-		}
-		if (*n >= ROWS_MAX) {
-			fprintf(stderr, _("%s:%d: more than %d lines in one file\n"), file, line, ROWS_MAX);
-			bad++;
-			break;
-		}
-		if (roster_row(c, file, line, f, nf, idx, &rows[*n]) < 0)
-			bad++;
+	while (sheet_next(&sh, *n)) {
+		if (roster_row(c, file, sh.line, sh.f, sh.nf, idx, &rows[*n]) < 0)
+			sh.bad++;
 		else
 			(*n)++;
 	}
-	csvin_free(r);
-	if (!have_header && !bad) {
+	csvin_free(sh.r);
+	if (!sh.have_header && !sh.bad) {
 		fprintf(stderr, _("%s: empty file; the first line names the columns: "
 		    "officer_phone,level,from,to\n"), file);
-		bad++;
+		sh.bad++;
 	}
-	return bad;
+	return sh.bad;
 }
 
 static int
@@ -583,42 +610,24 @@ cli_officer_import(struct cli *c, int argc, char **argv)
 		free(lines);
 		return rc;
 	}
-	char **f, err[128];
-	size_t nf, n = 0;
-	int line, bad = 0, have_header = 0, idx[O_NCOLS], rc;
-	while ((rc = csvin_next(r, &f, &nf, &line, err, sizeof err)) != 0) {
-		if (rc < 0) {
-			fprintf(stderr, "%s:%d: %s\n", file, line, err);
-			bad++;
-			if (!have_header)
-				break;
-			continue;
-		}
-		if (!have_header) {
-			have_header = 1;
-			if (map_header(file, line, f, nf, officer_cols, O_NCOLS, idx) < 0) {
-				bad++;
-				break;
-			}
-			continue;
-		}
-		if (n >= ROWS_MAX) {
-			fprintf(stderr, _("%s:%d: more than %d lines in one file\n"), file, line, ROWS_MAX);
-			bad++;
-			break;
-		}
-		if (officer_row(file, line, f, nf, idx, &rows[n]) < 0) {
-			bad++;
-		} else if (officer_clash(c, file, line, rows, lines, n, &rows[n]) < 0) {
+	size_t n = 0;
+	int idx[O_NCOLS];
+	struct sheet sh = { .r = r, .file = file, .cols = officer_cols, .ncols = O_NCOLS,
+		.idx = idx };
+	while (sheet_next(&sh, n)) {
+		if (officer_row(file, sh.line, sh.f, sh.nf, idx, &rows[n]) < 0) {
+			sh.bad++;
+		} else if (officer_clash(c, file, sh.line, rows, lines, n, &rows[n]) < 0) {
 			officer_clear(&rows[n]);
-			bad++;
+			sh.bad++;
 		} else {
-			lines[n++] = line;
+			lines[n++] = sh.line;
 		}
 	}
 	csvin_free(r);
 	free(buf);
-	if (!have_header && !bad) {
+	int bad = sh.bad;
+	if (!sh.have_header && !bad) {
 		fprintf(stderr, _("%s: empty file; the first line names the columns: name,phone\n"),
 		    file);
 		bad++;

@@ -50,11 +50,9 @@ sender_set(struct cli *c, int argc, char **argv, int mute)
 		return CLI_FAIL;
 	if (phone) {
 		struct officer o;
-		int found = db_officer_by_phone(c->db, norm, &o);
-		if (found < 0)
-			return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
-		if (!found)
-			return cli_error(CLI_FAIL, what, _("no officer with phone %s"), norm);
+		int found = cli_officer_found(c, what, norm, &o);
+		if (found != CLI_OK)
+			return found;
 		snprintf(officer, sizeof officer, "%s", o.name);
 		officer_clear(&o);
 	}

@@ -246,11 +246,9 @@ cli_test(struct cli *c, int argc, char **argv)
 	if (cli_open(c, 0, what) < 0)
 		return CLI_FAIL;
 	struct officer o;
-	int found = db_officer_by_phone(c->db, norm, &o);
-	if (found < 0)
-		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
-	if (found == 0)
-		return cli_error(CLI_FAIL, what, _("no officer with phone %s (tinbao officer list)"), norm);
+	int found = cli_officer_found(c, what, norm, &o);
+	if (found != CLI_OK)
+		return found;
 	char chan[16], who[160];
 	snprintf(chan, sizeof chan, "%s", channel ? channel : o.channel);
 	char *name = text_for_terminal(o.name, 1);

@@ -476,11 +476,9 @@ ack_or_close(struct cli *c, int argc, char **argv, int closing)
 	if (cli_open(c, 0, what) < 0)
 		return CLI_FAIL;
 	struct officer o;
-	int found = db_officer_by_phone(c->db, norm, &o);
-	if (found < 0)
-		return cli_error(CLI_FAIL, what, "%s", db_errmsg(c->db));
-	if (found == 0)
-		return cli_error(CLI_FAIL, what, _("no officer with phone %s"), norm);
+	int found = cli_officer_found(c, what, norm, &o);
+	if (found != CLI_OK)
+		return found;
 	/* the audit row names the desk's login and the officer it acted for */
 	char who[128];
 	audit_unix_user(who, sizeof who);
