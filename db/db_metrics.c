@@ -29,8 +29,10 @@ db_metric(struct db *db, enum db_metric which, struct db_count *out, size_t max,
 	*n = 0;
 	if ((int)which < 0 || which >= DB_METRIC_COUNT)
 		return -1;
+	/* names are ASCII: the range reads the prefix's rows from the key */
 	sqlite3_stmt *st = db_stmt(db, "SELECT substr(name, length(?1) + 1), value FROM counters "
-	    "WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name");
+	    "WHERE name >= ?1 AND name < ?1 || char(127) AND substr(name, 1, length(?1)) = ?1 "
+	    "ORDER BY name");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, metric_prefix[which], -1, SQLITE_STATIC);
@@ -95,27 +97,28 @@ db_outbox_waiting(struct db *db, int64_t *n, int64_t *oldest, char channel[16])
 {
 	*n = *oldest = 0;
 	channel[0] = '\0';
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*), min(created_at) FROM outbox "
-	    "WHERE state IN ('queued','sending')");
+	/* the count is the triggers' (metric.queued.CHANNEL), the oldest the
+	 * head of outbox_waiting_age: the same cost at 10 or 100,000 waiting */
+	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(sum(value), 0) FROM counters "
+	    "WHERE name >= 'metric.queued.' AND name < 'metric.queued/'");
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if (rc == SQLITE_ROW)
 		*n = sqlite3_column_int64(st, 0);
-		*oldest = sqlite3_column_int64(st, 1);
-	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return db_fail(db, "outbox waiting");
 	if (!*n)
 		return 0;
-	st = db_stmt(db, "SELECT channel FROM outbox WHERE state IN ('queued','sending') "
-	    "ORDER BY created_at, id LIMIT 1");
+	st = db_stmt(db, "SELECT created_at, channel FROM outbox WHERE state IN "
+	    "('queued','sending') ORDER BY created_at, id LIMIT 1");
 	if (!st)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		const unsigned char *c = sqlite3_column_text(st, 0);
+		*oldest = sqlite3_column_int64(st, 0);
+		const unsigned char *c = sqlite3_column_text(st, 1);
 		snprintf(channel, 16, "%s", c ? (const char *)c : "");
 	}
 	sqlite3_reset(st);

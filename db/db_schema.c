@@ -386,6 +386,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX tips_created ON tips(created_at);"
 	"CREATE INDEX tips_acked ON tips(acked_at) WHERE acked_at IS NOT NULL;"
 	"CREATE INDEX tips_closed ON tips(closed_at) WHERE closed_at IS NOT NULL;",
+	/* 11 -> 12: what the health snapshot asks at every GET /healthz and
+	 * desk page, answered from the head of an index, whatever the backlog:
+	 * the oldest message waiting to be sent, and each modem's or Zalo
+	 * API's last message in and out */
+	"CREATE INDEX outbox_waiting_age ON outbox(created_at, id) "
+	"  WHERE state IN ('queued','sending');"
+	"CREATE INDEX inbound_via ON inbound(via, id);"
+	"CREATE INDEX outbox_sent_via ON outbox(via, id) WHERE state = 'sent';",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DB_SCHEMA_VERSION,
