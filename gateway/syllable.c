@@ -19,6 +19,7 @@ struct syl {
 	char *word;                 /* as in the folded text */
 	char *exact;                /* letters with vowel marks, NFC; TONE_SEP and a tone digit */
 	char *plain;                /* no marks, đ -> d */
+	uint32_t hexact, hplain;    /* their hashes: most comparisons end there */
 	unsigned char marked;       /* a tone, a vowel mark or đ */
 	unsigned char joined;       /* only white space between it and the one before */
 	unsigned char letter;       /* holds a letter */
@@ -125,15 +126,33 @@ put(uint8_t *buf, size_t o, ucs4_t c)
 	return o + (w > 0 ? (size_t)w : 0);
 }
 
+/* FNV-1a: a syllable compared with a phrase's is told apart by this
+ * before its bytes are (the guessers compare each syllable of a tip with
+ * every phrase they know). */
+static uint32_t
+key_hash(const char *k)
+{
+	uint32_t h = 2166136261u;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h;
+}
+
 /* exact = NFC(base) + tone; plain is given. 0 / -1 (memory). */
 static int
 set_keys(struct syl *y, const uint8_t *base, size_t blen, char tone, const uint8_t *plain,
     size_t plen)
 {
-	size_t nlen = 0;
-	uint8_t *nfc = u8_normalize(UNINORM_NFC, base, blen, NULL, &nlen);
-	if (!nfc)
+	size_t nlen = 0, i = 0;
+	while (i < blen && base[i] < 0x80)
+		i++;
+	/* letters without marks are their own NFC (most syllables of a text
+	 * typed without diacritics) */
+	uint8_t *nfc = i == blen ? NULL : u8_normalize(UNINORM_NFC, base, blen, NULL, &nlen);
+	if (i < blen && !nfc)
 		return -1;
+	if (!nfc)
+		nlen = blen;
 	char *exact = malloc(nlen + 3);
 	char *pl = cstr(plain, plen);
 	if (!exact || !pl) {
@@ -142,7 +161,8 @@ set_keys(struct syl *y, const uint8_t *base, size_t blen, char tone, const uint8
 		free(pl);
 		return -1;
 	}
-	memcpy(exact, nfc, nlen);
+	if (nlen)
+		memcpy(exact, nfc ? nfc : base, nlen);
 	free(nfc);
 	if (tone) {
 		exact[nlen++] = TONE_SEP;
@@ -153,6 +173,8 @@ set_keys(struct syl *y, const uint8_t *base, size_t blen, char tone, const uint8
 	free(y->plain);
 	y->exact = exact;
 	y->plain = pl;
+	y->hexact = key_hash(exact);
+	y->hplain = key_hash(pl);
 	return 0;
 }
 
@@ -681,9 +703,10 @@ syllables_find(const struct syllables *t, const struct syllables *ph, enum sylla
 			if (k > 0 && !a->joined)
 				break;
 			if (how == SYLLABLES_AS_WRITTEN) {
-				if (!(a->marked || t->marked_text) || strcmp(a->exact, b->exact) != 0)
+				if (!(a->marked || t->marked_text) || a->hexact != b->hexact ||
+				    strcmp(a->exact, b->exact) != 0)
 					break;
-			} else if (a->marked || strcmp(a->plain, b->plain) != 0) {
+			} else if (a->marked || a->hplain != b->hplain || strcmp(a->plain, b->plain) != 0) {
 				break;
 			}
 		}

@@ -314,13 +314,19 @@ take_all(struct modem *m, const struct received *got, int n)
 }
 
 /* Read everything on the modem first, then admit and delete (deleting
- * while walking the locations confuses some drivers). */
+ * while walking the locations confuses some drivers). The scan ends when it
+ * has read as many entries as the modem says it holds: asking for one more
+ * only to hear "empty" walks every location the memory has (the dummy
+ * driver opens each of its 50,000 possible file names). A message that
+ * arrives during the scan is read at the next poll, which its +CMTI brings
+ * at once. */
 void
 modem_inbox_poll(struct modem *m)
 {
-	int hinted = m->incoming, more = m->more_waiting;
+	int hinted = m->incoming, more = m->more_waiting, left = m->more_left;
 	m->incoming = 0;
 	m->more_waiting = 0;
+	m->more_left = 0;
 	pthread_mutex_lock(&m->lock);
 	m->health.last_poll = m->last_poll;
 	pthread_mutex_unlock(&m->lock);
@@ -331,11 +337,14 @@ modem_inbox_poll(struct modem *m)
 	 * it could have: 50,000 of them) */
 	GSM_Error e = more ? ERR_NOTSUPPORTED : GSM_GetSMSStatus(m->s, &st);
 	int cap = MODEM_SCAN_MAX;
+	int stored = more ? left : 0;     /* entries to read; 0: until the modem says empty */
 	if (e == ERR_NONE) {
 		m->timeouts = 0;
+		int used = st.SIMUsed + st.PhoneUsed + st.TemplatesUsed;
 		/* some modems report 0 just after +CMTI: a hint always scans */
-		if (st.SIMUsed + st.PhoneUsed + st.TemplatesUsed <= 0 && !hinted)
+		if (used <= 0 && !hinted)
 			return;
+		stored = used > 0 ? used : 0;
 		long want = (long)st.SIMSize + st.PhoneSize + 5;
 		if (want < cap && want > 5)
 			cap = (int)want;
@@ -345,7 +354,7 @@ modem_inbox_poll(struct modem *m)
 	}
 	GSM_MultiSMSMessage *sms = calloc(1, sizeof *sms);
 	struct received *got = calloc((size_t)cap, sizeof *got);
-	int n = 0;
+	int n = 0, entries = 0;
 	if (!sms || !got) {
 		free(sms);
 		free(got);
@@ -353,7 +362,8 @@ modem_inbox_poll(struct modem *m)
 		return;
 	}
 	int keep_place = 0, last_folder = -1, last_location = -1;
-	for (int start = 1, reads = 0; n < cap && reads < cap; start = 0, reads++) {
+	for (int start = 1, reads = 0; n < cap && reads < cap && (!stored || entries < stored);
+	    start = 0, reads++) {
 		if (!keep_place)
 			sms->SMS[0].Folder = 0;      /* as gammu-smsd */
 		keep_place = 0;
@@ -365,6 +375,7 @@ modem_inbox_poll(struct modem *m)
 			break;
 		}
 		m->timeouts = 0;
+		entries++;
 		if (sms->Number < 1) {
 			/* an entry gammu cannot read (no Number): with Folder reset
 			 * gammu would return it forever; keeping its place steps
@@ -388,11 +399,12 @@ modem_inbox_poll(struct modem *m)
 		got[n].n = parts;
 		n++;
 	}
-	if (n == cap) {
+	if (n == cap && (!stored || entries < stored)) {
 		/* more wait: the next poll comes at once, before any sending (a
 		 * SIM holds few messages, and a full one takes no more) */
 		log_info(m->tag, "read the most messages one poll may (%d); reading on", cap);
 		m->more_waiting = 1;
+		m->more_left = stored ? stored - entries : 0;
 		m->incoming = 1;
 	}
 	if (n && m->connected && !modem_stopping(m))

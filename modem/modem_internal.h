@@ -83,6 +83,7 @@ struct modem {
 	int down_logged;               /* "cannot connect" said for this outage */
 	int incoming;                  /* set by the +CMTI callback: poll now */
 	int more_waiting;              /* the last poll read all it may: more come at once */
+	int more_left;                 /* how many of them the modem's count left, 0: unknown */
 	int send_status, send_mr;      /* set by the send-status callback */
 	int timeouts;                  /* ERR_TIMEOUT in a row */
 	int smsc_state;                /* per connection: 0 not asked, 1 have, -1 none */
