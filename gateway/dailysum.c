@@ -116,6 +116,7 @@ dailysum_run(struct db *db, const struct config *cfg, int64_t now)
 		return -1;
 	int64_t ids[DAILYSUM_MAX_LEADERS], head_id = 0;
 	size_t n = 0;
+	int stand_in = 0;
 	char text[MSG_MAX], detail[128], head[65] = "";
 	int rc = db_counter_get(db, DAILYSUM_COUNTER, &done);     /* again, in the transaction */
 	if (rc == 0 && done >= day) {
@@ -125,13 +126,17 @@ dailysum_run(struct db *db, const struct config *cfg, int64_t now)
 	if (rc == 0)
 		rc = db_counter_add(db, DAILYSUM_COUNTER, day - done);
 	if (rc == 0)
-		rc = notify_leaders_on_duty(db, now, ids, DAILYSUM_MAX_LEADERS, &n);
+		rc = notify_leaders_on_duty(db, now, ids, DAILYSUM_MAX_LEADERS, &n, &stand_in);
 	if (rc == 0)
 		rc = compose(db, cfg, now, text);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = notify_officer(db, cfg, ids[i], 0, "daily_summary", text, now);
-	snprintf(detail, sizeof detail, "%lld: to %zu shift leader%s", (long long)day, n,
-	    n == 1 ? "" : "s");
+	if (stand_in)
+		snprintf(detail, sizeof detail, "%lld: no shift leader on duty; to %zu officer%s "
+		    "on duty at level %d", (long long)day, n, n == 1 ? "" : "s", stand_in);
+	else
+		snprintf(detail, sizeof detail, "%lld: to %zu shift leader%s", (long long)day, n,
+		    n == 1 ? "" : "s");
 	if (rc == 0)
 		rc = db_audit(db, now, "tinbaod", "daily.summary", 0, detail);
 	if (rc == 0 && db_audit_head(db, &head_id, head) < 0)
@@ -143,8 +148,10 @@ dailysum_run(struct db *db, const struct config *cfg, int64_t now)
 		return -1;
 	}
 	if (n == 0)
-		log_warn(TAG, "daily summary: no shift leader on duty (role leader or level 3); "
-		    "nobody was sent it");
+		log_warn(TAG, "daily summary: nobody on duty at any level; nobody was sent it");
+	else if (stand_in)
+		log_warn(TAG, "daily summary: no shift leader on duty (role leader or level 3); sent "
+		    "to the %zu officer%s on duty at level %d instead", n, n == 1 ? "" : "s", stand_in);
 	else
 		log_info(TAG, "daily summary sent to %zu shift leader%s", n, n == 1 ? "" : "s");
 	log_notice(TAG, "audit chain head: row %lld hash %s (check: tinbao audit verify --anchor "

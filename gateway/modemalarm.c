@@ -81,8 +81,12 @@ tell_leaders(struct modemalarm *a, const struct config *cfg, const struct health
 	int sms_up = 0;
 	for (size_t i = 0; i < s->n_modems; i++)
 		sms_up |= s->modem[i].connected;
-	if (notify_leaders_on_duty(a->db, now, ids, ALARM_LEADERS_MAX, &k) < 0)
+	int stand_in = 0;
+	if (notify_leaders_on_duty(a->db, now, ids, ALARM_LEADERS_MAX, &k, &stand_in) < 0)
 		return -1;
+	if (stand_in)
+		log_warn(TAG, "no shift leader on duty (level 3 or role leader): telling the %zu "
+		    "officer%s on duty at level %d instead", k, k == 1 ? "" : "s", stand_in);
 	for (size_t i = 0; i < k; i++) {
 		int r = notify_officer_zalo(a->db, cfg, ids[i], 0, "modem_alarm", text, now);
 		if (r < 0)
@@ -98,7 +102,7 @@ tell_leaders(struct modemalarm *a, const struct config *cfg, const struct health
 		*n += (size_t)r;
 	}
 	if (k == 0)
-		log_warn(TAG, "no shift leader on duty (level 3 or role leader) to tell");
+		log_warn(TAG, "nobody on duty at any level to tell");
 	return 0;
 }
 

@@ -94,19 +94,22 @@ notify_officer_zalo(struct db *db, const struct config *cfg, int64_t officer_id,
 #define LEADERS_ON_DUTY 64
 
 int
-notify_leaders_on_duty(struct db *db, int64_t now, int64_t *out, size_t max, size_t *n)
+notify_leaders_on_duty(struct db *db, int64_t now, int64_t *out, size_t max, size_t *n,
+    int *stand_in)
 {
 	*n = 0;
+	*stand_in = 0;
+	int64_t ids[4][LEADERS_ON_DUTY];
+	size_t k[4];
 	for (int level = 1; level <= 4; level++) {
-		int64_t ids[LEADERS_ON_DUTY];
-		size_t k;
-		if (roster_on_duty(db, level, now, ids, LEADERS_ON_DUTY, &k) < 0)
+		if (roster_on_duty(db, level, now, ids[level - 1], LEADERS_ON_DUTY, &k[level - 1]) < 0)
 			return -1;
-		for (size_t i = 0; i < k && *n < max; i++) {
+		for (size_t i = 0; i < k[level - 1] && *n < max; i++) {
+			int64_t id = ids[level - 1][i];
 			int take = level == 3, seen = 0;
 			if (!take) {
 				struct officer o;
-				int f = db_officer_by_id(db, ids[i], &o);
+				int f = db_officer_by_id(db, id, &o);
 				if (f < 0)
 					return -1;
 				take = f > 0 && o.role && strcmp(o.role, "leader") == 0;
@@ -114,11 +117,16 @@ notify_leaders_on_duty(struct db *db, int64_t now, int64_t *out, size_t max, siz
 					officer_clear(&o);
 			}
 			for (size_t j = 0; j < *n; j++)
-				seen |= out[j] == ids[i];
+				seen |= out[j] == id;
 			if (take && !seen)
-				out[(*n)++] = ids[i];
+				out[(*n)++] = id;
 		}
 	}
+	for (int level = 4; *n == 0 && level >= 1; level--)
+		for (size_t i = 0; i < k[level - 1] && *n < max; i++) {
+			out[(*n)++] = ids[level - 1][i];
+			*stand_in = level;
+		}
 	return 0;
 }
 

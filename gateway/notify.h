@@ -30,8 +30,11 @@ int notify_officer_reply(struct db *db, const struct config *cfg, int64_t office
 int notify_officer_zalo(struct db *db, const struct config *cfg, int64_t officer_id,
     int64_t tip_id, const char *kind, const char *text, int64_t now);
 /* The shift leaders on duty at `now` (level 3, or role leader at any level),
- * at most max ids into ids. 0 / -1. */
-int notify_leaders_on_duty(struct db *db, int64_t now, int64_t *ids, size_t max, size_t *n);
+ * at most max ids into ids. When no leader is on duty, whoever is on duty at
+ * the highest level stands in (*stand_in set to that level, else 0): what a
+ * leader must read reaches the most senior officer there is. 0 / -1. */
+int notify_leaders_on_duty(struct db *db, int64_t now, int64_t *ids, size_t max, size_t *n,
+    int *stand_in);
 /* By SMS whatever the preference: the fallback when Zalo fails. */
 int notify_officer_sms(struct db *db, const struct config *cfg, int64_t officer_id,
     int64_t tip_id, const char *kind, const char *text, int64_t now);

@@ -22,6 +22,7 @@
 #include "gateway/config.h"
 #include "gateway/heartbeat.h"
 #include "gateway/log.h"
+#include "gateway/i18n.h"
 #include "gateway/outbox.h"
 
 /* What happened to one call: all the modem side says about it. */
@@ -32,6 +33,8 @@ enum call_outcome {
 	CALL_NOT_HERE,      /* this modem cannot place calls: another may */
 };
 
+/* why: a fixed phrase marked N_(), shown translated by `tinbao modem
+ * status` (the details go to the log) */
 static void
 cannot_call(struct modem *m, const char *why)
 {
@@ -47,9 +50,9 @@ modem_call_init(struct modem *m)
 {
 	const GSM_Config *c = m->s ? GSM_GetConfig(m->s, 0) : NULL;
 	if (!m->mc->voice)
-		cannot_call(m, "voice = no in its section");
+		cannot_call(m, N_("voice = no in its section"));
 	else if (c && c->Connection && strcasecmp(c->Connection, "none") == 0)
-		cannot_call(m, "gammu's dummy driver places no calls");
+		cannot_call(m, N_("gammu's dummy driver places no calls"));
 	else if (m->voice) {
 		pthread_mutex_lock(&m->lock);
 		m->health.voice = 1;
@@ -168,9 +171,9 @@ place(struct modem *m, const struct outbox_item *it, char *why, size_t whylen)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	GSM_Error e = GSM_DialVoice(m->s, number, GSM_CALL_DefaultNumberPresence);
 	if (e == ERR_NOTSUPPORTED || e == ERR_NOTIMPLEMENTED) {
-		char note[96];
-		snprintf(note, sizeof note, "the modem refused to dial: %s", GSM_ErrorName(e));
-		cannot_call(m, note);
+		log_notice(m->tag, "call %lld: the modem refused to dial: %s", (long long)it->id,
+		    GSM_ErrorName(e));
+		cannot_call(m, N_("the modem refused to dial"));
 		modem_call_connected(m);
 		snprintf(why, whylen, "this modem cannot place calls");
 		return CALL_NOT_HERE;

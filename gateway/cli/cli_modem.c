@@ -122,7 +122,8 @@ show(json_t *m)
 		    (long long)json_integer_value(json_object_get(m, "calls")));
 	else {
 		char note[120];
-		cli_clean(str_or(m, "call_note", "?"), note, sizeof note);
+		/* tinbaod's notes are fixed English phrases (modem_call.c) */
+		cli_clean(_(str_or(m, "call_note", "?")), note, sizeof note);
 		printf(_("  calls       cannot place calls (%s): calls go to another modem, or "
 		    "become an SMS\n"), note);
 	}

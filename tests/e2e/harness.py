@@ -110,6 +110,14 @@ OFFICERS = {
 }
 
 
+def write_secret(path, value):
+    """A secret file as an installation has it: readable by its owner and
+    group only (tinbaod warns about one that others may read)."""
+    with open(path, "w") as f:
+        f.write(value + "\n")
+    os.chmod(path, 0o640)
+
+
 class Tinbao:
     """One tinbao installation in a temporary directory."""
 
@@ -176,23 +184,19 @@ class Tinbao:
             if oa_api:
                 app_secret = os.path.join(self.dir, "app.secret")
                 refresh = os.path.join(self.dir, "refresh.token")
-                with open(app_secret, "w") as f:
-                    f.write(oa_api.app_secret + "\n")
-                with open(refresh, "w") as f:
-                    f.write(oa_api.refresh_token + "\n")
+                write_secret(app_secret, oa_api.app_secret)
+                write_secret(refresh, oa_api.refresh_token)
                 oa_lines = ["app_secret_key_file = " + app_secret,
                             "refresh_token_file = " + refresh,
                             "api_base = " + oa_api.base, "oauth_base = " + oa_api.base]
             self.admin_token_file = os.path.join(self.dir, "admin.token")
             http_lines = []
             if admin_token:
-                with open(self.admin_token_file, "w") as f:
-                    f.write(admin_token + "\n")
+                write_secret(self.admin_token_file, admin_token)
                 http_lines = ["admin_token_file = " + self.admin_token_file]
             if metrics_token:
                 self.metrics_token_file = os.path.join(self.dir, "metrics.token")
-                with open(self.metrics_token_file, "w") as f:
-                    f.write(metrics_token + "\n")
+                write_secret(self.metrics_token_file, metrics_token)
                 http_lines.append("metrics_token_file = " + self.metrics_token_file)
             lines += ["", "[http]", "listen = 127.0.0.1:%d" % self.port, "body_limit = 65536"
                       ] + http_lines + [
@@ -203,8 +207,7 @@ class Tinbao:
                       "%s = %s" % kv for kv in (zalo_extra or {}).items()]
             if bot_api:
                 token = os.path.join(self.dir, "bot.token")
-                with open(token, "w") as f:
-                    f.write(bot_api.token + "\n")
+                write_secret(token, bot_api.token)
                 lines += ["token_file = " + token, "api_base = " + bot_api.base]
                 if duty_group:
                     lines.append("duty_group = " + duty_group)

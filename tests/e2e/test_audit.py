@@ -369,6 +369,29 @@ def test_daily_summary_reaches_the_leader_once_a_day():
     h.cli("audit", "verify")
 
 
+def test_daily_summary_with_no_leader_on_duty_reaches_the_most_senior():
+    # a weekend night: the duty officer and the backup are on duty, no shift
+    # leader and no chief. The legal clocks in the summary must still reach
+    # a person: the backup, the highest level on duty.
+    h = Tinbao("daily-noleader", gateway={"daily_summary": "00:00"})
+    h.add_officer("duty")
+    h.add_officer("backup")
+    h.add_officer("leader", always=False)
+    h.start()
+    try:
+        got = wait_for(lambda: h.to_officer("backup", "daily_summary"), what="daily summary")
+        check("TOM TAT CA TRUC" in unaccent(got[0]["text"]).upper(), got[0]["text"])
+        check(not h.to_officer("duty", "daily_summary"), "the summary to a lower level too")
+        check(not h.to_officer("leader", "daily_summary"), "the summary to a leader off duty")
+        wait_for(lambda: "no shift leader on duty" in h.log() and "level 2 instead" in h.log(),
+                 what="the stand-in logged")
+    finally:
+        h.stop()
+    rows = h.query("SELECT detail FROM audit WHERE action = 'daily.summary'")
+    check(len(rows) == 1 and "no shift leader on duty; to 1 officer on duty at level 2"
+          in rows[0]["detail"], repr(rows))
+
+
 def chain_hash(row, prev):
     """The canonical form of gateway/audit.c, written again from its comment."""
     import hashlib
