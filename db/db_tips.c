@@ -413,7 +413,8 @@ db_waiting_for_officer(struct db *db, int64_t officer_id, size_t max, struct tip
 	/* new tips in id order (index tips_new) until max of them were told
 	 * to the officer: what it costs is what it finds */
 	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.status = 'new' AND "
-	    "EXISTS (SELECT 1 FROM tip_notified n WHERE n.tip_id = t.id AND n.officer_id = ?1) "
+	    "EXISTS (SELECT 1 FROM tip_notified n WHERE n.tip_id = t.id AND n.officer_id = ?1 AND "
+	    "(t.assigned_to IS NULL OR t.assigned_to = ?1 OR n.last_at >= t.deadline_set_at)) "
 	    "ORDER BY t.id LIMIT ?2");
 	if (!st)
 		return -1;

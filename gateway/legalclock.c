@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/timeutil.h"
+
 /* Howard Hinnant's days_from_civil / civil_from_days. */
 int64_t
 legalclock_daynum(struct lc_date d)
@@ -44,6 +46,12 @@ legalclock_weekday(struct lc_date d)
 int
 legalclock_parse(const char *s, struct lc_date *out)
 {
+	char iso[11];
+	if (strchr(s, '/')) {            /* dd/mm/yyyy, as the rest of the desk's commands */
+		if (timeutil_parse_day(s, iso) < 0)
+			return -1;
+		s = iso;
+	}
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
 	for (int i = 0; i < 10; i++)

@@ -240,12 +240,13 @@ msg_test_call_instead(char *out)
 }
 
 void
-msg_ack_confirm(const char *id, int64_t at, char *out)
+msg_ack_confirm(const char *id, int64_t at, int told, char *out)
 {
 	char hm[16];
 	timeutil_format_hm(at, hm, sizeof hm);
-	snprintf(out, MSG_MAX, "Đã ghi nhận: đồng chí nhận %s lúc %s. Người báo đã được thông báo.",
-	    id, hm);
+	snprintf(out, MSG_MAX, "Đã ghi nhận: đồng chí nhận %s lúc %s. %s", id, hm, told ?
+	    "Người báo đã được thông báo." : "Tin này không có địa chỉ liên lạc lại: người báo "
+	    "không được thông báo.");
 }
 
 void
@@ -272,9 +273,10 @@ msg_already_closed(const char *id, char *out)
 }
 
 void
-msg_close_confirm(const char *id, char *out)
+msg_close_confirm(const char *id, int told, char *out)
 {
-	snprintf(out, MSG_MAX, "Đã đóng %s. Người báo đã được thông báo.", id);
+	snprintf(out, MSG_MAX, "Đã đóng %s. %s", id, told ? "Người báo đã được thông báo." :
+	    "Tin này không có địa chỉ liên lạc lại: người báo không được thông báo.");
 }
 
 void
@@ -356,6 +358,19 @@ void
 msg_usage(const char *command, char *out)
 {
 	snprintf(out, MSG_MAX, "Thiếu mã tin báo. Dùng: %s <mã>, ví dụ %s 7KM4Q9.", command, command);
+}
+
+void
+msg_missing(const char *what, const char *usage, char *out)
+{
+	snprintf(out, MSG_MAX, "Thiếu %s. Dùng: %s.", what, usage);
+}
+
+void
+msg_transfer_self(const char *id, char *out)
+{
+	snprintf(out, MSG_MAX, "%s: đồng chí không chuyển tin cho chính mình được. Dùng: CHUYEN "
+	    "<mã> <số điện thoại hoặc mã cán bộ của người nhận>.", id);
 }
 
 void
@@ -468,8 +483,13 @@ msg_daily_more(size_t more, char *out, size_t outsz)
 void
 msg_relay_question(const char *id, const char *code, const char *question, char *out)
 {
-	/* whole: relay.c refuses questions longer than RELAY_QUESTION_MAX */
-	snprintf(out, MSG_MAX, "Cán bộ hỏi về tin %s: %s Trả lời: %s nội dung", id, question, code);
+	/* whole: relay.c refuses questions longer than RELAY_QUESTION_MAX; a
+	 * question typed without its mark gets one, so that it does not run on
+	 * into "Trả lời" */
+	size_t len = strlen(question);
+	int ends = len > 0 && strchr(".?!", question[len - 1]) != NULL;
+	snprintf(out, MSG_MAX, "Cán bộ hỏi về tin %s: %s%s Trả lời: %s nội dung", id, question,
+	    ends ? "" : "?", code);
 }
 
 void

@@ -46,11 +46,12 @@ void msg_repeat(const char *id, const char *code, int64_t waited_s, char *out);
  * or every try failed); and the one that replaces a test call. */
 void msg_call_instead(const char *id, const char *code, int level, int64_t waited_s, char *out);
 void msg_test_call_instead(char *out);
-void msg_ack_confirm(const char *id, int64_t at, char *out);
+/* told: whether the citizen was told (0: the tip has no reply address) */
+void msg_ack_confirm(const char *id, int64_t at, int told, char *out);
 void msg_stand_down(const char *id, const char *officer_name, int64_t at, char *out);
 void msg_already_acked(const char *id, const char *officer_name, int64_t at, char *out);
 void msg_already_closed(const char *id, char *out);
-void msg_close_confirm(const char *id, char *out);
+void msg_close_confirm(const char *id, int told, char *out);
 void msg_unknown_tip(const char *what, char *out);
 /* One line: the officer may not act on this tip (gateway/tipauth.h). */
 void msg_not_yours(const char *id, char *out);
@@ -66,6 +67,9 @@ void msg_several_waiting(const char *const *ids, size_t n, char *out);
 void msg_citizen_added(const char *id, int64_t at, const char *text, char *out);
 void msg_officer_help(char *out);
 void msg_usage(const char *command, char *out);
+/* "Thiếu câu hỏi. Dùng: HOI <mã> <câu hỏi>." */
+void msg_missing(const char *what, const char *usage, char *out);
+void msg_transfer_self(const char *id, char *out);
 void msg_not_available(const char *command, char *out);
 /* One line per tip for DS; lines[] formatted by the caller with msg_ds_line. */
 void msg_ds_line(const char *id, const char *status_word, int64_t at, char *out, size_t outsz);

@@ -24,8 +24,8 @@
  * 1 loaded, 0 answered, -1 error. */
 static int
 load_tip(struct db *db, const struct config *cfg, const struct officer *o,
-    const struct command *c, const char *usage, struct tip *t, char *fid, size_t fidsz,
-    int64_t now)
+    const struct command *c, const char *usage, const char *arg_name, struct tip *t, char *fid,
+    size_t fidsz, int64_t now)
 {
 	char text[MSG_MAX];
 	if (c->id_state == CMD_ID_INVALID) {
@@ -33,7 +33,7 @@ load_tip(struct db *db, const struct config *cfg, const struct officer *o,
 		return notify_officer_reply(db, cfg, o->id, 0, text, now) < 0 ? -1 : 0;
 	}
 	if (c->id_state == CMD_ID_NONE || c->arg_len == 0) {
-		msg_usage(usage, text);
+		msg_missing(c->id_state == CMD_ID_NONE ? "mã tin báo" : arg_name, usage, text);
 		return notify_officer_reply(db, cfg, o->id, 0, text, now) < 0 ? -1 : 0;
 	}
 	trackid_format(cfg->tracking_prefix, c->code, fid, fidsz);
@@ -53,7 +53,7 @@ relay_ask(struct db *db, const struct config *cfg, const struct officer *o,
 {
 	struct tip t;
 	char fid[24], text[MSG_MAX], question[COMMAND_TEXT_MAX + 1];
-	int r = load_tip(db, cfg, o, c, "HOI", &t, fid, sizeof fid, now);
+	int r = load_tip(db, cfg, o, c, "HOI <mã> <câu hỏi>", "câu hỏi", &t, fid, sizeof fid, now);
 	if (r <= 0)
 		return r;
 	r = tipauth_require(db, cfg, o, &t, "HOI", now);
@@ -168,12 +168,25 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 	struct tip t;
 	struct officer to = { 0 };
 	char fid[24], text[MSG_MAX], arg[RELAY_TARGET_MAX];
-	int r = load_tip(db, cfg, o, c, "CHUYEN", &t, fid, sizeof fid, now);
+	int r = load_tip(db, cfg, o, c, "CHUYEN <mã> <số điện thoại hoặc mã cán bộ>",
+	    "người nhận (số điện thoại hoặc mã cán bộ)", &t, fid, sizeof fid, now);
 	if (r <= 0)
 		return r;
 	int rc = -1;
-	snprintf(arg, sizeof arg, "%.*s", (int)(c->arg_len < RELAY_TARGET_MAX - 1 ? c->arg_len :
-	    RELAY_TARGET_MAX - 1), c->arg);
+	const char *a = c->arg;
+	size_t alen = c->arg_len;
+	/* "CHUYEN 7KM4QX cho E5", "chuyển 7KM4QX cho đ/c 0901234567." */
+	if (alen > 4 && (a[0] == 'c' || a[0] == 'C') && (a[1] == 'h' || a[1] == 'H') &&
+	    (a[2] == 'o' || a[2] == 'O') && a[3] == ' ') {
+		a += 4;
+		alen -= 4;
+		while (alen && *a == ' ')
+			a++, alen--;
+	}
+	while (alen && strchr(".,;:!?", a[alen - 1]))
+		alen--;
+	snprintf(arg, sizeof arg, "%.*s", (int)(alen < RELAY_TARGET_MAX - 1 ? alen :
+	    RELAY_TARGET_MAX - 1), a);
 	int allowed = tipauth_require(db, cfg, o, &t, "CHUYEN", now);
 	if (allowed <= 0) {
 		rc = allowed;
@@ -187,7 +200,12 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 	int found = find_target(db, arg, &to);
 	if (found < 0)
 		goto out;
-	if (!found || to.id == o->id) {
+	if (found && to.id == o->id) {
+		msg_transfer_self(fid, text);
+		rc = notify_officer_reply(db, cfg, o->id, t.id, text, now);
+		goto out;
+	}
+	if (!found) {
 		msg_transfer_unknown_officer(arg, text);
 		rc = notify_officer_reply(db, cfg, o->id, t.id, text, now);
 		goto out;

@@ -125,6 +125,38 @@ officer_tipop(struct db *db, const struct config *cfg, const struct officer *o,
 	return notify_officer_reply(db, cfg, o->id, 0, text, now);
 }
 
+/* "OK 7KM4QX 9PZ3RT" or "OK 7KM4QX, 9PZ3RT": the IDs after the first, each
+ * acknowledged as if sent alone; reading stops at the first word that is
+ * not an ID. */
+static int
+officer_ack_more(struct db *db, const struct config *cfg, const struct officer *o,
+    const char *rest, size_t len, int64_t now)
+{
+	size_t i = 0;
+	while (i < len) {
+		while (i < len && strchr(" ,;\t\r\n", rest[i]))
+			i++;
+		size_t start = i;
+		while (i < len && !strchr(" ,;\t\r\n", rest[i]))
+			i++;
+		size_t n = i - start;
+		while (n && strchr(".:!?", rest[start + n - 1]))
+			n--;
+		if (n == 0)
+			break;
+		struct command more;
+		memset(&more, 0, sizeof more);
+		more.kind = CMD_ACK;
+		more.id_state = CMD_ID_OK;
+		more.arg = "";
+		if (trackid_parse(cfg->tracking_prefix, rest + start, n, more.code, NULL) < 0)
+			break;
+		if (officer_tipop(db, cfg, o, &more, now) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 officer_command(struct db *db, const struct config *cfg, const struct officer *o,
     const char *body, int64_t now)
@@ -138,8 +170,11 @@ officer_command(struct db *db, const struct config *cfg, const struct officer *o
 	switch (c.kind) {
 	case CMD_ACK:
 	case CMD_CLOSE:
-		if (c.id_state == CMD_ID_OK)
-			return officer_tipop(db, cfg, o, &c, now);
+		if (c.id_state == CMD_ID_OK) {
+			if (officer_tipop(db, cfg, o, &c, now) < 0)
+				return -1;
+			return c.kind == CMD_ACK ? officer_ack_more(db, cfg, o, c.arg, c.arg_len, now) : 0;
+		}
 		if (c.id_state == CMD_ID_INVALID) {
 			msg_bad_id(c.bad_token, text);
 			return notify_officer_reply(db, cfg, o->id, 0, text, now);

@@ -90,9 +90,12 @@ ack_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t off
 	    db_tip_ack(db, t->id, officer_id, now) == 0 &&
 	    op_audit(db, &op, by, "tip.ack", NULL, now) == 0) {
 		int ok = 1;
-		msg_ack_notice(cfg, op.id, text);
-		ok &= notify_tip_citizen(db, cfg, t, "ack_notice", text, now) == 0;
-		ok &= db_tip_message_add(db, t->id, "out", 0, 0, text, now) == 0;
+		int citizen_told = t->sender_sealed && t->sender_sealed_len;
+		if (citizen_told) {
+			msg_ack_notice(cfg, op.id, text);
+			ok &= notify_tip_citizen(db, cfg, t, "ack_notice", text, now) == 0;
+			ok &= db_tip_message_add(db, t->id, "out", 0, 0, text, now) == 0;
+		}
 		int64_t told[TIPOPS_TOLD_MAX];
 		size_t n = 0;
 		ok &= db_notified_list(db, t->id, told, TIPOPS_TOLD_MAX, &n) == 0;
@@ -101,7 +104,7 @@ ack_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t off
 			if (told[i] != officer_id)
 				ok &= notify_officer(db, cfg, told[i], t->id, "stand_down", text,
 				    now) == 0;
-		msg_ack_confirm(op.id, now, text);
+		msg_ack_confirm(op.id, now, citizen_told, text);
 		if (ok && via_officer_sms)
 			ok &= notify_officer(db, cfg, officer_id, t->id, "confirm", text, now) == 0;
 		if (ok) {
@@ -156,12 +159,15 @@ close_in_tx(struct db *db, const struct config *cfg, const char *code, int64_t o
 	    (!note || !*note || db_tip_message_add(db, t->id, "note", 0, officer_id, note,
 	    now) == 0)) {
 		int ok = 1;
-		msg_closed_notice(op.id, text);
-		ok &= notify_tip_citizen(db, cfg, t, "closed_notice", text, now) == 0;
-		ok &= db_tip_message_add(db, t->id, "out", 0, 0, text, now) == 0;
+		int citizen_told = t->sender_sealed && t->sender_sealed_len;
+		if (citizen_told) {
+			msg_closed_notice(op.id, text);
+			ok &= notify_tip_citizen(db, cfg, t, "closed_notice", text, now) == 0;
+			ok &= db_tip_message_add(db, t->id, "out", 0, 0, text, now) == 0;
+		}
 		if (ok && t->acked_by != officer_id)
 			ok &= tell_closed(db, cfg, t, officer_id, op.o.name, now) == 0;
-		msg_close_confirm(op.id, text);
+		msg_close_confirm(op.id, citizen_told, text);
 		if (ok && via_officer_sms)
 			ok &= notify_officer(db, cfg, officer_id, t->id, "confirm", text, now) == 0;
 		if (ok) {

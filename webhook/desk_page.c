@@ -175,7 +175,13 @@ strip_modems(struct html *h, const struct desk_view *v)
 			html_put(h, ": MẤT KẾT NỐI");
 			if (m->down_since)
 				html_printf(h, " từ %s", since);
-			if (m->last_error[0]) {
+			/* why, in the desk's words; gammu's own text only when
+			 * there are none for it */
+			if (m->fault != MODEM_FAULT_NONE && m->fault != MODEM_FAULT_OTHER) {
+				html_put(h, " (");
+				html_text(h, health_fault_text(m->fault, 1), 0);
+				html_put(h, ")");
+			} else if (m->last_error[0]) {
 				html_put(h, " (");
 				html_text(h, m->last_error, 0);
 				html_put(h, ")");

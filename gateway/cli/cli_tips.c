@@ -214,12 +214,15 @@ show_clocks(const struct tipclock *clk)
 	static const char *const names[] = { N_("pass on"), N_("notice"), N_("settle") };
 	const struct tipclock_one *c[] = { &clk->pass_on, &clk->notice, &clk->settle };
 	printf("\n%s\n", _("Legal clocks:"));
+	int w = 8;
+	for (int k = 0; k < 3; k++)
+		w = cli_width(_(names[k]), w);
 	for (int k = 0; k < 3; k++) {
 		char due[48], state[64];
 		view_clock_due(c[k], due, sizeof due);
 		view_clock_state(clk, c[k], state, sizeof state);
 		printf("  ");
-		cli_cell(_(names[k]), 8);
+		cli_cell(_(names[k]), w);
 		cli_cell(due, 25);
 		fputs(state, stdout);
 		if (k == 0 && clk->passed_to) {
@@ -284,13 +287,14 @@ show_plain(const struct config *cfg, const struct tip *t, const struct tip_messa
 	}
 	show_clocks(clk);
 	printf("\n%s\n", _("Messages:"));
+	int w_from = cli_width(_("to citizen"), cli_width(_("citizen"), 16));
 	if (nm == 0)
 		printf("  %s\n", _("(none)"));
 	for (size_t i = 0; i < nm; i++) {
 		timeutil_format_local(m[i].at, buf, sizeof buf);
 		printf("  %s  ", buf);
-		cli_cell(message_from(&m[i]), 16);
-		cli_put(m[i].text, 0, 37);
+		cli_cell(message_from(&m[i]), w_from);
+		cli_put(m[i].text, 0, 21 + w_from);
 		putchar('\n');
 	}
 	printf("\n%s\n", _("Escalations:"));
@@ -404,13 +408,25 @@ ack_or_close_said(struct cli *c, const char *code, const char *id, int closing, 
 	char when[40];
 	struct tip t;
 	if (done) {
+		int told = 1;
+		if (db_tip_by_code(c->db, code, &t) > 0) {
+			told = t.sender_sealed && t.sender_sealed_len;
+			tip_clear(&t);
+		}
 		timeutil_format_local(now, when, sizeof when);
-		if (closing)
+		if (closing && told)
 			printf(_("%s closed at %s for %s; the citizen has been told.\n"), id, when,
 			    officer ? officer : "?");
-		else
+		else if (closing)
+			printf(_("%s closed at %s for %s; the tip has no reply address: the citizen "
+			    "was not told.\n"), id, when, officer ? officer : "?");
+		else if (told)
 			printf(_("%s acknowledged at %s for %s; the citizen has been told and the "
 			    "other officers stand down.\n"), id, when, officer ? officer : "?");
+		else
+			printf(_("%s acknowledged at %s for %s; the other officers stand down; the tip "
+			    "has no reply address: the citizen was not told.\n"), id, when,
+			    officer ? officer : "?");
 		return CLI_OK;
 	}
 	int found = db_tip_by_code(c->db, code, &t);
