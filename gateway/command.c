@@ -8,6 +8,7 @@
 
 #define WORD_MAX 64                 /* a command word longer than this is none */
 #define ID_SHAPE_MAX 24             /* a token longer than this is not a mistyped id */
+#define ID_SCAN_WORDS 4             /* a citizen's id may come after up to 3 words */
 
 struct token {
 	const char *p;
@@ -181,6 +182,64 @@ read_id(const char *prefix, const char **pp, struct command *out, struct token *
 	set_bad_token(out, bad->p, bad->len);
 }
 
+/* The text after "TT" read leniently, the way people type an id on a phone:
+ * "7KM 4Q9", "TB- 7KM4Q9", "TB - 7KM4Q9", ":TB-7KM4Q9", "#7KM4Q9",
+ * "mã 7KM4Q9". Only letters, digits, spaces and - _ . : # / may be there
+ * (at most ID_SHAPE_MAX bytes once folded); what is left of the letters and
+ * digits must be a valid id, so the check character keeps this safe. 1 with
+ * out->code set, 0 otherwise. */
+static int
+loose_id(const char *prefix, const char *s, struct command *out)
+{
+	char *f = text_fold(s);
+	if (!f)
+		return 0;
+	size_t n = trim_punct(f, strlen(f)), k = 0;
+	char compact[ID_SHAPE_MAX + 1];
+	int ok = n > 0 && n <= ID_SHAPE_MAX;
+	for (size_t i = 0; ok && i < n; i++) {
+		char c = f[i];
+		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))
+			compact[k++] = c;
+		else if (!strchr(" -_.:#/", c))
+			ok = 0;
+	}
+	free(f);
+	if (!ok)
+		return 0;
+	compact[k] = '\0';
+	const char *c = compact;
+	if (trackid_parse(prefix, c, k, out->code, &out->had_prefix) < 0) {
+		if (k <= 2 || strncmp(c, "ma", 2) != 0 ||          /* "mã 7KM4Q9" */
+		    trackid_parse(prefix, c + 2, k - 2, out->code, &out->had_prefix) < 0)
+			return 0;
+	}
+	out->id_state = CMD_ID_OK;
+	out->bad_token[0] = '\0';              /* what a strict read refused */
+	return 1;
+}
+
+/* What citizens write instead of TT (folded, followed by the id). */
+static const char *const status_words[] = { "hoi tinh trang", "tinh trang", "kiem tra",
+	"tra cuu" };
+
+/* "tinh trang 7KM4Q9", "Kiểm tra TB-7KM4Q9": 1 with the id in out. */
+static int
+status_synonym(const char *prefix, const char *text, struct command *out)
+{
+	if (strlen(text) > 96)
+		return 0;                        /* more than a phrase and an id: a tip */
+	char *f = text_fold(text);
+	int found = 0;
+	for (size_t i = 0; f && !found && i < sizeof status_words / sizeof status_words[0]; i++) {
+		size_t n = strlen(status_words[i]);
+		if (strncmp(f, status_words[i], n) == 0 && (f[n] == ' ' || f[n] == ':'))
+			found = loose_id(prefix, f + n, out);
+	}
+	free(f);
+	return found;
+}
+
 /* The rest after p, trimmed, as the argument. */
 static void
 set_rest(struct command *out, const char *p)
@@ -260,9 +319,16 @@ command_parse_citizen(const char *prefix, const char *text, struct command *out)
 	struct token w = next_word(&p), bad = { text, 0 };
 	char word[WORD_MAX];
 	fold_word(w, word);
-	if (strcmp(word, "tt") == 0 || glued_id(prefix, w, "tt", out)) {
-		if (out->id_state != CMD_ID_OK)
+	const char *lead = skip_space(text);
+	int tt_glued = strcmp(word, "tt") != 0 && ascii_nocase_prefix(lead, strlen(lead), "tt") &&
+	    lead[2] != '\0' && strchr(":.-#", lead[2]) != NULL;  /* "TT:7KM4Q9", "TT-TB-7KM4Q9" */
+	if (strcmp(word, "tt") == 0 || glued_id(prefix, w, "tt", out) || tt_glued) {
+		if (out->id_state != CMD_ID_OK && !tt_glued)
 			read_id(prefix, &p, out, &bad);
+		if (out->id_state != CMD_ID_OK && loose_id(prefix, lead + 2, out))
+			p = lead + strlen(lead);             /* "TT 7KM 4Q9", "TT TB- 7KM4Q9" */
+		if (tt_glued && out->id_state != CMD_ID_OK)
+			goto plain;
 		const char *after = skip_space(p);
 		/* "TT <something>" is a status query only when the something could
 		 * be a mistyped id on its own; "TT có cướp ở chợ" is a tip. */
@@ -271,6 +337,10 @@ command_parse_citizen(const char *prefix, const char *text, struct command *out)
 			set_rest(out, p);
 			return 0;
 		}
+	} else if (status_synonym(prefix, text, out)) {
+		out->kind = CMD_STATUS;
+		out->arg = "";
+		return 0;
 	} else {
 		p = text;
 		read_id(prefix, &p, out, &bad);
@@ -279,7 +349,30 @@ command_parse_citizen(const char *prefix, const char *text, struct command *out)
 			set_rest(out, p);
 			return 0;
 		}
+		/* "bo sung 7KM4Q9 ...", "BS TB-7KM4Q9: ...", "huy 7KM4Q9": a valid id
+		 * among the first words names the tip; the text is kept whole. An id
+		 * that is nobody's, or somebody else's, changes nothing (route.c). */
+		for (int i = 1; i < ID_SCAN_WORDS; i++) {
+			const char *q = p;
+			struct command probe;
+			memset(&probe, 0, sizeof probe);
+			struct token b2 = { text, 0 };
+			read_id(prefix, &q, &probe, &b2);
+			if (probe.id_state == CMD_ID_NONE)
+				break;
+			if (probe.id_state == CMD_ID_OK) {
+				memcpy(out->code, probe.code, sizeof out->code);
+				out->had_prefix = probe.had_prefix;
+				out->id_state = CMD_ID_OK;
+				out->bad_token[0] = '\0';      /* a first word read_id refused */
+				out->kind = CMD_FOLLOWUP;
+				set_rest(out, text);
+				return 0;
+			}
+			(void)next_word(&p);                   /* the word read_id refused */
+		}
 	}
+plain:
 	/* a plain tip: the whole text */
 	memset(out, 0, sizeof *out);
 	out->kind = CMD_NONE;

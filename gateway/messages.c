@@ -107,9 +107,11 @@ msg_channel_name(const char *channel)
 void
 msg_receipt(const struct config *cfg, const char *id, const char *code, char *out)
 {
-	snprintf(out, MSG_MAX, "Công an %s đã nhận tin báo của bạn. Mã: %s. "
-	    "Danh tính của bạn được giữ bí mật. Bổ sung thông tin: soạn %s nội dung. "
-	    "Hỏi tình trạng: soạn TT %s. Khẩn cấp gọi 113.", cfg->ward, id, code, code);
+	/* one GSM-7 part without marks (domain.md §7: the first reply fits one
+	 * part) for a ward name of up to 20 characters */
+	snprintf(out, MSG_MAX, "Công an %s đã nhận tin báo. Mã: %s. "
+	    "Danh tính của bạn được giữ bí mật. Bổ sung: soạn %s nội dung. "
+	    "Hỏi: TT %s. Khẩn cấp gọi 113.", cfg->ward, id, code, code);
 }
 
 void

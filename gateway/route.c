@@ -428,11 +428,13 @@ citizen(struct db *db, const struct config *cfg, const struct inbound *m, int64_
 			return r;
 		}
 		if (found) {
-			/* A stranger quoting someone's ID: a new tip that mentions it. */
+			/* A stranger quoting someone's ID is answered exactly as one
+			 * quoting an ID that does not exist (a follow-up to their own
+			 * open tip, or a new tip), so the answer never says whether
+			 * the ID exists; the tip notes the mention. */
 			snprintf(ref, sizeof ref, "%s", c.code);
 			ref_code = ref;
 			tip_clear(&t);
-			return new_tip(db, cfg, m, ref_code, now, tip_id);
 		}
 	}
 	int found = db_tip_recent_for(db, m->pseudonym, now - cfg->followup_window, &t);
@@ -448,10 +450,17 @@ citizen(struct db *db, const struct config *cfg, const struct inbound *m, int64_
 	if (found) {
 		*tip_id = t.id;
 		enum route_outcome r = followup(db, cfg, m, &t, m->text, now);
+		if (r != ROUTE_ERROR && ref_code) {
+			char note[96], rid[24];
+			trackid_format(cfg->tracking_prefix, ref_code, rid, sizeof rid);
+			snprintf(note, sizeof note, "Người báo nhắc đến mã %s (của người khác).", rid);
+			if (db_tip_message_add(db, t.id, "note", 0, 0, note, now) < 0)
+				r = ROUTE_ERROR;
+		}
 		tip_clear(&t);
 		return r;
 	}
-	return new_tip(db, cfg, m, NULL, now, tip_id);
+	return new_tip(db, cfg, m, ref_code, now, tip_id);
 }
 
 /* ---------------------------------------------------------------- entry */

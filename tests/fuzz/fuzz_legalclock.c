@@ -1,6 +1,7 @@
 /* Fuzz target: the legal clocks' date parser and arithmetic, and the
- * HH:MM parser of [gateway] daily_summary. A parsed date formats back to
- * the same text; its working-day sums move forward and land on working days. */
+ * HH:MM parser of [gateway] daily_summary. A parsed ISO date formats back
+ * to the same text, a dd/mm/yyyy one to an ISO date that parses to the same
+ * day; its working-day sums move forward and land on working days. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	char back[16];
 	legalclock_format(d, back, sizeof back);
-	if (strcmp(back, s) != 0)
+	struct lc_date again;
+	if (strchr(s, '/') ? legalclock_parse(back, &again) != 0 ||
+	    legalclock_daynum(again) != legalclock_daynum(d) : strcmp(back, s) != 0)
 		abort();
 	static const char *const hol[] = { "2026-04-30", "2026-05-01", "2027-01-01" };
 	struct lc_date due = legalclock_notice_due(d, hol, 3);

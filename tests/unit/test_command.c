@@ -261,9 +261,18 @@ test_citizen_plain_text(void)
 	static const char *const plain[] = {
 		"Có trộm ở chợ", "Có người bán ma túy ở hẻm 12 Lê Lợi, tối nào cũng có.",
 		"nguyen van a trom xe", "NGUYEN van A", "chuyen nay that la", "THANHS nha toi",
-		"khuyen moi", "OK", "XONG " ID, "HOI " ID " x", "DS", ID_BAD " xe màu đỏ",
-		"TB-" ID_BAD " xe", "TB", "TB xe máy", "", "   ", "113", "ok " ID,
+		"khuyen moi", "OK", "DS", ID_BAD " xe màu đỏ",
+		"TB-" ID_BAD " xe", "TB", "TB xe máy", "", "   ", "113",
 	};
+	/* an officer's word from a citizen is never an officer's command: with
+	 * a valid id after it, it is a follow-up naming that tip */
+	static const char *const officer_words_from_citizen[] = { "XONG " ID, "HOI " ID " x",
+	    "ok " ID };
+	for (size_t i = 0; i < 3; i++) {
+		struct command c = citizen(officer_words_from_citizen[i]);
+		CHECK(c.kind == CMD_FOLLOWUP && arg_is(&c, officer_words_from_citizen[i],
+		    officer_words_from_citizen[i]));
+	}
 	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
 		struct command c = citizen(plain[i]);
 		if (c.kind != CMD_NONE)
@@ -326,7 +335,49 @@ test_bounds(void)
 	CHECK(command_parse_officer("TB", big, &c) == 0 && c.kind == CMD_NONE);
 }
 
+static void
+test_citizen_phone_habits(void)
+{
+	/* status queries typed the way phones and people do */
+	static const char *const status[] = { "TT 7KM 4Q9", "TT TB-7KM 4Q9", "TT TB- @", "TT TB -@",
+	    "TT TB - @", "TT:@", "TT-@", "TT.@", "TT:TB-@", "tt #@", "TT TB_@", "TT ma @",
+	    "TT MÃ TB-@", "tinh trang @", "TINH TRANG TB-@", "Tình trạng: @", "kiem tra @",
+	    "hoi tinh trang @" };
+	for (size_t i = 0; i < sizeof status / sizeof status[0]; i++) {
+		const char *t = fill(status[i], i % 2 ? ID_LOWER : ID);
+		struct command c = citizen(t);
+		if (c.kind != CMD_STATUS || c.id_state != CMD_ID_OK)
+			fprintf(stderr, "  status form: %s\n", t);
+		CHECK(c.kind == CMD_STATUS && c.id_state == CMD_ID_OK);
+		CHECK_STR(c.code, ID);
+	}
+	/* an id after a few words names the tip; the text stays whole */
+	static const char *const follow[] = { "bo sung @ xe mau do", "BS TB-@: xe mau do",
+	    "huy @", "HUY TIN BAO TB-@", "Bổ sung tin TB @ xe màu đỏ" };
+	for (size_t i = 0; i < sizeof follow / sizeof follow[0]; i++) {
+		const char *t = fill(follow[i], ID);
+		struct command c = citizen(t);
+		if (c.kind != CMD_FOLLOWUP)
+			fprintf(stderr, "  follow-up form: %s\n", t);
+		CHECK(c.kind == CMD_FOLLOWUP && c.id_state == CMD_ID_OK);
+		CHECK_STR(c.code, ID);
+		CHECK(arg_is(&c, t, t));
+	}
+	/* still tips */
+	static const char *const plain[] = { "TT. co trom o cho", "TT:" ID_BAD " xe", "tinh trang an ninh xau",
+	    "kiem tra giup nha so 5 " ID_BAD, "TT xe may bi trom o hem 5" };
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+		struct command c = citizen(plain[i]);
+		if (c.kind != CMD_NONE)
+			fprintf(stderr, "  plain: %s\n", plain[i]);
+		CHECK(c.kind == CMD_NONE);
+	}
+	/* "TT: <bad id>" is still a status query that is not found */
+	struct command c = citizen("TT: " ID_BAD);
+	CHECK(c.kind == CMD_STATUS && c.id_state == CMD_ID_INVALID);
+}
+
 UNIT_MAIN(UNIT(test_acknowledge_forms), UNIT(test_bare_and_bad_acknowledge), UNIT(test_close),
     UNIT(test_ask_transfer_list), UNIT(test_not_officer_commands), UNIT(test_citizen_status),
-    UNIT(test_citizen_followup), UNIT(test_citizen_plain_text), UNIT(test_prefix_configurable),
+    UNIT(test_citizen_followup), UNIT(test_citizen_phone_habits), UNIT(test_citizen_plain_text), UNIT(test_prefix_configurable),
     UNIT(test_bounds))
