@@ -310,7 +310,7 @@ say_shift(int64_t id, const char *phone, const struct shift *s)
 	char when[160];
 	view_shift_when(s, when, sizeof when);
 	if (s->kind == SHIFT_OFF)
-		printf(_("added shift %lld: %s, %s\n"), (long long)id, phone, when);
+		printf(_("recorded %lld: %s, %s\n"), (long long)id, phone, when);
 	else
 		printf(_("added shift %lld: %s at level %d, %s\n"), (long long)id, phone, s->level,
 		    when);
