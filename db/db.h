@@ -292,6 +292,9 @@ int db_tip_by_id(struct db *db, int64_t id, struct tip *out);            /* 1/0/
 /* The sender's most recent tip that is not closed and heard from them since
  * `since`: 1/0/-1. */
 int db_tip_recent_for(struct db *db, const char *pseudonym, int64_t since, struct tip *out);
+/* The sender's newest tip in any state (a bare TT when none is open):
+ * 1 found, 0 none, -1. */
+int db_tip_latest_for(struct db *db, const char *pseudonym, struct tip *out);
 /* By receipt (created_at, id); open_only: status != closed; at most max
  * (SIZE_MAX: all). */
 int db_tip_list(struct db *db, int open_only, size_t max, struct tip **out, size_t *n);

@@ -185,6 +185,17 @@ db_tip_recent_for(struct db *db, const char *pseudonym, int64_t since, struct ti
 }
 
 int
+db_tip_latest_for(struct db *db, const char *pseudonym, struct tip *out)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " TIP_COLS TIP_FROM "WHERE t.pseudonym = ?1 "
+	    "ORDER BY t.created_at DESC, t.id DESC LIMIT 1");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, pseudonym);
+	return tip_one(db, st, out);
+}
+
+int
 db_tip_list(struct db *db, int open_only, size_t max, struct tip **out, size_t *n)
 {
 	/* two statements: the open ones walk the index tips_open */

@@ -356,8 +356,11 @@ status(struct db *db, const struct config *cfg, const struct inbound *m, const s
 		if (found < 0)
 			return ROUTE_ERROR;
 	} else if (c->id_state == CMD_ID_NONE) {
-		/* Bare "TT": the sender's latest open tip, or how to ask. */
+		/* Bare "TT": the sender's latest open tip, else their latest
+		 * (a closed one says so), or how to ask. */
 		found = db_tip_recent_for(db, m->pseudonym, 0, &t);
+		if (found == 0)
+			found = db_tip_latest_for(db, m->pseudonym, &t);
 		if (found < 0)
 			return ROUTE_ERROR;
 		if (!found) {

@@ -114,3 +114,21 @@ def test_unaccented_receipt_is_one_sms_part():
                   sent[0]["coding"], sent[0]["parts"], len(sent[0]["text"]), sent[0]["text"]))
     finally:
         h.stop()
+
+
+def test_a_bare_tt_after_the_tip_was_closed_says_so():
+    h = started("tt-closed")
+    try:
+        who = citizen()
+        h.sms_in(who, "Co nguoi la cay khoa xe may o hem 5 Le Loi")
+        t = h.wait_tips(1)[0]
+        wait_for(lambda: h.to_citizens("receipt"), what="receipt")
+        h.cli("close", t["id"], "--officer", "+84900000001", "--note", "da xu ly")
+        wait_for(lambda: h.to_citizens("closed_notice"), what="closed notice")
+        rows, made = send(h, who, "TT")
+        check(made == 0, "a bare TT made a tip")
+        check([r["kind"] for r in rows] == ["status"] and
+              "%s: da xu ly xong" % t["id"] in rows[0]["text"],
+              repr([(r["kind"], r["text"]) for r in rows]))
+    finally:
+        h.stop()
