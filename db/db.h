@@ -279,6 +279,7 @@ struct tip {
 	char *passed_to;         /* to whom, as the officer wrote it; NULL until passed */
 	int64_t passed_by;       /* officer who recorded it, 0 if none */
 	char *passed_by_name;
+	int64_t assigned_to;     /* handed over (CHUYEN) to this officer, 0 if never */
 };
 void tip_clear(struct tip *t);
 void tips_free(struct tip *v, size_t n);

@@ -51,7 +51,7 @@ tips_free(struct tip *v, size_t n)
 	"t.category, t.urgent, t.text, t.ref_code, t.partial, t.created_at, t.last_citizen_at, " \
 	"t.acked_at, t.acked_by, a.name, t.closed_at, t.closed_by, c.name, t.close_note, " \
 	"t.level, t.deadline_ms, t.deadline_set_at, t.waiting, t.notice_at, t.passed_at, " \
-	"t.passed_to, t.passed_by, p.name"
+	"t.passed_to, t.passed_by, p.name, t.assigned_to"
 #define TIP_FROM " FROM tips t LEFT JOIN officers a ON a.id = t.acked_by " \
 	"LEFT JOIN officers c ON c.id = t.closed_by LEFT JOIN officers p ON p.id = t.passed_by "
 
@@ -91,6 +91,7 @@ read_tip(sqlite3_stmt *st, struct tip *t)
 	t->passed_to = db_col_text(st, 26);
 	t->passed_by = sqlite3_column_int64(st, 27);
 	t->passed_by_name = db_col_text(st, 28);
+	t->assigned_to = sqlite3_column_int64(st, 29);
 }
 
 static int

@@ -539,10 +539,17 @@ desk(struct admin_api *a, struct db *db, const struct reader *who, struct admin_
 		struct desk_row *r = &rows[i];
 		r->t = &v[i];
 		tipclock_of(&v[i], &hol, now, &r->clk);
-		/* who is being paged now: whoever is on duty at the tip's level */
-		if (v[i].status == TIP_NEW && !v[i].waiting && v[i].next_deadline &&
-		    on_duty(db, &nm, v[i].level, now, r->paged, &r->n_paged) < 0)
+		/* who is being paged now: whoever is on duty at the tip's level;
+		 * a tip handed over waits at level 1 for the officer it was
+		 * handed to (db_tip_transfer), until its deadline escalates it */
+		if (v[i].status != TIP_NEW || v[i].waiting || !v[i].next_deadline)
+			continue;
+		if (v[i].assigned_to && v[i].level == 1) {
+			r->paged[0] = name_of(db, &nm, v[i].assigned_to);
+			r->n_paged = 1;
+		} else if (on_duty(db, &nm, v[i].level, now, r->paged, &r->n_paged) < 0) {
 			goto out;
+		}
 	}
 	for (size_t i = 0; i < nd; i++) {       /* shallow copies: done owns the strings */
 		if (done[i].status == TIP_CLOSED && done[i].closed_at >= midnight)

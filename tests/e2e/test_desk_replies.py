@@ -7,8 +7,8 @@ DUTY = OFFICERS["duty"][1]
 EM = "+84900000005"
 
 
-def started(name):
-    h = Tinbao(name)
+def started(name, **kw):
+    h = Tinbao(name, **kw)
     h.full_roster()
     h.cli("officer", "add", "--name", "Đỗ Văn Em", "--phone", EM, "--short-code", "e5")
     return h.start()
@@ -42,7 +42,8 @@ def test_one_ok_with_several_ids_takes_each():
 
 
 def test_a_handover_leaves_the_giver_nothing_waiting():
-    h = started("desk-handover")
+    from test_admin_api import TOKEN, request
+    h = started("desk-handover", http=True, admin_token=TOKEN)
     try:
         h.sms_in(citizen(), "Có người lạ trộm xe máy ở hẻm 5 Lê Lợi")
         t = h.wait_tips(1)[0]
@@ -53,6 +54,12 @@ def test_a_handover_leaves_the_giver_nothing_waiting():
         h.sms_in(DUTY, "chuyen %s cho e5." % code.lower())
         wait_for(lambda: h.tip(t["id"])["status"] == "new", what="handed over")
         wait_for(lambda: replies(h, DUTY, "Da chuyen"), what="the giver told")
+        # the desk page shows who the tip now waits for: the new owner
+        status, _, page = request(h, "GET", "/", token=None, basic="desk:" + TOKEN)
+        page = page.decode() if isinstance(page, bytes) else str(page)
+        row = [ln for ln in page.split("<tr") if t["id"] in ln]
+        check(status == 200 and row and "Đang báo: Đỗ Văn Em" in row[0] and
+              "Nguyễn Văn An" not in row[0].split("Đang báo:")[1], repr(row[:1]))
         h.sms_in(DUTY, "ds")
         ds = wait_for(lambda: replies(h, DUTY, "dang mo"),
                       what="the DS answer")
