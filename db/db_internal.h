@@ -25,6 +25,11 @@ struct db {
 	struct { const char *sql; sqlite3_stmt *st; } cache[DB_STMT_CACHE];
 };
 
+/* Queued, not being sent. Repeats the WHERE of the partial index
+ * outbox_ready, so that SQLite scans only unsent rows instead of the whole
+ * (ever growing) outbox (tests/unit/test_dbwalk.c). */
+#define DB_UNSENT "state IN ('queued','sending') AND state = 'queued'"
+
 /* A prepared, reset statement for SQL (a string literal: cached by address).
  * NULL on error (db->err set). */
 sqlite3_stmt *db_stmt(struct db *db, const char *sql);

@@ -414,7 +414,7 @@ db_outbox_drop_settled_calls(struct db *db)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'failed', last_error = "
 	    "'dropped: the tip was acknowledged or closed before the call' WHERE channel = 'voice' "
-	    "AND state IN ('queued','sending') AND state = 'queued' AND tip_id IS NOT NULL AND EXISTS (SELECT 1 FROM tips t WHERE "
+	    "AND " DB_UNSENT " AND tip_id IS NOT NULL AND EXISTS (SELECT 1 FROM tips t WHERE "
 	    "t.id = outbox.tip_id AND t.status <> 'new')");
 	if (!st)
 		return -1;
@@ -427,8 +427,7 @@ int
 db_outbox_queued_calls(struct db *db, struct outbox_item **out, size_t *n, size_t max)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT " DB_OUTBOX_ITEM_COLS " FROM outbox WHERE "
-	    "channel = 'voice' AND state IN ('queued','sending') AND state = 'queued' ORDER BY id "
-	    "LIMIT ?1");
+	    "channel = 'voice' AND " DB_UNSENT " ORDER BY id LIMIT ?1");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, (int64_t)max);

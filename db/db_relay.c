@@ -8,9 +8,6 @@
 
 /* Officer messages that ask for an acknowledgement. */
 #define DB_ACK_KINDS "('notify','escalate','remind','repeat','transfer')"
-/* Repeats the WHERE of the partial index outbox_ready, so that SQLite scans
- * only unsent rows instead of the whole (ever growing) outbox. */
-#define DB_UNSENT "state IN ('queued','sending') AND state = 'queued'"
 
 int
 db_tip_address_live(struct db *db, int64_t tip_id)

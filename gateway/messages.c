@@ -241,14 +241,21 @@ msg_test_call_instead(char *out)
 	    "modem nào gọi được); tin nhắn này thay cho cuộc gọi.");
 }
 
+/* The officer's confirmation says whether the citizen was told. */
+static const char *
+citizen_told(int told)
+{
+	return told ? "Người báo đã được thông báo." :
+	    "Tin này không có địa chỉ liên lạc lại: người báo không được thông báo.";
+}
+
 void
 msg_ack_confirm(const char *id, int64_t at, int told, char *out)
 {
 	char hm[16];
 	timeutil_format_hm(at, hm, sizeof hm);
-	snprintf(out, MSG_MAX, "Đã ghi nhận: đồng chí nhận %s lúc %s. %s", id, hm, told ?
-	    "Người báo đã được thông báo." : "Tin này không có địa chỉ liên lạc lại: người báo "
-	    "không được thông báo.");
+	snprintf(out, MSG_MAX, "Đã ghi nhận: đồng chí nhận %s lúc %s. %s", id, hm,
+	    citizen_told(told));
 }
 
 void
@@ -277,8 +284,7 @@ msg_already_closed(const char *id, char *out)
 void
 msg_close_confirm(const char *id, int told, char *out)
 {
-	snprintf(out, MSG_MAX, "Đã đóng %s. %s", id, told ? "Người báo đã được thông báo." :
-	    "Tin này không có địa chỉ liên lạc lại: người báo không được thông báo.");
+	snprintf(out, MSG_MAX, "Đã đóng %s. %s", id, citizen_told(told));
 }
 
 void

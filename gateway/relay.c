@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db/db.h"
 #include "gateway/command.h"
@@ -176,8 +177,7 @@ relay_transfer(struct db *db, const struct config *cfg, const struct officer *o,
 	const char *a = c->arg;
 	size_t alen = c->arg_len;
 	/* "CHUYEN 7KM4QX cho E5", "chuyển 7KM4QX cho đ/c 0901234567." */
-	if (alen > 4 && (a[0] == 'c' || a[0] == 'C') && (a[1] == 'h' || a[1] == 'H') &&
-	    (a[2] == 'o' || a[2] == 'O') && a[3] == ' ') {
+	if (alen > 4 && strncasecmp(a, "cho ", 4) == 0) {
 		a += 4;
 		alen -= 4;
 		while (alen && *a == ' ')
